@@ -1,0 +1,47 @@
+"""`hashiya [CORPUS]`: open the annotator app."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "open the annotator on CORPUS (a folder of .txt files or a .jsonl file)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..cli import add_store_arguments
+
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        metavar="CORPUS",
+        help="folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)",
+    )
+    add_store_arguments(parser)
+    parser.add_argument(
+        "--mode",
+        choices=("visual", "logical"),
+        help="visual: hashiya orders RTL text (xterm, tmux, alacritty...); "
+        "logical: the terminal orders it (Konsole, mlterm...). Env HASHIYA_MODE.",
+    )
+    parser.add_argument(
+        "--no-harakat",
+        action="store_true",
+        help="hide harakat (diacritics) on screen; offsets are unchanged",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..settings import Settings
+
+    settings = Settings.resolve(
+        corpus=args.corpus,
+        store=args.store,
+        annotator=args.annotator,
+        labels=args.labels,
+        mode=args.mode,
+        harakat=False if args.no_harakat else None,
+    )
+    # The app is imported only here: every other subcommand stays free of Textual.
+    from tui.app import run_app
+
+    return run_app(settings)

@@ -1,0 +1,291 @@
+"""The article corpus: a folder of ``.txt`` files or a JSONL file of records.
+
+Opening a corpus lists ids and titles only; an article's full text is read
+the first time it is asked for. Files that cannot be used (undecodable or
+binary, empty, too large, duplicate ids) are listed in ``Corpus.problems``
+by name with the reason, and the rest of the corpus still opens.
+
+The stored text is the file decoded as UTF-8 with a leading BOM removed and
+CRLF / lone CR line ends turned into LF: exactly what the annotator sees.
+Every offset refers to that text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import CorpusError
+from .model import fingerprint
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class CorpusProblem:
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+def normalise_text(text: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def title_of(text: str) -> str:
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw:
+        raise CorpusError(f"{name}: looks like a binary file (contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{name}: not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})"
+        ) from None
+
+
+class Article:
+    """One article. ``text`` is loaded lazily and cached."""
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        *,
+        path: Path | None = None,
+        text: str | None = None,
+        metadata: dict | None = None,
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.path = path
+        self.metadata = metadata or {}
+        self._text = text
+        self._fingerprint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Article({self.id!r}, {self.title[:30]!r})"
+
+    @property
+    def loaded(self) -> bool:
+        return self._text is not None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self.path is not None
+            try:
+                raw = self.path.read_bytes()
+            except OSError as exc:
+                raise CorpusError(f"{self.path.name}: cannot read: {exc.strerror or exc}") from None
+            if len(raw) > MAX_ARTICLE_BYTES:
+                raise CorpusError(f"{self.path.name}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
+            self._text = normalise_text(_decode(raw, self.path.name))
+        return self._text
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.text)
+        return self._fingerprint
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+@dataclass
+class Corpus:
+    source: Path
+    articles: list[Article] = field(default_factory=list)
+    problems: list[CorpusProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_id = {article.id: article for article in self.articles}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self.articles)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._by_id
+
+    def get(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def __getitem__(self, article_id: str) -> Article:
+        try:
+            return self._by_id[article_id]
+        except KeyError:
+            raise CorpusError(f"no article with id {article_id!r} in {self.source}") from None
+
+    def index_of(self, article_id: str) -> int:
+        for index, article in enumerate(self.articles):
+            if article.id == article_id:
+                return index
+        raise CorpusError(f"no article with id {article_id!r} in {self.source}")
+
+
+def _read_head(path: Path, size: int) -> str:
+    """The decoded start of a file, enough for its title; raises CorpusError."""
+    with path.open("rb") as handle:
+        raw = handle.read(HEAD_BYTES)
+    if b"\x00" in raw:
+        raise CorpusError("looks like a binary file (contains NUL bytes)")
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    try:
+        return decoder.decode(raw, final=len(raw) >= size)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})"
+        ) from None
+
+
+def _open_folder(folder: Path) -> Corpus:
+    articles: list[Article] = []
+    problems: list[CorpusProblem] = []
+    seen: set[str] = set()
+    entries = sorted(
+        (entry for entry in os.scandir(folder) if entry.name.endswith(".txt")),
+        key=lambda entry: entry.name,
+    )
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if not entry.is_file():
+                continue
+            size = entry.stat().st_size
+        except OSError as exc:
+            problems.append(CorpusProblem(entry.name, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if size == 0:
+            problems.append(CorpusProblem(entry.name, "empty file"))
+            continue
+        if size > MAX_ARTICLE_BYTES:
+            problems.append(
+                CorpusProblem(entry.name, f"{size:,} bytes, over the {_mb(MAX_ARTICLE_BYTES)} limit")
+            )
+            continue
+        try:
+            head = _read_head(path, size)
+        except CorpusError as exc:
+            problems.append(CorpusProblem(entry.name, str(exc)))
+            continue
+        except OSError as exc:
+            problems.append(CorpusProblem(entry.name, f"cannot read: {exc.strerror or exc}"))
+            continue
+        head = normalise_text(head)
+        title = title_of(head)
+        if not title and size <= HEAD_BYTES:
+            problems.append(CorpusProblem(entry.name, "holds only whitespace"))
+            continue
+        article_id = path.stem
+        if article_id in seen:
+            problems.append(CorpusProblem(entry.name, f"duplicate article id {article_id!r}"))
+            continue
+        seen.add(article_id)
+        text = None
+        if size <= HEAD_BYTES:
+            text = head
+        articles.append(Article(article_id, title or article_id, path=path, text=text))
+    return Corpus(source=folder, articles=articles, problems=problems)
+
+
+def _open_jsonl(path: Path) -> Corpus:
+    articles: list[Article] = []
+    problems: list[CorpusProblem] = []
+    seen: set[str] = set()
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{path.name}:{number}"
+            if not raw.strip():
+                continue
+            if len(raw) > MAX_ARTICLE_BYTES:
+                problems.append(CorpusProblem(where, f"record over the {_mb(MAX_ARTICLE_BYTES)} limit"))
+                continue
+            try:
+                record = json.loads(_decode(raw, where))
+            except CorpusError as exc:
+                problems.append(CorpusProblem(where, str(exc).split(": ", 1)[1]))
+                continue
+            except json.JSONDecodeError as exc:
+                problems.append(CorpusProblem(where, f"not valid JSON ({exc.msg})"))
+                continue
+            if not isinstance(record, dict):
+                problems.append(CorpusProblem(where, "record is not a JSON object"))
+                continue
+            text = record.get("text")
+            if not isinstance(text, str):
+                problems.append(CorpusProblem(where, "record has no \"text\" string"))
+                continue
+            if "id" not in record:
+                problems.append(CorpusProblem(where, "record has no \"id\""))
+                continue
+            article_id = str(record["id"])
+            text = normalise_text(text)
+            if not text.strip():
+                problems.append(CorpusProblem(where, f"article {article_id!r} has empty text"))
+                continue
+            if article_id in seen:
+                problems.append(CorpusProblem(where, f"duplicate article id {article_id!r}"))
+                continue
+            seen.add(article_id)
+            metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
+            title = str(record.get("title") or title_of(text))
+            articles.append(Article(article_id, title, text=text, metadata=metadata))
+    return Corpus(source=path, articles=articles, problems=problems)
+
+
+def open_corpus(source: str | Path) -> Corpus:
+    """Open a folder of .txt articles, a single .txt file or a .jsonl file."""
+    path = Path(source)
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or folder")
+    if path.is_dir():
+        return _open_folder(path)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return _open_jsonl(path)
+    if path.suffix.lower() == ".txt" or path.is_file():
+        corpus = _open_folder_of_one(path)
+        return corpus
+    raise CorpusError(f"{path}: not a folder, .txt or .jsonl file")
+
+
+def _open_folder_of_one(path: Path) -> Corpus:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if size == 0:
+        raise CorpusError(f"{path.name}: empty file")
+    if size > MAX_ARTICLE_BYTES:
+        raise CorpusError(f"{path.name}: {size:,} bytes, over the {_mb(MAX_ARTICLE_BYTES)} limit")
+    article = Article(path.stem, "", path=path)
+    text = article.text
+    if not text.strip():
+        raise CorpusError(f"{path.name}: holds only whitespace")
+    article.title = title_of(text)
+    return Corpus(source=path, articles=[article])

@@ -1,0 +1,161 @@
+"""The annotation model: spans, document themes, article status.
+
+Offsets are the product. A span's ``start``/``end`` are Python code-point
+indices into the article text exactly as stored, end exclusive, and
+``text[start:end] == span.text`` always holds for a span that is not stale.
+
+Entity spans are *flat*: two entity spans may not overlap at all (neither
+crossing nor nesting). Flat entities are what IOB/CoNLL, Hugging Face token
+classification and spaCy's ``doc.ents`` can hold, so nothing an annotator
+marks is lost on export. Theme spans may overlap anything, including each
+other and entities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from typing import Iterable
+
+from .errors import AnnotationError
+
+OFFSET_UNIT = "codepoint"
+
+ENTITY = "entity"
+THEME = "theme"
+KINDS = (ENTITY, THEME)
+
+
+class Status(str, Enum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def display(self) -> str:
+        return self.value.replace("_", " ")
+
+
+def fingerprint(text: str) -> str:
+    """A short, stable fingerprint of an article's exact text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def now() -> float:
+    return round(time.time(), 6)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+@dataclass(frozen=True)
+class Span:
+    article_id: str
+    start: int
+    end: int
+    label: str
+    kind: str
+    text: str
+    annotator: str
+    id: str = field(default_factory=new_id)
+    created: float = field(default_factory=now)
+    updated: float = field(default_factory=now)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Span":
+        return cls(
+            article_id=str(data["article_id"]),
+            start=int(data["start"]),
+            end=int(data["end"]),
+            label=str(data["label"]),
+            kind=str(data["kind"]),
+            text=str(data["text"]),
+            annotator=str(data["annotator"]),
+            id=str(data.get("id") or new_id()),
+            created=float(data.get("created") or now()),
+            updated=float(data.get("updated") or now()),
+        )
+
+    def moved(self, start: int, end: int, article_text: str) -> "Span":
+        return replace(self, start=start, end=end, text=article_text[start:end], updated=now())
+
+    def relabelled(self, label: str) -> "Span":
+        return replace(self, label=label, updated=now())
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+    def is_aligned(self, article_text: str) -> bool:
+        return (
+            0 <= self.start < self.end <= len(article_text)
+            and article_text[self.start : self.end] == self.text
+        )
+
+
+@dataclass(frozen=True)
+class DocTheme:
+    article_id: str
+    label: str
+    annotator: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_span(
+    article_text: str,
+    start: int,
+    end: int,
+    kind: str,
+    existing: Iterable[Span],
+    *,
+    ignore_id: str | None = None,
+) -> None:
+    """Raise AnnotationError if a span [start, end) of `kind` may not be stored.
+
+    `existing` are the spans already on the article (same annotator);
+    `ignore_id` is the span being resized or relabelled, so it does not
+    collide with itself.
+    """
+    if kind not in KINDS:
+        raise AnnotationError(f"unknown span kind {kind!r} (expected entity or theme)")
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise AnnotationError("span offsets must be whole numbers")
+    if start < 0 or end > len(article_text):
+        raise AnnotationError(
+            f"span [{start}, {end}) lies outside the article (length {len(article_text)})"
+        )
+    if start >= end:
+        raise AnnotationError("a span must cover at least one character")
+    if not article_text[start:end].strip():
+        raise AnnotationError("a span must cover more than whitespace")
+    if kind == ENTITY:
+        for other in existing:
+            if other.id == ignore_id or other.kind != ENTITY:
+                continue
+            if other.overlaps(start, end):
+                raise AnnotationError(
+                    f"entities may not overlap: this span would overlap "
+                    f"{other.label} “{other.text}” at [{other.start}, {other.end})"
+                )
+
+
+@dataclass
+class ArticleRecord:
+    """Everything one annotator holds for one article, with its text: the unit
+    that export formats write and import formats read."""
+
+    id: str
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    status: Status = Status.TODO
+    annotator: str = ""
+    metadata: dict = field(default_factory=dict)

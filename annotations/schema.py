@@ -1,0 +1,172 @@
+"""The label schema: entity and theme labels read from a TOML file.
+
+A schema file holds ``[[entity]]`` and ``[[theme]]`` tables, each with
+``name``, ``key`` (one key that applies the label), ``colour`` and
+``description``. A bad file is rejected with a message that names the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SchemaError
+from .model import ENTITY, THEME
+
+DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default_labels.toml")
+FIELDS = {"name", "key", "colour", "description"}
+REQUIRED = {"name", "key"}
+_NAME_RE = re.compile(r"^[^\s\[\]]+$")
+_COLOUR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z_]+[0-9]*)$")
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    kind: str
+    key: str
+    colour: str = "white"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    labels: tuple[Label, ...]
+    source: str = "built-in"
+
+    @property
+    def entities(self) -> tuple[Label, ...]:
+        return tuple(label for label in self.labels if label.kind == ENTITY)
+
+    @property
+    def themes(self) -> tuple[Label, ...]:
+        return tuple(label for label in self.labels if label.kind == THEME)
+
+    def by_key(self, key: str) -> Label | None:
+        for label in self.labels:
+            if label.key == key:
+                return label
+        return None
+
+    def get(self, name: str) -> Label | None:
+        for label in self.labels:
+            if label.name == name:
+                return label
+        return None
+
+    def kind_of(self, name: str) -> str | None:
+        label = self.get(name)
+        return label.kind if label else None
+
+
+def _line_of(lines: list[str], needle: str, start: int = 0) -> int:
+    """1-based line of the first line at or after `start` containing `needle`."""
+    for number in range(start, len(lines)):
+        if needle in lines[number]:
+            return number + 1
+    return 0
+
+
+def _table_lines(lines: list[str], kind: str) -> list[int]:
+    header = re.compile(rf"^\s*\[\[\s*{kind}\s*\]\]")
+    return [n for n, line in enumerate(lines) if header.match(line)]
+
+
+def parse_schema(source: str, name: str = "<labels>") -> Schema:
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"{name}: not valid TOML: {exc}") from None
+    lines = source.splitlines()
+    unknown_tables = set(data) - {ENTITY, THEME}
+    if unknown_tables:
+        bad = sorted(unknown_tables)[0]
+        line = _line_of(lines, bad)
+        raise SchemaError(
+            f"{name}:{line}: unknown table {bad!r} (expected [[entity]] and [[theme]])"
+        )
+    labels: list[Label] = []
+    seen_keys: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for kind in (ENTITY, THEME):
+        tables = data.get(kind, [])
+        if not isinstance(tables, list):
+            line = _line_of(lines, kind)
+            raise SchemaError(f"{name}:{line}: {kind} must be written as [[{kind}]] tables")
+        starts = _table_lines(lines, kind)
+        for index, table in enumerate(tables):
+            line0 = starts[index] if index < len(starts) else 0
+            where = f"{name}:{line0 + 1}"
+            for key in table:
+                if key not in FIELDS:
+                    raise SchemaError(
+                        f"{name}:{_line_of(lines, key, line0)}: unknown field {key!r} in "
+                        f"[[{kind}]] (allowed: {', '.join(sorted(FIELDS))})"
+                    )
+            missing = REQUIRED - set(table)
+            if missing:
+                raise SchemaError(f"{where}: [[{kind}]] is missing {', '.join(sorted(missing))}")
+            for key in FIELDS & set(table):
+                if not isinstance(table[key], str):
+                    raise SchemaError(
+                        f"{name}:{_line_of(lines, key, line0)}: {key} must be a string"
+                    )
+            label_name = table["name"].strip()
+            name_line = _line_of(lines, "name", line0)
+            if not label_name:
+                raise SchemaError(f"{name}:{name_line}: label name is empty")
+            if not _NAME_RE.match(label_name):
+                raise SchemaError(
+                    f"{name}:{name_line}: label name {label_name!r} may not contain spaces or brackets"
+                )
+            if label_name in seen_names:
+                raise SchemaError(
+                    f"{name}:{name_line}: label {label_name!r} is defined twice "
+                    f"(first at line {seen_names[label_name]})"
+                )
+            seen_names[label_name] = name_line
+            key = table["key"]
+            key_line = _line_of(lines, "key", line0)
+            if len(key) != 1 or key.isspace():
+                raise SchemaError(f"{name}:{key_line}: key must be exactly one character, got {key!r}")
+            if key in seen_keys:
+                raise SchemaError(
+                    f"{name}:{key_line}: key {key!r} is already used by the label at line "
+                    f"{seen_keys[key]}"
+                )
+            seen_keys[key] = key_line
+            colour = table.get("colour", "white").strip()
+            if not _COLOUR_RE.match(colour):
+                raise SchemaError(
+                    f"{name}:{_line_of(lines, 'colour', line0)}: colour {colour!r} is not a "
+                    f"colour name or #rrggbb"
+                )
+            labels.append(
+                Label(
+                    name=label_name,
+                    kind=kind,
+                    key=key,
+                    colour=colour,
+                    description=table.get("description", "").strip(),
+                )
+            )
+    if not labels:
+        raise SchemaError(f"{name}: defines no labels (add [[entity]] or [[theme]] tables)")
+    return Schema(labels=tuple(labels), source=name)
+
+
+def load_schema(path: str | Path | None = None) -> Schema:
+    """Load a schema file, or the built-in default when `path` is None."""
+    target = Path(path) if path else DEFAULT_SCHEMA_PATH
+    try:
+        raw = target.read_bytes()
+    except OSError as exc:
+        raise SchemaError(f"{target}: cannot read label file: {exc.strerror or exc}") from None
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{target}: label file is not UTF-8 (byte {exc.start})") from None
+    schema = parse_schema(source, str(target) if path else "built-in labels")
+    return schema

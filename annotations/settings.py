@@ -1,0 +1,88 @@
+"""Paths and settings in one place: command-line flag, then HASHIYA_*
+environment variable, then the default. Tests point everything at a temp dir
+through the same variables."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_SEEDS = PACKAGE_ROOT / "seeds"
+DEFAULT_STORE = Path("hashiya-store")
+MODES = ("visual", "logical")
+
+_ANNOTATOR_RE = re.compile(r"^[\w.@-]{1,64}$")
+
+
+def default_annotator() -> str:
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name (containers without passwd entries)
+        name = "annotator"
+    return safe_annotator(name)
+
+
+def safe_annotator(name: str) -> str:
+    """Annotator names become file names in the store: keep them tame."""
+    from .errors import HashiyaError
+
+    name = name.strip()
+    if not _ANNOTATOR_RE.match(name):
+        raise HashiyaError(
+            f"annotator name {name!r} must be 1-64 letters, digits, '.', '_', '@' or '-'"
+        )
+    return name
+
+
+def config_dir() -> Path:
+    env = os.environ.get("HASHIYA_CONFIG_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "hashiya"
+
+
+@dataclass
+class Settings:
+    corpus: Path
+    store: Path
+    annotator: str
+    labels: Path | None
+    mode: str | None  # None: not chosen yet (the app asks on first run)
+    harakat: bool = True
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        corpus: str | None = None,
+        store: str | None = None,
+        annotator: str | None = None,
+        labels: str | None = None,
+        mode: str | None = None,
+        harakat: bool | None = None,
+    ) -> "Settings":
+        from .errors import HashiyaError
+
+        env = os.environ
+        corpus_path = Path(corpus or env.get("HASHIYA_CORPUS") or BUNDLED_SEEDS)
+        store_path = Path(store or env.get("HASHIYA_STORE") or DEFAULT_STORE)
+        who = safe_annotator(annotator or env.get("HASHIYA_ANNOTATOR") or default_annotator())
+        labels_value = labels or env.get("HASHIYA_LABELS")
+        chosen_mode = mode or env.get("HASHIYA_MODE") or None
+        if chosen_mode is not None and chosen_mode not in MODES:
+            raise HashiyaError(f"display mode {chosen_mode!r} must be 'visual' or 'logical'")
+        if harakat is None:
+            harakat = env.get("HASHIYA_HARAKAT", "on").lower() not in ("0", "off", "no", "false")
+        return cls(
+            corpus=corpus_path,
+            store=store_path,
+            annotator=who,
+            labels=Path(labels_value) if labels_value else None,
+            mode=chosen_mode,
+            harakat=harakat,
+        )

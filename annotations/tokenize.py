@@ -1,0 +1,179 @@
+"""An Arabic-aware tokenizer that keeps character offsets.
+
+``tokenize(text)`` returns ``Token(start, end, text)`` with
+``text == source[start:end]`` (Python code points, end exclusive). Whitespace
+is never part of a token. Token classes:
+
+* words: runs of letters of one script (Arabic, or any other) with their combining marks — harakat,
+  shadda, sukun, superscript alef, Quranic marks — tatweel (ـ) and ZWJ/ZWNJ
+  kept inside the word;
+* numbers: runs of digits (Latin 0-9, Arabic-Indic ٠-٩, Extended ۰-۹) with
+  decimal/thousands separators (``.`` ``,`` ``٫`` ``٬``) *between* digits, so
+  ``3.5`` and ``١٤٫٥`` are one token and a full stop after a number is not;
+* everything else (punctuation such as ، ؛ ؟ « » “ ” " ' ( ) . ! and any
+  symbol or invisible format character) is one token per character, together
+  with any combining marks that follow it.
+
+``boundaries`` are extra offsets where a token must be split — the starts and
+ends of spans — so that every span covers whole tokens and no entity is
+dropped or widened when written in a token format.
+
+Clitics (``split_clitics=True`` and ``clitic_prefix_length``)
+-------------------------------------------------------------
+Arabic attaches the conjunctions و ف, the prepositions ب ل ك and the
+article ال to the next word. Without a lexicon a bare leading و/ف/ب/ل/ك is
+more often a root letter than a clitic (وزير، فريق، بريطانيا، لندن، كلية), so
+this module is conservative: a proclitic chain is recognised **only in front
+of the article**, where it is unambiguous in practice:
+
+    (و|ف)? (ب|ك|ل)? ال STEM        e.g. والصين  بالعاصمة  وبالتعاون  كالعادة
+    (و|ف)? لل STEM                e.g. للصين  وللتعاون  (لِ + article, alef elided)
+
+and only when STEM still has at least two letters (so والد، الى are left
+alone). Harakat on a clitic letter stay with it (وَالصين -> وَ + ال + صين).
+
+``tokenize(..., split_clitics=True)`` splits each clitic into its own token:
+والصين -> و / ال / صين, للصين -> ل / ل / صين.
+
+``clitic_prefix_length(word)`` is for word snapping in the reader: it returns
+how many code points to trim from the front of a snapped word. By default it
+trims the conjunction/preposition letters and keeps the article, because a
+name is normally annotated with its article (selecting الصين out of والصين,
+العاصمة out of بالعاصمة). ``article=True`` trims the article as well
+(والصين -> صين). In the ``لل`` form the article cannot be separated from the
+preposition in writing, so without ``article=True`` only the letters before
+``لل`` are trimmed (وللصين -> للصين) and with it both ل go (-> صين).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable
+
+__all__ = ["Token", "tokenize", "clitic_prefix_length", "MARKS"]
+
+# Combining marks that belong to the preceding letter.
+MARKS = (
+    "\u0300-\u036f"  # Latin combining diacritics
+    "\u0483-\u0489"
+    "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"  # Hebrew points
+    "\u0610-\u061a"  # Arabic honorifics / small marks
+    "\u064b-\u065f"  # harakat, tanwin, shadda, sukun ...
+    "\u0670"  # superscript alef
+    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"  # Quranic marks
+    "\u08d3-\u08e1\u08e3-\u08ff"  # Arabic Extended-A marks
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
+_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: inside words
+_SEPARATORS = ".,\u066b\u066c"  # . , Arabic decimal and thousands separators
+
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+# A word is a run of Arabic-script letters or a run of other letters: a
+# change of script (وCOVID) ends the word.
+_TOKEN_RE = re.compile(
+    rf"(?P<word>(?:(?=[^\W\d_]|[{MARKS}{_JOINERS}])[{_ARABIC}{MARKS}{_JOINERS}])+"
+    rf"|(?:[^\W\d_{_ARABIC}]|[{MARKS}{_JOINERS}])+)"
+    rf"|(?P<num>\d+(?:[{_SEPARATORS}]\d+)*[{MARKS}]*)"
+    rf"|(?P<other>[^\s][{MARKS}]*)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+_CONJ = "وف"
+_PREP = "بكل"
+_ARABIC_MARK_RE = re.compile(f"[{MARKS}]*")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _after_marks(word: str, index: int) -> int:
+    return _ARABIC_MARK_RE.match(word, index).end()
+
+
+def _letters(text: str) -> int:
+    return len(_LETTER_RE.findall(text.replace("\u0640", "")))
+
+
+def _clitic_pieces(word: str) -> list[tuple[str, int]]:
+    """Leading clitics of `word` as (kind, end offset) pairs, kind one of
+    "conj", "prep", "article" or "lil" (the article lam of لل):
+    والصين -> [("conj", 1), ("article", 3)]. Empty when no clitic is
+    recognised (see the module docstring)."""
+    pieces: list[tuple[str, int]] = []
+    i = 0
+    if i < len(word) and word[i] in _CONJ:
+        i = _after_marks(word, i + 1)
+        pieces.append(("conj", i))
+    if i < len(word) and word[i] in _PREP:
+        j = _after_marks(word, i + 1)
+        if word[i] == "ل" and j < len(word) and word[j] == "ل":
+            k = _after_marks(word, j + 1)
+            if _letters(word[k:]) >= 2:
+                return pieces + [("prep", j), ("lil", k)]
+            return []
+        pieces.append(("prep", j))
+        i = j
+    if word.startswith("ال", i):
+        k = _after_marks(word, i + 2)
+        if _letters(word[k:]) >= 2:
+            return pieces + [("article", k)]
+    return []
+
+
+def _clitic_cuts(word: str) -> list[int]:
+    return [end for _, end in _clitic_pieces(word)]
+
+
+def clitic_prefix_length(word: str, *, article: bool = False) -> int:
+    """How many code points of leading clitics to trim from `word`.
+
+    Conjunction and preposition letters are trimmed; the article ال only when
+    `article` is true. 0 when nothing is recognised. See the module docstring
+    for the (deliberately conservative) rule.
+    """
+    pieces = _clitic_pieces(word)
+    if not pieces:
+        return 0
+    if article:
+        return pieces[-1][1]
+    keep = 1  # drop the article piece
+    if pieces[-1][0] == "lil":
+        keep = 2  # the preposition lam goes with the elided article
+    rest = pieces[:-keep]
+    return rest[-1][1] if rest else 0
+
+
+def tokenize(
+    text: str, *, split_clitics: bool = False, boundaries: Iterable[int] = ()
+) -> list[Token]:
+    """Tokens of `text` with code-point offsets; see the module docstring."""
+    cuts = sorted(set(boundaries)) if boundaries else []
+    tokens: list[Token] = []
+    append = tokens.append
+    for match in _TOKEN_RE.finditer(text):
+        start, end = match.span()
+        pieces: list[int] = []
+        if split_clitics and match.lastgroup == "word":
+            pieces = [start + c for c in _clitic_cuts(match.group())]
+        if cuts:
+            i = bisect_right(cuts, start)
+            while i < len(cuts) and cuts[i] < end:
+                pieces.append(cuts[i])
+                i += 1
+        if not pieces:
+            append(Token(start, end, match.group()))
+            continue
+        last = start
+        for cut in sorted(set(pieces)):
+            if last < cut < end:
+                append(Token(last, cut, text[last:cut]))
+                last = cut
+        append(Token(last, end, text[last:end]))
+    return tokens

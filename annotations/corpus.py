@@ -23,7 +23,9 @@ from .errors import CorpusError
 from .model import fingerprint
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-HEAD_BYTES = 4096
+# Enough for a title; the rest of an article (and any bad byte in it) is
+# read when the article is opened.
+HEAD_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -69,19 +71,25 @@ class Article:
         id: str,
         title: str,
         *,
-        path: Path | None = None,
+        path: str | Path | None = None,
         text: str | None = None,
         metadata: dict | None = None,
     ) -> None:
         self.id = id
         self.title = title
-        self.path = path
+        self._path = path
         self.metadata = metadata or {}
         self._text = text
         self._fingerprint: str | None = None
 
     def __repr__(self) -> str:
         return f"Article({self.id!r}, {self.title[:30]!r})"
+
+    @property
+    def path(self) -> Path | None:
+        if self._path is not None and not isinstance(self._path, Path):
+            self._path = Path(self._path)
+        return self._path
 
     @property
     def loaded(self) -> bool:
@@ -145,16 +153,16 @@ class Corpus:
         raise CorpusError(f"no article with id {article_id!r} in {self.source}")
 
 
-def _read_head(path: Path, size: int) -> str:
-    """The decoded start of a file, enough for its title; raises CorpusError."""
-    with path.open("rb") as handle:
-        raw = handle.read(HEAD_BYTES)
+def _decode_head(raw: bytes, complete: bool) -> str:
+    """Decode the start of a file; a multi-byte character cut by the read is
+    not an error unless the file really ends there."""
     if b"\x00" in raw:
         raise CorpusError("looks like a binary file (contains NUL bytes)")
-    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
     try:
-        return decoder.decode(raw, final=len(raw) >= size)
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if not complete and exc.reason == "unexpected end of data" and exc.start >= len(raw) - 3:
+            return raw[: exc.start].decode("utf-8")
         raise CorpusError(
             f"not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})"
         ) from None
@@ -164,50 +172,77 @@ def _open_folder(folder: Path) -> Corpus:
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
     seen: set[str] = set()
+    # Plain strings and os calls: this loop runs once per file of a corpus
+    # that may hold tens of thousands of articles.
     entries = sorted(
-        (entry for entry in os.scandir(folder) if entry.name.endswith(".txt")),
-        key=lambda entry: entry.name,
+        (entry.name, entry) for entry in os.scandir(folder) if entry.name.endswith(".txt")
     )
-    for entry in entries:
-        path = Path(entry.path)
+    for name, entry in entries:
         try:
             if not entry.is_file():
                 continue
             size = entry.stat().st_size
         except OSError as exc:
-            problems.append(CorpusProblem(entry.name, f"cannot read: {exc.strerror or exc}"))
+            problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
             continue
         if size == 0:
-            problems.append(CorpusProblem(entry.name, "empty file"))
+            problems.append(CorpusProblem(name, "empty file"))
             continue
         if size > MAX_ARTICLE_BYTES:
             problems.append(
-                CorpusProblem(entry.name, f"{size:,} bytes, over the {_mb(MAX_ARTICLE_BYTES)} limit")
+                CorpusProblem(name, f"{size:,} bytes, over the {_mb(MAX_ARTICLE_BYTES)} limit")
             )
             continue
         try:
-            head = _read_head(path, size)
+            with open(entry.path, "rb", buffering=0) as handle:
+                raw = handle.read(HEAD_BYTES)
+            complete = len(raw) >= size
+            if not complete:
+                # Cut at the last line end so no character is split.
+                cut = raw.rfind(b"\n")
+                raw = raw[: cut + 1] if cut > 0 else raw
+            if raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            head = _decode_head(raw, complete)
         except CorpusError as exc:
-            problems.append(CorpusProblem(entry.name, str(exc)))
+            problems.append(CorpusProblem(name, str(exc)))
             continue
         except OSError as exc:
-            problems.append(CorpusProblem(entry.name, f"cannot read: {exc.strerror or exc}"))
+            problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
             continue
-        head = normalise_text(head)
-        title = title_of(head)
-        if not title and size <= HEAD_BYTES:
-            problems.append(CorpusProblem(entry.name, "holds only whitespace"))
+        title = _first_line(head)
+        if not title and complete:
+            problems.append(CorpusProblem(name, "holds only whitespace"))
             continue
-        article_id = path.stem
+        article_id = name[:-4]
         if article_id in seen:
-            problems.append(CorpusProblem(entry.name, f"duplicate article id {article_id!r}"))
+            problems.append(CorpusProblem(name, f"duplicate article id {article_id!r}"))
             continue
         seen.add(article_id)
-        text = None
-        if size <= HEAD_BYTES:
-            text = head
-        articles.append(Article(article_id, title or article_id, path=path, text=text))
+        articles.append(
+            Article(
+                article_id,
+                title or article_id,
+                path=entry.path,
+                text=normalise_text(head) if complete else None,
+            )
+        )
     return Corpus(source=folder, articles=articles, problems=problems)
+
+
+def _first_line(head: str) -> str:
+    """The title: the first non-empty line (CR and LF both end a line)."""
+    position = 0
+    length = len(head)
+    while position < length:
+        cut = head.find("\n", position)
+        if cut < 0:
+            cut = length
+        line = head[position:cut].strip()
+        if line:
+            return line
+        position = cut + 1
+    return ""
 
 
 def _open_jsonl(path: Path) -> Corpus:

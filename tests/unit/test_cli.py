@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations import cli
+from annotations.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_help_lists_subcommands(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "hashiya" in out and "open" in out
+
+
+def test_open_with_missing_corpus_is_one_line_error(tmp_path, capsys):
+    code = cli.main(["open", str(tmp_path / "missing")])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.startswith("hashiya: error:") and "no such file" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_bad_annotator_name_is_a_clear_error(capsys):
+    code = cli.main(["open", "--annotator", "../etc/passwd"])
+    err = capsys.readouterr().err
+    assert code != 0 and "annotator name" in err
+
+
+def test_settings_flags_beat_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("HASHIYA_STORE", str(tmp_path / "env-store"))
+    monkeypatch.setenv("HASHIYA_MODE", "logical")
+    monkeypatch.setenv("HASHIYA_HARAKAT", "off")
+    settings = Settings.resolve(store=str(tmp_path / "flag-store"))
+    assert settings.store == tmp_path / "flag-store"
+    assert settings.mode == "logical"
+    assert settings.harakat is False
+    assert settings.annotator == "tester"
+    assert Settings.resolve(mode="visual").mode == "visual"
+
+
+def test_bad_mode_in_environment(monkeypatch):
+    monkeypatch.setenv("HASHIYA_MODE", "sideways")
+    from annotations.errors import HashiyaError
+
+    with pytest.raises(HashiyaError, match="display mode"):
+        Settings.resolve()
+
+
+def test_installed_command_runs_without_traceback(tmp_path):
+    exe = Path(sys.executable).parent / "hashiya"
+    assert exe.exists(), "the hashiya console script is installed by `make test`"
+    out = subprocess.run(
+        [str(exe), str(tmp_path / "missing")], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert "no such file" in out.stderr

@@ -1,0 +1,594 @@
+"""The RTL layout engine: shaped, wrapped, reordered rows where every cell knows its offsets.
+
+Pure Python, no Textual. The reader widget, ``hashiya render``, the article list and the
+tests all draw with this.
+
+Pipeline, per paragraph (the text split at "\\n"; "\\n" never reaches the bidi step):
+
+1. Cells, in logical order (``_prepare``). The paragraph is shaped one to one
+   (tui.shaping.shape: contextual forms, harakat kept, ligatures off) and cut into cells:
+   a base character with the combining marks that follow it; lam + alef joined by the
+   shaper as one lam-alef ligature cell (U+FEF5..U+FEFC) covering both characters and their
+   marks; a tab as one cell ``tab_size`` columns wide; a control or bidi formatting
+   character as a one-column marker cell (tui.sanitize). Characters with no width of their
+   own (ZWJ, ZWNJ, ZWSP, word joiner, BOM, soft hyphen, and harakat when they are hidden)
+   are never sent to the terminal: they are folded into the range of the cell before them
+   (the cell after them at the start of a paragraph), so every code point still belongs to
+   exactly one cell. A combining mark with no letter to sit on is drawn on a dotted circle
+   (U+25CC). Every cell is at least one column wide.
+2. Levels over the whole paragraph (tui.rtl.resolve_paragraph) on a copy of the paragraph
+   in which controls and bidi formatting characters are neutralised (tui.sanitize: they are
+   shown, not obeyed), with the paragraph direction from the first strong character unless
+   the options force one. Width independent: shared by ``with_width``.
+3. Wrapping in logical order at whitespace, measured on the cells' widths; a word longer
+   than the row is broken between cells (never inside a cell). Spaces after a word stay on
+   its row while they fit.
+4. Per row, visual mode: rule L1 (tui.rtl.line_levels), L2 reordering of the cells
+   (tui.rtl.reorder_line), L4 mirroring of brackets in right-to-left cells
+   (tui.rtl.mirror), and right alignment of RTL paragraphs (``Row.indent``).
+   Logical mode: the cells stay in logical order with their shapes (the terminal does the
+   bidi), no mirroring, and ``indent`` is 0 (the terminal aligns its RTL lines itself).
+
+Layout is lazy: ``Layout(text, options)`` only finds the paragraphs; a paragraph is laid out
+the first time one of its rows is needed and cached for the Layout's width.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+
+from tui import rtl
+from tui.sanitize import NEWLINE_MARKER, marker_for, neutralise
+from tui.shaping import (
+    char_width,
+    is_combining,
+    is_harakah,
+    lam_alef,
+    shape,
+)
+
+DOTTED_CIRCLE = "\u25cc"
+ELLIPSIS = "\u2026"
+_ALEFS = frozenset("\u0622\u0623\u0625\u0627")
+# Whitespace a line may break after (no-break spaces excluded).
+_BREAK_SPACES = frozenset(
+    " \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
+)
+# Characters never drawn on their own although some width tables give them a column.
+_INVISIBLE = frozenset("\u00ad\u180e")
+
+MODES = ("visual", "logical")
+DIRECTIONS = ("auto", "ltr", "rtl")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str  # what the terminal is sent: shaped, mirrored, sanitised
+    start: int  # logical range [start, end) in the article text
+    end: int
+    width: int = 1  # terminal columns
+    level: int = 0  # bidi level (odd = right to left)
+    marker: bool = False  # visible stand-in for a control / bidi formatting character
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]  # left to right as drawn (no padding)
+    indent: int  # blank columns before the first cell
+    paragraph: int
+    start: int  # logical range covered by this row
+    end: int
+    rtl: bool  # paragraph direction
+
+    @property
+    def width(self) -> int:
+        """Columns taken by the cells (indent excluded)."""
+        return sum(cell.width for cell in self.cells)
+
+    @property
+    def text(self) -> str:
+        """The cells' texts joined, left to right, without the indent."""
+        return "".join(cell.text for cell in self.cells)
+
+    def line(self) -> str:
+        """The row as a string to print: indent as spaces, then the cells."""
+        return " " * self.indent + self.text
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    width: int
+    mode: str = "visual"
+    harakat: bool = True
+    direction: str = "auto"
+    tab_size: int = 4
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.width, int) or self.width < 1:
+            raise ValueError(f"width must be an integer >= 1, not {self.width!r}")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, not {self.direction!r}")
+        if not isinstance(self.tab_size, int) or self.tab_size < 1:
+            raise ValueError(f"tab_size must be an integer >= 1, not {self.tab_size!r}")
+
+
+# Cell kinds while preparing.
+_BASE, _SPACE, _OTHER, _TAB = 0, 1, 2, 3
+
+
+class _Prep:
+    """One paragraph's width-independent part: cells in logical order and bidi levels."""
+
+    __slots__ = (
+        "starts", "ends", "texts", "mtexts", "widths", "markers", "bases", "kinds",
+        "levels", "bidi_text", "base_level",
+    )
+
+    def __init__(self, para: str, harakat: bool, direction: str, tab_size: int) -> None:
+        shaped = shape(para)
+        starts: list[int] = []
+        ends: list[int] = []
+        texts: list[str] = []
+        widths: list[int] = []
+        markers: list[bool] = []
+        bases: list[int] = []
+        kinds: list[int] = []
+        pending = -1  # start of hidden characters waiting for a cell to fold into
+        n = len(para)
+        i = 0
+
+        def new(start: int, end: int, text: str, width: int, marker: bool, kind: int) -> None:
+            nonlocal pending
+            if pending >= 0:
+                start = pending
+                pending = -1
+            starts.append(start)
+            ends.append(end)
+            texts.append(text)
+            widths.append(width if width > 0 else 1)
+            markers.append(marker)
+            bases.append(base_index)
+            kinds.append(kind)
+
+        while i < n:
+            ch = para[i]
+            base_index = i
+            if ch == "\t":
+                new(i, i + 1, " " * tab_size, tab_size, False, _TAB)
+                i += 1
+                continue
+            mark = marker_for(ch)
+            if mark is not None:
+                new(i, i + 1, mark, 1, True, _OTHER)
+                i += 1
+                continue
+            if is_combining(ch):
+                if not harakat and is_harakah(ch):
+                    if texts:
+                        ends[-1] = i + 1
+                    elif pending < 0:
+                        pending = i
+                elif texts and kinds[-1] == _BASE and ends[-1] == i:
+                    texts[-1] += ch
+                    ends[-1] = i + 1
+                    widths[-1] = max(1, widths[-1] + char_width(ch))
+                else:
+                    new(i, i + 1, DOTTED_CIRCLE + ch, 1, False, _OTHER)
+                i += 1
+                continue
+            w = char_width(ch)
+            if w == 0 or ch in _INVISIBLE:
+                if texts:
+                    ends[-1] = i + 1
+                elif pending < 0:
+                    pending = i
+                i += 1
+                continue
+            s = shaped[i]
+            if ch == "\u0644":
+                j = i + 1
+                while j < n and is_combining(para[j]):
+                    j += 1
+                if j < n and para[j] in _ALEFS:
+                    lig = lam_alef(s, para[j])
+                    if lig is not None:
+                        marks = para[i + 1 : j]
+                        if not harakat:
+                            marks = "".join(m for m in marks if not is_harakah(m))
+                        new(i, j + 1, lig + marks, 1, False, _BASE)
+                        i = j + 1
+                        continue
+            new(i, i + 1, s, w, False, _SPACE if ch in _BREAK_SPACES else _BASE)
+            i += 1
+        if pending >= 0:
+            # Only invisible characters: show that something is there.
+            base_index = pending
+            new(pending, n, DOTTED_CIRCLE, 1, True, _OTHER)
+
+        self.starts = starts
+        self.ends = ends
+        self.texts = texts
+        self.widths = widths
+        self.markers = markers
+        self.bases = bases
+        self.kinds = kinds
+        # Mirrored variants for L4 (None where the base character has no mirror).
+        mtexts: list[str | None] = [None] * len(texts)
+        for k, b in enumerate(bases):
+            if kinds[k] == _BASE and not markers[k]:
+                ch = para[b]
+                if rtl.is_mirrored(ch):
+                    m = rtl.mirror(ch)
+                    if m != ch:
+                        mtexts[k] = m + texts[k][1:]
+        self.mtexts = mtexts
+        self.bidi_text = neutralise(para)
+        self.levels = rtl.resolve_paragraph(self.bidi_text, direction)  # type: ignore[arg-type]
+        self.base_level = self.levels.base
+
+
+class Layout:
+    """A text laid out for one set of options; rows are made on demand and cached."""
+
+    def __init__(self, text: str, options: LayoutOptions, *, _preps: dict | None = None) -> None:
+        self.text = text
+        self.options = options
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._pstarts = starts
+        self._pends = [s - 1 for s in starts[1:]] + [len(text)]
+        self._preps: dict[int, _Prep] = {} if _preps is None else _preps
+        self._rows: dict[int, list[Row]] = {}
+        self._row_base: list[int] = [0]  # global index of paragraph p's first row (prefix)
+
+    # -- paragraphs ------------------------------------------------------------------------
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self._pstarts)
+
+    def paragraph_range(self, p: int) -> tuple[int, int]:
+        """Logical [start, end) of paragraph ``p`` (its newline excluded)."""
+        return self._pstarts[p], self._pends[p]
+
+    def paragraph_of(self, offset: int) -> int:
+        """Index of the paragraph holding ``offset`` (a newline belongs to the one it ends)."""
+        return bisect.bisect_right(self._pstarts, offset) - 1
+
+    def _prep(self, p: int) -> _Prep:
+        prep = self._preps.get(p)
+        if prep is None:
+            o = self.options
+            prep = _Prep(
+                self.text[self._pstarts[p] : self._pends[p]], o.harakat, o.direction, o.tab_size
+            )
+            self._preps[p] = prep
+        return prep
+
+    def paragraph_rows(self, p: int) -> list[Row]:
+        rows = self._rows.get(p)
+        if rows is None:
+            if not 0 <= p < len(self._pstarts):
+                raise IndexError(f"paragraph {p} out of range")
+            rows = self._layout_paragraph(p)
+            self._rows[p] = rows
+        return rows
+
+    def _layout_paragraph(self, p: int) -> list[Row]:
+        prep = self._prep(p)
+        o = self.options
+        W = o.width
+        visual = o.mode == "visual"
+        offset = self._pstarts[p]
+        rtl_para = bool(prep.base_level & 1)
+        widths = [w if w <= W else 1 for w in prep.widths]
+        ranges = _wrap(widths, prep.kinds, W)
+        rows: list[Row] = []
+        starts, ends, texts, mtexts = prep.starts, prep.ends, prep.texts, prep.mtexts
+        markers, bases, kinds = prep.markers, prep.bases, prep.kinds
+        removed = prep.levels.removed
+        base_level = prep.base_level
+        for a, b in ranges:
+            if a == b:
+                indent = W if (rtl_para and visual) else 0
+                rows.append(Row((), indent, p, offset, offset, rtl_para))
+                continue
+            rs, re_ = starts[a], ends[b - 1]
+            line = rtl.line_levels(prep.levels, prep.bidi_text, rs, re_)
+            cell_levels = [
+                base_level if removed[bases[k]] else line[bases[k] - rs] for k in range(a, b)
+            ]
+            if visual:
+                order = rtl.reorder_line(cell_levels)
+            else:
+                order = range(b - a)
+            cells = []
+            total = 0
+            for idx in order:
+                k = a + idx
+                level = cell_levels[idx]
+                w = widths[k]
+                if w != prep.widths[k]:
+                    text = " " * w if kinds[k] == _TAB else ELLIPSIS
+                elif visual and level & 1 and mtexts[k] is not None:
+                    text = mtexts[k]
+                else:
+                    text = texts[k]
+                total += w
+                cells.append(
+                    Cell(text, offset + starts[k], offset + ends[k], w, level, markers[k])
+                )
+            indent = W - total if (rtl_para and visual) else 0
+            rows.append(Row(tuple(cells), indent, p, offset + rs, offset + re_, rtl_para))
+        return rows
+
+    def _ensure_through(self, p: int) -> None:
+        """Lay out paragraphs 0..p so that their global row indices are known."""
+        base = self._row_base
+        while len(base) <= p + 1 and len(base) <= len(self._pstarts):
+            q = len(base) - 1
+            base.append(base[q] + len(self.paragraph_rows(q)))
+
+    def _ensure_rows(self, count: int) -> None:
+        base = self._row_base
+        n = len(self._pstarts)
+        while base[-1] < count and len(base) <= n:
+            q = len(base) - 1
+            base.append(base[q] + len(self.paragraph_rows(q)))
+
+    def _fully_laid_out(self) -> bool:
+        return len(self._row_base) > len(self._pstarts)
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def row(self, index: int) -> Row:
+        if index < 0:
+            raise IndexError(f"row {index} out of range")
+        self._ensure_rows(index + 1)
+        base = self._row_base
+        if index >= base[-1]:
+            raise IndexError(f"row {index} out of range")
+        p = bisect.bisect_right(base, index) - 1
+        return self.paragraph_rows(p)[index - base[p]]
+
+    def rows(self, first: int, count: int) -> list[Row]:
+        first = max(0, first)
+        self._ensure_rows(first + max(0, count))
+        end = min(first + max(0, count), self._row_base[-1])
+        return [self.row(i) for i in range(first, end)]
+
+    @property
+    def row_count(self) -> int:
+        self._ensure_through(len(self._pstarts) - 1)
+        return self._row_base[-1]
+
+    def estimated_row_count(self) -> int:
+        if self._fully_laid_out():
+            return self._row_base[-1]
+        done = len(self._row_base) - 1
+        W = self.options.width
+        estimate = self._row_base[-1]
+        for p in range(done, len(self._pstarts)):
+            length = self._pends[p] - self._pstarts[p]
+            estimate += max(1, -(-length // W))
+        return estimate
+
+    def first_row_of_paragraph(self, p: int) -> int:
+        self._ensure_through(p)
+        return self._row_base[p]
+
+    # -- the map ---------------------------------------------------------------------------
+
+    def cell_at(self, row: int, column: int) -> Cell | None:
+        r = self.row(row)
+        col = r.indent
+        if column < col:
+            return None
+        for cell in r.cells:
+            if column < col + cell.width:
+                return cell
+            col += cell.width
+        return None
+
+    def hit(self, row: int, column: int) -> int:
+        r = self.row(row)
+        if not r.cells:
+            return r.start
+        col = r.indent
+        if column < col:
+            return r.cells[0].start
+        for cell in r.cells:
+            if column < col + cell.width:
+                return cell.start
+            col += cell.width
+        return r.cells[-1].start
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(row, column) of the cell showing ``offset``.
+
+        A character folded into a cell (harakat, ZWJ, the alef of a lam-alef) maps to that
+        cell. The end of a paragraph (its newline, or ``len(text)``) maps to the column just
+        past the paragraph's last cell in reading order (left of it in RTL), clamped to the
+        row; on a blank row, to its reading start. Offsets outside the text are clamped.
+        """
+        offset = min(max(offset, 0), len(self.text))
+        p = self.paragraph_of(offset)
+        self._ensure_through(p)
+        first = self._row_base[p]
+        rows = self.paragraph_rows(p)
+        W = self.options.width
+        if offset >= self._pends[p]:
+            r = rows[-1]
+            index = first + len(rows) - 1
+            if not r.cells:
+                return index, (W - 1 if r.indent >= W and W > 0 else r.indent)
+            col = r.indent
+            best = None
+            for cell in r.cells:
+                if best is None or cell.end > best[0].end:
+                    best = (cell, col)
+                col += cell.width
+            cell, col = best  # type: ignore[misc]
+            if self.options.mode == "visual" and cell.level & 1:
+                col -= 1
+            else:
+                col += cell.width
+            return index, min(max(col, 0), W - 1)
+        k = bisect.bisect_right([r.start for r in rows], offset) - 1
+        r = rows[k]
+        col = r.indent
+        for cell in r.cells:
+            if cell.start <= offset < cell.end:
+                return first + k, col
+            col += cell.width
+        raise AssertionError(f"offset {offset} not covered by row {first + k}")  # pragma: no cover
+
+    def cells_for_range(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(row, column_start, column_end) runs of adjacent cells intersecting [start, end)."""
+        start = max(start, 0)
+        end = min(end, len(self.text))
+        if end <= start:
+            return []
+        p0 = self.paragraph_of(start)
+        p1 = self.paragraph_of(end - 1)
+        self._ensure_through(p1)
+        out: list[tuple[int, int, int]] = []
+        for p in range(p0, p1 + 1):
+            first = self._row_base[p]
+            for k, r in enumerate(self.paragraph_rows(p)):
+                if r.end <= start or r.start >= end:
+                    continue
+                col = r.indent
+                run = -1
+                for cell in r.cells:
+                    hit = cell.start < end and cell.end > start
+                    if hit and run < 0:
+                        run = col
+                    elif not hit and run >= 0:
+                        out.append((first + k, run, col))
+                        run = -1
+                    col += cell.width
+                if run >= 0:
+                    out.append((first + k, run, col))
+        return out
+
+    def with_width(self, width: int) -> "Layout":
+        """Same text and options at another width; the width-independent work is shared."""
+        if width == self.options.width:
+            return self
+        return Layout(self.text, replace(self.options, width=width), _preps=self._preps)
+
+
+def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
+    """Cell index ranges of the rows of one paragraph (greedy, break after whitespace)."""
+    n = len(widths)
+    if n == 0:
+        return [(0, 0)]
+    rows: list[tuple[int, int]] = []
+    row_start = 0
+    col = 0
+    k = 0
+    while k < n:
+        w_end = k
+        word = 0
+        while w_end < n and kinds[w_end] not in (_SPACE, _TAB):
+            word += widths[w_end]
+            w_end += 1
+        # A word goes on this row if it fits together with the space after it (so no row
+        # starts with the space of the row before); at a row's start, if it fits at all.
+        need = word + (widths[w_end] if w_end < n else 0)
+        if col + need <= W or (col == 0 and word <= W):
+            col += word
+            t = w_end
+            while t < n and kinds[t] in (_SPACE, _TAB) and col + widths[t] <= W:
+                col += widths[t]
+                t += 1
+            if t < n and kinds[t] in (_SPACE, _TAB):
+                # The row is full of this word and some of its spaces; the rest go on.
+                rows.append((row_start, t))
+                row_start = t
+                col = 0
+            k = t
+        elif col > 0:
+            rows.append((row_start, k))
+            row_start = k
+            col = 0
+        else:
+            t = k
+            while t < w_end and col + widths[t] <= W:
+                col += widths[t]
+                t += 1
+            rows.append((row_start, t))
+            row_start = t
+            col = 0
+            k = t
+    if row_start < n:
+        rows.append((row_start, n))
+    return rows
+
+
+def layout_text(text: str, width: int, **options) -> list[Row]:
+    """Every row of ``text`` laid out at ``width`` (options as in LayoutOptions)."""
+    layout = Layout(text, LayoutOptions(width=width, **options))
+    return layout.rows(0, layout.row_count)
+
+
+def display_line(
+    text: str,
+    width: int | None = None,
+    mode: str = "visual",
+    harakat: bool = True,
+    direction: str = "auto",
+) -> str:
+    """``text`` as one safe line for lists and panels: shaped, in visual order (in visual
+    mode), controls and bidi formatting characters as visible markers, newlines as ⏎.
+    With ``width``, cut in reading order to fit, ending with "…". No padding."""
+    one = text.replace("\n", "\u2028")  # drawn as ⏎ by tui.sanitize, neutral for bidi
+    if not one:
+        return ""
+    prep = _Prep(one, harakat, direction, 4)
+    total = sum(prep.widths)
+    if direction == "auto":
+        direction = "rtl" if prep.base_level & 1 else "ltr"
+    if width is not None and total > width:
+        if width < 1:
+            return ""
+        room = width - 1
+        used = 0
+        cut = 0
+        for k, w in enumerate(prep.widths):
+            if used + w > room:
+                break
+            used += w
+            cut = prep.ends[k]
+        one = one[:cut] + ELLIPSIS
+        prep = _Prep(one, harakat, direction, 4)
+        total = sum(prep.widths)
+    layout = Layout(one, LayoutOptions(width=max(total, 1), mode=mode, harakat=harakat,
+                                       direction=direction))
+    layout._preps[0] = prep
+    return "".join(cell.text for cell in layout.paragraph_rows(0)[0].cells) if total else ""
+
+
+def sanitize_for_terminal(text: str) -> str:
+    """One-line safe display of ``text`` (titles, span texts): display_line, visual mode."""
+    return display_line(text)
+
+
+__all__ = [
+    "Cell",
+    "Row",
+    "LayoutOptions",
+    "Layout",
+    "layout_text",
+    "display_line",
+    "sanitize_for_terminal",
+    "NEWLINE_MARKER",
+]

@@ -1,0 +1,1197 @@
+"""The annotation store: TinyDB files, one per article and annotator.
+
+Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
+``./hashiya-store``)::
+
+    <store>/<annotator>/lock              fcntl.flock'd while a session writes;
+                                          says who holds it (pid, host, since)
+    <store>/<annotator>/articles/<id>.json      one TinyDB database per article
+    <store>/<annotator>/articles/<id>.json.bak  its previous version
+    <store>/<annotator>/journal.jsonl     every edit, in order (write-ahead log)
+    <store>/<annotator>/index.json        span counts / status / fingerprint per
+                                          article and the undo history, as of a
+                                          byte offset in the journal
+
+Why this shape. Plain TinyDB keeps a whole database in one JSON file and
+rewrites it on every insert: with 100,000 spans that is ~670 ms a save. Here
+each article of each annotator is its own small TinyDB database (tables
+``spans`` and ``article``) behind :class:`~annotations.store.files.ShardStorage`,
+so a save rewrites a few kilobytes, and loading an article reads one small
+file. ``benchmarks/bench_store.py`` measures both against a single-file
+TinyDB.
+
+Durability. An edit is first appended to ``journal.jsonl`` and
+fdatasync'd, then the article file is replaced atomically (temp file, fsync,
+old version hard-linked to ``.bak``, ``os.replace``, fsync of the folder).
+When an edit method returns, both are on disk. If the process dies between
+the two steps, the next writer that opens the store finds the journal entry
+whose article file is behind (each article file records the journal
+sequence number it reflects) and completes it. A journal line cut off by a
+kill is ignored (its save never returned). On this disk an edit costs about
+one fdatasync plus one fsync of a small file and one of the folder.
+
+The article files are the truth. ``index.json`` is a cache so the article
+list need not open 10,000 files: it is written when a writer opens and
+closes the store; in between, the journal entries after its offset are
+replayed on open. A missing, damaged or out-of-date index is rebuilt from
+the article files.
+
+Damage. A damaged article file or journal raises StoreCorruptError naming
+the file and the problem, and is never written over.
+``hashiya validate --repair`` (:func:`repair`) rebuilds a damaged article
+from its ``.bak`` plus the journal entries after it (the damaged file is
+kept as ``.damaged``), and sets a damaged journal aside.
+
+Locking. One writer per annotator: ``Store(root, annotator)`` takes an
+exclusive ``fcntl.flock`` on the annotator's ``lock`` file for its whole
+life. The OS releases it when the process ends, even by kill -9, so a dead
+holder never blocks. A second writer for the same annotator gets
+StoreLockedError saying who holds it. Different annotators use different
+folders and never block or overwrite each other. ``readonly=True`` takes no
+lock and sees what writers have saved.
+
+Undo/redo. Every edit is an operation with an exact inverse (add/delete,
+relabel/resize as before/after, theme on/off, status before/after). The
+undo and redo stacks follow from the journal (``do``, ``undo``, ``redo``
+entries), so they survive a restart; an import clears them.
+
+Stale articles. Each article file records the fingerprint of the text its
+spans were made on. ``is_stale`` compares it with the current text; spans
+of a changed article are kept exactly as stored (never shifted), and the
+store refuses to add or resize spans on it against the new text until its
+old spans are deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import hashlib
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from tinydb import TinyDB, where
+from tinydb.table import Document
+
+from ..errors import AnnotationError, StoreCorruptError, StoreError
+from ..model import (
+    ENTITY,
+    KINDS,
+    ArticleRecord,
+    Span,
+    Status,
+    check_span,
+    fingerprint,
+    new_id,
+    now,
+)
+from ..settings import safe_annotator
+from .files import (
+    AnnotatorLock,
+    Journal,
+    ShardStorage,
+    atomic_write,
+    backup_path,
+    dump_json,
+    fsync_dir,
+    load_json_file,
+)
+
+__all__ = ["Store", "ImportSummary", "repair", "StoreProblem"]
+
+FORMAT = 1
+UNDO_LIMIT = 1000
+BULK_THRESHOLD = 16  # imports of more articles than this sync once at the end
+SPAN_KEY = lambda span: (span.start, span.end, span.kind, span.label)  # noqa: E731
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,119}")
+
+
+def shard_name(article_id: str) -> str:
+    """File name of an article's TinyDB file. Plain ids are used as they
+    are; anything else is percent-encoded behind a '~' (with a hash if
+    long), so two ids never share a file."""
+    if _SAFE_NAME.fullmatch(article_id) and not article_id.endswith((".bak", ".damaged")):
+        return article_id + ".json"
+    quoted = urllib.parse.quote(article_id, safe="")
+    if len(quoted) > 100:
+        quoted = quoted[:60] + "~" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return "~" + quoted + ".json"
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class ImportSummary:
+    articles: int = 0
+    spans_added: int = 0
+    spans_removed: int = 0
+    themes: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoreProblem:
+    """One finding of :meth:`Store.check` (``hashiya validate``)."""
+
+    annotator: str
+    article_id: str
+    reason: str
+    span_id: str = ""
+    label: str = ""
+    start: int | None = None
+    end: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.annotator}: article {self.article_id}"
+        if self.span_id:
+            where += f" span {self.span_id} {self.label} [{self.start}, {self.end})"
+        return f"{where}: {self.reason}"
+
+
+# --------------------------------------------------------------------------
+# article state: a plain value, with the pure function that applies an edit
+
+
+@dataclass
+class _State:
+    article_id: str
+    fingerprint: str | None = None
+    status: str = Status.TODO.value
+    themes: tuple[str, ...] = ()
+    spans: dict[str, dict] = field(default_factory=dict)
+    seq: int = 0
+
+    def span_objects(self) -> list[Span]:
+        return sorted((Span.from_dict(d) for d in self.spans.values()), key=SPAN_KEY)
+
+    def summary(self) -> list:
+        return [len(self.spans), self.status, self.fingerprint, len(self.themes)]
+
+    def to_dict(self) -> dict:
+        return {
+            "fingerprint": self.fingerprint,
+            "status": self.status,
+            "themes": list(self.themes),
+            "spans": sorted(self.spans.values(), key=lambda d: (d["start"], d["end"], d["kind"], d["label"], d["id"])),
+        }
+
+
+def _apply_state(state: _State, op: dict, seq: int) -> _State:
+    spans = dict(state.spans)
+    themes = set(state.themes)
+    status = state.status
+    fp = state.fingerprint
+    kind = op["kind"]
+    if kind == "add":
+        spans[op["span"]["id"]] = dict(op["span"])
+    elif kind == "delete":
+        spans.pop(op["span"]["id"], None)
+    elif kind == "update":
+        spans[op["after"]["id"]] = dict(op["after"])
+    elif kind == "theme":
+        (themes.add if op["on"] else themes.discard)(op["label"])
+    elif kind == "replace":
+        after = op["after"]
+        spans = {d["id"]: dict(d) for d in after["spans"]}
+        themes = set(after["themes"])
+        status = after["status"]
+        fp = after["fingerprint"]
+    if "status" in op:
+        status = op["status"][1]
+    if "fp" in op:
+        fp = op["fp"][1]
+    return _State(state.article_id, fp, status, tuple(sorted(themes)), spans, seq)
+
+
+def _invert(op: dict) -> dict:
+    kind = op["kind"]
+    if kind == "add":
+        inv = {"kind": "delete", "span": op["span"]}
+    elif kind == "delete":
+        inv = {"kind": "add", "span": op["span"]}
+    elif kind == "update":
+        inv = {"kind": "update", "before": op["after"], "after": op["before"]}
+    elif kind == "theme":
+        inv = {"kind": "theme", "label": op["label"], "on": not op["on"]}
+    elif kind == "status":
+        inv = {"kind": "status"}
+    else:
+        raise StoreError(f"an edit of kind {kind!r} cannot be undone")
+    for pair in ("status", "fp"):
+        if pair in op:
+            inv[pair] = [op[pair][1], op[pair][0]]
+    return inv
+
+
+# --------------------------------------------------------------------------
+# one article file
+
+
+class _Shard:
+    """One article of one annotator: a TinyDB database in one small file."""
+
+    def __init__(self, path: Path, article_id: str, *, readonly: bool, durable: bool = True) -> None:
+        self.path = path
+        self.article_id = article_id
+        self.db = TinyDB(
+            path,
+            storage=ShardStorage,
+            readonly=readonly,
+            durable=durable,
+            hint="Run `hashiya validate --repair` to rebuild it from that version and the journal.",
+        )
+        self.storage: ShardStorage = self.db.storage  # type: ignore[assignment]
+        self._cached: tuple[str, _State] | None = None
+
+    def state(self) -> _State:
+        text = self.storage._load()
+        if self._cached is not None and self._cached[0] is text:
+            return self._cached[1]
+        state = _State(self.article_id)
+        if text:
+            try:
+                meta = self.db.table("article").get(doc_id=1)
+                if meta is not None:
+                    stored_id = meta.get("article_id")
+                    if stored_id is not None and stored_id != self.article_id:
+                        raise ValueError(f"it holds article {stored_id!r}, not {self.article_id!r}")
+                    status = Status(meta.get("status", "todo")).value
+                    state = _State(
+                        self.article_id,
+                        meta.get("fingerprint"),
+                        status,
+                        tuple(sorted(str(t) for t in meta.get("themes", []))),
+                        {},
+                        int(meta.get("seq", 0)),
+                    )
+                for doc in self.db.table("spans").all():
+                    span = Span.from_dict(doc)  # checks the fields are there
+                    state.spans[span.id] = span.to_dict()
+            except (KeyError, ValueError, TypeError) as exc:
+                raise self.storage._corrupt(f"unexpected content ({exc})") from None
+        self._cached = (text, state)
+        return state
+
+    def apply(self, op: dict, seq: int) -> None:
+        """Write one edit with TinyDB operations, as one file write."""
+        spans = self.db.table("spans")
+        meta_table = self.db.table("article")
+        before = self.state()
+        after = _apply_state(before, op, seq)
+        kind = op["kind"]
+        with self.storage.batch():
+            if kind == "add":
+                spans.insert(op["span"])
+            elif kind == "delete":
+                spans.remove(where("id") == op["span"]["id"])
+            elif kind == "update":
+                spans.update(op["after"], where("id") == op["after"]["id"])
+            elif kind == "replace":
+                spans.truncate()
+                if op["after"]["spans"]:
+                    spans.insert_multiple(op["after"]["spans"])
+            meta_table.upsert(
+                Document(
+                    {
+                        "article_id": self.article_id,
+                        "fingerprint": after.fingerprint,
+                        "status": after.status,
+                        "themes": list(after.themes),
+                        "seq": seq,
+                    },
+                    doc_id=1,
+                )
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# --------------------------------------------------------------------------
+# one annotator's folder
+
+
+class _Annotator:
+    def __init__(self, root: Path, name: str, *, writer: bool) -> None:
+        self.root = root
+        self.name = name
+        self.writer = writer
+        self.dir = root / name
+        self.articles_dir = self.dir / "articles"
+        self.index_path = self.dir / "index.json"
+        self.journal = Journal(self.dir / "journal.jsonl", readonly=not writer)
+        self.lock: AnnotatorLock | None = None
+        self.shards: dict[str, _Shard] = {}
+        self.summary: dict[str, list] = {}
+        self.ids: dict[str, set[str]] = {}
+        self.home: dict[str, str] = {}
+        self.undo_stack: list[dict] = []
+        self.redo_stack: list[dict] = []
+        self.seq = 0
+        self.pos = 0  # journal bytes already reflected in memory
+        self.snapshot_seq = -1
+        if writer:
+            try:
+                self.articles_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {self.articles_dir}: {exc.strerror or exc}") from None
+            self.lock = AnnotatorLock(self.dir / "lock", root, name)
+            self.lock.acquire()
+            try:
+                self.journal.open_for_append()
+                self._load()
+            except BaseException:
+                self.close(snapshot=False)
+                raise
+        elif self.dir.is_dir():
+            self._load()
+
+    # -- loading ---------------------------------------------------------
+    def _read_snapshot(self) -> dict | None:
+        try:
+            snap = load_json_file(self.index_path, "index")
+        except StoreCorruptError:
+            if self.writer:  # derived data: keep the damaged copy, rebuild
+                try:
+                    os.replace(self.index_path, self.index_path.with_name("index.json.damaged"))
+                except OSError:
+                    pass
+            return None
+        if not isinstance(snap, dict) or snap.get("format") != FORMAT:
+            return None
+        try:
+            articles = {str(k): [int(v[0]), str(v[1]), v[2], int(v[3]), list(v[4])] for k, v in snap["articles"].items()}
+            snap["articles"] = articles
+            snap["seq"] = int(snap["seq"])
+            snap["journal_pos"] = int(snap["journal_pos"])
+            if not isinstance(snap["undo"], list) or not isinstance(snap["redo"], list):
+                return None
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
+        return snap
+
+    def _load(self) -> None:
+        snap = self._read_snapshot()
+        entries: list = []
+        good_end = size = 0
+        if snap is not None:
+            entries, good_end, size = self.journal.read(snap["journal_pos"])
+            first = entries[0][0] if entries else None
+            if (first is not None and first["seq"] != snap["seq"] + 1) or size < snap["journal_pos"]:
+                snap = None
+            elif snap["journal_pos"] > 0 and not self._line_ends_at(snap["journal_pos"]):
+                snap = None
+        if snap is not None:
+            for aid, (n, status, fp, nthemes, ids) in snap["articles"].items():
+                self.summary[aid] = [n, status, fp, nthemes]
+                self.ids[aid] = set(ids)
+                for sid in ids:
+                    self.home[sid] = aid
+            self.undo_stack = list(snap["undo"])
+            self.redo_stack = list(snap["redo"])
+            self.seq = snap["seq"]
+            self.snapshot_seq = self.seq if not entries else -1
+            for entry, _ in entries:
+                self._note(entry)
+            touched = {entry["a"] for entry, _ in entries if "a" in entry}
+            tail = [entry for entry, _ in entries]
+        else:
+            entries, good_end, size = self.journal.read(0)
+            self._rebuild_from_shards()
+            for entry, _ in entries:
+                self._note(entry, index=False)
+            touched = {entry["a"] for entry, _ in entries if "a" in entry}
+            tail = [entry for entry, _ in entries]
+        self.pos = good_end
+        if self.writer:
+            if good_end < size:  # a journal line cut off by a kill: its save never returned
+                self.journal.truncate(good_end)
+            self._roll_forward(touched, tail)
+            if self.snapshot_seq != self.seq:
+                self.write_snapshot()
+
+    def _line_ends_at(self, pos: int) -> bool:
+        try:
+            with open(self.journal.path, "rb") as handle:
+                handle.seek(pos - 1)
+                return handle.read(1) == b"\n"
+        except OSError:
+            return False
+
+    def _rebuild_from_shards(self) -> None:
+        self.summary.clear()
+        self.ids.clear()
+        self.home.clear()
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self.seq = 0
+        try:
+            names = sorted(os.listdir(self.articles_dir))
+        except FileNotFoundError:
+            names = []
+        for name in names:
+            if not name.endswith(".json") or name.startswith("."):
+                continue
+            path = self.articles_dir / name
+            article_id = _article_id_from_file(path, name)
+            if article_id is None:
+                continue
+            shard = self.shard(article_id)
+            state = shard.state()
+            self._set_summary(article_id, state)
+            self.seq = max(self.seq, state.seq)
+
+    def _set_summary(self, article_id: str, state: _State) -> None:
+        self.summary[article_id] = state.summary()
+        for sid in self.ids.get(article_id, ()):
+            if self.home.get(sid) == article_id:
+                del self.home[sid]
+        self.ids[article_id] = set(state.spans)
+        for sid in state.spans:
+            self.home[sid] = article_id
+
+    def _roll_forward(self, touched: set[str], tail: list[dict]) -> None:
+        """Complete edits that are in the journal but not in their article file."""
+        for article_id in sorted(touched):
+            mine = [e for e in tail if e.get("a") == article_id and "op" in e]
+            if not mine:
+                continue
+            shard = self.shard(article_id)
+            state = shard.state()
+            pending = [e for e in mine if e["seq"] > state.seq]
+            for entry in pending:
+                shard.apply(entry["op"], entry["seq"])
+            self._set_summary(article_id, shard.state())
+
+    def refresh(self) -> None:
+        """Read-only views: take in what a writer has saved since."""
+        if self.writer or not self.dir.is_dir():
+            return
+        try:
+            size = os.stat(self.journal.path).st_size
+        except FileNotFoundError:
+            size = 0
+        if size == self.pos:
+            return
+        if size < self.pos:
+            self.__init__(self.root, self.name, writer=False)  # journal replaced (repair)
+            return
+        entries, good_end, _ = self.journal.read(self.pos)
+        for entry, _ in entries:
+            self._note(entry)
+        self.pos = good_end
+
+    # -- the journal's meaning ---------------------------------------------
+    def _note(self, entry: dict, *, index: bool = True) -> None:
+        self.seq = max(self.seq, int(entry["seq"]))
+        act = entry.get("act")
+        if act == "mark" or "a" not in entry:
+            return
+        article_id = entry["a"]
+        op = entry["op"]
+        if index:
+            self.summary[article_id] = list(entry["sum"])
+            ids = self.ids.setdefault(article_id, set())
+            kind = op["kind"]
+            if kind == "add":
+                ids.add(op["span"]["id"])
+                self.home[op["span"]["id"]] = article_id
+            elif kind == "delete":
+                ids.discard(op["span"]["id"])
+                self.home.pop(op["span"]["id"], None)
+            elif kind == "replace":
+                for sid in ids:
+                    if self.home.get(sid) == article_id:
+                        del self.home[sid]
+                ids.clear()
+                for doc in op["after"]["spans"]:
+                    ids.add(doc["id"])
+                    self.home[doc["id"]] = article_id
+        if act == "do":
+            self.undo_stack.append({"seq": entry["seq"], "a": article_id, "op": op, "d": entry.get("d", "")})
+            del self.undo_stack[:-UNDO_LIMIT]
+            self.redo_stack.clear()
+        elif act == "undo":
+            if self.undo_stack:
+                self.redo_stack.append(self.undo_stack.pop())
+        elif act == "redo":
+            if self.redo_stack:
+                self.undo_stack.append(self.redo_stack.pop())
+        elif act == "import":
+            self.undo_stack.clear()
+            self.redo_stack.clear()
+
+    def write_snapshot(self) -> None:
+        data = {
+            "format": FORMAT,
+            "annotator": self.name,
+            "seq": self.seq,
+            "journal_pos": self.journal.size,
+            "articles": {
+                aid: [*summary, sorted(self.ids.get(aid, ()))] for aid, summary in self.summary.items()
+            },
+            "undo": self.undo_stack,
+            "redo": self.redo_stack,
+        }
+        atomic_write(self.index_path, dump_json(data))
+        self.snapshot_seq = self.seq
+
+    # -- articles ----------------------------------------------------------
+    def shard(self, article_id: str) -> _Shard:
+        shard = self.shards.get(article_id)
+        if shard is None:
+            shard = _Shard(self.articles_dir / shard_name(article_id), article_id, readonly=not self.writer)
+            self.shards[article_id] = shard
+        return shard
+
+    def state(self, article_id: str) -> _State:
+        if article_id not in self.summary and self.writer:
+            return _State(article_id)  # nothing stored: no need to touch the disk
+        return self.shard(article_id).state()
+
+    def commit(self, article_id: str, op: dict, act: str, desc: str) -> None:
+        shard = self.shard(article_id)
+        state = shard.state()  # a damaged file stops the edit before anything is written
+        seq = self.seq + 1
+        after = _apply_state(state, op, seq)
+        entry = {"seq": seq, "t": now(), "act": act, "a": article_id, "op": op, "d": desc, "sum": after.summary()}
+        before = self.journal.append([entry])
+        try:
+            shard.apply(op, seq)
+        except BaseException:
+            try:
+                self.journal.truncate(before)
+            finally:
+                self.shards.pop(article_id, None)
+            raise
+        self._note(entry)
+        self.pos = self.journal.size
+
+    def bulk_replace(self, states: list[_State]) -> None:
+        """Write many whole articles: journal first (one fdatasync), then the
+        files, then one sync. Used by import_records."""
+        if not states:
+            return
+        durable = len(states) <= BULK_THRESHOLD
+        entries = []
+        seq = self.seq
+        for state in states:
+            seq += 1
+            op = {"kind": "replace", "after": state.to_dict()}
+            entries.append({"seq": seq, "t": now(), "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": _apply_state(_State(state.article_id), op, seq).summary()})
+        self.journal.append(entries)
+        for entry in entries:
+            shard = self.shard(entry["a"])
+            shard.storage.durable = durable
+            try:
+                shard.apply(entry["op"], entry["seq"])
+            finally:
+                shard.storage.durable = True
+            self._note(entry)
+        if not durable:
+            os.sync()
+            fsync_dir(self.articles_dir)
+        self.pos = self.journal.size
+        if len(states) > BULK_THRESHOLD:
+            self.write_snapshot()
+
+    def close(self, *, snapshot: bool = True) -> None:
+        try:
+            if self.writer and snapshot and self.lock is not None and self.snapshot_seq != self.seq:
+                self.write_snapshot()
+        finally:
+            for shard in self.shards.values():
+                shard.close()
+            self.shards.clear()
+            self.journal.close()
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+
+def _article_id_from_file(path: Path, name: str) -> str | None:
+    """The article id an article file belongs to (read from the file when
+    the name is encoded); None for a file that is not an article file."""
+    if not name.startswith("~"):
+        return name[: -len(".json")]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["article"]["1"]["article_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        unquoted = urllib.parse.unquote(name[1 : -len(".json")])
+        return unquoted if "~" not in name[1:] else None
+
+
+# --------------------------------------------------------------------------
+# the public store
+
+
+class Store:
+    """One annotator's view of a store folder. See the module docstring."""
+
+    def __init__(self, root: str | Path, annotator: str, *, readonly: bool = False) -> None:
+        self.root = Path(root)
+        self.annotator = safe_annotator(annotator)
+        self.readonly = readonly
+        self._closed = False
+        if not readonly:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create store folder {self.root}: {exc.strerror or exc}") from None
+            if not self.root.is_dir():
+                raise StoreError(f"store {self.root} is not a folder")
+        elif self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"store {self.root} is not a folder")
+        self._own = _Annotator(self.root, self.annotator, writer=not readonly)
+        self._others: dict[str, _Annotator] = {}
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.readonly else "writing"
+        return f"Store({str(self.root)!r}, {self.annotator!r}, {mode})"
+
+    # -- life --------------------------------------------------------------
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._own.close()
+        for other in self._others.values():
+            other.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _view(self, annotator: str | None) -> _Annotator:
+        if self._closed:
+            raise StoreError(f"store {self.root} is closed")
+        if annotator is None or annotator == self.annotator:
+            self._own.refresh()
+            return self._own
+        view = self._others.get(annotator)
+        if view is None:
+            view = _Annotator(self.root, safe_annotator(annotator), writer=False)
+            self._others[annotator] = view
+        else:
+            view.refresh()
+        return view
+
+    def _writer(self) -> _Annotator:
+        if self._closed:
+            raise StoreError(f"store {self.root} is closed")
+        if self.readonly:
+            raise StoreError(f"store {self.root} was opened read-only")
+        return self._own
+
+    # -- reads ---------------------------------------------------------------
+    def spans(self, article_id: str, annotator: str | None = None) -> list[Span]:
+        return self._view(annotator).state(article_id).span_objects()
+
+    def span(self, span_id: str) -> Span | None:
+        view = self._view(None)
+        article_id = view.home.get(span_id)
+        if article_id is None:
+            return None
+        data = view.state(article_id).spans.get(span_id)
+        return Span.from_dict(data) if data else None
+
+    def themes(self, article_id: str, annotator: str | None = None) -> list[str]:
+        return list(self._view(annotator).state(article_id).themes)
+
+    def status(self, article_id: str, annotator: str | None = None) -> Status:
+        view = self._view(annotator)
+        summary = view.summary.get(article_id)
+        if summary is None and view.writer:
+            return Status.TODO
+        return Status(view.state(article_id).status)
+
+    def statuses(self, annotator: str | None = None) -> dict[str, Status]:
+        return {
+            aid: Status(summary[1])
+            for aid, summary in self._view(annotator).summary.items()
+            if summary[1] != Status.TODO.value
+        }
+
+    def span_counts(self, annotator: str | None = None) -> dict[str, int]:
+        return {aid: summary[0] for aid, summary in self._view(annotator).summary.items() if summary[0]}
+
+    def annotators(self) -> list[str]:
+        names = set()
+        try:
+            entries = list(os.scandir(self.root))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if entry.is_dir() and not entry.name.startswith("."):
+                folder = Path(entry.path)
+                if (folder / "articles").is_dir() or (folder / "journal.jsonl").exists():
+                    names.add(entry.name)
+        if not self.readonly:
+            names.add(self.annotator)
+        return sorted(names)
+
+    def article_ids(self, annotator: str | None = None) -> list[str]:
+        return sorted(
+            aid
+            for aid, (n, status, _fp, nthemes) in self._view(annotator).summary.items()
+            if n or nthemes or status != Status.TODO.value
+        )
+
+    def fingerprint(self, article_id: str, annotator: str | None = None) -> str | None:
+        summary = self._view(annotator).summary.get(article_id)
+        return summary[2] if summary else None
+
+    def is_stale(self, article_id: str, current_fingerprint: str, annotator: str | None = None) -> bool:
+        stored = self.fingerprint(article_id, annotator)
+        return stored is not None and stored != current_fingerprint
+
+    # -- edits ---------------------------------------------------------------
+    def _check_fresh(self, state: _State, article_text: str, what: str) -> str:
+        fp = fingerprint(article_text)
+        if state.fingerprint is not None and state.fingerprint != fp and state.spans:
+            raise AnnotationError(
+                f"article {state.article_id} has changed since it was annotated: its "
+                f"{len(state.spans)} span(s) refer to the old text and are kept as they are; "
+                f"cannot {what} until they are deleted"
+            )
+        return fp
+
+    def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str) -> Span:
+        own = self._writer()
+        label = _check_label(label)
+        state = own.state(article_id)
+        fp = self._check_fresh(state, article_text, "add spans")
+        check_span(article_text, start, end, kind, state.span_objects())
+        span = Span(article_id, start, end, label, kind, article_text[start:end], self.annotator)
+        while span.id in own.home:
+            span = Span(article_id, start, end, label, kind, span.text, self.annotator, id=new_id())
+        op: dict = {"kind": "add", "span": span.to_dict()}
+        if state.fingerprint != fp:
+            op["fp"] = [state.fingerprint, fp]
+        if state.status == Status.TODO.value:
+            op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+        own.commit(article_id, op, "do", f"add {label} “{_short(span.text)}”")
+        return span
+
+    def _own_span(self, span_id: str) -> tuple[_Annotator, _State, Span]:
+        own = self._writer()
+        article_id = own.home.get(span_id)
+        state = own.state(article_id) if article_id is not None else None
+        if state is None or span_id not in state.spans:
+            raise AnnotationError(f"no span with id {span_id!r} for annotator {self.annotator}")
+        return own, state, Span.from_dict(state.spans[span_id])
+
+    def delete_span(self, span_id: str) -> Span:
+        own, state, span = self._own_span(span_id)
+        own.commit(span.article_id, {"kind": "delete", "span": span.to_dict()}, "do", f"delete {span.label} “{_short(span.text)}”")
+        return span
+
+    def relabel_span(self, span_id: str, label: str, kind: str | None = None) -> Span:
+        own, state, span = self._own_span(span_id)
+        label = _check_label(label)
+        kind = span.kind if kind is None else kind
+        if kind not in KINDS:
+            raise AnnotationError(f"unknown span kind {kind!r} (expected entity or theme)")
+        if label == span.label and kind == span.kind:
+            return span
+        if kind == ENTITY:
+            for other in state.span_objects():
+                if other.id != span.id and other.kind == ENTITY and other.overlaps(span.start, span.end):
+                    raise AnnotationError(
+                        f"entities may not overlap: this span would overlap "
+                        f"{other.label} “{other.text}” at [{other.start}, {other.end})"
+                    )
+        new = Span(span.article_id, span.start, span.end, label, kind, span.text, span.annotator, span.id, span.created, now())
+        what = f"{span.label} → {label}" if kind == span.kind else f"{span.label} {span.kind} → {label} {kind}"
+        own.commit(span.article_id, {"kind": "update", "before": span.to_dict(), "after": new.to_dict()}, "do", f"relabel {what} “{_short(span.text)}”")
+        return new
+
+    def resize_span(self, span_id: str, start: int, end: int, article_text: str) -> Span:
+        own, state, span = self._own_span(span_id)
+        self._check_fresh(state, article_text, "resize spans")
+        check_span(article_text, start, end, span.kind, state.span_objects(), ignore_id=span.id)
+        if (start, end) == (span.start, span.end) and span.text == article_text[start:end]:
+            return span
+        new = span.moved(start, end, article_text)
+        own.commit(
+            span.article_id,
+            {"kind": "update", "before": span.to_dict(), "after": new.to_dict()},
+            "do",
+            f"resize {span.label} “{_short(span.text)}” → “{_short(new.text)}”",
+        )
+        return new
+
+    def toggle_theme(self, article_id: str, label: str, article_text: str | None = None) -> bool:
+        own = self._writer()
+        label = _check_label(label)
+        state = own.state(article_id)
+        on = label not in state.themes
+        op: dict = {"kind": "theme", "label": label, "on": on}
+        if article_text is not None and state.fingerprint is None:
+            op["fp"] = [None, fingerprint(article_text)]
+        if on and state.status == Status.TODO.value:
+            op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+        own.commit(article_id, op, "do", f"theme {label} {'on' if on else 'off'}")
+        return on
+
+    def set_status(self, article_id: str, status: Status) -> None:
+        own = self._writer()
+        try:
+            new = Status(status).value
+        except ValueError:
+            raise AnnotationError(f"unknown status {status!r} (expected todo, in_progress or done)") from None
+        state = own.state(article_id)
+        if state.status == new:
+            return
+        own.commit(article_id, {"kind": "status", "status": [state.status, new]}, "do", f"status {Status(new).display}")
+
+    def undo(self) -> str | None:
+        own = self._writer()
+        if not own.undo_stack:
+            return None
+        item = own.undo_stack[-1]
+        own.commit(item["a"], _invert(item["op"]), "undo", item["d"])
+        return item["d"]
+
+    def redo(self) -> str | None:
+        own = self._writer()
+        if not own.redo_stack:
+            return None
+        item = own.redo_stack[-1]
+        own.commit(item["a"], item["op"], "redo", item["d"])
+        return item["d"]
+
+    def can_undo(self) -> bool:
+        return bool(self._own.undo_stack) and not self.readonly
+
+    def can_redo(self) -> bool:
+        return bool(self._own.redo_stack) and not self.readonly
+
+    def undo_history(self) -> tuple[list[str], list[str]]:
+        """Descriptions on the undo and redo stacks, oldest first."""
+        return [item["d"] for item in self._own.undo_stack], [item["d"] for item in self._own.redo_stack]
+
+    # -- bulk ----------------------------------------------------------------
+    def records(
+        self,
+        corpus,
+        annotators: list[str] | None = None,
+        statuses: list[Status] | None = None,
+    ) -> Iterator[ArticleRecord]:
+        names = self.annotators() if annotators is None else list(annotators)
+        views = [(name, self._view(name)) for name in names]
+        wanted = {Status(s) for s in statuses} if statuses else None
+        for article in corpus:
+            for name, view in views:
+                summary = view.summary.get(article.id)
+                if summary is None:
+                    continue
+                n, status, _fp, nthemes = summary
+                if not (n or nthemes or status != Status.TODO.value):
+                    continue
+                state = view.state(article.id)
+                if wanted is not None and Status(state.status) not in wanted:
+                    continue
+                if not (state.spans or state.themes or state.status != Status.TODO.value):
+                    continue
+                yield ArticleRecord(
+                    id=article.id,
+                    text=article.text,
+                    spans=state.span_objects(),
+                    themes=list(state.themes),
+                    status=Status(state.status),
+                    annotator=name,
+                    metadata=dict(article.metadata),
+                )
+
+    def import_records(
+        self,
+        records: Iterable[ArticleRecord],
+        *,
+        dry_run: bool = False,
+        replace: bool = True,
+    ) -> ImportSummary:
+        """Bring records into this annotator's store. Every span is checked
+        first (inside the text, text matches, entities do not overlap); if
+        any problem is found, nothing is written and ``problems`` says what
+        (article id, span offsets, reason). ``replace=True`` makes each
+        article exactly the record; ``replace=False`` adds the record's
+        spans and themes to what is stored (a record status other than
+        todo wins). Not undoable: an import clears the undo history."""
+        own = self._writer()
+        summary = ImportSummary()
+        planned: dict[str, _State] = {}
+        used_ids = set(own.home)
+        for record in records:
+            article_id = str(record.id)
+            text = record.text
+            fp = fingerprint(text)
+            problems_before = len(summary.problems)
+            if article_id in planned:
+                summary.problems.append(f"article {article_id}: appears twice in the import")
+                continue
+            try:
+                status = Status(record.status).value
+            except ValueError:
+                summary.problems.append(f"article {article_id}: unknown status {record.status!r}")
+                continue
+            current = own.state(article_id)
+            incoming: list[Span] = []
+            for span in record.spans:
+                where = f"article {article_id} span {span.label} [{span.start}, {span.end})"
+                try:
+                    _check_label(span.label)
+                    check_span(text, span.start, span.end, span.kind, incoming)
+                except AnnotationError as exc:
+                    summary.problems.append(f"{where}: {exc}")
+                    continue
+                if text[span.start : span.end] != span.text:
+                    summary.problems.append(
+                        f"{where}: stored text “{_short(span.text)}” does not match the article text “{_short(text[span.start:span.end])}”"
+                    )
+                    continue
+                incoming.append(span)
+            if len(summary.problems) > problems_before:
+                continue
+            existing = current.span_objects()
+            if replace:
+                keep: list[Span] = []
+                themes = set(record.themes)
+            else:
+                if existing and current.fingerprint not in (None, fp):
+                    summary.problems.append(
+                        f"article {article_id}: the stored spans were made on a different text; import with replace"
+                    )
+                    continue
+                keep = existing
+                themes = set(current.themes) | set(record.themes)
+                status = status if status != Status.TODO.value else current.status
+            have = {SPAN_KEY(s) for s in keep}
+            spans: dict[str, dict] = {s.id: s.to_dict() for s in keep}
+            bad = False
+            for span in incoming:
+                if SPAN_KEY(span) in have:
+                    continue
+                if span.kind == ENTITY and not replace:
+                    clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
+                    if clash is not None:
+                        summary.problems.append(
+                            f"article {article_id} span {span.label} [{span.start}, {span.end}): overlaps the stored "
+                            f"{clash.label} “{_short(clash.text)}” at [{clash.start}, {clash.end})"
+                        )
+                        bad = True
+                        continue
+                have.add(SPAN_KEY(span))
+                sid = span.id
+                if sid in spans or (sid in used_ids and own.home.get(sid) != article_id):
+                    sid = new_id()
+                used_ids.add(sid)
+                data = span.to_dict()
+                data.update(id=sid, annotator=self.annotator, article_id=article_id)
+                spans[sid] = data
+            if bad:
+                continue
+            for label in themes:
+                try:
+                    _check_label(label)
+                except AnnotationError as exc:
+                    summary.problems.append(f"article {article_id}: theme: {exc}")
+                    bad = True
+            if bad:
+                continue
+            after = _State(article_id, fp, status, tuple(sorted(themes)), spans)
+            before_keys = {SPAN_KEY(s) for s in existing}
+            after_keys = {(d["start"], d["end"], d["kind"], d["label"]) for d in spans.values()}
+            unchanged = (
+                before_keys == after_keys
+                and set(current.themes) == themes
+                and current.status == status
+                and (current.fingerprint == fp or not (spans or themes))
+            )
+            if unchanged:
+                continue
+            summary.articles += 1
+            summary.spans_added += len(after_keys - before_keys)
+            summary.spans_removed += len(before_keys - after_keys)
+            summary.themes += len(themes - set(current.themes))
+            planned[article_id] = after
+        if dry_run or summary.problems:
+            return summary
+        own.bulk_replace(list(planned.values()))
+        return summary
+
+    # -- checking ------------------------------------------------------------
+    def check(self, corpus, annotators: list[str] | None = None) -> tuple[list[StoreProblem], int, int]:
+        """Re-check every stored span against its article text.
+        Returns (problems, articles checked, spans checked)."""
+        problems: list[StoreProblem] = []
+        n_articles = n_spans = 0
+        names = self.annotators() if annotators is None else annotators
+        for name in names:
+            view = self._view(name)
+            for article_id in sorted(view.summary):
+                n, status, fp, nthemes = view.summary[article_id]
+                if not (n or nthemes or status != Status.TODO.value):
+                    continue
+                n_articles += 1
+                try:
+                    state = view.state(article_id)
+                except StoreCorruptError as exc:
+                    problems.append(StoreProblem(name, article_id, str(exc)))
+                    continue
+                spans = state.span_objects()
+                n_spans += len(spans)
+                article = corpus.get(article_id) if corpus is not None else None
+                if article is None:
+                    if corpus is not None:
+                        problems.append(StoreProblem(name, article_id, f"article not in the corpus {corpus.source}"))
+                    continue
+                try:
+                    text = article.text
+                except Exception as exc:  # CorpusError: unreadable now
+                    problems.append(StoreProblem(name, article_id, f"article text cannot be read: {exc}"))
+                    continue
+                current = fingerprint(text)
+                stale = state.fingerprint is not None and state.fingerprint != current
+                if stale and spans:
+                    problems.append(
+                        StoreProblem(name, article_id, f"stale: the article text changed since it was annotated (fingerprint {state.fingerprint}, now {current})")
+                    )
+                entities: list[Span] = []
+                for span in spans:
+                    reason = None
+                    if not (0 <= span.start < span.end <= len(text)):
+                        reason = f"offsets out of range (article length {len(text)})"
+                    elif text[span.start : span.end] != span.text:
+                        reason = f"text mismatch: stored “{_short(span.text)}”, article has “{_short(text[span.start:span.end])}”"
+                    elif span.kind not in KINDS:
+                        reason = f"unknown kind {span.kind!r}"
+                    if reason is None and span.kind == ENTITY:
+                        clash = next((o for o in entities if o.overlaps(span.start, span.end)), None)
+                        if clash is not None:
+                            reason = f"overlaps entity {clash.id} {clash.label} [{clash.start}, {clash.end})"
+                        entities.append(span)
+                    if reason:
+                        problems.append(StoreProblem(name, article_id, reason, span.id, span.label, span.start, span.end))
+        return problems, n_articles, n_spans
+
+
+def _check_label(label: str) -> str:
+    if not isinstance(label, str) or not label.strip():
+        raise AnnotationError("a label must be a non-empty name")
+    return label
+
+
+# --------------------------------------------------------------------------
+# repair
+
+
+def repair(root: str | Path, annotator: str) -> list[str]:
+    """Repair one annotator's folder: a damaged journal is set aside (kept as
+    ``journal.jsonl.damaged-<time>``), each damaged article file is kept as
+    ``<file>.damaged`` and rebuilt from its ``.bak`` plus the journal entries
+    after it. Takes the annotator's lock. Returns what was done."""
+    root = Path(root)
+    annotator = safe_annotator(annotator)
+    folder = root / annotator
+    if not folder.is_dir():
+        raise StoreError(f"no annotator {annotator} in store {root}")
+    lock = AnnotatorLock(folder / "lock", root, annotator)
+    lock.acquire()
+    done: list[str] = []
+    try:
+        journal = Journal(folder / "journal.jsonl", readonly=True)
+        entries: list[dict] = []
+        journal_ok = True
+        try:
+            entries = [e for e, _ in journal.read(0)[0]]
+        except StoreCorruptError:
+            journal_ok = False
+            entries = _salvage_journal(journal.path)
+        articles_dir = folder / "articles"
+        max_seq = max((int(e["seq"]) for e in entries), default=0)
+        for name in sorted(os.listdir(articles_dir)) if articles_dir.is_dir() else []:
+            if not name.endswith(".json") or name.startswith("."):
+                continue
+            path = articles_dir / name
+            storage = ShardStorage(path, readonly=True)
+            try:
+                storage._load()
+                article_id = _article_id_from_file(path, name)
+                if article_id is not None:
+                    state = _Shard(path, article_id, readonly=True).state()
+                    max_seq = max(max_seq, state.seq)
+                continue
+            except StoreCorruptError:
+                pass
+            article_id = _article_id_from_file(path, name)
+            if article_id is None:
+                done.append(f"{path}: damaged and its article id is unknown; left as it is")
+                continue
+            base = _State(article_id)
+            source = "an empty article"
+            bak = backup_path(path)
+            if bak.exists():
+                try:
+                    base = _Shard(bak, article_id, readonly=True).state()
+                    source = str(bak)
+                except StoreCorruptError:
+                    pass
+            state = base
+            replayed = 0
+            for entry in entries:
+                if entry.get("a") == article_id and "op" in entry and int(entry["seq"]) > state.seq:
+                    state = _apply_state(state, entry["op"], int(entry["seq"]))
+                    replayed += 1
+            damaged = path.with_name(path.name + ".damaged")
+            os.replace(path, damaged)
+            shard = _Shard(path, article_id, readonly=False)
+            shard.apply({"kind": "replace", "after": state.to_dict()}, state.seq or base.seq)
+            max_seq = max(max_seq, state.seq)
+            done.append(
+                f"{path}: rebuilt from {source} and {replayed} journal entr{'y' if replayed == 1 else 'ies'} "
+                f"({len(state.spans)} spans); the damaged file is kept as {damaged}"
+            )
+        if not journal_ok:
+            aside = journal.path.with_name(f"journal.jsonl.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            os.replace(journal.path, aside)
+            fresh = Journal(journal.path, readonly=False)
+            fresh.open_for_append()
+            fresh.append([{"seq": max_seq, "t": now(), "act": "mark", "d": f"journal restarted; the damaged one is {aside.name}"}])
+            fresh.close()
+            fsync_dir(folder)
+            done.append(f"{journal.path}: damaged; kept as {aside}, a new journal was started (undo history lost)")
+        if done:
+            index = folder / "index.json"
+            if index.exists():
+                os.replace(index, folder / "index.json.old")
+    finally:
+        lock.release()
+    return done
+
+
+def _salvage_journal(path: Path) -> list[dict]:
+    entries = []
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return entries
+    for line in raw.split(b"\n"):
+        try:
+            entry = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(entry, dict) and "seq" in entry:
+            entries.append(entry)
+    return entries

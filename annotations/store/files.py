@@ -1,0 +1,378 @@
+"""Files of the store: atomic durable writes, the TinyDB storage used for
+article shards, the per-annotator edit journal and the per-annotator lock.
+
+Nothing here knows about spans; ``annotations.store`` builds on it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import fcntl
+import json
+import os
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from tinydb.storages import Storage
+
+from ..errors import StoreCorruptError, StoreError, StoreLockedError
+
+# --------------------------------------------------------------------------
+# atomic writes
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a reader (or a restart after
+    kill -9 or power loss) sees either the old or the new content, never a mix.
+
+    temp file in the same folder -> fsync -> (old version hard-linked to
+    ``<path>.bak``) -> os.replace -> fsync of the folder. With
+    ``durable=False`` the fsyncs are left to the caller (bulk writes sync
+    once at the end).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        if backup:
+            bak_tmp = path.with_name(f".{path.name}.{os.getpid()}.baktmp")
+            try:
+                os.link(path, bak_tmp)
+            except FileNotFoundError:
+                pass
+            else:
+                os.replace(bak_tmp, backup_path(path))
+        os.replace(tmp, path)
+        if durable:
+            fsync_dir(path.parent)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def describe_json_error(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+
+
+def load_json_file(path: Path, what: str) -> Any:
+    """Read a JSON file; StoreCorruptError (naming file and problem) if it is damaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise StoreCorruptError(f"{what} {path} is damaged: the file is empty")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise StoreCorruptError(
+            f"{what} {path} is damaged: not valid UTF-8 (byte {exc.start})"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise StoreCorruptError(f"{what} {path} is damaged: {describe_json_error(exc)}") from None
+
+
+def dump_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# the TinyDB storage for one article shard
+
+
+class ShardStorage(Storage):
+    """A TinyDB storage for one small file (one article of one annotator).
+
+    * writes are atomic and durable (``atomic_write``), keeping the previous
+      version as ``<file>.bak``;
+    * inside ``with storage.batch():`` the writes of several TinyDB
+      operations become one file write (one edit = one fsync);
+    * a damaged file raises StoreCorruptError and is never written over;
+    * the writer keeps the file's text in memory (it holds the lock, nobody
+      else writes the file); a read-only reader re-reads when the file
+      changed on disk.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, durable: bool = True, hint: str = "") -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self.durable = durable
+        self.hint = hint
+        self._text: str | None = None  # committed content; "" = no file yet
+        self._stamp: tuple | None = None
+        self._pending: dict | None = None
+        self._batching = 0
+
+    # -- reading
+    def _load(self) -> str:
+        if self._text is not None and not self.readonly:
+            return self._text
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            self._text, self._stamp = "", None
+            return ""
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._text is not None and stamp == self._stamp:
+            return self._text
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise self._corrupt(f"not valid UTF-8 (byte {exc.start})") from None
+        parse_tables(text, self)  # validate once
+        self._text, self._stamp = text, stamp
+        return text
+
+    def _corrupt(self, what: str) -> StoreCorruptError:
+        bak = backup_path(self.path)
+        more = f"; the previous version is {bak}" if bak.exists() else ""
+        return StoreCorruptError(
+            f"store file {self.path} is damaged: {what}{more}; it was not changed. {self.hint}".rstrip()
+        )
+
+    def read(self) -> dict | None:
+        if self._pending is not None:
+            return json.loads(json.dumps(self._pending))
+        text = self._load()
+        if not text:
+            return None
+        return parse_tables(text, self)
+
+    # -- writing
+    def write(self, data: dict) -> None:
+        if self.readonly:
+            raise StoreError(f"{self.path}: the store was opened read-only")
+        self._load()  # never write over a file we could not read
+        if self._batching:
+            self._pending = data
+            return
+        self._flush(data)
+
+    def _flush(self, data: dict) -> None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        atomic_write(self.path, text.encode("utf-8"), backup=True, durable=self.durable)
+        self._text = text
+        self._stamp = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        self._batching += 1
+        try:
+            yield
+        except BaseException:
+            self._batching -= 1
+            if not self._batching:
+                self._pending = None
+            raise
+        self._batching -= 1
+        if not self._batching and self._pending is not None:
+            data, self._pending = self._pending, None
+            self._flush(data)
+
+    def close(self) -> None:
+        self._pending = None
+
+
+def parse_tables(text: str, storage: ShardStorage) -> dict:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise storage._corrupt(describe_json_error(exc)) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in data.values()
+    ):
+        raise storage._corrupt("not a TinyDB database (expected tables of documents)")
+    return data
+
+
+# --------------------------------------------------------------------------
+# the journal: one JSON line per edit, appended and fdatasync'd
+
+
+class Journal:
+    """``journal.jsonl``: the write-ahead log of one annotator's edits.
+
+    An edit is appended (and fdatasync'd) before its article file is
+    replaced, so an edit whose save was interrupted is completed on the next
+    open. The journal also carries the undo/redo history and lets a damaged
+    article file be rebuilt (``hashiya validate --repair``).
+    """
+
+    def __init__(self, path: Path, *, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._fd: int | None = None
+        self.size = 0
+
+    def open_for_append(self) -> None:
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self.size = os.fstat(self._fd).st_size
+
+    def read(self, start: int = 0) -> tuple[list[tuple[dict, int]], int, int]:
+        """Entries from byte ``start``: ([(entry, end offset)], end of the last
+        complete line, file size). A last line without its newline is a save
+        that was cut off (kill -9 while appending): it is left out. A damaged
+        line anywhere else raises StoreCorruptError."""
+        try:
+            with open(self.path, "rb") as handle:
+                total = os.fstat(handle.fileno()).st_size
+                if total < start:
+                    return [], start, total
+                handle.seek(start)
+                raw = handle.read()
+        except FileNotFoundError:
+            return [], start, 0
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        entries: list[tuple[dict, int]] = []
+        pos = start
+        lines = raw.split(b"\n")
+        complete = lines[:-1]  # the last piece has no newline (usually b"")
+        for number, line in enumerate(complete):
+            end = pos + len(line) + 1
+            try:
+                entry = json.loads(line.decode("utf-8"))
+                if not isinstance(entry, dict) or "seq" not in entry:
+                    raise ValueError("not a journal entry")
+            except (UnicodeDecodeError, ValueError) as exc:
+                reason = describe_json_error(exc) if isinstance(exc, json.JSONDecodeError) else str(exc)
+                raise StoreCorruptError(
+                    f"journal {self.path} is damaged at byte {pos}: {reason}; "
+                    f"it was not changed. Run `hashiya validate --repair` to set it aside "
+                    f"(the article files are kept; undo history is lost)"
+                ) from None
+            entries.append((entry, end))
+            pos = end
+        return entries, pos, start + len(raw)
+
+    def truncate(self, size: int) -> None:
+        assert self._fd is not None
+        os.ftruncate(self._fd, size)
+        os.fdatasync(self._fd)
+        self.size = size
+
+    def append(self, entries: list[dict], *, durable: bool = True) -> int:
+        """Append entries; returns the size of the journal before them."""
+        assert self._fd is not None, "journal not open for writing"
+        before = self.size
+        data = b"".join(dump_json(entry) + b"\n" for entry in entries)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            if durable:
+                os.fdatasync(self._fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, before)
+            except OSError:
+                pass
+            raise StoreError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        self.size = before + len(data)
+        return before
+
+    def sync(self) -> None:
+        if self._fd is not None:
+            os.fdatasync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+# --------------------------------------------------------------------------
+# the lock
+
+
+class AnnotatorLock:
+    """An exclusive fcntl.flock on ``<annotator>/lock``, kept for the life of
+    the Store. The OS drops it when the process ends, even by kill -9, so a
+    dead holder never blocks; the file's content only says who holds it."""
+
+    def __init__(self, path: Path, store_root: Path, annotator: str) -> None:
+        self.path = path
+        self.store_root = store_root
+        self.annotator = annotator
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise StoreLockedError(self._held_message()) from None
+            raise StoreError(f"cannot lock {self.path}: {exc.strerror or exc}") from None
+        holder = {
+            "annotator": self.annotator,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+        data = dump_json(holder) + b"\n"
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, data, 0)
+        self._fd = fd
+
+    def _held_message(self) -> str:
+        who = "another process"
+        try:
+            info = json.loads(self.path.read_text(encoding="utf-8"))
+            since = _dt.datetime.fromisoformat(info["since"])
+            day = "" if since.date() == _dt.date.today() else since.strftime("%Y-%m-%d ")
+            who = (
+                f"annotator {info['annotator']} (pid {info['pid']} on host {info['host']} "
+                f"since {day}{since.strftime('%H:%M')})"
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return (
+            f"store {self.store_root} is in use by {who}; close that session "
+            f"or choose another annotator with --annotator"
+        )
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = None

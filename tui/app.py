@@ -1,0 +1,223 @@
+"""The annotator app: one factory (make_app) for the command line and tests.
+
+``run_app`` opens the corpus, label schema and store before the screen is
+taken over, so a user mistake ends as one line on stderr and a non-zero
+exit. In visual mode the terminal is switched to explicit bidi mode
+(``CSI 8 l``) so terminals that reorder RTL text themselves (VTE, mintty)
+draw our cells as sent; ``CSI 8 h`` restores it on the way out.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from annotations.corpus import Corpus, open_corpus
+from annotations.errors import HashiyaError
+from annotations.schema import Schema, load_schema
+from annotations.settings import Settings
+
+from .messages import AnnotationsChanged, DisplayModeChanged
+from .prefs import Prefs
+
+BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
+BDSM_IMPLICIT = "\x1b[8h"  # terminal applies its own bidi (the usual default)
+
+
+class HashiyaApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "hashiya"
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False,
+                tooltip="Quit; every edit is already saved."),
+        Binding("f1", "help", "Help", tooltip="Every key of this screen and the label keys"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "toggle_mode", "Visual/logical", show=False,
+                tooltip="Switch who orders right-to-left text: hashiya or the terminal"),
+        Binding("f3", "toggle_harakat", "Harakat on/off", show=False,
+                tooltip="Show or hide harakat (diacritics); offsets are unchanged"),
+    ]
+
+    #: Text cursors blink; snapshot tests turn this off.
+    cursor_blink: bool = True
+
+    def __init__(self, settings: Settings, corpus: Corpus, schema: Schema, store, prefs: Prefs) -> None:
+        super().__init__()
+        self.settings = settings
+        self.corpus = corpus
+        self.schema = schema
+        self.store = store
+        self.prefs = prefs
+        self.sub_title = f"{settings.annotator} · store {settings.store}"
+        self._store_closed = False
+
+    # screens -------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from .screens.articles import ArticlesScreen
+
+        return ArticlesScreen()
+
+    @property
+    def articles_screen(self):
+        return self.screen_stack[0] if self.screen_stack else None
+
+    def on_mount(self) -> None:
+        if self.prefs.warning:
+            self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
+        if self.prefs.needs_first_run_check:
+            from .screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(), self._first_run_chosen)
+        else:
+            self._announce_problems()
+
+    def _first_run_chosen(self, mode: str | None) -> None:
+        if mode in ("visual", "logical"):
+            self.prefs.first_run_done = True
+            self.set_display(mode=mode)
+        self._announce_problems()
+
+    def _announce_problems(self) -> None:
+        problems = self.corpus.problems
+        if not problems:
+            return
+        count = len(problems)
+        first = problems[0]
+        self.notify(
+            f"{count} file{'s' if count != 1 else ''} could not be opened "
+            f"(first: {first}); the rest of the corpus is open. Press p for the list.",
+            title="Corpus problems",
+            severity="warning",
+            timeout=10,
+        )
+        self.show_problems()
+
+    def show_problems(self) -> None:
+        from .screens.problems import ProblemsScreen
+
+        self.push_screen(ProblemsScreen(self.corpus.problems, source=str(self.corpus.source)))
+
+    def open_article(self, article_id: str) -> None:
+        from .screens.reader import ReaderScreen
+
+        self.push_screen(ReaderScreen(article_id))
+
+    # app-wide state --------------------------------------------------------
+
+    def set_display(self, mode: str | None = None, harakat: bool | None = None) -> None:
+        """Change display mode and/or harakat, remember it, tell every screen."""
+        prefs = self.prefs
+        if mode is not None and mode != prefs.mode:
+            prefs.mode = mode
+            prefs.mode_forced = False  # chosen now: remember it
+            self.write_terminal(BDSM_EXPLICIT if mode == "visual" else BDSM_IMPLICIT)
+        if harakat is not None:
+            prefs.harakat = harakat
+        warning = prefs.save()
+        if warning:
+            self.notify(warning, title="Preferences", severity="warning")
+        message_mode, message_harakat = prefs.display_mode, prefs.harakat
+        for screen in self.screen_stack:
+            screen.post_message(DisplayModeChanged(message_mode, message_harakat))
+
+    def write_terminal(self, sequence: str) -> None:
+        """Send a control sequence straight to the terminal (nothing in tests)."""
+        driver = getattr(self, "_driver", None)
+        if driver is not None and not self.is_headless:
+            driver.write(sequence)
+            driver.flush()
+
+    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
+        articles = self.articles_screen
+        if articles is not None and hasattr(articles, "refresh_from_store"):
+            articles.refresh_from_store(message.article_id)
+
+    # actions ---------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_mode(self) -> None:
+        mode = "logical" if self.prefs.display_mode == "visual" else "visual"
+        self.set_display(mode=mode)
+        self.notify(f"Display mode: {mode}", timeout=3)
+
+    def action_toggle_harakat(self) -> None:
+        self.set_display(harakat=not self.prefs.harakat)
+        self.notify(f"Harakat {'shown' if self.prefs.harakat else 'hidden'}", timeout=3)
+
+    def toggle_clitic_trim(self) -> None:
+        self.prefs.clitic_trim = not self.prefs.clitic_trim
+        self.prefs.save()
+        self.notify(f"Clitic trimming {'on' if self.prefs.clitic_trim else 'off'}", timeout=3)
+
+    def close_store(self) -> None:
+        if not self._store_closed:
+            self._store_closed = True
+            try:
+                self.store.close()
+            except HashiyaError:
+                pass
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+
+def _commands():
+    from .commands import HashiyaCommands
+
+    return HashiyaCommands
+
+
+HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
+
+
+def open_parts(settings: Settings):
+    """Corpus, schema and store for these settings; raises HashiyaError."""
+    from annotations.store import Store
+
+    corpus = open_corpus(settings.corpus)
+    if not len(corpus):
+        detail = f" ({len(corpus.problems)} files could not be read: {corpus.problems[0]})" if corpus.problems else ""
+        raise HashiyaError(f"{settings.corpus}: no articles to annotate{detail}")
+    schema = load_schema(settings.labels)
+    store = Store(settings.store, settings.annotator)
+    return corpus, schema, store
+
+
+def make_app(settings: Settings) -> HashiyaApp:
+    corpus, schema, store = open_parts(settings)
+    prefs = Prefs.for_settings(settings)
+    return HashiyaApp(settings, corpus, schema, store, prefs)
+
+
+def run_app(settings: Settings) -> int:
+    try:
+        app = make_app(settings)
+    except HashiyaError as exc:
+        print(f"hashiya: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    out = sys.__stdout__
+    explicit = app.prefs.display_mode == "visual" and out is not None and out.isatty()
+    try:
+        if explicit:
+            out.write(BDSM_EXPLICIT)
+            out.flush()
+        app.run()
+    finally:
+        app.close_store()
+        if out is not None and out.isatty():
+            out.write(BDSM_IMPLICIT)
+            out.flush()
+    return app.return_code or 0

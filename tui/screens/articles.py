@@ -1,0 +1,430 @@
+"""The article list: every article of the corpus with this annotator's
+status, span count and stale marker, a filter box and the corpus progress.
+
+The list is drawn with the line API: only the rows on screen are shaped,
+so a corpus of 10,000 articles appears at once. Staleness needs every
+annotated article's text, so it is worked out in a thread after the list
+is up.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Header, Input, Static
+
+from annotations.errors import HashiyaError
+from annotations.model import Status
+
+from ..layout import display_line
+from ..messages import AnnotationsChanged, DisplayModeChanged
+
+STATUS_WIDTH = 14
+COUNT_WIDTH = 6
+STALE_WIDTH = 6
+FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
+
+_HARAKAT = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
+def fold(text: str) -> str:
+    """Title text for filtering: harakat, tatweel and letter variants ignored."""
+    try:  # the reader's normaliser, when present, is the one search uses
+        from annotations.textnorm import normalize
+    except ImportError:
+        normalize = None
+    if normalize is not None:
+        return normalize(text).casefold()
+    stripped = "".join(ch for ch in text if ch not in _HARAKAT)
+    return stripped.translate(_FOLD).casefold()
+
+
+def is_rtl(text: str) -> bool:
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+@dataclass
+class ArticleRow:
+    id: str
+    title: str
+    status: Status = Status.TODO
+    spans: int = 0
+    stale: bool = False
+    folded: str | None = None
+
+
+class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+    """One line per article; Enter (or a click on the current row) opens it."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", priority=False),
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "edge(0)", "First article", show=False),
+        Binding("end", "edge(1)", "Last article", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--todo",
+        "article-list--in-progress",
+        "article-list--done",
+        "article-list--stale",
+        "article-list--count",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList { height: 1fr; }
+    ArticleList > .article-list--cursor { background: $accent 40%; text-style: bold; }
+    ArticleList:focus > .article-list--cursor { background: $accent; color: $text; }
+    ArticleList > .article-list--todo { color: $text-muted; }
+    ArticleList > .article-list--in-progress { color: $warning; }
+    ArticleList > .article-list--done { color: $success; }
+    ArticleList > .article-list--stale { color: $error; text-style: bold; }
+    ArticleList > .article-list--count { color: $text; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class Opened(Message):
+        article_id: str
+
+    def __init__(self, rows: list[ArticleRow], *, mode: str = "visual", harakat: bool = True,
+                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows = rows
+        self.by_id = {row.id: row for row in rows}
+        self.shown: list[ArticleRow] = list(rows)
+        self.mode = mode
+        self.harakat = harakat
+        self._titles: dict[tuple[str, int], str] = {}
+        self.virtual_size = Size(0, len(self.shown))
+
+    # state -------------------------------------------------------------
+
+    @property
+    def current(self) -> ArticleRow | None:
+        if 0 <= self.cursor < len(self.shown):
+            return self.shown[self.cursor]
+        return None
+
+    def set_filter(self, query: str) -> None:
+        current = self.current
+        needle = fold(query.strip())
+        if not needle:
+            self.shown = list(self.rows)
+        else:
+            for row in self.rows:
+                if row.folded is None:
+                    row.folded = fold(row.title)
+            self.shown = [row for row in self.rows if needle in row.folded]  # type: ignore[operator]
+        self.virtual_size = Size(self.size.width, len(self.shown))
+        index = self.shown.index(current) if current in self.shown else 0
+        self.cursor = index
+        self.refresh()
+
+    def set_display(self, mode: str, harakat: bool) -> None:
+        self.mode, self.harakat = mode, harakat
+        self._titles.clear()
+        self.refresh()
+
+    def select(self, article_id: str) -> bool:
+        row = self.by_id.get(article_id)
+        if row is None or row not in self.shown:
+            return False
+        self.cursor = self.shown.index(row)
+        return True
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        clamped = max(0, min(new, len(self.shown) - 1)) if self.shown else 0
+        if clamped != new:
+            self.cursor = clamped
+            return
+        self.scroll_to_region_of(new)
+        self.refresh()
+
+    def scroll_to_region_of(self, index: int) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+
+    # actions -----------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor = self.cursor + delta
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        self.cursor = self.cursor + direction * height
+
+    def action_edge(self, end: int) -> None:
+        self.cursor = len(self.shown) - 1 if end else 0
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.id))
+
+    def on_click(self, event: Click) -> None:
+        index = event.y + int(self.scroll_y)
+        if 0 <= index < len(self.shown):
+            if index == self.cursor and event.chain >= 1 and self.has_focus:
+                self.cursor = index
+                self.action_open()
+            else:
+                self.cursor = index
+        self.focus()
+
+    # drawing -----------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._titles.clear()
+        self.virtual_size = Size(self.size.width, len(self.shown))
+
+    def _title(self, row: ArticleRow, width: int) -> str:
+        key = (row.id, width)
+        shown = self._titles.get(key)
+        if shown is None:
+            try:
+                shown = display_line(row.title, width, mode=self.mode, harakat=self.harakat)
+            except Exception:  # a title the engine cannot draw must not hide the list
+                shown = row.id[:width]
+            self._titles[key] = shown
+        return shown
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + int(self.scroll_y)
+        base = self.rich_style
+        if index >= len(self.shown) or width <= 0:
+            return Strip.blank(width, base)
+        row = self.shown[index]
+        status_style = {
+            Status.TODO: "article-list--todo",
+            Status.IN_PROGRESS: "article-list--in-progress",
+            Status.DONE: "article-list--done",
+        }[row.status]
+        status_text = {Status.TODO: "  todo", Status.IN_PROGRESS: "▸ in progress", Status.DONE: "✓ done"}[
+            row.status
+        ]
+        row_style = base
+        if index == self.cursor:
+            row_style = base + self.get_component_rich_style("article-list--cursor")
+        title_width = max(0, width - FIXED_WIDTH)
+        title = self._title(row, title_width) if title_width else ""
+        from rich.cells import cell_len
+
+        pad = max(0, title_width - cell_len(title))
+        segments = [
+            Segment(f" {status_text:<{STATUS_WIDTH - 1}}",
+                    row_style + self.get_component_rich_style(status_style, partial=True)),
+            Segment(f"{row.spans:>{COUNT_WIDTH - 2}}  " if row.spans else " " * COUNT_WIDTH,
+                    row_style + self.get_component_rich_style("article-list--count", partial=True)),
+            Segment("stale " if row.stale else " " * STALE_WIDTH,
+                    row_style + self.get_component_rich_style("article-list--stale", partial=True)),
+        ]
+        if is_rtl(row.title):
+            segments += [Segment(" " * pad, row_style), Segment(title, row_style)]
+        else:
+            segments += [Segment(title, row_style), Segment(" " * pad, row_style)]
+        segments.append(Segment(" ", row_style))
+        return Strip(segments).adjust_cell_length(width, row_style)
+
+
+class ArticlesScreen(Screen[None]):
+    """The corpus: pick an article to read and annotate."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("n", "next_todo", "Next unannotated"),
+        Binding("p", "problems", "Problems", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale_checked = False
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        rows = [ArticleRow(article.id, article.title) for article in app.corpus]
+        yield Header(icon="ح")
+        with Horizontal(id="list-bar"):
+            yield Input(placeholder="filter titles  ( / )", id="filter")
+            yield Static("", id="progress")
+        self.article_list = ArticleList(rows, mode=app.prefs.display_mode, harakat=app.prefs.harakat,
+                                id="articles")
+        yield self.article_list
+        yield Static("", id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        filter_box.cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.refresh_from_store()
+        self.article_list.focus()
+        self.check_stale()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_from_store()
+
+    # store -------------------------------------------------------------
+
+    def refresh_from_store(self, article_id: str | None = None) -> None:
+        store = self.app.store
+        try:
+            counts = store.span_counts()
+            statuses = store.statuses()
+        except HashiyaError as exc:
+            self.notify(str(exc), title="Store", severity="error")
+            return
+        for row in self.article_list.rows:
+            row.spans = counts.get(row.id, 0)
+            row.status = Status(statuses.get(row.id, Status.TODO))
+        if article_id is not None:
+            self._recheck_stale(article_id)
+        self.article_list.refresh()
+        self.update_progress()
+
+    def update_progress(self) -> None:
+        rows = self.article_list.rows
+        done = sum(1 for row in rows if row.status is Status.DONE)
+        going = sum(1 for row in rows if row.status is Status.IN_PROGRESS)
+        text = f"{done}/{len(rows)} done"
+        if going:
+            text += f" · {going} in progress"
+        self.query_one("#progress", Static).update(text)
+        shown = len(self.article_list.shown)
+        stale = sum(1 for row in rows if row.stale)
+        parts = [f"{shown} of {len(rows)} articles shown" if shown != len(rows) else f"{len(rows)} articles"]
+        if stale:
+            parts.append(f"{stale} stale (text changed after annotation)")
+        problems = len(self.app.corpus.problems)
+        if problems:
+            parts.append(f"{problems} file{'s' if problems != 1 else ''} skipped (p)")
+        self.query_one("#list-status", Static).update(" · ".join(parts))
+
+    def _recheck_stale(self, article_id: str) -> None:
+        row = self.article_list.by_id.get(article_id)
+        article = self.app.corpus.get(article_id)
+        if row is None or article is None:
+            return
+        try:
+            row.stale = self.app.store.is_stale(article_id, article.fingerprint)
+        except HashiyaError:
+            row.stale = False
+
+    @work(thread=True, exclusive=True, group="stale")
+    def check_stale(self) -> None:
+        """Fingerprint every annotated article (reads its file) off the UI thread."""
+        app = self.app
+        try:
+            annotated = app.call_from_thread(app.store.article_ids)
+        except HashiyaError:
+            return
+        fingerprints: dict[str, str] = {}
+        for article_id in annotated:
+            article = app.corpus.get(article_id)
+            if article is None:
+                continue
+            try:
+                fingerprints[article_id] = article.fingerprint
+            except HashiyaError:
+                continue
+        app.call_from_thread(self._apply_fingerprints, fingerprints)
+
+    def _apply_fingerprints(self, fingerprints: dict[str, str]) -> None:
+        for article_id, print_ in fingerprints.items():
+            row = self.article_list.by_id.get(article_id)
+            if row is None:
+                continue
+            try:
+                row.stale = self.app.store.is_stale(article_id, print_)
+            except HashiyaError:
+                row.stale = False
+        self.stale_checked = True
+        self.article_list.refresh()
+        self.update_progress()
+
+    # events ------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.article_list.set_filter(event.value)
+        self.update_progress()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.article_list.focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.focused is self.query_one("#filter", Input):
+            self.article_list.focus()
+            event.stop()
+
+    @on(ArticleList.Opened)
+    def open_article(self, event: ArticleList.Opened) -> None:
+        self.app.open_article(event.article_id)
+
+    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
+        self.refresh_from_store(message.article_id)
+
+    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
+        self.article_list.set_display(message.mode, message.harakat)
+
+    # actions -----------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+        self.article_list.focus()
+
+    def action_next_todo(self) -> None:
+        visible = self.article_list.shown
+        count = len(visible)
+        for step in range(1, count + 1):
+            index = (self.article_list.cursor + step) % count
+            if visible[index].status is Status.TODO and not visible[index].spans:
+                self.article_list.cursor = index
+                return
+        self.notify("Every article shown has annotations.", title="Next unannotated")
+
+    def action_problems(self) -> None:
+        self.app.show_problems()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "problems":
+            return bool(self.app.corpus.problems)
+        return True

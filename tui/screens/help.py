@@ -1,0 +1,122 @@
+"""Every key: read from the bindings of the app, the screen underneath and
+its widgets (never a hand-kept list), plus the label keys of the schema."""
+
+from __future__ import annotations
+
+import re
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from ..layout import display_line
+
+
+def _title_of(node: DOMNode) -> str:
+    title = getattr(node, "HELP_TITLE", None)
+    if title:
+        return title
+    name = type(node).__name__
+    for suffix in ("Screen", "App"):
+        if name.endswith(suffix) and name != suffix:
+            name = name[: -len(suffix)]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+
+
+def binding_nodes(screen: Screen) -> list[tuple[str, DOMNode]]:
+    """The nodes whose keys apply on `screen`: its own widgets, the screen, the app."""
+    nodes: list[tuple[str, DOMNode]] = []
+    for widget in screen.query("*"):
+        if type(widget).__module__.startswith("tui.") and widget._bindings.key_to_bindings:
+            nodes.append((_title_of(widget), widget))
+    nodes.append((_title_of(screen), screen))
+    nodes.append(("Everywhere", screen.app))
+    return nodes
+
+
+def collect_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """[(section, [(keys, description, tooltip), ...]), ...] for `screen`."""
+    app = screen.app
+    sections = []
+    seen_actions: set[tuple[int, str]] = set()
+    for title, node in binding_nodes(screen):
+        by_action: dict[str, list[Binding]] = {}
+        for _key, bindings in node._bindings.key_to_bindings.items():
+            for binding in bindings:
+                if binding.system:
+                    continue
+                by_action.setdefault(binding.action, []).append(binding)
+        rows = []
+        for action, bindings in by_action.items():
+            if (id(node), action) in seen_actions:
+                continue
+            seen_actions.add((id(node), action))
+            described = next((b for b in bindings if b.description), bindings[0])
+            keys = " / ".join(dict.fromkeys(app.get_key_display(b) for b in bindings))
+            rows.append((keys, described.description or action.replace("_", " "), described.tooltip or ""))
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
+def _label_style(colour: str) -> Style:
+    try:
+        return Style.parse(f"bold {colour}")
+    except Exception:  # a colour Rich does not know: the name still shows
+        return Style(bold=True)
+
+
+class HelpScreen(ModalScreen[None]):
+    HELP_TITLE = "Help"
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def __init__(self, target: Screen) -> None:
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(f"[b]Keys — {_title_of(self.target)}[/b]", id="help-title")
+            with VerticalScroll(id="help-body"):
+                for title, rows in collect_keys(self.target):
+                    table = Table(title=title, title_justify="left", title_style="bold",
+                                  show_header=False, box=None, expand=True, padding=(0, 1))
+                    table.add_column("keys", no_wrap=True, width=16)
+                    table.add_column("what", ratio=1)
+                    for keys, description, tooltip in rows:
+                        what = Text(description)
+                        if tooltip:
+                            what.append(f" — {tooltip}", style="dim")
+                        table.add_row(keys, what)
+                    yield Static(table, classes="help-section")
+                yield Static(self._labels_table(), classes="help-section", id="help-labels")
+            yield Static("[dim]Esc closes · ctrl+p finds any action by name[/dim]", id="help-hint")
+
+    def _labels_table(self) -> Table:
+        schema = self.app.schema
+        prefs = self.app.prefs
+        table = Table(title=f"Label keys (reader) — {schema.source}", title_justify="left",
+                      title_style="bold", show_header=False, box=None, expand=True, padding=(0, 1))
+        table.add_column("key", no_wrap=True, width=4)
+        table.add_column("label", no_wrap=True, width=16)
+        table.add_column("kind", no_wrap=True, width=7)
+        table.add_column("description", ratio=1, no_wrap=True, overflow="ellipsis")
+        for label in schema.labels:
+            description = display_line(label.description, None, mode=prefs.display_mode,
+                                       harakat=prefs.harakat) if label.description else ""
+            table.add_row(Text(label.key, style="bold"), Text(label.name, style=_label_style(label.colour)),
+                          label.kind, description)
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -415,8 +415,9 @@ class Layout:
 
         A character folded into a cell (harakat, ZWJ, the alef of a lam-alef) maps to that
         cell. The end of a paragraph (its newline, or ``len(text)``) maps to the column just
-        past the paragraph's last cell in reading order (left of it in RTL), clamped to the
-        row; on a blank row, to its reading start. Offsets outside the text are clamped.
+        past its last row in the paragraph's direction (left of the row for RTL paragraphs
+        in visual mode, right of it otherwise), clamped to [0, width - 1]; on a blank row,
+        to its reading start. Offsets outside the text are clamped.
         """
         offset = min(max(offset, 0), len(self.text))
         p = self.paragraph_of(offset)
@@ -429,17 +430,10 @@ class Layout:
             index = first + len(rows) - 1
             if not r.cells:
                 return index, (W - 1 if r.indent >= W and W > 0 else r.indent)
-            col = r.indent
-            best = None
-            for cell in r.cells:
-                if best is None or cell.end > best[0].end:
-                    best = (cell, col)
-                col += cell.width
-            cell, col = best  # type: ignore[misc]
-            if self.options.mode == "visual" and cell.level & 1:
-                col -= 1
+            if self.options.mode == "visual" and r.rtl:
+                col = r.indent - 1
             else:
-                col += cell.width
+                col = r.indent + r.width
             return index, min(max(col, 0), W - 1)
         k = bisect.bisect_right([r.start for r in rows], offset) - 1
         r = rows[k]

@@ -101,7 +101,7 @@ from .files import (
     load_json_file,
 )
 
-__all__ = ["Store", "ImportSummary", "repair", "StoreProblem"]
+__all__ = ["Store", "ImportSummary", "StoreProblem", "open_for_reading", "repair"]
 
 FORMAT = 1
 UNDO_LIMIT = 1000
@@ -1195,3 +1195,17 @@ def _salvage_journal(path: Path) -> list[dict]:
         if isinstance(entry, dict) and "seq" in entry:
             entries.append(entry)
     return entries
+
+
+def open_for_reading(root: str | Path, annotator: str | None = None) -> Store:
+    """A read-only Store on an existing store folder, for commands that only
+    read (stats, validate, export). A missing folder is a clear error, not
+    an empty store."""
+    root = Path(root)
+    if not root.exists():
+        raise StoreError(f"no annotation store at {root} (choose one with --store or HASHIYA_STORE)")
+    if not root.is_dir():
+        raise StoreError(f"store {root} is not a folder")
+    from ..settings import default_annotator
+
+    return Store(root, annotator or default_annotator(), readonly=True)

@@ -1,0 +1,70 @@
+"""`hashiya validate`: re-check every stored span of every annotator against
+its article text. Each problem is printed on its own line (annotator,
+article id, span id, label, offsets, reason) and the exit status is 1; when
+all is well one summary line is printed and the exit status is 0.
+
+``--repair`` first repairs damaged store files (see annotations.store.repair:
+a damaged article file is rebuilt from its ``.bak`` and the journal, a
+damaged journal is set aside), then validates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "re-check every span against its article text; exit non-zero naming each problem"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..cli import add_store_arguments
+
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        metavar="CORPUS",
+        help="the articles the store annotates (env HASHIYA_CORPUS, default the bundled seeds)",
+    )
+    add_store_arguments(parser)
+    parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="first rebuild damaged store files from their backup and the journal "
+        "(needs the annotators' sessions closed)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..corpus import open_corpus
+    from ..errors import StoreError
+    from ..settings import Settings, safe_annotator
+    from ..store import open_for_reading, repair
+
+    settings = Settings.resolve(corpus=args.corpus, store=args.store, annotator=args.annotator)
+    corpus = open_corpus(settings.corpus)
+    with open_for_reading(settings.store, settings.annotator) as store:
+        present = store.annotators()
+    if args.annotator:
+        name = safe_annotator(args.annotator)
+        if name not in present:
+            raise StoreError(f"no annotator {name} in store {settings.store} (it has: {', '.join(present) or 'none'})")
+        annotators = [name]
+    else:
+        annotators = present
+    if args.repair:
+        for name in annotators:
+            for line in repair(settings.store, name):
+                print(f"repaired: {line}", file=sys.stderr)
+    with open_for_reading(settings.store, settings.annotator) as store:
+        problems, n_articles, n_spans = store.check(corpus, annotators)
+    for problem in problems:
+        print(problem)
+    who = f"{len(annotators)} annotator{'s' if len(annotators) != 1 else ''}"
+    if problems:
+        print(
+            f"hashiya: {len(problems)} problem(s) in store {settings.store} "
+            f"({n_spans} spans in {n_articles} articles of {who} checked against {settings.corpus})",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"ok: {n_spans} spans in {n_articles} articles of {who} match their article text ({settings.store}, {settings.corpus})")
+    return 0

@@ -14,7 +14,7 @@ Public API (see also the project notes)::
 Implementation notes
 --------------------
 Every character is first mapped to a one-letter code of its bidi class (``str.translate``
-with a self-filling cache), so that the paragraph becomes a byte string of classes.  The
+with a string table of all code points), so that the paragraph becomes a byte string of classes.  The
 weak, neutral and implicit rules (W1-W7, N0-N2, I1-I2) are then run over each isolating
 run sequence with regular expressions and ``bytes`` operations, which work on whole runs
 of equal classes at C speed instead of one character at a time in Python.  Paragraphs
@@ -64,26 +64,20 @@ _BIDI_STARTS = _tables.BIDI_STARTS
 _BIDI_VALUES = _tables.BIDI_VALUES
 
 
-class _ClassCache(dict):
-    """Code point -> class letter; fills itself from the range table on first use."""
+def _build_class_string() -> str:
+    """A string of 0x110000 class letters indexed by code point: ``str.translate`` with a
+    string table is the fastest per-character lookup available in pure Python."""
+    starts = list(_BIDI_STARTS) + [0x110000]
+    return "".join(
+        _LETTERS[v] * (starts[k + 1] - starts[k]) for k, v in enumerate(_BIDI_VALUES)
+    )
 
-    def __missing__(self, cp: int) -> str:
-        letter = _LETTERS[_BIDI_VALUES[bisect_right(_BIDI_STARTS, cp) - 1]]
-        self[cp] = letter
-        return letter
 
-
-_CLASS_CACHE = _ClassCache()
-# Warm the cache for ASCII/Latin, Hebrew, Arabic, general punctuation and the Arabic
-# presentation forms, the code points Arabic news text is made of.
-for _lo, _hi in ((0x0000, 0x0900), (0x2000, 0x2070), (0xFB1D, 0xFF00)):
-    for _cp in range(_lo, _hi):
-        _CLASS_CACHE[_cp]  # noqa: B018 - fills the cache
-del _lo, _hi, _cp
+_CLASS_STRING = _build_class_string()
 
 
 def _class_bytes(text: str) -> bytes:
-    return text.translate(_CLASS_CACHE).encode("ascii")
+    return text.translate(_CLASS_STRING).encode("ascii")
 
 
 # --------------------------------------------------------------------------- tables

@@ -142,3 +142,30 @@ def snap_to_words(
     if clitics:
         start, end = trim_clitics(text, start, end, article=article)
     return start, end
+
+
+def is_whole_word_match(text: str, start: int, end: int) -> bool:
+    """True when [start, end) ends at a word end and starts at a word start
+    or right after leading clitics (العراق in والعراق, not in العراقية)."""
+    if start >= end:
+        return False
+    last = word_at(text, end - 1)
+    if last is None or last[1] != end:
+        return False
+    first = word_at(text, start)
+    if first is None:
+        return True  # starts on punctuation or a number boundary
+    word_start = first[0]
+    if word_start == start:
+        return True
+    word = text[word_start : first[1]]
+    prefix = start - word_start
+    return prefix in (clitic_prefix_length(word), clitic_prefix_length(word, article=True))
+
+
+def occurrences(text: str, query: str) -> list[tuple[int, int]]:
+    """Whole-word occurrences of `query` in `text`, insensitive to harakat,
+    tatweel and alef/hamza, ى/ي and ة/ه variants (see annotations.textnorm)."""
+    from .textnorm import find_all
+
+    return [(s, e) for s, e in find_all(text, query) if is_whole_word_match(text, s, e)]

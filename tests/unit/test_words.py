@@ -119,3 +119,15 @@ def test_snap_result_is_within_text_and_word_aligned(parts, data):
     assert 0 <= s < e <= len(text)
     assert text[s:e].strip() == text[s:e]
     assert e == len(text) or not text[e].isalnum()
+
+
+def test_occurrences_whole_words_and_after_clitics():
+    from annotations.words import occurrences
+
+    text = "زار العراق والعراقُ ثم العراقية، وبالعراق إعمار"
+    found = occurrences(text, "العراق")
+    assert [text[s:e] for s, e in found] == ["العراق", "العراقُ", "العراق"]
+    assert found[1][0] == text.index("والعراق") + 1
+    assert found[2][0] == text.index("وبالعراق") + 2
+    # folded: إعمار found by اعمار
+    assert [text[s:e] for s, e in occurrences(text, "اعمار")] == ["إعمار"]

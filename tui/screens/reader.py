@@ -1,0 +1,749 @@
+"""The reader screen: one article, its spans, and every annotating key.
+
+Keyboard first: a label's key applies it to the selection (or, with no
+selection, relabels the span under the cursor, or labels the word under the
+cursor); edges of the span under the cursor grow and shrink by a character
+or a word; every edit goes straight to the store (which is durable), and a
+rejected edit shows the store's reason instead of failing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotations import words
+from annotations.errors import HashiyaError
+from annotations.model import ENTITY, THEME, Span, Status
+from annotations.schema import Label
+from annotations.textnorm import find_all
+from tui.layout import display_line
+from tui.messages import AnnotationsChanged, DisplayModeChanged
+from tui.widgets.reader import Highlight, Reader
+from tui.widgets.spans_panel import SpansPanel
+
+WIDE = 110  # from this many columns the span list sits beside the text
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.combining(ch) != 0 or ch in "\u200c\u200d"
+
+
+class ReaderScreen(Screen[None]):
+    """Read and annotate one article; switches to other articles in place."""
+
+    DEFAULT_CSS = """
+    ReaderScreen #reader-header {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    ReaderScreen #reader-warning {
+        height: auto;
+        padding: 0 1;
+        background: $error;
+        color: $text;
+        display: none;
+    }
+    ReaderScreen #reader-warning.shown { display: block; }
+    ReaderScreen #reader-body { height: 1fr; }
+    ReaderScreen #reader-status { height: 1; padding: 0 1; color: $text-muted; }
+    ReaderScreen.narrow #reader-body { layout: vertical; }
+    ReaderScreen.narrow SpansPanel {
+        width: 1fr;
+        height: 5;
+        border-left: none;
+        border-top: solid $panel;
+    }
+    """
+
+    BINDINGS = [
+        Binding("space", "select_word", "Select word"),
+        Binding("escape", "escape", "Clear/back"),
+        Binding("l", "label_picker", "Labels…"),
+        Binding("D", "theme_picker", "Doc themes…"),
+        Binding("x,delete", "delete_span", "Delete span"),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("U,ctrl+y", "redo", "Redo"),
+        Binding("left_square_bracket", "resize('start', -1, 'char')", "Grow start", show=False),
+        Binding("right_square_bracket", "resize('end', 1, 'char')", "Grow end", show=False),
+        Binding("left_curly_bracket", "resize('start', 1, 'char')", "Shrink start", show=False),
+        Binding("right_curly_bracket", "resize('end', -1, 'char')", "Shrink end", show=False),
+        Binding("left_parenthesis", "resize('start', -1, 'word')", "Grow start by a word", show=False),
+        Binding("right_parenthesis", "resize('end', 1, 'word')", "Grow end by a word", show=False),
+        Binding("less_than_sign", "resize('start', 1, 'word')", "Shrink start by a word", show=False),
+        Binding("greater_than_sign", "resize('end', -1, 'word')", "Shrink end by a word", show=False),
+        Binding("full_stop", "next_span", "Next span", show=False),
+        Binding("comma", "previous_span", "Previous span", show=False),
+        Binding("slash,ctrl+f", "find", "Find"),
+        Binding("F", "find_corpus", "Find in corpus", show=False),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("P", "propagate('article')", "Label all here", show=False),
+        Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
+        Binding("J,ctrl+pagedown", "next_article", "Next article"),
+        Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
+        Binding("A", "next_unannotated", "Next to do", show=False),
+        Binding("M", "toggle_done", "Done"),
+        Binding("c", "toggle_clitics", "Clitic trim", show=False),
+        Binding("m", "toggle_mode", "Visual/logical", show=False),
+        Binding("h", "toggle_harakat", "Harakat", show=False),
+    ]
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.text = ""
+        self.spans: list[Span] = []
+        self.themes: list[str] = []
+        self.status: Status = Status.TODO
+        self.article_stale = False
+        self.stale_ids: set[str] = set()
+        self.search_query = ""
+        self._label_keys: dict[str, Label] = {}
+        self._bind_labels()
+
+    # ------------------------------------------------------------ set up
+
+    def _bind_labels(self) -> None:
+        """One binding per schema label key, so the footer, the help screen
+        and the command palette list them like any other key."""
+        taken = set()
+        for binding_keys in (b.key for b in self.BINDINGS if isinstance(b, Binding)):
+            taken.update(key.strip() for key in binding_keys.split(","))
+        self.shadowed: list[Label] = []
+        for index, label in enumerate(self.app.schema.labels):
+            key = _key_name(label.key)
+            if key in taken:
+                self.shadowed.append(label)
+                continue
+            self._label_keys[key] = label
+            self._bindings.bind(
+                key,
+                f"apply_label({index})",
+                f"{label.name}",
+                show=False,
+                key_display=label.key,
+            )
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one("#reader", Reader)
+
+    @property
+    def panel(self) -> SpansPanel:
+        return self.query_one(SpansPanel)
+
+    @property
+    def store(self):
+        return self.app.store
+
+    @property
+    def schema(self):
+        return self.app.schema
+
+    @property
+    def corpus(self):
+        return self.app.corpus
+
+    def compose(self) -> ComposeResult:
+        prefs = self.app.prefs
+        yield Static("", id="reader-header")
+        yield Static("", id="reader-warning")
+        with Horizontal(id="reader-body"):
+            yield Reader(id="reader", mode=prefs.display_mode, harakat=prefs.harakat)
+            yield SpansPanel(id="spans-panel")
+        yield Static("", id="reader-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        self.load_article(self.article_id)
+        self.reader.focus()
+        if self.shadowed:
+            names = ", ".join(f"{label.name} ({label.key})" for label in self.shadowed)
+            self.notify(
+                f"These label keys are taken by reader keys; use the label picker (l): {names}",
+                severity="warning",
+                timeout=8,
+            )
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+        self._update_header()
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < WIDE, "narrow")
+
+    # ------------------------------------------------------------ article
+
+    def load_article(self, article_id: str) -> bool:
+        """Show `article_id` in place; False (with a message) if it cannot be read."""
+        article = self.corpus.get(article_id)
+        if article is None:
+            self.notify(f"no article {article_id!r} in the corpus", severity="error")
+            return False
+        try:
+            text = article.text
+        except HashiyaError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return False
+        self.article_id = article_id
+        self.text = text
+        self.search_query = ""
+        self.article_stale = self.store.is_stale(article_id, article.fingerprint)
+        self.reader.set_text(text)
+        self.refresh_annotations()
+        return True
+
+    def refresh_annotations(self) -> None:
+        """Re-read this article's spans, themes and status from the store."""
+        article_id = self.article_id
+        self.spans = self.store.spans(article_id)
+        self.themes = self.store.themes(article_id)
+        self.status = self.store.status(article_id)
+        article = self.corpus.get(article_id)
+        if article is not None:
+            self.article_stale = self.store.is_stale(article_id, article.fingerprint)
+        self.stale_ids = {span.id for span in self.spans if not span.is_aligned(self.text)}
+        if self.article_stale:
+            self.stale_ids = {span.id for span in self.spans}
+        colours = {label.name: label.colour for label in self.schema.labels}
+        self.reader.set_highlights(
+            Highlight(
+                span.start,
+                span.end,
+                span.label,
+                span.kind,
+                colours.get(span.label, "white"),
+                span.id in self.stale_ids,
+            )
+            for span in self.spans
+        )
+        prefs = self.app.prefs
+        self.panel.show(
+            self.spans,
+            self.themes,
+            stale_ids=self.stale_ids,
+            status=self.status.display,
+            mode=prefs.display_mode,
+            harakat=prefs.harakat,
+        )
+        self._update_header()
+        self._update_warning()
+        self._update_status()
+
+    def _update_header(self) -> None:
+        article = self.corpus.get(self.article_id)
+        title = article.title if article is not None else self.article_id
+        prefs = self.app.prefs
+        width = max(10, (self.size.width or 80) - 2)
+        index = self.corpus.index_of(self.article_id) + 1 if article is not None else 0
+        shown = display_line(title, width, mode=prefs.display_mode, harakat=prefs.harakat)
+        meta = (
+            f"{self.article_id} ({index}/{len(self.corpus)}) · {self.status.display} · "
+            f"annotator {self.app.settings.annotator} · store {self.store.root}"
+        )
+        header = self.query_one("#reader-header", Static)
+        header.update(_escape(shown) + "\n" + _escape(meta[:width]))
+
+    def _update_warning(self) -> None:
+        warning = self.query_one("#reader-warning", Static)
+        if self.article_stale or self.stale_ids:
+            count = len(self.stale_ids)
+            warning.update(
+                f"⚠ This article's text has changed since it was annotated: {count} span(s) "
+                "no longer match and are marked (struck through). They are kept as stored; "
+                "delete them (x) before adding or resizing spans here."
+            )
+            warning.add_class("shown")
+        else:
+            warning.update("")
+            warning.remove_class("shown")
+
+    def _update_status(self) -> None:
+        reader = self.reader
+        parts = [f"cursor {reader.cursor}"]
+        selection = reader.selection
+        if selection is not None:
+            s, e = selection
+            snippet = display_line(self.text[s:e], 30, mode=reader.mode, harakat=reader.harakat)
+            parts.append(f"selection [{s}, {e}) “{snippet}”")
+        span = self.span_under_cursor()
+        if span is not None:
+            parts.append(f"on {span.label} [{span.start}, {span.end})")
+        if self.search_query:
+            parts.append(f"find “{self.search_query}”: {len(reader.matches)}")
+        prefs = self.app.prefs
+        parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
+                     f"{', clitic trim' if prefs.clitic_trim else ''}")
+        self.query_one("#reader-status", Static).update(_escape(" · ".join(parts)))
+
+    @on(Reader.Moved)
+    def _moved(self, event: Reader.Moved) -> None:
+        self._update_status()
+        span = self.span_under_cursor()
+        if span is not None:
+            self.panel.highlight_span(span.id)
+
+    @on(SpansPanel.Picked)
+    def _picked(self, event: SpansPanel.Picked) -> None:
+        self.reader.move_cursor_to(event.span.start)
+        self.reader.focus()
+
+    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
+        self.reader.set_display(message.mode, message.harakat)
+        self.refresh_annotations()
+
+    def _changed(self, *article_ids: str) -> None:
+        self.refresh_annotations()
+        for article_id in dict.fromkeys(article_ids or (self.article_id,)):
+            self.app.post_message(AnnotationsChanged(article_id))
+
+    # ------------------------------------------------------------ spans
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans covering `offset`, entities first, then the narrowest."""
+        found = [s for s in self.spans if s.start <= offset < s.end]
+        found.sort(key=lambda s: (s.kind != ENTITY, s.end - s.start, s.start))
+        return found
+
+    def span_under_cursor(self, kind: str | None = None) -> Span | None:
+        for span in self.spans_at(self.reader.cursor):
+            if kind is None or span.kind == kind:
+                return span
+        return None
+
+    def _fail(self, exc: HashiyaError) -> None:
+        self.notify(str(exc), title="Not saved", severity="error", timeout=6)
+
+    def _refuse_stale(self, span: Span, what: str) -> bool:
+        if span.id in self.stale_ids:
+            self.notify(
+                f"cannot {what} {span.label} “{span.text}”: it no longer matches the article "
+                "text. Delete it (x) and mark the text again.",
+                title="Stale span",
+                severity="warning",
+                timeout=6,
+            )
+            return True
+        return False
+
+    def apply_label(self, label: Label) -> Span | None:
+        """Apply `label` the keyboard-first way (see the module docstring)."""
+        reader = self.reader
+        selection = reader.selection
+        if selection is None:
+            here = self.span_under_cursor(label.kind)
+            if here is not None:
+                return self._relabel(here, label)
+            other = self.span_under_cursor()
+            if other is not None:
+                selection = (other.start, other.end)
+            else:
+                selection = words.snap_to_words(
+                    self.text, reader.cursor, reader.cursor, clitics=self.app.prefs.clitic_trim
+                )
+                if selection is None:
+                    self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
+                    return None
+        start, end = selection
+        for span in self.spans:
+            if (span.start, span.end) == (start, end) and span.kind == label.kind:
+                return self._relabel(span, label)
+        try:
+            span = self.store.add_span(self.article_id, self.text, start, end, label.name, label.kind)
+        except HashiyaError as exc:
+            self._fail(exc)
+            return None
+        reader.move_cursor_to(span.start)
+        self._changed()
+        self.notify(f"{label.name} “{span.text}”", timeout=2)
+        return span
+
+    def _relabel(self, span: Span, label: Label) -> Span | None:
+        if span.label == label.name and span.kind == label.kind:
+            self.notify(f"already {label.name}", timeout=2)
+            return span
+        if self._refuse_stale(span, "relabel"):
+            return None
+        try:
+            new = self.store.relabel_span(span.id, label.name, label.kind)
+        except HashiyaError as exc:
+            self._fail(exc)
+            return None
+        self.reader.clear_selection()
+        self._changed()
+        self.notify(f"{span.label} → {label.name}", timeout=2)
+        return new
+
+    def action_apply_label(self, index: int) -> None:
+        labels = self.schema.labels
+        if 0 <= index < len(labels):
+            self.apply_label(labels[index])
+
+    def action_label_picker(self) -> None:
+        from tui.screens.pickers import LabelPicker
+
+        def chosen(label: Label | None) -> None:
+            if label is not None:
+                self.apply_label(label)
+
+        self.app.push_screen(LabelPicker(self.schema.labels), chosen)
+
+    def action_theme_picker(self) -> None:
+        from tui.screens.pickers import ThemePicker
+
+        if not self.schema.themes:
+            self.notify("The label schema defines no themes.", severity="warning")
+            return
+
+        def chosen(selected: set[str] | None) -> None:
+            if selected is None:
+                return
+            self.set_document_themes(selected)
+
+        self.app.push_screen(ThemePicker(self.schema.themes, set(self.themes)), chosen)
+
+    def set_document_themes(self, selected: set[str]) -> None:
+        current = set(self.themes)
+        changes = sorted(current ^ selected)
+        try:
+            for name in changes:
+                self.store.toggle_theme(self.article_id, name, self.text)
+        except HashiyaError as exc:
+            self._fail(exc)
+        if changes:
+            self._changed()
+            self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
+
+    def action_select_word(self) -> None:
+        snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
+        if snapped is None:
+            self.notify("No word under the cursor.", severity="warning", timeout=2)
+
+    def action_escape(self) -> None:
+        reader = self.reader
+        if reader.selection is not None:
+            reader.clear_selection()
+        elif self.search_query:
+            self.search_query = ""
+            reader.set_matches([])
+            self._update_status()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_delete_span(self) -> None:
+        span = self._target_span()
+        if span is None:
+            self.notify("No span under the cursor.", severity="warning", timeout=2)
+            return
+        try:
+            self.store.delete_span(span.id)
+        except HashiyaError as exc:
+            self._fail(exc)
+            return
+        self.reader.clear_selection()
+        self._changed()
+        self.notify(f"deleted {span.label} “{span.text}” (u undoes)", timeout=3)
+
+    def _target_span(self) -> Span | None:
+        """The span an edit key acts on: the one under the cursor, or the one
+        the selection exactly covers."""
+        selection = self.reader.selection
+        if selection is not None:
+            for span in self.spans:
+                if (span.start, span.end) == selection:
+                    return span
+        return self.span_under_cursor()
+
+    def _edge(self, offset: int, step: int, unit: str, edge: str) -> int:
+        text = self.text
+        if unit == "word":
+            if edge == "start":
+                return words.previous_word_start(text, offset) if step < 0 else words.next_word_start(text, offset)
+            return words.next_word_end(text, offset) if step > 0 else words.previous_word_end(text, offset)
+        # One character, keeping harakat with their letter.
+        if step < 0:
+            offset -= 1
+            while offset > 0 and _is_mark(text[offset]):
+                offset -= 1
+        else:
+            offset += 1
+            while offset < len(text) and _is_mark(text[offset]):
+                offset += 1
+        return max(0, min(offset, len(text)))
+
+    def action_resize(self, edge: str, step: int, unit: str) -> None:
+        span = self._target_span()
+        if span is None:
+            self.notify("Put the cursor on a span to resize it.", severity="warning", timeout=2)
+            return
+        if self._refuse_stale(span, "resize"):
+            return
+        start, end = span.start, span.end
+        if edge == "start":
+            start = self._edge(start, step, unit, "start")
+        else:
+            end = self._edge(end, step, unit, "end")
+        if start >= end:
+            self.notify("A span must keep at least one character (x deletes it).", severity="warning", timeout=3)
+            return
+        try:
+            new = self.store.resize_span(span.id, start, end, self.text)
+        except HashiyaError as exc:
+            self._fail(exc)
+            return
+        self.reader.clear_selection()
+        self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
+        self._changed()
+
+    def _undo_redo(self, redo: bool) -> None:
+        try:
+            done = self.store.redo() if redo else self.store.undo()
+        except HashiyaError as exc:
+            self._fail(exc)
+            return
+        if done is None:
+            self.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
+            return
+        self._changed(self.article_id)
+        self.notify(f"{'Redone' if redo else 'Undone'}: {done}", timeout=3)
+
+    def action_undo(self) -> None:
+        self._undo_redo(False)
+
+    def action_redo(self) -> None:
+        self._undo_redo(True)
+
+    def action_next_span(self) -> None:
+        cursor = self.reader.cursor
+        later = [s for s in self.spans if s.start > cursor]
+        if later:
+            self.reader.move_cursor_to(min(later, key=lambda s: s.start).start)
+        else:
+            self.notify("No more spans after the cursor.", timeout=2)
+
+    def action_previous_span(self) -> None:
+        cursor = self.reader.cursor
+        earlier = [s for s in self.spans if s.start < cursor]
+        if earlier:
+            self.reader.move_cursor_to(max(earlier, key=lambda s: s.start).start)
+        else:
+            self.notify("No spans before the cursor.", timeout=2)
+
+    # ------------------------------------------------------------ articles
+
+    def _switch(self, step: int) -> None:
+        articles = self.corpus.articles
+        index = self.corpus.index_of(self.article_id)
+        target = index + step
+        while 0 <= target < len(articles):
+            if self.load_article(articles[target].id):
+                return
+            target += step
+        self.notify("No more articles that way.", timeout=2)
+
+    def action_next_article(self) -> None:
+        self._switch(1)
+
+    def action_previous_article(self) -> None:
+        self._switch(-1)
+
+    def action_next_unannotated(self) -> None:
+        articles = self.corpus.articles
+        statuses = self.store.statuses()
+        counts = self.store.span_counts()
+        start = self.corpus.index_of(self.article_id)
+        for step in range(1, len(articles) + 1):
+            article = articles[(start + step) % len(articles)]
+            if article.id == self.article_id:
+                continue
+            if statuses.get(article.id, Status.TODO) == Status.TODO and not counts.get(article.id):
+                if self.load_article(article.id):
+                    return
+        self.notify("Every other article has annotations or a status.", timeout=3)
+
+    def action_toggle_done(self) -> None:
+        new = Status.IN_PROGRESS if self.status == Status.DONE else Status.DONE
+        try:
+            self.store.set_status(self.article_id, new)
+        except HashiyaError as exc:
+            self._fail(exc)
+            return
+        self._changed()
+        self.notify(f"Article marked {new.display}", timeout=2)
+
+    # ------------------------------------------------------------ search
+
+    def find(self, query: str) -> list[tuple[int, int]]:
+        """Highlight folded matches of `query` and go to the first one at or after the cursor."""
+        self.search_query = query
+        matches = find_all(self.text, query)
+        reader = self.reader
+        if not matches:
+            reader.set_matches([])
+            self._update_status()
+            self.notify(f"“{query}” not found in this article.", severity="warning", timeout=3)
+            return matches
+        cursor = reader.cursor
+        current = next((m for m in matches if m[0] >= cursor), matches[0])
+        reader.set_matches(matches, current)
+        reader.select(*current)
+        self._update_status()
+        return matches
+
+    def action_find(self) -> None:
+        from tui.screens.search import FindInArticle
+
+        def chosen(query: str | None) -> None:
+            if query:
+                self.find(query)
+
+        self.app.push_screen(FindInArticle(self.search_query), chosen)
+
+    def action_find_corpus(self) -> None:
+        from tui.screens.search import FindInCorpus, Hit
+
+        def chosen(hit: Hit | None) -> None:
+            if hit is None:
+                return
+            if hit.article_id != self.article_id and not self.load_article(hit.article_id):
+                return
+            self.reader.move_cursor_to(hit.start)
+            self.find(hit.query)
+
+        prefs = self.app.prefs
+        self.app.push_screen(
+            FindInCorpus(self.corpus, self.search_query, mode=prefs.display_mode, harakat=prefs.harakat),
+            chosen,
+        )
+
+    def _step_match(self, step: int) -> None:
+        reader = self.reader
+        matches = reader.matches
+        if not matches:
+            self.notify("No search: press / to find.", timeout=2)
+            return
+        cursor = reader.selection[0] if reader.selection else reader.cursor
+        if step > 0:
+            target = next((m for m in matches if m[0] > cursor), matches[0])
+        else:
+            target = next((m for m in reversed(matches) if m[0] < cursor), matches[-1])
+        reader.set_matches(matches, target)
+        reader.select(*target)
+
+    def action_next_match(self) -> None:
+        self._step_match(1)
+
+    def action_previous_match(self) -> None:
+        self._step_match(-1)
+
+    # ------------------------------------------------------------ propagation
+
+    def action_propagate(self, scope: str) -> None:
+        from tui.screens.suggestions import Outcome, SuggestionsScreen, find_suggestions
+
+        span = self._target_span()
+        if span is None:
+            self.notify("Put the cursor on a span to label its other occurrences.", severity="warning")
+            return
+        if self._refuse_stale(span, "propagate"):
+            return
+        if scope == "corpus":
+            article_ids = [article.id for article in self.corpus]
+        else:
+            article_ids = [self.article_id]
+        suggestions = find_suggestions(self.corpus, self.store, span.text, span.label, span.kind, article_ids)
+        suggestions = [
+            s for s in suggestions if not (s.article_id == span.article_id and (s.start, s.end) == (span.start, span.end))
+        ]
+        if not suggestions:
+            self.notify(f"No other occurrences of “{span.text}” {'in the corpus' if scope == 'corpus' else 'here'}.", timeout=3)
+            return
+
+        def done(outcome: Outcome | None) -> None:
+            if outcome is None:
+                return
+            self._changed(self.article_id, *sorted(outcome.articles))
+            message = f"{len(outcome.accepted)} span(s) added"
+            if outcome.skipped:
+                first = outcome.skipped[0]
+                message += f"; {len(outcome.skipped)} skipped (e.g. at {first.start}: {first.reason})"
+            self.notify(message, severity="warning" if outcome.skipped else "information", timeout=6)
+
+        prefs = self.app.prefs
+        self.app.push_screen(
+            SuggestionsScreen(
+                suggestions,
+                span.label,
+                span.kind,
+                corpus=self.corpus,
+                store=self.store,
+                mode=prefs.display_mode,
+                harakat=prefs.harakat,
+            ),
+            done,
+        )
+
+    # ------------------------------------------------------------ display
+
+    def action_toggle_clitics(self) -> None:
+        toggle = getattr(self.app, "toggle_clitic_trim", None)
+        if toggle is not None:
+            toggle()
+        else:
+            prefs = self.app.prefs
+            prefs.clitic_trim = not prefs.clitic_trim
+            prefs.save()
+        self._update_status()
+
+    def action_toggle_mode(self) -> None:
+        prefs = self.app.prefs
+        mode = "logical" if prefs.display_mode == "visual" else "visual"
+        self._set_display(mode=mode)
+
+    def action_toggle_harakat(self) -> None:
+        self._set_display(harakat=not self.app.prefs.harakat)
+
+    def _set_display(self, mode: str | None = None, harakat: bool | None = None) -> None:
+        set_display = getattr(self.app, "set_display", None)
+        if set_display is not None:
+            # The app remembers the choice and tells every screen.
+            set_display(mode=mode, harakat=harakat)
+            return
+        prefs = self.app.prefs
+        if mode is not None:
+            prefs.mode = mode
+        if harakat is not None:
+            prefs.harakat = harakat
+        prefs.save()
+        self.post_message(DisplayModeChanged(prefs.display_mode, prefs.harakat))
+
+
+_KEY_NAMES = {
+    " ": "space", "!": "exclamation_mark", '"': "quotation_mark", "#": "number_sign",
+    "$": "dollar_sign", "%": "percent_sign", "&": "ampersand", "'": "apostrophe",
+    "(": "left_parenthesis", ")": "right_parenthesis", "*": "asterisk", "+": "plus",
+    ",": "comma", "-": "minus", ".": "full_stop", "/": "slash", ":": "colon",
+    ";": "semicolon", "<": "less_than_sign", "=": "equals_sign", ">": "greater_than_sign",
+    "?": "question_mark", "@": "at", "[": "left_square_bracket", "\\": "backslash",
+    "]": "right_square_bracket", "^": "circumflex_accent", "_": "underscore",
+    "`": "grave_accent", "{": "left_curly_bracket", "|": "vertical_line",
+    "}": "right_curly_bracket", "~": "tilde",
+}
+
+
+def _key_name(key: str) -> str:
+    """Textual's name for the key that types `key`."""
+    return _KEY_NAMES.get(key, key)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")

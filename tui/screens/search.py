@@ -1,0 +1,160 @@
+"""Find in the article and across the corpus, insensitive to harakat,
+tatweel and the alef/hamza, ى/ي, ة/ه variants (annotations.textnorm)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.corpus import Corpus
+from annotations.errors import HashiyaError
+from annotations.textnorm import normalize, normalize_with_map
+from tui.layout import display_line
+
+MAX_RESULTS = 500
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: str
+    start: int
+    end: int
+    query: str
+
+
+def search_corpus(corpus: Corpus, query: str, limit: int = MAX_RESULTS) -> tuple[list[Hit], int]:
+    """Folded matches of `query` in every article (up to `limit`), and how
+    many articles could not be read."""
+    hits: list[Hit] = []
+    unreadable = 0
+    if not normalize(query):
+        return hits, unreadable
+    for article in corpus:
+        try:
+            text = article.text
+        except HashiyaError:
+            unreadable += 1
+            continue
+        for start, end in normalize_with_map(text).find_all(query):
+            hits.append(Hit(article.id, start, end, query))
+            if len(hits) >= limit:
+                return hits, unreadable
+    return hits, unreadable
+
+
+def context_of(text: str, start: int, end: int, around: int = 24) -> str:
+    """The match with some words either side, on one line."""
+    lo = max(0, start - around)
+    hi = min(len(text), end + around)
+    return text[lo:hi].replace("\n", " ").strip()
+
+
+class FindInArticle(ModalScreen[str | None]):
+    """Ask for a query; the reader highlights the matches (n / N move)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = "FindInArticle #find-box { height: auto; }"
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__()
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="find-box", classes="dialog"):
+            yield Static("[b]Find in article[/b]  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)")
+            yield Input(value=self.initial, placeholder="text to find", id="find-query")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#find-query")
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value if event.value.strip() else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FindInCorpus(ModalScreen[Hit | None]):
+    """Type a query, Enter searches every article; choose a result to open it there."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+    DEFAULT_CSS = """
+    FindInCorpus #corpus-find-box { height: 90%; }
+    FindInCorpus OptionList { height: 1fr; }
+    """
+
+    def __init__(self, corpus: Corpus, initial: str = "", *, mode: str = "visual", harakat: bool = True) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.initial = initial
+        self.mode = mode
+        self.harakat = harakat
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="corpus-find-box", classes="dialog"):
+            yield Static("[b]Find in corpus[/b]  (Enter searches; ↓ and Enter open a result)")
+            yield Input(value=self.initial, placeholder="text to find in every article", id="corpus-query")
+            yield Static("", id="corpus-summary")
+            yield OptionList(id="corpus-results")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#corpus-query")
+    def _submit(self, event: Input.Submitted) -> None:
+        query = event.value
+        if not normalize(query):
+            self.query_one("#corpus-summary", Static).update("Type something to find.")
+            return
+        self.query_one("#corpus-summary", Static).update("Searching…")
+        self._search(query)
+
+    @work(thread=True, exclusive=True)
+    def _search(self, query: str) -> None:
+        hits, unreadable = search_corpus(self.corpus, query)
+        self.app.call_from_thread(self._show, query, hits, unreadable)
+
+    def _show(self, query: str, hits: list[Hit], unreadable: int) -> None:
+        self.hits = hits
+        results = self.query_one(OptionList)
+        results.clear_options()
+        width = max(20, (results.size.width or 80) - 30)
+        options = []
+        for hit in hits:
+            article = self.corpus.get(hit.article_id)
+            text = article.text if article is not None else ""
+            snippet = display_line(context_of(text, hit.start, hit.end), width, mode=self.mode, harakat=self.harakat)
+            options.append(Option(f"{hit.article_id[:18]:<18} {hit.start:>6}  {snippet}"))
+        results.add_options(options)
+        articles = len({hit.article_id for hit in hits})
+        summary = f"{len(hits)} match{'es' if len(hits) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"
+        if len(hits) >= MAX_RESULTS:
+            summary += f" (first {MAX_RESULTS} shown)"
+        if unreadable:
+            summary += f"; {unreadable} article(s) could not be read"
+        self.query_one("#corpus-summary", Static).update(summary)
+        if hits:
+            results.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#corpus-results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.hits[event.option_index])
+
+    def action_focus_results(self) -> None:
+        if self.hits:
+            self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

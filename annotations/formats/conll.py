@@ -1,0 +1,174 @@
+"""CoNLL-2003 style IOB2: one ``TOKEN TAG`` line per token, a blank line
+between sentences and a ``-DOCSTART- -X- O`` line (followed by a blank line)
+before each article.
+
+Sentences end after . ! ? ؟ ۔ … and at line breaks, never inside an entity.
+Tokens are split at every entity edge, so each entity is exactly a run of
+B-/I- tokens. CoNLL holds flat entity spans only: theme spans, document
+themes and overlapping entities are reported on export, not written.
+
+Import rebuilds each article's text from its tokens: tokens of a sentence
+joined by one space, sentences joined by a line break. Offsets are computed
+on that text. Article ids are ``<file stem>-0001``, ``-0002``… in file order
+(CoNLL has no place for ids). Tags must be ``O``, ``B-X`` or ``I-X`` and an
+``I-X`` must continue a ``B-X``/``I-X``; any other line is reported with its
+number and its whole article is not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, TextIO
+
+from ..model import ENTITY, ArticleRecord
+from .common import (
+    ExportOptions,
+    ExportReport,
+    ImportResult,
+    LineProblem,
+    RecordError,
+    build_record,
+    entity_spans_for_tokens,
+    record_tokens,
+    sentences,
+)
+
+SUFFIX = ".conll"
+DOCSTART = "-DOCSTART- -X- O"
+
+
+def tagged_sentences(
+    record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str = "conll"
+) -> list[list[tuple[str, str]]]:
+    """[(token, tag), …] per sentence for one article."""
+    spans = entity_spans_for_tokens(record, options, report, fmt)
+    tokens = record_tokens(record, spans, options)
+    out: list[list[tuple[str, str]]] = []
+    span_iter = iter(spans)
+    current = next(span_iter, None)
+    begun = False  # has the current span had its B- token yet?
+    for sentence in sentences(record.text, tokens, spans):
+        rows = []
+        for token in sentence:
+            while current is not None and token.start >= current.end:
+                current = next(span_iter, None)
+                begun = False
+            if current is not None and current.start <= token.start < current.end:
+                tag = ("I-" if begun else "B-") + current.label
+                begun = True
+            else:
+                tag = "O"
+            rows.append((token.text, tag))
+        out.append(rows)
+    report.records += 1
+    report.spans += len(spans)
+    return out
+
+
+def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
+    write_line = out.write
+    for record in records:
+        write_line(DOCSTART + "\n\n")
+        for sentence in tagged_sentences(record, options, report):
+            write_line("".join(f"{token} {tag}\n" for token, tag in sentence))
+            write_line("\n")
+
+
+_TAG_RE = re.compile(r"^(O|[BI]-\S+)$")
+
+
+def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
+    result = ImportResult()
+    stem = name or "conll"
+    docs: list[tuple[int, list[list[tuple[int, str, str]]]]] = []  # (first line, sentences)
+    bad_docs: set[int] = set()
+    sentence: list[tuple[int, str, str]] = []
+
+    def close_sentence() -> None:
+        nonlocal sentence
+        if sentence:
+            if not docs:
+                docs.append((sentence[0][0], []))
+            docs[-1][1].append(sentence)
+            sentence = []
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\n").rstrip("\r")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if not line.strip():
+            close_sentence()
+            continue
+        columns = line.split()
+        if columns[0] == "-DOCSTART-":
+            close_sentence()
+            docs.append((number, []))
+            continue
+        if len(columns) < 2:
+            result.problems.append(LineProblem(number, f"expected 'TOKEN TAG', got {line.strip()!r}"))
+            bad_docs.add(len(docs) - 1 if docs else 0)
+            if not docs:
+                docs.append((number, []))
+            continue
+        tag = columns[-1]
+        if not _TAG_RE.match(tag):
+            result.problems.append(LineProblem(number, f"tag {tag!r} is not O, B-LABEL or I-LABEL"))
+            if not docs:
+                docs.append((number, []))
+            bad_docs.add(len(docs) - 1)
+            continue
+        sentence.append((number, columns[0], tag))
+    close_sentence()
+
+    for index, (first_line, sents) in enumerate(docs):
+        if index in bad_docs or not sents:
+            continue
+        try:
+            text_parts: list[str] = []
+            spans = []
+            offset = 0
+            open_span: list | None = None
+            for s_index, sent in enumerate(sents):
+                if s_index:
+                    text_parts.append("\n")
+                    offset += 1
+                for t_index, (number, token, tag) in enumerate(sent):
+                    if t_index:
+                        text_parts.append(" ")
+                        offset += 1
+                    start, end = offset, offset + len(token)
+                    text_parts.append(token)
+                    offset = end
+                    if tag.startswith("I-"):
+                        if open_span is None or open_span[2] != tag[2:]:
+                            raise RecordError(
+                                f"line {number}: {tag} does not continue an entity (IOB2 needs B-{tag[2:]} first)"
+                            )
+                        open_span[1] = end
+                        continue
+                    if open_span is not None:
+                        spans.append(tuple(open_span))
+                        open_span = None
+                    if tag.startswith("B-"):
+                        open_span = [start, end, tag[2:]]
+                if open_span is not None:  # entities end with their sentence
+                    spans.append(tuple(open_span))
+                    open_span = None
+            text = "".join(text_parts)
+            record = build_record(
+                f"{stem}-{len(result.records) + 1:04d}",
+                text,
+                [(s, e, label, ENTITY, None, None) for s, e, label in spans],
+                annotator=annotator,
+            )
+        except RecordError as exc:
+            message = str(exc)
+            if message.startswith("line "):
+                number_text, _, rest = message.partition(": ")
+                result.problems.append(LineProblem(int(number_text[5:]), rest))
+            else:
+                result.problems.append(LineProblem(first_line, message))
+            continue
+        result.records.append((first_line, record))
+    result.problems.sort(key=lambda p: p.line)
+    return result

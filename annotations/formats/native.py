@@ -1,0 +1,119 @@
+"""Native JSONL: one JSON object per (article, annotator), everything the
+store holds for it.
+
+    {"annotator": "alice", "direction": "rtl", "fingerprint": "…", "id": "…",
+     "metadata": {…}, "offset_unit": "codepoint",
+     "spans": [{"annotator": "alice", "end": 9, "id": "…", "kind": "entity",
+                "label": "GPE", "start": 4, "text": "…"}],
+     "status": "done", "text": "…", "themes": ["…"]}
+
+Offsets are Python code points into ``text`` (``offset_unit``); with UTF-16
+offsets asked for, each span also has ``start_utf16``/``end_utf16``.
+``direction`` is the text's direction from its first strong character.
+Keys are sorted and there are no timestamps, so the same store always
+exports to the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, TextIO
+
+from ..model import OFFSET_UNIT, ArticleRecord, fingerprint
+from .common import (
+    ExportOptions,
+    ExportReport,
+    ImportResult,
+    LineProblem,
+    RecordError,
+    Utf16,
+    build_record,
+    check_offset_unit,
+    direction_of,
+    dumps,
+    iter_json_lines,
+    kind_for,
+    selected_spans,
+)
+
+SUFFIX = ".jsonl"
+
+
+def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
+    utf16 = Utf16(record.text) if options.utf16 else None
+    spans = []
+    for span in selected_spans(record, options):
+        item = {
+            "annotator": span.annotator or record.annotator,
+            "end": span.end,
+            "id": span.id,
+            "kind": span.kind,
+            "label": span.label,
+            "start": span.start,
+            "text": span.text,
+        }
+        if utf16:
+            item["start_utf16"] = utf16(span.start)
+            item["end_utf16"] = utf16(span.end)
+        spans.append(item)
+    return {
+        "annotator": record.annotator,
+        "direction": direction_of(record.text),
+        "fingerprint": fingerprint(record.text),
+        "id": record.id,
+        "metadata": record.metadata,
+        "offset_unit": OFFSET_UNIT,
+        "spans": spans,
+        "status": record.status.value,
+        "text": record.text,
+        "themes": list(record.themes) if options.themes else [],
+    }
+
+
+def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
+    for record in records:
+        out.write(dumps(to_dict(record, options)))
+        out.write("\n")
+        report.records += 1
+        report.spans += len(record.spans)
+
+
+def _span_tuples(obj: dict, schema):
+    spans = obj.get("spans", [])
+    if not isinstance(spans, list):
+        raise RecordError("\"spans\" must be a list")
+    for item in spans:
+        if not isinstance(item, dict):
+            raise RecordError(f"span {item!r} is not an object")
+        for key in ("start", "end", "label"):
+            if key not in item:
+                raise RecordError(f"span {dumps(item)} has no {key!r}")
+        label = item["label"]
+        kind = item.get("kind") or kind_for(label, schema)
+        yield item["start"], item["end"], label, kind, item.get("text"), item.get("id")
+
+
+def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
+    result = ImportResult()
+    for number, obj in iter_json_lines(lines, result):
+        try:
+            check_offset_unit(obj)
+            themes = obj.get("themes", [])
+            if not isinstance(themes, list):
+                raise RecordError("\"themes\" must be a list")
+            metadata = obj.get("metadata") or {}
+            if not isinstance(metadata, dict):
+                raise RecordError("\"metadata\" must be an object")
+            record = build_record(
+                obj.get("id"),
+                obj.get("text"),
+                list(_span_tuples(obj, schema)),
+                themes=themes,
+                status=obj.get("status"),
+                annotator=annotator or str(obj.get("annotator") or ""),
+                metadata=metadata,
+            )
+        except RecordError as exc:
+            result.problems.append(LineProblem(number, str(exc)))
+            continue
+        result.records.append((number, record))
+    return result

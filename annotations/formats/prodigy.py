@@ -1,0 +1,139 @@
+"""Prodigy / spaCy-style JSONL, one article per line:
+
+    {"text": "…",
+     "tokens": [{"text": "وزير", "start": 0, "end": 4, "id": 0, "ws": true}, …],
+     "spans": [{"start": 0, "end": 4, "token_start": 0, "token_end": 0,
+                "label": "PER", "text": "…"}],
+     "theme_spans": [… same shape, theme spans (they may overlap) …],
+     "accept": ["…document themes…"],
+     "answer": "accept", "meta": {"id": "…", "annotator": "…", "status": "…"},
+     "id": "…", "direction": "rtl", "offset_unit": "codepoint"}
+
+``token_end`` is inclusive. Tokens follow spaCy's layout: a token owns at
+most one following space (``ws``), any other whitespace (line breaks, runs of
+spaces) is a token of its own, so ``Doc(vocab, words, spaces)`` rebuilt from
+``tokens`` has exactly the article text and every span is a
+``Doc.char_span(..., alignment_mode="strict")``. Tokens are split at every
+span edge. ``spans`` holds entity spans (flat, ready for NER); theme spans
+are kept apart in ``theme_spans`` because they may overlap entities.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, TextIO
+
+from ..model import ENTITY, OFFSET_UNIT, THEME, ArticleRecord
+from .common import (
+    ExportOptions,
+    ExportReport,
+    ImportResult,
+    LineProblem,
+    RecordError,
+    Utf16,
+    build_record,
+    check_offset_unit,
+    direction_of,
+    dumps,
+    iter_json_lines,
+    kind_for,
+    record_tokens,
+    selected_spans,
+    spacy_tokens,
+)
+
+SUFFIX = ".jsonl"
+
+
+def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
+    spans = selected_spans(record, options)
+    tokens = spacy_tokens(record.text, record_tokens(record, spans, options), spans)
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    ends = {t.end: i for i, t in enumerate(tokens)}
+    utf16 = Utf16(record.text) if options.utf16 else None
+
+    def span_dict(span) -> dict:
+        item = {
+            "end": span.end,
+            "label": span.label,
+            "start": span.start,
+            "text": span.text,
+            "token_end": ends[span.end],
+            "token_start": starts[span.start],
+        }
+        if utf16:
+            item["start_utf16"] = utf16(span.start)
+            item["end_utf16"] = utf16(span.end)
+        return item
+
+    token_dicts = []
+    for i, t in enumerate(tokens):
+        item = {"end": t.end, "id": i, "start": t.start, "text": t.text, "ws": t.ws}
+        if utf16:
+            item["start_utf16"] = utf16(t.start)
+            item["end_utf16"] = utf16(t.end)
+        token_dicts.append(item)
+    return {
+        "accept": list(record.themes) if options.themes else [],
+        "answer": "accept",
+        "direction": direction_of(record.text),
+        "id": record.id,
+        "meta": {"annotator": record.annotator, "id": record.id, "status": record.status.value},
+        "offset_unit": OFFSET_UNIT,
+        "spans": [span_dict(s) for s in spans if s.kind == ENTITY],
+        "text": record.text,
+        "theme_spans": [span_dict(s) for s in spans if s.kind == THEME],
+        "tokens": token_dicts,
+    }
+
+
+def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
+    for record in records:
+        out.write(dumps(to_dict(record, options)))
+        out.write("\n")
+        report.records += 1
+        report.spans += len(record.spans)
+
+
+def _spans(items, default_kind: str, schema, key: str):
+    if items is None:
+        return
+    if not isinstance(items, list):
+        raise RecordError(f"{key!r} must be a list")
+    for item in items:
+        if not isinstance(item, dict) or not {"start", "end", "label"} <= item.keys():
+            raise RecordError(f"{key} item {dumps(item)} needs start, end and label")
+        kind = THEME if default_kind == THEME else kind_for(item["label"], schema)
+        yield item["start"], item["end"], item["label"], kind, item.get("text"), None
+
+
+def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
+    result = ImportResult()
+    for number, obj in iter_json_lines(lines, result):
+        answer = obj.get("answer", "accept")
+        if answer != "accept":
+            result.skipped.append(LineProblem(number, f"answer is {answer!r}, not imported"))
+            continue
+        try:
+            check_offset_unit(obj)
+            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+            article_id = obj.get("id", meta.get("id"))
+            if article_id is None:
+                article_id = f"{name or 'prodigy'}-{number:05d}"
+            themes = obj.get("accept", [])
+            if not isinstance(themes, list):
+                raise RecordError("\"accept\" must be a list of labels")
+            spans = list(_spans(obj.get("spans"), ENTITY, schema, "spans"))
+            spans += list(_spans(obj.get("theme_spans"), THEME, schema, "theme_spans"))
+            record = build_record(
+                article_id,
+                obj.get("text"),
+                spans,
+                themes=[t for t in themes if isinstance(t, str)] if themes else [],
+                status=meta.get("status"),
+                annotator=annotator or str(meta.get("annotator") or ""),
+            )
+        except RecordError as exc:
+            result.problems.append(LineProblem(number, str(exc)))
+            continue
+        result.records.append((number, record))
+    return result

@@ -99,6 +99,7 @@ from .files import (
     dump_json,
     fsync_dir,
     load_json_file,
+    remove_leftovers,
 )
 
 __all__ = ["Store", "ImportSummary", "StoreProblem", "open_for_reading", "repair"]
@@ -346,6 +347,8 @@ class _Annotator:
             self.lock = AnnotatorLock(self.dir / "lock", root, name)
             self.lock.acquire()
             try:
+                remove_leftovers(self.articles_dir)
+                remove_leftovers(self.dir)
                 self.journal.open_for_append()
                 self._load()
             except BaseException:

@@ -55,12 +55,16 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
             os.close(fd)
         if backup:
             bak_tmp = path.with_name(f".{path.name}.{os.getpid()}.baktmp")
+            _unlink(bak_tmp)
             try:
                 os.link(path, bak_tmp)
             except FileNotFoundError:
                 pass
             else:
                 os.replace(bak_tmp, backup_path(path))
+                # rename() does nothing when both names are links to one file
+                # (a save cut off after its backup link): drop the extra name.
+                _unlink(bak_tmp)
         os.replace(tmp, path)
         if durable:
             fsync_dir(path.parent)
@@ -70,6 +74,28 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
         except OSError:
             pass
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete temp files left by saves that were cut off (only the lock
+    holder calls this, so no save is in progress)."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith((".tmp", ".baktmp")):
+            _unlink(Path(entry.path))
+            removed += 1
+    return removed
 
 
 def backup_path(path: Path) -> Path:

@@ -220,6 +220,11 @@ def iter_json_lines(lines: Iterable[str], result: ImportResult) -> Iterator[tupl
         yield number, obj
 
 
+# Formats that have no article status (doccano, CoNLL, prodigy files made
+# elsewhere) import as "in progress": annotated, not yet confirmed done.
+IMPORTED_STATUS = Status.IN_PROGRESS.value
+
+
 class RecordError(ValueError):
     """One record that cannot be imported; the message says why."""
 

@@ -12,7 +12,9 @@ joined by one space, sentences joined by a line break. Offsets are computed
 on that text. Article ids are ``<file stem>-0001``, ``-0002``… in file order
 (CoNLL has no place for ids). Tags must be ``O``, ``B-X`` or ``I-X`` and an
 ``I-X`` must continue a ``B-X``/``I-X``; any other line is reported with its
-number and its whole article is not imported.
+number and its whole article is not imported. CoNLL has no article status:
+imported articles are ``in_progress`` (so an article without entities is
+kept too).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .common import (
     ImportResult,
     LineProblem,
     RecordError,
+    IMPORTED_STATUS,
     build_record,
     entity_spans_for_tokens,
     record_tokens,
@@ -159,6 +162,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 f"{stem}-{len(result.records) + 1:04d}",
                 text,
                 [(s, e, label, ENTITY, None, None) for s, e, label in spans],
+                status=IMPORTED_STATUS,
                 annotator=annotator,
             )
         except RecordError as exc:

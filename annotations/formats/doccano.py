@@ -12,7 +12,8 @@ With UTF-16 offsets asked for, ``entities_utf16`` repeats the spans in
 UTF-16 code units. Import also reads doccano's other shapes: ``label`` as a
 list of ``[start, end, label]`` (sequence labelling) or of strings (text
 classification), and entities as objects with ``start_offset``,
-``end_offset`` and ``label``.
+``end_offset`` and ``label``. doccano has no article status: imported
+articles are ``in_progress``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .common import (
     LineProblem,
     RecordError,
     Utf16,
+    IMPORTED_STATUS,
     build_record,
     check_offset_unit,
     direction_of,
@@ -108,6 +110,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 obj.get("text"),
                 list(_spans(entities or [], schema, theme_labels)),
                 themes=cats,
+                status=IMPORTED_STATUS,
                 annotator=annotator or str(obj.get("annotator") or ""),
             )
         except RecordError as exc:

@@ -26,6 +26,7 @@ from .common import (
     LineProblem,
     RecordError,
     Utf16,
+    IMPORTED_STATUS,
     build_record,
     check_offset_unit,
     direction_of,
@@ -78,7 +79,9 @@ def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, o
 
 
 def _span_tuples(obj: dict, schema):
-    spans = obj.get("spans", [])
+    if "spans" not in obj:
+        raise RecordError("record has no \"spans\" list (is this the native format?)")
+    spans = obj["spans"]
     if not isinstance(spans, list):
         raise RecordError("\"spans\" must be a list")
     for item in spans:
@@ -108,7 +111,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 obj.get("text"),
                 list(_span_tuples(obj, schema)),
                 themes=themes,
-                status=obj.get("status"),
+                status=obj.get("status", IMPORTED_STATUS),
                 annotator=annotator or str(obj.get("annotator") or ""),
                 metadata=metadata,
             )

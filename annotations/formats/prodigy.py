@@ -30,6 +30,7 @@ from .common import (
     LineProblem,
     RecordError,
     Utf16,
+    IMPORTED_STATUS,
     build_record,
     check_offset_unit,
     direction_of,
@@ -129,7 +130,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 obj.get("text"),
                 spans,
                 themes=[t for t in themes if isinstance(t, str)] if themes else [],
-                status=meta.get("status"),
+                status=meta.get("status", IMPORTED_STATUS),
                 annotator=annotator or str(meta.get("annotator") or ""),
             )
         except RecordError as exc:

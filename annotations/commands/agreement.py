@@ -1,0 +1,51 @@
+"""`hashiya agreement`: how far annotators agree on the articles they share —
+per-label span precision/recall/F1 (exact and overlap match) and Cohen's
+kappa for document themes, as a table or JSON (see annotations/agreement.py
+for the definitions)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+HELP = "compare annotators: span P/R/F1 per label (exact, overlap) and Cohen's kappa for themes"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..formats.workflow import add_selection_arguments
+
+    add_selection_arguments(parser, annotator_help="compare only these annotators (repeat; default all)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..agreement import agreement, format_table
+    from ..formats.workflow import open_sources, read_records
+    from ..schema import load_schema
+
+    settings, corpus, store, names = open_sources(args)
+    try:
+        records, stale = read_records(store, corpus, names, args.status, label="agreement")
+    finally:
+        store.close()
+    schema = load_schema(settings.labels)
+    pairs = agreement(records, [label.name for label in schema.themes])
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "store": str(settings.store),
+                    "annotators": names,
+                    "left_out_changed_articles": stale,
+                    "pairs": [pair.to_dict() for pair in pairs],
+                },
+                ensure_ascii=False,
+                sort_keys=True,
+                indent=1,
+            )
+        )
+    else:
+        print(format_table(pairs))
+        if stale:
+            print(f"left out (article text changed since annotated): {', '.join(stale)}")
+    return 0

@@ -1,0 +1,166 @@
+"""`hashiya export`: write the store's annotations as training data.
+
+Formats (each module in annotations/formats/ documents its exact shape):
+native (JSONL, everything), doccano, prodigy, conll (IOB2), hf (token
+classification JSONL + FILE.labels.json), spacy (.spacy DocBin; needs the
+spacy extra). Every JSONL record states ``offset_unit`` (codepoint) and
+``direction`` (rtl/ltr).
+
+Output naming. Without -o the data goes to stdout (not for spacy and hf,
+which need files). With several annotators selected, ``--resolve
+per-annotator`` (the default) writes one file per annotator, the name put
+before the suffix (out.jsonl -> out.alice.jsonl, out.bob.jsonl); native may
+also go to stdout, since each record names its annotator. ``--resolve
+agreed`` writes one file holding, for each article at least two selected
+annotators share, only the spans and themes all of them marked (annotator
+"agreed"). ``--split 80/10/10 --seed N`` splits by article (all of an
+article's records in the same part) and writes out.train.jsonl,
+out.dev.jsonl, out.test.jsonl (out.alice.train.jsonl with several
+annotators). A file is written whole or not at all.
+
+What a format cannot hold (theme spans and document themes in conll/hf,
+overlapping entities) is reported on stderr with counts and ids; records
+whose article text changed since they were annotated are left out and named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import HashiyaError
+
+HELP = "write annotations as training data (native, doccano, prodigy, conll, hf, spacy)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..formats import EXPORT_FORMATS
+    from ..formats.workflow import add_selection_arguments
+
+    add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
+    parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="output file (default stdout)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--entities-only", action="store_true", help="only entity spans (no theme spans or document themes)")
+    only.add_argument("--themes-only", action="store_true", help="only theme spans and document themes")
+    parser.add_argument("--split", metavar="TRAIN/DEV/TEST", help="split articles, e.g. 80/10/10, into FILE.train/.dev/.test")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
+    parser.add_argument(
+        "--resolve",
+        choices=("per-annotator", "agreed"),
+        default="per-annotator",
+        help="several annotators: one file each (default) or only the spans they agree on",
+    )
+    parser.add_argument("--utf16", action="store_true", help="add start_utf16/end_utf16 offsets (for JavaScript tools)")
+    parser.add_argument("--split-clitics", action="store_true", help="token formats: split و ف ب ل ك + ال into tokens")
+
+
+def options_from(args):
+    from ..formats.common import ExportOptions
+    from ..model import ENTITY, KINDS, THEME
+
+    if args.entities_only:
+        return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=(ENTITY,), themes=False)
+    if args.themes_only:
+        return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=(THEME,), themes=True)
+    return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=KINDS, themes=True)
+
+
+def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]:
+    """[(path or None for stdout, records)] after per-annotator naming and split."""
+    from ..formats.workflow import parse_split, part_path, split_ids
+
+    fmt = args.format
+    if args.output is None:
+        if fmt in ("spacy", "hf"):
+            raise HashiyaError(f"the {fmt} format writes files: give -o FILE")
+        if args.split:
+            raise HashiyaError("--split writes three files: give -o FILE")
+        if len(groups) > 1 and fmt != "native":
+            raise HashiyaError(
+                f"{len(groups)} annotators selected ({', '.join(groups)}): give -o FILE for one file each, "
+                "--annotator NAME, or --resolve agreed"
+            )
+        return [(None, [r for records in groups.values() for r in records])]
+    bases: list[tuple[str, list]] = []
+    if len(groups) > 1:
+        bases = [(str(part_path(args.output, name)), records) for name, records in groups.items()]
+    else:
+        bases = [(args.output, next(iter(groups.values()), []))]
+    if not args.split:
+        return bases
+    ratios = parse_split(args.split)
+    all_ids = [r.id for _, records in bases for r in records]
+    parts = split_ids(all_ids, ratios, args.seed)
+    out = []
+    for path, records in bases:
+        for name, ids in zip(("train", "dev", "test"), parts):
+            out.append((str(part_path(path, name)), [r for r in records if r.id in ids]))
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from ..agreement import adjudicate
+    from ..formats import module
+    from ..formats.common import ExportReport
+    from ..formats.workflow import open_sources, read_records, write_text_file
+
+    fmt_module = module(args.format)
+    if args.format == "spacy":
+        fmt_module._spacy()  # a clear error now if spaCy is missing
+    settings, corpus, store, names = open_sources(args)
+    try:
+        records, stale = read_records(store, corpus, names, args.status, label="export")
+    finally:
+        store.close()
+    if args.resolve == "agreed":
+        merged, disputes, single = adjudicate(records, "agreed", into="agreed")
+        groups = {"agreed": merged} if merged else {}
+        print(
+            f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
+            f"left out, {len(single)} article(s) with one annotator skipped",
+            file=sys.stderr,
+        )
+    else:
+        groups: dict[str, list] = {}
+        for record in records:
+            groups.setdefault(record.annotator, []).append(record)
+    options = options_from(args)
+    report = ExportReport()
+    outputs = plan_outputs(args, groups)
+    hf_labels: set[str] = set()
+    for path, recs in outputs:
+        if args.format == "spacy":
+            fmt_module.write_path(recs, path, report, options)
+        elif path is None:
+            fmt_module.write(recs, sys.stdout, report, options)
+            sys.stdout.flush()
+        elif args.format == "hf":
+            write_text_file(path, lambda stream, recs=recs: fmt_module.write(recs, stream, report, options, hf_labels))
+        else:
+            write_text_file(path, lambda stream, recs=recs: fmt_module.write(recs, stream, report, options))
+        if path is not None:
+            print(f"hashiya: wrote {len(recs)} record(s) to {path}", file=sys.stderr)
+    if args.format == "hf":
+        from ..schema import load_schema
+
+        labels = hf_labels | {label.name for label in load_schema(settings.labels).entities}
+        labels_file = fmt_module.labels_path(args.output)
+        write_text_file(
+            labels_file,
+            lambda stream: stream.write(json.dumps(fmt_module.label_list(labels), ensure_ascii=False, indent=1) + "\n"),
+        )
+        print(f"hashiya: wrote the label list to {labels_file}", file=sys.stderr)
+    for line in report.lines():
+        print(f"hashiya: {line}", file=sys.stderr)
+    if stale:
+        print(
+            f"hashiya: left out {len(stale)} record(s) whose article text changed since it was annotated "
+            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}",
+            file=sys.stderr,
+        )
+    if not records:
+        print("hashiya: nothing matched: no records exported", file=sys.stderr)
+    return 0

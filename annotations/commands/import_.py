@@ -1,0 +1,218 @@
+"""`hashiya import FILE --format F`: bring annotations into one annotator's
+store (--annotator, default you).
+
+Formats: native, doccano, prodigy, conll (IOB2), txt (a folder of .txt
+articles: adds articles, no annotations).
+
+Articles. An imported record whose id is in the corpus must have exactly
+the corpus article's text (otherwise its offsets would point elsewhere; the
+line is reported). An article the corpus does not have — every article of a
+CoNLL file, whose text is rebuilt from its tokens — is written as
+``<id>.txt`` into the folder given by ``--corpus-out DIR`` (pass the corpus
+folder itself to grow the corpus); without --corpus-out such records are
+reported and not imported. An existing ``<id>.txt`` with a different text is
+never overwritten.
+
+Bad lines. Every line that cannot be read or imported is reported as
+FILE:LINE: reason. By default the good records are imported and the exit
+code is 1 when any line was bad; with ``--all-or-nothing`` nothing at all is
+written when any line is bad. ``--dry-run`` reads, checks and reports what
+would change (articles, spans added/removed, themes, files written) and
+writes nothing.
+
+Each imported article is replaced by the record (``--merge`` adds the
+record's spans and themes to what the annotator already has instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from ..errors import FormatError, HashiyaError
+
+HELP = "import annotations (native, doccano, prodigy, conll) or a folder of .txt articles"
+
+_SAFE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..cli import add_store_arguments
+    from ..formats import IMPORT_FORMATS
+
+    parser.add_argument("file", metavar="FILE", help="file to import (a folder for --format txt)")
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        metavar="CORPUS",
+        help="the corpus the annotations belong to (env HASHIYA_CORPUS, default the bundled seeds)",
+    )
+    add_store_arguments(parser)
+    parser.add_argument("--format", "-f", choices=IMPORT_FORMATS, default="native", help="input format (default native)")
+    parser.add_argument("--corpus-out", metavar="DIR", help="write the text of articles the corpus lacks here as <id>.txt")
+    parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    parser.add_argument("--all-or-nothing", action="store_true", help="import nothing if any line is bad")
+    parser.add_argument("--merge", action="store_true", help="add to the annotator's articles instead of replacing them")
+
+
+def _read_file(path: Path, fmt: str, schema, annotator: str):
+    from ..formats import module
+
+    if not path.exists():
+        raise FormatError(f"{path}: no such file")
+    if fmt == "txt":
+        from ..formats.txt import read_folder
+
+        return read_folder(path, annotator=annotator)
+    if path.is_dir():
+        raise FormatError(f"{path}: is a folder (use --format txt to import a folder of .txt articles)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in raw[:8192]:
+        raise FormatError(f"{path}: looks like a binary file, not {fmt} text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}: not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})") from None
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return module(fmt).read(lines, schema=schema, annotator=annotator, name=path.stem), []
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..corpus import open_corpus
+    from ..formats.common import LineProblem
+    from ..model import fingerprint
+    from ..schema import load_schema
+    from ..settings import Settings
+    from ..store import Store
+
+    settings = Settings.resolve(corpus=args.corpus, store=args.store, annotator=args.annotator, labels=args.labels)
+    schema = load_schema(settings.labels)
+    path = Path(args.file)
+    result, file_problems = _read_file(path, args.format, schema, settings.annotator)
+    problems: list[LineProblem] = list(result.problems)
+
+    corpus = open_corpus(settings.corpus) if settings.corpus.exists() else None
+    out_dir = Path(args.corpus_out) if args.corpus_out else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise HashiyaError(f"--corpus-out {out_dir}: not a folder")
+    accepted = []
+    to_write: list[tuple[Path, str]] = []
+    seen: dict[str, int] = {}
+    for line, record in result.records:
+        if record.id in seen:
+            problems.append(LineProblem(line, f"article {record.id!r} already appeared on line {seen[record.id]}"))
+            continue
+        seen[record.id] = line
+        article = corpus.get(record.id) if corpus is not None else None
+        if article is not None:
+            try:
+                same = article.text == record.text
+            except HashiyaError as exc:
+                problems.append(LineProblem(line, str(exc)))
+                continue
+            if not same:
+                problems.append(
+                    LineProblem(
+                        line,
+                        f"article {record.id!r}: text differs from the corpus article "
+                        f"(fingerprint {fingerprint(record.text)} vs {article.fingerprint}); offsets would not fit",
+                    )
+                )
+                continue
+        else:
+            if out_dir is None:
+                problems.append(
+                    LineProblem(line, f"article {record.id!r} is not in the corpus {settings.corpus}: give --corpus-out DIR to add its text")
+                )
+                continue
+            if not _SAFE_ID.match(record.id) or record.id.startswith("."):
+                problems.append(LineProblem(line, f"article id {record.id!r} cannot be a file name"))
+                continue
+            target = out_dir / f"{record.id}.txt"
+            if target.exists():
+                try:
+                    existing = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+                except (OSError, UnicodeDecodeError):
+                    existing = None
+                if existing != record.text:
+                    problems.append(LineProblem(line, f"{target} exists with a different text; not overwritten"))
+                    continue
+            else:
+                to_write.append((target, record.text))
+        accepted.append((line, record))
+
+    if args.all_or_nothing and (problems or file_problems):
+        _report_problems(path, problems, file_problems, result.skipped)
+        print(f"hashiya: nothing imported (--all-or-nothing): {len(problems) + len(file_problems)} problem(s)", file=sys.stderr)
+        return 1
+
+    if not accepted:
+        _report_problems(path, problems, file_problems, result.skipped)
+        print(f"hashiya: nothing to import from {path}", file=sys.stderr)
+        return 1 if problems or file_problems else 0
+    store = Store(settings.store, settings.annotator)
+    try:
+        line_of = {record.id: line for line, record in accepted}
+        # the store checks everything again; records it refuses are reported
+        # by line and the rest go in (unless --all-or-nothing)
+        while True:
+            summary = store.import_records([r for _, r in accepted], dry_run=True, replace=not args.merge)
+            if not summary.problems:
+                break
+            refused = set()
+            for message in summary.problems:
+                match = re.match(r"article (\S+?)[: ]", message)
+                aid = match.group(1) if match else None
+                if aid is not None and aid in line_of:
+                    refused.add(aid)
+                    problems.append(LineProblem(line_of[aid], message))
+                else:
+                    problems.append(LineProblem(0, message))
+            if args.all_or_nothing or not refused:
+                _report_problems(path, problems, file_problems, result.skipped)
+                print("hashiya: nothing imported: the store refused the records above", file=sys.stderr)
+                return 1
+            accepted = [(line, r) for line, r in accepted if r.id not in refused]
+            to_write = [(t, text) for t, text in to_write if t.stem not in refused]
+        if not args.dry_run:
+            for target, text in to_write:
+                _write_article(target, text)
+            summary = store.import_records([r for _, r in accepted], replace=not args.merge)
+    finally:
+        store.close()
+
+    _report_problems(path, problems, file_problems, result.skipped)
+    verb = "would import" if args.dry_run else "imported"
+    print(
+        f"hashiya: {verb} into {settings.store}/{settings.annotator}: {len(accepted)} record(s) read, "
+        f"{summary.articles} article(s) changed, {summary.spans_added} span(s) added, "
+        f"{summary.spans_removed} removed, {summary.themes} theme(s) added",
+        file=sys.stderr,
+    )
+    if to_write:
+        where = "would write" if args.dry_run else "wrote"
+        print(f"hashiya: {where} {len(to_write)} article text(s) to {out_dir}", file=sys.stderr)
+    return 1 if problems or file_problems else 0
+
+
+def _write_article(target: Path, text: str) -> None:
+    from ..formats.workflow import write_text_file
+
+    write_text_file(target, lambda stream: stream.write(text))
+
+
+def _report_problems(path: Path, problems, file_problems, skipped) -> None:
+    for problem in sorted(problems, key=lambda p: p.line):
+        where = f"{path}:{problem.line}" if problem.line else str(path)
+        print(f"hashiya: {where}: {problem.message}", file=sys.stderr)
+    for name in file_problems:
+        print(f"hashiya: {path}/{name}", file=sys.stderr)
+    for item in skipped:
+        print(f"hashiya: {path}:{item.line}: skipped: {item.message}", file=sys.stderr)

@@ -76,8 +76,54 @@ def _build_class_string() -> str:
 _CLASS_STRING = _build_class_string()
 
 
+_PAGE_TABLES: dict[int, bytes] = {}
+_PAGE_MASKS: dict[int, bytes] = {}
+
+
+def _page_tables(page: int) -> tuple[bytes, bytes]:
+    """For the 256 code points U+pp00..U+ppFF: low byte -> class letter, and a table that
+    maps a high byte to 0xFF when it is ``page``, to 0 otherwise."""
+    table = _PAGE_TABLES.get(page)
+    if table is None:
+        table = _PAGE_TABLES[page] = _CLASS_STRING[page << 8 : (page + 1) << 8].encode("ascii")
+        mask = bytearray(256)
+        mask[page] = 0xFF
+        _PAGE_MASKS[page] = bytes(mask)
+    return table, _PAGE_MASKS[page]
+
+
 def _class_bytes(text: str) -> bytes:
-    return text.translate(_CLASS_STRING).encode("ascii")
+    """The class letters of ``text``, one byte per code point.
+
+    Long texts are mapped a 256-code-point page at a time: the UTF-16 code units are
+    split into low and high bytes, each page present translates the low bytes, and the
+    pages are merged with big-integer masks -- all at C speed.  Text outside the BMP (or
+    with lone surrogates) goes through ``str.translate`` with the full table."""
+    n = len(text)
+    if n < 256:
+        return text.translate(_CLASS_STRING).encode("ascii")
+    try:
+        units = text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return text.translate(_CLASS_STRING).encode("ascii")
+    if len(units) != 2 * n:  # characters outside the BMP
+        return text.translate(_CLASS_STRING).encode("ascii")
+    low = units[0::2]
+    high = units[1::2]
+    rest = high
+    merged = 0
+    first = True
+    while rest:
+        page = rest[0]
+        table, mask = _page_tables(page)
+        rest = rest.replace(bytes((page,)), b"")
+        if first and not rest:
+            return low.translate(table)
+        first = False
+        merged |= int.from_bytes(low.translate(table), "little") & int.from_bytes(
+            high.translate(mask), "little"
+        )
+    return merged.to_bytes(n, "little")
 
 
 # --------------------------------------------------------------------------- tables
@@ -94,17 +140,16 @@ _FIRST_STRONG_RE = re.compile(rb"[LRA6789P]")
 
 _W1_RE = re.compile(rb"([^M])(M+)")
 _W2_RE = re.compile(rb"A[^LRA]*?E[^LRA]*")
-_W4_EN_RE = re.compile(rb"(?<=E)[+,](?=E)")
-_W4_AN_RE = re.compile(rb"(?<=N),(?=N)")
+# (Patterns start with a character set rather than a lookbehind, so that the regex
+# engine can skip quickly to the candidates.)
+_W4_EN_RE = re.compile(rb"[+,](?<=E[+,])(?=E)")
+_W4_AN_RE = re.compile(rb",(?<=N,)(?=N)")
 _W5_RE = re.compile(rb"\$+(?=E)|(?<=E)\$+")
 _W6_TABLE = bytes.maketrans(b"+$,", b"OOO")
 _W7_RE = re.compile(rb"L[^LR]*?E[^LR]*")
 _NI = rb"[PSWO6789]"
-_N1_SINGLE_R_RE = re.compile(rb"(?<=[REN])" + _NI + rb"(?=[REN])")
-_N1_SINGLE_L_RE = re.compile(rb"(?<=L)" + _NI + rb"(?=L)")
-_NI_RUN_RE = re.compile(_NI + rb"+")
-_NI_SEARCH = re.compile(_NI).search
-_STRONG_DIR = {_L: b"L", _R: b"R", _EN: b"R", _AN: b"R"}
+_N1_L_RUNS_RE = re.compile(rb"L(" + _NI + rb"+)(?=L)")
+_N1_R_RUNS_RE = re.compile(rb"[REN](" + _NI + rb"+)(?=[REN])")
 _L1_RE = re.compile(rb"[W6789b1-5]*[SP]|[W6789b1-5]+\Z")
 
 _CANONICAL_BRACKET = {0x2329: 0x3008, 0x232A: 0x3009}
@@ -124,6 +169,8 @@ def _level_table(level: int) -> bytes:
             out[_L], out[_R], out[_EN], out[_AN] = level, level + 1, level + 2, level + 2
         else:
             out[_L], out[_R], out[_EN], out[_AN] = level + 1, level, level + 1, level + 1
+        for neutral in b"PSWO6789":  # N2: neutrals not resolved by N1
+            out[neutral] = level
         table = _LEVEL_TABLES[level] = bytes(out)
     return table
 
@@ -275,8 +322,13 @@ def reorder_line(levels: list[int], *, skip: list[bool] | None = None) -> list[i
     if not levels:
         return order
     packed = bytes(levels)
-    highest = max(packed)
-    lowest_odd = min(packed) | 1
+    lowest = 0
+    while lowest not in packed:
+        lowest += 1
+    highest = lowest
+    while _runs_at_least(highest + 1).search(packed):
+        highest += 1
+    lowest_odd = lowest | 1
     for level in range(highest, lowest_odd - 1, -1):
         for m in _runs_at_least(level).finditer(packed):
             s, e = m.span()
@@ -504,21 +556,22 @@ def _resolve_sequence(cls: bytes, chars: str | None, level: int, sos: bytes, eos
     # N0: paired brackets.
     if chars is not None and _BRACKET_RE.search(chars):
         cls = _resolve_brackets(cls, original, chars, level, sos)
-    # N1/N2: neutrals take the direction of equal strong neighbours, else the embedding's.
-    e = b"R" if level & 1 else b"L"
+    # N1/N2: a run of neutrals between strong types of the same direction (EN/AN count as
+    # R) takes that direction, any other run the embedding direction e.  So only the runs
+    # bounded on both sides by the direction opposite to e need finding; every other
+    # neutral becomes e, which the I1/I2 table does directly.
     work = sos + cls + eos
-    if _NI_SEARCH(work):
-        work = _N1_SINGLE_R_RE.sub(b"R", work)
-        work = _N1_SINGLE_L_RE.sub(b"L", work)
-
-        def n1(m: re.Match[bytes], e: bytes = e) -> bytes:
-            s = m.string
-            before = _STRONG_DIR[s[m.start() - 1]]
-            after = _STRONG_DIR[s[m.end()]]
-            return (before if before == after else e) * (m.end() - m.start())
-
-        work = _NI_RUN_RE.sub(n1, work)
-    # I1/I2.
+    if level & 1:
+        opposite_runs, opposite = _N1_L_RUNS_RE, b"L"
+    else:
+        opposite_runs, opposite = _N1_R_RUNS_RE, b"R"
+    if opposite_runs.search(work):
+        buf = bytearray(work)
+        for m in opposite_runs.finditer(work):
+            s, t = m.span(1)
+            buf[s:t] = opposite * (t - s)
+        work = bytes(buf)
+    # I1/I2 (neutrals left over take the embedding level).
     return work[1:-1].translate(_level_table(level))
 
 

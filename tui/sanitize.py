@@ -27,6 +27,8 @@ made of markers carry ``marker=True`` so the reader can draw them dimmed or reve
 
 from __future__ import annotations
 
+import re
+
 NEUTRAL = "\ufffc"  # bidi class ON: what a neutralised character counts as for levels
 
 BIDI_MARKERS = {
@@ -79,12 +81,16 @@ def marker_for(ch: str) -> str | None:
     return None
 
 
+# Everything marker_for replaces, tab and newline aside (kept in sync by a test).
+_MARKED_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u2028\u2029\ud800-\udfff]"
+)
+
+
 def needs_marker(text: str) -> bool:
     """Quick test: does ``text`` hold anything ``marker_for`` would replace (tab aside)?"""
-    for ch in text:
-        if ch != "\t" and ch != "\n" and marker_for(ch) is not None:
-            return True
-    return False
+    return _MARKED_RE.search(text) is not None
 
 
 def neutralise(text: str) -> str:
@@ -92,11 +98,9 @@ def neutralise(text: str) -> str:
 
     Tabs are kept (class S, they end a segment as they should); newlines never reach here.
     """
-    if not needs_marker(text):
+    if _MARKED_RE.search(text) is None:
         return text
-    return "".join(
-        NEUTRAL if (ch != "\t" and marker_for(ch) is not None) else ch for ch in text
-    )
+    return _MARKED_RE.sub(NEUTRAL, text)
 
 
 def visible(text: str) -> str:

@@ -21,6 +21,7 @@ and most emoji, 1 otherwise.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -54,30 +55,52 @@ _LAM_ALEF = {
 }
 
 
+_ARABIC_RE = re.compile("[\u0600-\u08ff\ufb50-\ufeff]")
+
+
 def _has_arabic(text: str) -> bool:
-    for ch in text:
-        if "\u0600" <= ch <= "\u08ff" or "\ufb50" <= ch <= "\ufeff":
-            return True
-    return False
+    return _ARABIC_RE.search(text) is not None
+
+
+_WORD_CACHE: dict[str, str] = {}
+_WORD_CACHE_MAX = 50_000
+
+
+def _reshape(source: str) -> str:
+    """arabic-reshaper, one to one, ZWJ kept (see the module docstring)."""
+    zwj = ZWJ in source
+    try:
+        shaped = _RESHAPER.reshape(source.replace(ZWJ, TATWEEL) if zwj else source)
+    except Exception:  # pragma: no cover - a reshaper bug must never cost the text
+        return source
+    if len(shaped) != len(source):  # pragma: no cover - never seen; keep offsets exact
+        return source
+    if zwj:
+        shaped = "".join(ZWJ if a == ZWJ else b for a, b in zip(source, shaped))
+    return shaped
 
 
 def shape(text: str) -> list[str]:
-    """Contextual forms, one character per input character (see the module docstring)."""
+    """Contextual forms, one character per input character (see the module docstring).
+
+    Letters never join across a space, so words are shaped independently and cached
+    (news text repeats its words a lot); the words not yet cached are shaped together in
+    one call, as arabic-reshaper has a sizeable cost per call.
+    """
     if not _has_arabic(text):
         return list(text)
-    source = text.replace(ZWJ, TATWEEL) if ZWJ in text else text
-    try:
-        shaped = _RESHAPER.reshape(source)
-    except Exception:  # pragma: no cover - a reshaper bug must never cost the text
-        return list(text)
-    if len(shaped) != len(text):  # pragma: no cover - never seen; keep offsets exact
-        return list(text)
-    out = list(shaped)
-    if source is not text:
-        for i, ch in enumerate(text):
-            if ch == ZWJ:
-                out[i] = ZWJ
-    return out
+    words = text.split(" ")
+    cache = _WORD_CACHE
+    missing = [w for w in dict.fromkeys(words) if w not in cache]
+    if missing:
+        if len(cache) + len(missing) > _WORD_CACHE_MAX:
+            cache.clear()
+        shaped = _reshape(" ".join(missing))
+        pos = 0
+        for w in missing:
+            cache[w] = shaped[pos : pos + len(w)]
+            pos += len(w) + 1
+    return list(" ".join([cache[w] for w in words]))
 
 
 def lam_alef(shaped_lam: str, alef: str) -> str | None:

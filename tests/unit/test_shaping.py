@@ -100,3 +100,13 @@ def test_neutralise_keeps_length_and_removes_bidi_controls():
 def test_visible_has_no_controls():
     out = visible("a\x1b[2J\tb\nc\u202e")
     assert all(unicodedata.category(c) not in ("Cc", "Cf") for c in out)
+
+
+def test_marker_regex_agrees_with_marker_for():
+    from tui.sanitize import needs_marker
+
+    for code in list(range(0, 0x3000)) + list(range(0xD800, 0xE000, 7)) + [0xFEFF, 0xFFFC]:
+        ch = chr(code)
+        if ch in "\t\n":
+            continue
+        assert needs_marker(ch) == (marker_for(ch) is not None), hex(code)

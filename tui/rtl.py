@@ -150,7 +150,8 @@ _W7_RE = re.compile(rb"L[^LR]*?E[^LR]*")
 _NI = rb"[PSWO6789]"
 _N1_L_RUNS_RE = re.compile(rb"L(" + _NI + rb"+)(?=L)")
 _N1_R_RUNS_RE = re.compile(rb"[REN](" + _NI + rb"+)(?=[REN])")
-_L1_RE = re.compile(rb"[W6789b1-5]*[SP]|[W6789b1-5]+\Z")
+_L1_WHITESPACE = b"W6789b12345"  # WS, isolate formatters, and what X9 removes
+_L1_BEFORE_SEPARATOR_RE = re.compile(rb"[W6789b1-5]*[SP]")
 
 _CANONICAL_BRACKET = {0x2329: 0x3008, 0x232A: 0x3009}
 _BRACKET_RE = re.compile(
@@ -304,9 +305,13 @@ def line_levels(para: ParagraphLevels, text: str, start: int, end: int) -> list[
     levels = para.levels[start:end]
     cls = _class_bytes(text[start:end])
     base = para.base
-    for m in _L1_RE.finditer(cls):
-        s, e = m.span()
-        if e > s:
+    n = len(cls)
+    body = len(cls.rstrip(_L1_WHITESPACE))
+    if body < n:
+        levels[body:n] = [base] * (n - body)
+    if b"S" in cls or b"P" in cls:
+        for m in _L1_BEFORE_SEPARATOR_RE.finditer(cls, 0, body):
+            s, e = m.span()
             levels[s:e] = [base] * (e - s)
     return levels
 
@@ -329,10 +334,14 @@ def reorder_line(levels: list[int], *, skip: list[bool] | None = None) -> list[i
     while _runs_at_least(highest + 1).search(packed):
         highest += 1
     lowest_odd = lowest | 1
+    n = len(order)
     for level in range(highest, lowest_odd - 1, -1):
         for m in _runs_at_least(level).finditer(packed):
             s, e = m.span()
-            order[s:e] = order[s:e][::-1]
+            if e - s == n:
+                order.reverse()
+            else:
+                order[s:e] = order[s:e][::-1]
     return order
 
 

@@ -41,6 +41,8 @@ from typing import NamedTuple
 
 from tui import rtl
 from tui.sanitize import NEWLINE_MARKER, marker_for, neutralise
+from rich.cells import cell_len
+
 from tui.shaping import (
     char_width,
     is_combining,
@@ -251,7 +253,8 @@ class _Prep:
                     if mtexts[-1] is not None:
                         mtexts[-1] += ch
                     ends[-1] = i + 1
-                    widths[-1] = max(1, widths[-1] + info[1])
+                    # Measured as a whole, as Rich does (e.g. a keycap or VS16 emoji).
+                    widths[-1] = max(1, cell_len(texts[-1]))
                 else:
                     self._add(starts, ends, texts, mtexts, widths, markers, bases, kinds,
                               pending, i, DOTTED_CIRCLE + ch, 1, False, _OTHER)

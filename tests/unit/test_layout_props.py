@@ -30,7 +30,7 @@ PIECES = (
     + ["\x1b", "\x1b[31m", "\x00", "\x07", "\x7f", "\x85", "\x9b", "\r", "\x1c"]
     + ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
     + ["\u200e", "\u200f", "\u061c", "\u2028", "\u2029"]
-    + ["中", "文", "😀", "é", "e\u0301"]
+    + ["中", "文", "😀", "é", "e\u0301", "\u2764\ufe0f", "#\ufe0f\u20e3", "\U0001F44D\U0001F3FD"]
 )
 
 texts = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
@@ -193,3 +193,26 @@ def test_pure_rtl_paragraph_reads_right_to_left(text, width):
         starts = [c.start for c in r.cells]
         assert starts == sorted(starts, reverse=True)
         assert r.indent + r.width == width
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts.map(lambda t: t.replace("\n", " ")), st.sampled_from(["auto", "ltr", "rtl"]))
+def test_cell_order_agrees_with_the_bidi_algorithm(text, direction):
+    # On one row, the cells come out in the order tui.rtl.visual_order gives their base
+    # characters (controls and bidi formatting characters neutralised, as documented).
+    from tui.sanitize import neutralise
+
+    layout = Layout(text, LayoutOptions(width=10_000, direction=direction))
+    rows = all_rows(layout)
+    assert len(rows) == 1
+    prep = layout._prep(0)
+    bases = set(prep.bases)
+    expected = [i for i in rtl.visual_order(neutralise(text), direction) if i in bases]
+    by_start = dict(zip(prep.starts, prep.bases))
+    got = [by_start[c.start] for c in rows[0].cells]
+    if len(got) == len(expected):
+        assert got == expected
+    else:
+        # Only a cell whose base character is removed by X9 (a paragraph made of
+        # invisible characters only) is missing from visual_order.
+        assert len(got) == 1 and rows[0].cells[0].marker

@@ -26,6 +26,7 @@ from .prefs import Prefs
 
 BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
 BDSM_IMPLICIT = "\x1b[8h"  # terminal applies its own bidi (the usual default)
+SVG_NO_BIDI = "\n    text { unicode-bidi: bidi-override; direction: ltr; }\n"
 
 
 class HashiyaApp(App[int]):
@@ -107,6 +108,12 @@ class HashiyaApp(App[int]):
         from .screens.reader import ReaderScreen
 
         self.push_screen(ReaderScreen(article_id))
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        # Cells are already in display order; an SVG viewer would run its own
+        # bidi over each text run and reverse Arabic a second time.
+        svg = super().export_screenshot(title=title, simplify=simplify)
+        return svg.replace("</style>", SVG_NO_BIDI + "</style>", 1)
 
     # app-wide state --------------------------------------------------------
 

@@ -36,6 +36,8 @@ class HashiyaCommands(Provider):
                     if binding.system or not binding.description:
                         continue
                     title = binding.description
+                    if binding.action.startswith("apply_label"):
+                        title = f"Label {title}"
                     if title in seen:
                         continue
                     seen.add(title)
@@ -44,13 +46,6 @@ class HashiyaCommands(Provider):
                     if binding.tooltip:
                         detail += f" · {binding.tooltip}"
                     yield Command(title, detail, partial(app.run_action, binding.action, node))
-        if getattr(screen, "reader", None) is not None:
-            for label in app.schema.labels:
-                yield Command(
-                    f"Label {label.name}",
-                    f"apply {label.kind} label {label.name} to the selection · key {label.key}",
-                    partial(app.simulate_key, label.key),
-                )
         prefs = app.prefs
         other = "logical" if prefs.display_mode == "visual" else "visual"
         yield Command(f"Display mode: {other}",

@@ -242,13 +242,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         from rich.cells import cell_len
 
         pad = max(0, title_width - cell_len(title))
+        on_cursor = index == self.cursor
+
+        def part(component: str) -> Style:
+            # On the cursor row the cursor colours win, so nothing vanishes
+            # into a background of the same hue.
+            if on_cursor:
+                return row_style
+            return row_style + self.get_component_rich_style(component, partial=True)
+
         segments = [
-            Segment(f" {status_text:<{STATUS_WIDTH - 1}}",
-                    row_style + self.get_component_rich_style(status_style, partial=True)),
+            Segment(f" {status_text:<{STATUS_WIDTH - 1}}", part(status_style)),
             Segment(f"{row.spans:>{COUNT_WIDTH - 2}}  " if row.spans else " " * COUNT_WIDTH,
-                    row_style + self.get_component_rich_style("article-list--count", partial=True)),
-            Segment("stale " if row.stale else " " * STALE_WIDTH,
-                    row_style + self.get_component_rich_style("article-list--stale", partial=True)),
+                    part("article-list--count")),
+            Segment("stale " if row.stale else " " * STALE_WIDTH, part("article-list--stale")),
         ]
         if is_rtl(row.title):
             segments += [Segment(" " * pad, row_style), Segment(title, row_style)]

@@ -110,9 +110,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", no_wrap=True, width=4)
         table.add_column("label", no_wrap=True, width=16)
         table.add_column("kind", no_wrap=True, width=7)
-        table.add_column("description", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("description", ratio=1, no_wrap=True, overflow="crop")
+        # The engine cuts a description in reading order; a table cutting the
+        # visual string would drop words from the middle of an RTL run.
+        box = min(int(self.app.size.width * 0.9), 110)
+        room = max(10, box - 2 - 2 - 2 - (4 + 16 + 7) - 8)
         for label in schema.labels:
-            description = display_line(label.description, None, mode=prefs.display_mode,
+            description = display_line(label.description, room, mode=prefs.display_mode,
                                        harakat=prefs.harakat) if label.description else ""
             table.add_row(Text(label.key, style="bold"), Text(label.name, style=_label_style(label.colour)),
                           label.kind, description)

@@ -1,0 +1,333 @@
+"""The app shell driven through Pilot: article list, filter, progress, corpus
+problems, first-run check, help, command palette, display toggles and the
+run_app error paths. Every test asserts on state and on what was stored."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+
+from annotations.corpus import open_corpus
+from annotations.model import Status
+from annotations.settings import Settings
+from annotations.store import Store
+from tui.app import HashiyaApp, make_app, run_app
+from tui.layout import display_line
+from tui.prefs import Prefs
+
+SIZE = (110, 30)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def settings_for(corpus: Path, *, mode: str | None = "visual", **extra) -> Settings:
+    return Settings.resolve(corpus=str(corpus), mode=mode, **extra)
+
+
+def widget_text(widget) -> str:
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+@pytest.fixture
+def corpus_dir(tmp_path, seeds_dir) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, target)
+    return target
+
+
+def seed_store(corpus_dir: Path) -> tuple[str, str]:
+    """Two spans on the first article, the second one marked done."""
+    corpus = open_corpus(corpus_dir)
+    first, second = corpus.articles[0], corpus.articles[1]
+    settings = settings_for(corpus_dir)
+    with Store(settings.store, settings.annotator) as store:
+        text = first.text
+        start = text.index("العراق")
+        store.add_span(first.id, text, start, start + len("العراق"), "GPE", "entity")
+        start = text.index("لندن")
+        store.add_span(first.id, text, start, start + len("لندن"), "GPE", "entity")
+        store.set_status(second.id, Status.DONE)
+    return first.id, second.id
+
+
+def test_list_shows_every_article_with_status_counts_and_progress(corpus_dir):
+    first_id, second_id = seed_store(corpus_dir)
+    corpus = open_corpus(corpus_dir)
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            rows = {row.id: row for row in screen.article_list.rows}
+            assert list(rows) == [a.id for a in corpus.articles]
+            assert rows[first_id].spans == 2 and rows[first_id].status is Status.IN_PROGRESS
+            assert rows[second_id].status is Status.DONE and rows[second_id].spans == 0
+            assert all(rows[a.id].status is Status.TODO for a in corpus.articles[2:])
+            drawn = widget_text(screen.article_list).splitlines()
+            assert "in progress" in drawn[0] and " 2 " in drawn[0]
+            assert "done" in drawn[1]
+            # Titles are drawn by the layout engine, shaped and in visual order.
+            title_width = screen.article_list.scrollable_content_region.width - 27
+            for line, article in zip(drawn, corpus.articles):
+                shown = display_line(article.title, title_width, mode="visual")
+                assert shown.strip() and shown.strip() in line
+            assert str(screen.query_one("#progress").render()) == "1/5 done · 1 in progress"
+            assert "tester" in app.sub_title and str(app.settings.store) in app.sub_title
+
+    run(scenario())
+
+
+def test_filter_is_insensitive_to_hamza_and_harakat(corpus_dir):
+    corpus = open_corpus(corpus_dir)
+    expected = [a.id for a in corpus.articles if "الأول" in a.title]
+    assert expected
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("slash")
+            # typed with a bare alef and a fatha the titles do not have
+            await pilot.press(*"الاوَل")
+            await pilot.pause()
+            shown = [row.id for row in app.screen.article_list.shown]
+            assert shown == expected
+            assert "of 5 articles shown" in str(app.screen.query_one("#list-status").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(app.screen.article_list.shown) == 5
+            assert app.focused is app.screen.article_list
+
+    run(scenario())
+
+
+def test_enter_opens_the_reader_on_the_current_article(corpus_dir):
+    from tui.screens.reader import ReaderScreen
+
+    corpus = open_corpus(corpus_dir)
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("down", "down", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ReaderScreen)
+            assert app.screen.article_id == corpus.articles[2].id
+
+    run(scenario())
+
+
+def test_annotations_changed_refreshes_counts(corpus_dir):
+    from tui.messages import AnnotationsChanged
+
+    corpus = open_corpus(corpus_dir)
+    article = corpus.articles[3]
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            text = article.text
+            start = text.index("الصين")
+            app.store.add_span(article.id, text, start, start + 5, "GPE", "entity")
+            app.post_message(AnnotationsChanged(article.id))
+            await pilot.pause()
+            row = app.screen.article_list.by_id[article.id]
+            assert row.spans == 1 and row.status is Status.IN_PROGRESS
+            assert str(app.screen.query_one("#progress").render()) == "0/5 done · 1 in progress"
+
+    run(scenario())
+
+
+def test_bad_files_are_listed_and_the_rest_opens(corpus_dir):
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    (corpus_dir / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+
+    async def scenario():
+        from tui.screens.problems import ProblemsScreen
+
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemsScreen)
+            table = app.screen.query_one("#problems-table")
+            cells = [table.get_row_at(i) for i in range(table.row_count)]
+            assert sorted(name for name, _ in cells) == ["binary.txt", "empty.txt"]
+            assert any("binary" in reason for _, reason in cells)
+            assert any("empty" in reason for _, reason in cells)
+            assert any("could not be opened" in n.message for n in app._notifications)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(app.screen.article_list.rows) == 5
+            await pilot.press("p")
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemsScreen)
+
+    run(scenario())
+
+
+def test_first_run_check_remembers_the_choice(corpus_dir):
+    from tui.screens.first_run import FirstRunScreen
+
+    async def first():
+        app = make_app(settings_for(corpus_dir, mode=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, FirstRunScreen)
+            await pilot.press("2")
+            await pilot.pause()
+            assert not isinstance(app.screen, FirstRunScreen)
+            assert app.prefs.mode == "logical"
+            assert app.screen.article_list.mode == "logical"
+
+    async def second():
+        app = make_app(settings_for(corpus_dir, mode=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not isinstance(app.screen, FirstRunScreen)
+            assert app.prefs.display_mode == "logical"
+
+    run(first())
+    saved = json.loads(Prefs.load().path.read_text())
+    assert saved["mode"] == "logical" and saved["first_run_done"] is True
+    run(second())
+
+
+def test_first_run_check_is_skipped_when_mode_is_given(corpus_dir, monkeypatch):
+    from tui.screens.first_run import FirstRunScreen
+
+    monkeypatch.setenv("HASHIYA_MODE", "logical")
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir, mode=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not isinstance(app.screen, FirstRunScreen)
+            assert app.prefs.display_mode == "logical"
+
+    run(scenario())
+    assert not Prefs.load().path.exists()  # a flag is not a remembered choice
+
+
+def test_mode_and_harakat_toggle_at_runtime_and_are_remembered(corpus_dir):
+    async def scenario():
+        app = make_app(settings_for(corpus_dir, mode=None))
+        app.prefs.first_run_done = True
+        app.prefs.mode = "visual"
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f2")
+            await pilot.pause()
+            assert app.prefs.mode == "logical"
+            assert app.screen.article_list.mode == "logical"
+            await pilot.press("f3")
+            await pilot.pause()
+            assert app.screen.article_list.harakat is False
+
+    run(scenario())
+    prefs = Prefs.load()
+    assert prefs.mode == "logical" and prefs.harakat is False
+
+
+def test_damaged_prefs_file_is_reset_with_a_warning(tmp_path):
+    path = tmp_path / "prefs.json"
+    path.write_text("{not json", encoding="utf-8")
+    prefs = Prefs.load(path)
+    assert prefs.mode is None and prefs.harakat is True
+    assert prefs.warning and "damaged" in prefs.warning
+    assert (tmp_path / "prefs.json.bad").read_text() == "{not json"
+    assert prefs.save() is None
+    assert json.loads(path.read_text())["harakat"] is True
+
+
+def test_help_lists_bindings_and_label_keys(corpus_dir):
+    async def scenario():
+        from tui.screens.help import HelpScreen
+
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=(120, 60)) as pilot:
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = "\n".join(widget_text(w) for w in app.screen.query(".help-section"))
+            for label in app.schema.labels:
+                assert any(label.name in line and f" {label.key} " in f" {line} "
+                           for line in text.splitlines()), label
+            assert "Next unannotated" in text and "Filter" in text and "Help" in text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+
+    run(scenario())
+
+
+def test_command_palette_finds_and_runs_actions(corpus_dir):
+    seed_store(corpus_dir)
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"next unann")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.article_list.cursor == 2  # first todo without spans
+            await pilot.press("ctrl+p")
+            await pilot.press(*"display mode")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.prefs.mode == "logical"
+
+    run(scenario())
+
+
+def test_run_app_missing_corpus_is_one_line(tmp_path, capsys):
+    code = run_app(settings_for(tmp_path / "nowhere"))
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.count("\n") == 1 and "nowhere" in err and "Traceback" not in err
+
+
+def test_run_app_bad_label_file_is_one_line(corpus_dir, tmp_path, capsys):
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[entity]]\nname = "PER"\nkey = "1"\n[[entity]]\nname = "ORG"\nkey = "1"\n')
+    code = run_app(settings_for(corpus_dir, labels=str(labels)))
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.count("\n") == 1 and "labels.toml:6" in err
+
+
+def test_run_app_locked_store_says_who_holds_it(corpus_dir, capsys):
+    settings = settings_for(corpus_dir)
+    with Store(settings.store, settings.annotator):
+        code = run_app(settings)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.count("\n") == 1 and "tester" in err and "Traceback" not in err
+
+
+def test_app_releases_the_store_on_exit(corpus_dir):
+    settings = settings_for(corpus_dir)
+
+    async def scenario():
+        app = make_app(settings)
+        assert isinstance(app, HashiyaApp)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("q")
+        return app
+
+    run(scenario())
+    with Store(settings.store, settings.annotator):  # would raise if still locked
+        pass

@@ -153,7 +153,7 @@ _N1_R_RUNS_RE = re.compile(rb"[REN](" + _NI + rb"+)(?=[REN])")
 _L1_WHITESPACE = b"W6789b12345"  # WS, isolate formatters, and what X9 removes
 _L1_BEFORE_SEPARATOR_RE = re.compile(rb"[W6789b1-5]*[SP]")
 
-_CANONICAL_BRACKET = {0x2329: 0x3008, 0x232A: 0x3009}
+_CANONICAL_BRACKET = _tables.BRACKET_CANONICAL  # U+2329/U+232A are U+3008/U+3009
 _BRACKET_RE = re.compile(
     "[" + "".join(re.escape(chr(cp)) for cp in sorted(_tables.BRACKETS)) + "]"
 )

@@ -108,12 +108,39 @@ def test_bracket_pair_with_latin_inside_rtl_text():
     assert display(text) == "مويلا (BBC) لاق"
 
 
-def test_canonically_equivalent_angle_brackets_pair():
-    # U+2329 pairs with U+3009 (canonical equivalents of U+3008/U+3009).
-    text = "ab \u2329\u05d0\u3009"
-    para = rtl.resolve_paragraph(text, "ltr")
-    # Only R inside, L before -> the pair resolves to the embedding direction L.
-    assert para.levels[3] == 0 and para.levels[5] == 0
+@pytest.mark.parametrize(("opening", "closing"), [("\u2329", "\u3009"), ("\u3008", "\u232a"), ("(", ")")])
+def test_canonically_equivalent_angle_brackets_pair(opening, closing):
+    # U+2329/U+232A are canonically equivalent to U+3008/U+3009, so they pair across.
+    # In an RTL paragraph, a pair holding only L and preceded by L resolves to L (N0 c1);
+    # unpaired, the closing bracket would sit between L and R and take the paragraph's R.
+    text = "a " + opening + "b" + closing + " \u05d0"
+    para = rtl.resolve_paragraph(text, "rtl")
+    assert para.levels[2] == 2 and para.levels[4] == 2
+    unpaired = rtl.resolve_paragraph("a " + opening + "b" + "\u300b" + " \u05d0", "rtl")
+    assert unpaired.levels[4] == 1
+
+
+def test_bracket_pairs_stop_at_63_open_brackets():
+    # BD16: the stack holds 63 openers; at the 64th, pairing stops for the sequence.
+    inside = "a " + "(" * 63 + "b" + ")" + " \u05d0"
+    assert rtl.resolve_paragraph(inside, "rtl").levels[2 + 63 + 1] == 2
+    overflow = "a " + "(" * 64 + "b" + ")" + " \u05d0"
+    assert rtl.resolve_paragraph(overflow, "rtl").levels[2 + 64 + 1] == 1
+
+
+def test_committed_tables_match_the_generator():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("gen_unicode_tables", root / "scripts" / "gen_unicode_tables.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    ucd = Path("/usr/share/unicode")
+    if not (ucd / "extracted" / "DerivedBidiClass.txt").is_file():
+        pytest.fail("install the Debian package unicode-data (.ci/run does it)", pytrace=False)
+    committed = (root / "tui" / "_unicode_tables.py").read_text(encoding="utf-8")
+    assert gen.render(ucd) == committed, "tui/_unicode_tables.py is stale: run scripts/gen_unicode_tables.py"
 
 
 # --------------------------------------------------------------------------- L1

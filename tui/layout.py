@@ -127,7 +127,7 @@ class LayoutOptions:
 # Cell kinds while preparing.
 _BASE, _SPACE, _OTHER, _TAB = 0, 1, 2, 3
 # Character classes (cached per character).
-_C_BASE, _C_SPACE, _C_MARKER, _C_COMBINING, _C_HIDDEN, _C_TAB = range(6)
+_C_BASE, _C_SPACE, _C_MARKER, _C_COMBINING, _C_HIDDEN, _C_TAB, _C_FLAG = range(7)
 
 _CHAR_INFO: dict[str, tuple[int, int, str | None, bool, str | None]] = {}
 
@@ -150,6 +150,10 @@ def _char_info(ch: str) -> tuple[int, int, str | None, bool, str | None]:
             w = char_width(ch)
             if w == 0 or ch in _INVISIBLE:
                 info = (_C_HIDDEN, 0, None, False, None)
+            elif "\U0001f1e6" <= ch <= "\U0001f1ff":
+                # Regional indicators: a pair is one flag and must not be split or
+                # reversed (in an RTL run "SA" reversed would show another country).
+                info = (_C_FLAG, w, None, False, None)
             else:
                 if rtl.is_mirrored(ch):
                     m = rtl.mirror(ch)
@@ -260,6 +264,19 @@ class _Prep:
                               pending, i, DOTTED_CIRCLE + ch, 1, False, _OTHER)
                     pending = -1
                 i += 1
+                continue
+            if cls == _C_FLAG:
+                end = i + 2 if i + 1 < n and infos[i + 1][0] == _C_FLAG else i + 1
+                starts.append(pending if pending >= 0 else i)
+                pending = -1
+                ends.append(end)
+                texts.append(para[i:end])
+                mtexts.append(None)
+                widths.append(max(1, cell_len(para[i:end])))
+                markers.append(False)
+                bases.append(i)
+                kinds.append(_BASE)
+                i = end
                 continue
             if cls == _C_HIDDEN:
                 if texts:

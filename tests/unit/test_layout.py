@@ -297,3 +297,10 @@ def test_cell_is_a_frozen_value():
     assert c.width == 1 and c.level == 0 and not c.marker
     with pytest.raises(AttributeError):
         c.text = "b"  # type: ignore[misc]
+
+
+def test_flags_stay_whole_in_rtl_text():
+    text = "علم \U0001F1F8\U0001F1E6 هنا"
+    (row,) = layout_text(text, 40)
+    flag = next(c for c in row.cells if c.start == 4)
+    assert flag.text == "\U0001F1F8\U0001F1E6" and flag.end == 6 and flag.width == cell_len(flag.text)

@@ -36,6 +36,7 @@ the first time one of its rows is needed and cached for the Layout's width.
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -652,6 +653,7 @@ def layout_text(text: str, width: int, **options) -> list[Row]:
     return layout.rows(0, layout.row_count)
 
 
+@lru_cache(maxsize=4096)
 def display_line(
     text: str,
     width: int | None = None,

@@ -98,7 +98,7 @@ class ThemePicker(ModalScreen[set[str] | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "keep", "Keep themes"),
+        Binding("enter", "keep", "Keep themes", priority=True),
     ]
 
     DEFAULT_CSS = """

@@ -119,7 +119,7 @@ class SuggestionsScreen(ModalScreen[Outcome]):
             yield OptionList(id="suggestions-list")
 
     def on_mount(self) -> None:
-        self._render()
+        self._refresh_list()
         options = self.query_one(OptionList)
         if self.suggestions:
             options.highlighted = 0
@@ -136,7 +136,7 @@ class SuggestionsScreen(ModalScreen[Outcome]):
             state = f"skipped: {suggestion.reason}"
         return f"[{state[:9]:<9}] {suggestion.article_id[:14]:<14} {suggestion.start:>6}  {snippet}"
 
-    def _render(self) -> None:
+    def _refresh_list(self) -> None:
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         width = max(20, (options.size.width or 80) - 36)
@@ -188,26 +188,26 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         suggestion = self._current()
         if suggestion is not None:
             self._accept(suggestion)
-            self._render()
+            self._refresh_list()
             self._advance()
 
     def action_reject(self) -> None:
         suggestion = self._current()
         if suggestion is not None and suggestion.state == PENDING:
             suggestion.state = REJECTED
-            self._render()
+            self._refresh_list()
             self._advance()
 
     def action_accept_all(self) -> None:
         for suggestion in self.suggestions:
             self._accept(suggestion)
-        self._render()
+        self._refresh_list()
 
     def action_reject_all(self) -> None:
         for suggestion in self.suggestions:
             if suggestion.state == PENDING:
                 suggestion.state = REJECTED
-        self._render()
+        self._refresh_list()
 
     @on(OptionList.OptionSelected, "#suggestions-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,130 @@
+"""The installed ``hashiya`` in a real terminal (tmux): open the seeds, find
+a word, label it with keys only, go back to the list, quit; then check what
+the terminal showed and what the store holds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from annotations.corpus import open_corpus
+from annotations.store import Store
+from tui.layout import display_line
+
+HASHIYA = Path(sys.executable).parent / "hashiya"
+TIMEOUT = 30.0
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True, text=True, encoding="utf-8", check=check,
+        )
+        return result.stdout
+
+    def capture(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "e2e")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "e2e", *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", "e2e", "-l", text)
+
+    def wait_for(self, predicate, what: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.capture()
+            if predicate(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "e2e"],
+                              capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def tmux():
+    session = Tmux(f"hashiya-e2e-{uuid.uuid4().hex[:8]}")
+    yield session
+    session.run("kill-server", check=False)
+
+
+def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
+    assert HASHIYA.exists(), f"{HASHIYA} is not installed"
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus_dir)
+    store_dir = tmp_path / "store"
+    first = open_corpus(corpus_dir).articles[0]
+    word = "العراق"
+    start = first.text.index(word)
+
+    env = {
+        "HASHIYA_CONFIG_DIR": str(tmp_path / "config"),
+        "HASHIYA_STORE": str(store_dir),
+        "HASHIYA_ANNOTATOR": "e2e",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+    }
+    command = " ".join(
+        ["env", "-i", *(f"{k}={v}" for k, v in env.items()),
+         str(HASHIYA), "--mode", "visual", str(corpus_dir)]
+    )
+    tmux.run("new-session", "-d", "-x", "100", "-y", "30", "-s", "e2e", command)
+
+    # The article list, titles shaped and in visual order.
+    title_words = " ".join(first.title.split()[:3])
+    shaped = display_line(title_words, None, mode="visual")
+    assert shaped != title_words
+    screen = tmux.wait_for(lambda s: "0/5 done" in s and shaped in s, "the article list")
+    assert title_words not in screen  # never the raw logical string
+    header = screen.splitlines()[0]
+    assert "e2e" in header and "store /tmp" in header
+
+    # Open the first article, find the word, label it GPE (key 3).
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "(1/5)" in s, "the reader")
+    tmux.keys("/")
+    tmux.wait_for(lambda s: "Find" in s, "the find box")
+    tmux.type(word)
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: f"selection [{start}, {start + len(word)})" in s, "the selection")
+    tmux.keys("3")
+    shaped_word = display_line(word, None)
+    tmux.wait_for(lambda s: "GPE" in s and shaped_word in s and "in progress" in s, "the new span")
+
+    # Back to the list: the count and status changed there too.
+    tmux.keys("Escape")
+    tmux.keys("Escape")
+    screen = tmux.wait_for(lambda s: "0/5 done · 1 in progress" in s, "the updated list")
+    assert "in progress" in screen.splitlines()[[i for i, l in enumerate(screen.splitlines())
+                                                  if "in progress" in l][-1]]
+    tmux.keys("C-q")
+    deadline = time.monotonic() + TIMEOUT
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not tmux.alive(), "hashiya did not quit"
+
+    with Store(store_dir, "e2e", readonly=True) as store:
+        spans = store.spans(first.id)
+    assert [(s.start, s.end, s.label, s.kind, s.text) for s in spans] == [
+        (start, start + len(word), "GPE", "entity", word)
+    ]
+    assert first.text[spans[0].start:spans[0].end] == word

@@ -150,6 +150,9 @@ _W7_RE = re.compile(rb"L[^LR]*?E[^LR]*")
 _NI = rb"[PSWO6789]"
 _N1_L_RUNS_RE = re.compile(rb"L(" + _NI + rb"+)(?=L)")
 _N1_R_RUNS_RE = re.compile(rb"[REN](" + _NI + rb"+)(?=[REN])")
+_KEPT_RE = re.compile(rb"[^b1-5]+")  # characters X9 keeps
+_REMOVED_RE = re.compile(rb"[b1-5]+")  # characters X9 removes
+_SAME_BYTE_RUN_RE = re.compile(rb"(.)\1*", re.DOTALL)
 _L1_WHITESPACE = b"W6789b12345"  # WS, isolate formatters, and what X9 removes
 _L1_BEFORE_SEPARATOR_RE = re.compile(rb"[W6789b1-5]*[SP]")
 
@@ -285,15 +288,15 @@ def resolve_paragraph(text: str, direction: Direction = "auto") -> ParagraphLeve
         if _BN not in cls:
             resolved = _resolve_sequence(cls, text if has_brackets else None, base, sos, sos)
             return ParagraphLevels(base, list(resolved), [False] * n)
-        kept = [i for i, c in enumerate(cls) if c != _BN]
-        chars = "".join([text[i] for i in kept]) if has_brackets else None
+        kept = [m.span() for m in _KEPT_RE.finditer(cls)]
+        chars = "".join([text[a:b] for a, b in kept]) if has_brackets else None
         resolved = _resolve_sequence(cls.replace(b"b", b""), chars, base, sos, sos)
-        levels = [base] * n
-        for i, lv in zip(kept, resolved):
-            levels[i] = lv
-        removed = [c == _BN for c in cls]
-        _fill_removed(levels, removed, base)
-        return ParagraphLevels(base, levels, removed)
+        levels = bytearray(n)
+        offset = 0
+        for a, b in kept:
+            levels[a:b] = resolved[offset : offset + b - a]
+            offset += b - a
+        return ParagraphLevels(base, *_finish_removed(levels, cls, base))
 
     return _resolve_explicit(text, cls, base, matching, has_brackets)
 
@@ -372,14 +375,15 @@ def is_mirrored(ch: str) -> bool:
 # --------------------------------------------------------------------------- internals
 
 
-def _fill_removed(levels: list[int], removed: list[bool], base: int) -> None:
-    """Give characters removed by X9 the level of the character before them."""
-    prev = base
-    for i, r in enumerate(removed):
-        if r:
-            levels[i] = prev
-        else:
-            prev = levels[i]
+def _finish_removed(levels: bytearray, cls: bytes, base: int) -> tuple[list[int], list[bool]]:
+    """Give each character removed by X9 the level of the character before it (the
+    paragraph level at the start); return the levels and the removed flags as lists."""
+    removed = [False] * len(cls)
+    for m in _REMOVED_RE.finditer(cls):
+        a, b = m.span()
+        levels[a:b] = bytes((levels[a - 1] if a else base,)) * (b - a)
+        removed[a:b] = [True] * (b - a)
+    return list(levels), removed
 
 
 def _resolve_explicit(
@@ -389,7 +393,6 @@ def _resolve_explicit(
     n = len(text)
     work = bytearray(cls)  # classes after overrides (X6)
     levels = bytearray(n)
-    removed = [False] * n
 
     # Stack entries: (level, override letter or 0, isolate flag).
     stack: list[tuple[int, int, bool]] = [(base, 0, False)]
@@ -415,7 +418,6 @@ def _resolve_explicit(
         level, override, _iso = stack[-1]
         if c in (_RLE, _LRE, _RLO, _LRO):  # X2-X5
             levels[i] = level
-            removed[i] = True
             new = (level + 1) | 1 if c in (_RLE, _RLO) else (level + 2) & ~1
             if new <= MAX_DEPTH and overflow_isolates == 0 and overflow_embeddings == 0:
                 ov = _R if c == _RLO else _L if c == _LRO else 0
@@ -451,7 +453,6 @@ def _resolve_explicit(
                 work[i] = override
         elif c == _PDF:  # X7
             levels[i] = level
-            removed[i] = True
             if overflow_isolates > 0:
                 pass
             elif overflow_embeddings > 0:
@@ -465,54 +466,58 @@ def _resolve_explicit(
     if pos < n:
         fill(pos, n)
 
-    if _BN in cls:
-        for m in re.finditer(rb"b+", cls):
-            for j in range(m.start(), m.end()):
-                removed[j] = True
+    # X9 removes BN and the embedding/override/PDF controls: the rest, as maximal
+    # segments [a, b) of kept characters.
+    kept = [m.span() for m in _KEPT_RE.finditer(cls)]
 
-    # X10: level runs over the characters that X9 keeps, chained into isolating run
-    # sequences across isolate initiator / matching PDI pairs.
-    kept = [i for i in range(n) if not removed[i]]
-    sequences: list[tuple[list[int], int, int]] = []  # (indices, first kept pos, last kept pos)
+    # X10: level runs over the kept characters (a run may straddle removed ones), as
+    # lists of segments, chained into isolating run sequences across isolate initiator /
+    # matching PDI pairs.
+    packed = bytes(levels)
+    runs: list[tuple[int, list[tuple[int, int]]]] = []  # (level, segments)
+    for a, b in kept:
+        for m in _SAME_BYTE_RUN_RE.finditer(packed, a, b):
+            level = packed[m.start()]
+            if runs and runs[-1][0] == level:
+                runs[-1][1].append(m.span())
+            else:
+                runs.append((level, [m.span()]))
+
+    sequences: list[list] = []  # [segments, index of first run, index of last run]
     waiting: dict[int, list] = {}  # matching PDI index -> sequence record to continue
-    k = 0
-    nk = len(kept)
-    while k < nk:
-        level = levels[kept[k]]
-        e = k + 1
-        while e < nk and levels[kept[e]] == level:
-            e += 1
-        run = kept[k:e]
-        first, last = run[0], run[-1]
+    for r, (level, segments) in enumerate(runs):
+        first = segments[0][0]
+        last = segments[-1][1] - 1
         record = waiting.pop(first, None) if cls[first] == _PDI else None
         if record is not None:
-            record[0].extend(run)
-            record[2] = e - 1
+            record[0].extend(segments)
+            record[2] = r
         else:
-            record = [run, k, e - 1]
+            record = [list(segments), r, r]
             sequences.append(record)
         if cls[last] in _ISOLATE_INITIATORS and last in matching:
             waiting[matching[last]] = record
-        k = e
 
-    out = list(levels)
-    for indices, first_k, last_k in sequences:
-        level = levels[indices[0]]
-        prev_level = levels[kept[first_k - 1]] if first_k > 0 else base
-        last = indices[-1]
-        if cls[last] in _ISOLATE_INITIATORS or last_k + 1 >= nk:
+    out = bytearray(levels)
+    nruns = len(runs)
+    for segments, first_run, last_run in sequences:
+        level = runs[first_run][0]
+        prev_level = runs[first_run - 1][0] if first_run > 0 else base
+        last = segments[-1][1] - 1
+        if cls[last] in _ISOLATE_INITIATORS or last_run + 1 >= nruns:
             next_level = base
         else:
-            next_level = levels[kept[last_k + 1]]
+            next_level = runs[last_run + 1][0]
         sos = b"R" if max(level, prev_level) & 1 else b"L"
         eos = b"R" if max(level, next_level) & 1 else b"L"
-        seq_cls = bytes([work[i] for i in indices])
-        chars = "".join([text[i] for i in indices]) if has_brackets else None
+        seq_cls = b"".join([work[a:b] for a, b in segments])
+        chars = "".join([text[a:b] for a, b in segments]) if has_brackets else None
         resolved = _resolve_sequence(seq_cls, chars, level, sos, eos)
-        for i, lv in zip(indices, resolved):
-            out[i] = lv
-    _fill_removed(out, removed, base)
-    return ParagraphLevels(base, out, removed)
+        offset = 0
+        for a, b in segments:
+            out[a:b] = resolved[offset : offset + b - a]
+            offset += b - a
+    return ParagraphLevels(base, *_finish_removed(out, cls, base))
 
 
 def _w1(m: re.Match[bytes]) -> bytes:

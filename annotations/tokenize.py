@@ -48,11 +48,10 @@ preposition in writing, so without ``article=True`` only the letters before
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Token", "tokenize", "clitic_prefix_length", "MARKS"]
+__all__ = ["Token", "tokenize", "token_offsets", "token_texts", "clitic_prefix_length", "MARKS"]
 
 # Combining marks that belong to the preceding letter.
 MARKS = (
@@ -69,15 +68,48 @@ MARKS = (
 _JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: inside words
 _SEPARATORS = ".,\u066b\u066c"  # . , Arabic decimal and thousands separators
 
-_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
-# A word is a run of Arabic-script letters or a run of other letters: a
-# change of script (وCOVID) ends the word.
+# Arabic-script letters and marks (and tatweel), computed once from the
+# Arabic blocks; a run of them is an Arabic word. A run of other letters
+# (with marks) is a word of another script: a change of script (وCOVID) ends
+# the word. Explicit classes, no look-arounds: the tokenizer is on the
+# export's hot path.
+_ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+
+
+def _class_of(chars: list[str]) -> str:
+    out: list[list[str]] = []
+    for ch in sorted(set(chars)):
+        if out and ord(ch) == ord(out[-1][1]) + 1:
+            out[-1][1] = ch
+        else:
+            out.append([ch, ch])
+    return "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in out)
+
+
+def _arabic_word_class() -> str:
+    import unicodedata
+
+    chars = [
+        chr(code)
+        for low, high in _ARABIC_BLOCKS
+        for code in range(low, high + 1)
+        if unicodedata.category(chr(code))[0] in "LM"
+    ]
+    return _class_of(chars)
+
+
+_ARABIC_WORD = _arabic_word_class()
 _TOKEN_RE = re.compile(
-    rf"(?P<word>(?:(?=[^\W\d_]|[{MARKS}{_JOINERS}])[{_ARABIC}{MARKS}{_JOINERS}])+"
+    rf"(?P<word>[{_ARABIC_WORD}{_JOINERS}]+"
     rf"|(?:[^\W\d_{_ARABIC}]|[{MARKS}{_JOINERS}])+)"
     rf"|(?P<num>\d+(?:[{_SEPARATORS}]\d+)*[{MARKS}]*)"
     rf"|(?P<other>[^\s][{MARKS}]*)"
 )
+# the same alternatives without groups, for findall (a token that starts
+# with a letter is always a word: letters never reach the later alternatives)
+_TOKEN_PLAIN_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _TOKEN_RE.pattern))
+_CLITIC_START = frozenset("وفبكلا")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,30 +182,63 @@ def clitic_prefix_length(word: str, *, article: bool = False) -> int:
     return rest[-1][1] if rest else 0
 
 
+def token_offsets(
+    text: str, *, split_clitics: bool = False, boundaries: Iterable[int] = ()
+) -> list[tuple[int, int]]:
+    """(start, end) of each token: :func:`tokenize` without the Token
+    objects, for bulk work (exports). The text is cut at the boundaries first
+    and each piece is tokenized on its own."""
+    finditer = _TOKEN_RE.finditer
+    cuts = sorted(c for c in set(boundaries) if 0 < c < len(text)) if boundaries else []
+    out: list[tuple[int, int]] = []
+    last = 0
+    for stop in cuts + [len(text)]:
+        if split_clitics:
+            for match in finditer(text, last, stop):
+                start, end = match.span()
+                if text[start] in _CLITIC_START and match.lastgroup == "word":
+                    pieces = _clitic_cuts(match.group())
+                    if pieces:
+                        prev = start
+                        for cut in pieces:
+                            out.append((prev, start + cut))
+                            prev = start + cut
+                        out.append((prev, end))
+                        continue
+                out.append((start, end))
+        else:
+            out.extend(match.span() for match in finditer(text, last, stop))
+        last = stop
+    return out
+
+
+def token_texts(text: str, start: int = 0, end: int | None = None, *, split_clitics: bool = False) -> list[str]:
+    """The token strings of text[start:end] (no offsets): the fastest form,
+    for writers that need only the words."""
+    end = len(text) if end is None else end
+    words = _TOKEN_PLAIN_RE.findall(text, start, end)
+    if not split_clitics:
+        return words
+    out: list[str] = []
+    for word in words:
+        if word[0] in _CLITIC_START:
+            pieces = _clitic_cuts(word)
+            if pieces:
+                prev = 0
+                for cut in pieces:
+                    out.append(word[prev:cut])
+                    prev = cut
+                out.append(word[prev:])
+                continue
+        out.append(word)
+    return out
+
+
 def tokenize(
     text: str, *, split_clitics: bool = False, boundaries: Iterable[int] = ()
 ) -> list[Token]:
     """Tokens of `text` with code-point offsets; see the module docstring."""
-    cuts = sorted(set(boundaries)) if boundaries else []
-    tokens: list[Token] = []
-    append = tokens.append
-    for match in _TOKEN_RE.finditer(text):
-        start, end = match.span()
-        pieces: list[int] = []
-        if split_clitics and match.lastgroup == "word":
-            pieces = [start + c for c in _clitic_cuts(match.group())]
-        if cuts:
-            i = bisect_right(cuts, start)
-            while i < len(cuts) and cuts[i] < end:
-                pieces.append(cuts[i])
-                i += 1
-        if not pieces:
-            append(Token(start, end, match.group()))
-            continue
-        last = start
-        for cut in sorted(set(pieces)):
-            if last < cut < end:
-                append(Token(last, cut, text[last:cut]))
-                last = cut
-        append(Token(last, end, text[last:end]))
-    return tokens
+    return [
+        Token(start, end, text[start:end])
+        for start, end in token_offsets(text, split_clitics=split_clitics, boundaries=boundaries)
+    ]

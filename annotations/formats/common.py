@@ -23,7 +23,6 @@ __all__ = [
     "direction_of",
     "Utf16",
     "spacy_tokens",
-    "sentences",
     "record_tokens",
     "build_record",
 ]
@@ -171,31 +170,6 @@ def spacy_tokens(text: str, tokens: list[Token], spans: Iterable[Span] = ()) -> 
     for i, token in enumerate(tokens):
         gap(token.end, tokens[i + 1].start if i < last else len(text), token)
     return out
-
-
-SENTENCE_END = frozenset(".!?؟۔…")
-
-
-def sentences(text: str, tokens: list[Token], protected: Iterable[Span] = ()) -> list[list[Token]]:
-    """Split tokens into sentences after . ! ? ؟ ۔ … and at line breaks,
-    never inside a protected span (an entity that contains a full stop)."""
-    inside: set[int] = set()
-    for span in protected:
-        inside.update(range(span.start + 1, span.end))
-    result: list[list[Token]] = []
-    current: list[Token] = []
-    for i, token in enumerate(tokens):
-        current.append(token)
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is None:
-            break
-        cut = token.text in SENTENCE_END or "\n" in text[token.end : nxt.start]
-        if cut and nxt.start not in inside and token.end not in inside:
-            result.append(current)
-            current = []
-    if current:
-        result.append(current)
-    return result
 
 
 # -- reading ----------------------------------------------------------------

@@ -32,49 +32,79 @@ from .common import (
     IMPORTED_STATUS,
     build_record,
     entity_spans_for_tokens,
-    record_tokens,
-    sentences,
 )
+from ..tokenize import token_texts
 
 SUFFIX = ".conll"
 DOCSTART = "-DOCSTART- -X- O"
+
+
+_SENTENCE_END_LINE = re.compile(r"^([.!?؟۔…]) O\n", re.MULTILINE)
+_BLANKS = re.compile(r"\n\n\n+")
+
+
+def _outside(text: str, start: int, end: int, split_clitics: bool) -> str:
+    """Lines for text[start:end] outside any entity: a blank line at each
+    line break (sentence boundary)."""
+    if text.find("\n", start, end) == -1:
+        return "".join([word + " O\n" for word in token_texts(text, start, end, split_clitics=split_clitics)])
+    pieces = []
+    line_start = start
+    while True:
+        line_end = text.find("\n", line_start, end)
+        stop = end if line_end == -1 else line_end
+        pieces.append("".join([word + " O\n" for word in token_texts(text, line_start, stop, split_clitics=split_clitics)]))
+        if line_end == -1:
+            break
+        line_start = line_end + 1
+    return "\n".join(pieces)
+
+
+def document(record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str = "conll") -> str:
+    """One article as CoNLL lines: sentences separated by one blank line,
+    ending with a blank line (no -DOCSTART- line)."""
+    spans = entity_spans_for_tokens(record, options, report, fmt)
+    text = record.text
+    clitics = options.split_clitics
+    parts = []
+    pos = 0
+    for span in spans:
+        if pos < span.start:
+            parts.append(_outside(text, pos, span.start, clitics))
+        words = token_texts(text, span.start, span.end, split_clitics=clitics)
+        if words:
+            label = span.label
+            parts.append(words[0] + " B-" + label + "\n")
+            if len(words) > 1:
+                inner = " I-" + label + "\n"
+                parts.append(inner.join(words[1:]) + inner)
+        pos = span.end
+    parts.append(_outside(text, pos, len(text), clitics))
+    body = _SENTENCE_END_LINE.sub("\\1 O\n\n", "".join(parts))
+    body = _BLANKS.sub("\n\n", body).lstrip("\n")
+    report.records += 1
+    report.spans += len(spans)
+    if not body:
+        return ""
+    return body if body.endswith("\n\n") else body + "\n"
 
 
 def tagged_sentences(
     record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str = "conll"
 ) -> list[list[tuple[str, str]]]:
     """[(token, tag), …] per sentence for one article."""
-    spans = entity_spans_for_tokens(record, options, report, fmt)
-    tokens = record_tokens(record, spans, options)
-    out: list[list[tuple[str, str]]] = []
-    span_iter = iter(spans)
-    current = next(span_iter, None)
-    begun = False  # has the current span had its B- token yet?
-    for sentence in sentences(record.text, tokens, spans):
-        rows = []
-        for token in sentence:
-            while current is not None and token.start >= current.end:
-                current = next(span_iter, None)
-                begun = False
-            if current is not None and current.start <= token.start < current.end:
-                tag = ("I-" if begun else "B-") + current.label
-                begun = True
-            else:
-                tag = "O"
-            rows.append((token.text, tag))
-        out.append(rows)
-    report.records += 1
-    report.spans += len(spans)
+    out = []
+    for block in document(record, options, report, fmt).split("\n\n"):
+        if block:
+            out.append([tuple(line.split(" ")) for line in block.split("\n") if line])  # type: ignore[misc]
     return out
 
 
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    write_line = out.write
+    write_text = out.write
     for record in records:
-        write_line(DOCSTART + "\n\n")
-        for sentence in tagged_sentences(record, options, report):
-            write_line("".join(f"{token} {tag}\n" for token, tag in sentence))
-            write_line("\n")
+        write_text(DOCSTART + "\n\n")
+        write_text(document(record, options, report))
 
 
 _TAG_RE = re.compile(r"^(O|[BI]-\S+)$")

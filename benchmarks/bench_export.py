@@ -1,0 +1,102 @@
+"""Exporting 100,000 spans (10,000 articles, 10 entity spans each) as native
+JSONL and as CoNLL IOB2 (tokenised, split at span edges, sentence-split).
+
+Articles are paragraphs of the seed articles (two or three paragraphs each,
+about 700 characters on average), the records are already in memory (reading
+the store is measured by bench_store), and the output goes to a file.
+
+Baseline in the same run: a naive span dump — one ``json.dumps`` per span
+record (article id, start, end, label, text), no tokenisation, no article
+text. Target: each export under 3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from annotations.formats import module
+from annotations.formats.common import ExportOptions, ExportReport
+from annotations.model import ArticleRecord, Span, Status
+from annotations.tokenize import token_offsets
+
+ROOT = Path(__file__).resolve().parent.parent
+N_ARTICLES = 10_000
+SPANS_PER_ARTICLE = 10
+LABELS = ("PER", "ORG", "GPE", "DATE", "EVENT")
+
+
+def make_records(n: int = N_ARTICLES) -> list[ArticleRecord]:
+    paragraphs = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        paragraphs += [p.strip() for p in path.read_text(encoding="utf-8").split("\n") if len(p.strip()) > 80]
+    records = []
+    for i in range(n):
+        count = 2 + i % 2
+        text = "\n\n".join(paragraphs[(i + k) % len(paragraphs)] for k in range(count))
+        words = [(a, b) for a, b in token_offsets(text) if b - a >= 3]
+        step = max(1, len(words) // SPANS_PER_ARTICLE)
+        spans = []
+        for k in range(SPANS_PER_ARTICLE):
+            a, b = words[(k * step) % len(words)]
+            if k % 3 == 0 and k * step + 1 < len(words):  # some two-word entities
+                b = words[k * step + 1][1]
+            if spans and a < spans[-1].end:
+                continue
+            spans.append(Span(f"a{i:05d}", a, b, LABELS[k % len(LABELS)], "entity", text[a:b], "bench"))
+        records.append(ArticleRecord(f"a{i:05d}", text, spans, [], Status.DONE, "bench"))
+    return records
+
+
+def naive(records: list[ArticleRecord], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            for span in record.spans:
+                out.write(
+                    json.dumps(
+                        {"article": record.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text},
+                        ensure_ascii=False,
+                    )
+                )
+                out.write("\n")
+
+
+def ours(fmt: str, records: list[ArticleRecord], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        module(fmt).write(records, out, ExportReport(), ExportOptions())
+
+
+def _time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> dict:
+    records = make_records()
+    n_spans = sum(len(r.spans) for r in records)
+    n_chars = sum(len(r.text) for r in records)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        base = _time(lambda: naive(records, folder / "naive.jsonl"), 3)
+        native = _time(lambda: ours("native", records, folder / "out.jsonl"), 3)
+        conll = _time(lambda: ours("conll", records, folder / "out.conll"), 3)
+        n_tokens = sum(1 for line in (folder / "out.conll").open(encoding="utf-8") if line.strip() and not line.startswith("-DOCSTART-"))
+    print(f"## Export: {n_spans:,} spans in {len(records):,} articles ({n_chars / 1e6:.1f} M characters)\n")
+    print("| what | median of 3 | spans/s | target |")
+    print("|---|---|---|---|")
+    print(f"| baseline: naive `json.dumps` per span, no tokenisation | {base * 1000:.0f} ms | {n_spans / base:,.0f} | |")
+    print(f"| `hashiya export --format native` (writer) | {native * 1000:.0f} ms | {n_spans / native:,.0f} | < 3000 ms |")
+    print(f"| `hashiya export --format conll` (writer, {n_tokens:,} tokens) | {conll * 1000:.0f} ms | {n_spans / conll:,.0f} | < 3000 ms |")
+    print(f"\nRatio ours/baseline: native {native / base:.2f}x, conll {conll / base:.2f}x (the baseline writes no text and no tokens)")
+    return {"naive_ms": base * 1000, "native_ms": native * 1000, "conll_ms": conll * 1000}
+
+
+if __name__ == "__main__":
+    main()

@@ -29,8 +29,21 @@ Pipeline, per paragraph (the text split at "\\n"; "\\n" never reaches the bidi s
    Logical mode: the cells stay in logical order with their shapes (the terminal does the
    bidi), no mirroring, and ``indent`` is 0 (the terminal aligns its RTL lines itself).
 
-Layout is lazy: ``Layout(text, options)`` only finds the paragraphs; a paragraph is laid out
-the first time one of its rows is needed and cached for the Layout's width.
+Layout is lazy: ``Layout(text, options)`` only finds the paragraphs; a paragraph is wrapped
+the first time its row count is needed and its rows are built the first time one of them is
+asked for, both cached for the Layout's width (``row_count`` wraps everything but builds no
+rows). ``with_width`` shares the width-independent part (cells in logical order, levels).
+
+Notes on the API (see notes/api-layout.md):
+- ``Cell`` is a NamedTuple with the documented fields and defaults (immutable, compares by
+  value): three times cheaper to create than a frozen dataclass.
+- A tab is ONE cell, ``tab_size`` columns wide (``Cell.width``), covering the tab's offset;
+  at widths smaller than ``tab_size`` it shrinks to one column.
+- ``locate`` of a paragraph's end (its newline or ``len(text)``) gives the column just past
+  the paragraph's last row in the paragraph direction, clamped to the area.
+- Extras: ``Row.width``, ``Row.text``, ``Row.line()``; ``Layout.paragraph_count``,
+  ``paragraph_range(p)``, ``paragraph_of(offset)``, ``first_row_of_paragraph(p)``;
+  ``display_line(..., direction=)``.
 """
 
 from __future__ import annotations

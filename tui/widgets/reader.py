@@ -23,7 +23,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -150,6 +150,8 @@ class Reader(ScrollView, can_focus=True):
         self._current_match: tuple[int, int] | None = None
         self._styles: dict[tuple, Style] = {}
         self._drag_cell: tuple[int, int] | None = None
+        self._base_style: Style | None = None
+        self._size_check_pending = False
 
     # ------------------------------------------------------------------ state
 
@@ -282,6 +284,7 @@ class Reader(ScrollView, can_focus=True):
         return True
 
     def _sync_virtual_size(self) -> None:
+        self._size_check_pending = False
         size = Size(self.content_width, self._row_count())
         if size != self.virtual_size:
             self.virtual_size = size
@@ -298,12 +301,33 @@ class Reader(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def _invalidate(self, rows: Iterable[int] | None = None) -> None:
+        """Forget drawn rows and repaint them (only those on screen)."""
         if rows is None:
             self._strips.clear()
-        else:
-            for row in rows:
-                self._strips.pop(row, None)
-        self.refresh()
+            self.refresh()
+            return
+        top = round(self.scroll_y)
+        height = self.size.height
+        width = self.size.width
+        regions = []
+        for row in rows:
+            self._strips.pop(row, None)
+            if top <= row < top + height:
+                regions.append(Region(0, row - top, width, 1))
+        if regions:
+            self.refresh(*regions)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._strips.clear()
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style, computed once (the DOM lookup is not cheap)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     # ---------------------------------------------------------------- drawing
 
@@ -317,9 +341,12 @@ class Reader(ScrollView, can_focus=True):
             if len(self._strips) > 512:
                 self._strips.clear()
             self._strips[index] = strip
-        if self.virtual_size.height != self._row_count():
+        if not self._size_check_pending:
+            # Rows laid out while drawing may refine the row estimate: check
+            # once per frame, not per line.
+            self._size_check_pending = True
             self.call_after_refresh(self._sync_virtual_size)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _style_for(self, key: tuple) -> Style:
         style = self._styles.get(key)
@@ -355,8 +382,8 @@ class Reader(ScrollView, can_focus=True):
         try:
             row = layout.row(index)
         except IndexError:
-            return Strip.blank(self.content_width, self.rich_style)
-        base = self.rich_style
+            return Strip.blank(self.content_width, self.base_style)
+        base = self.base_style
         cursor_row, cursor_col = self._cursor_row_col()
         if cursor_row != index:
             cursor_col = -1

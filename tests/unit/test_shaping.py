@@ -110,3 +110,16 @@ def test_marker_regex_agrees_with_marker_for():
         if ch in "\t\n":
             continue
         assert needs_marker(ch) == (marker_for(ch) is not None), hex(code)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=LETTERS + "\u064e\u0651\u0640\u200c abc1٣.،\t\u00a0", max_size=80),
+    st.booleans(),
+)
+def test_word_by_word_shaping_equals_whole_text_shaping(text, clear):
+    import tui.shaping as shaping
+
+    if clear:
+        shaping._WORD_CACHE.clear()
+    assert shape(text) == list(shaping._RESHAPER.reshape(text))

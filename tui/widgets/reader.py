@@ -18,11 +18,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Iterable
 
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -53,13 +54,31 @@ class Highlight:
     stale: bool = False
 
 
+def _luminance(red: int, green: int, blue: int) -> float:
+    def channel(value: int) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def _contrast(a: float, b: float) -> float:
+    light, dark = max(a, b), min(a, b)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def contrast_colour(colour: str) -> str:
-    """Black or white, whichever reads better on `colour`."""
+    """Black or white text, whichever reads better on `colour` both as given
+    and as a 16-colour terminal shows it (Rich's downgrade of that colour)."""
     try:
-        parsed = Color.parse(colour)
+        parsed = RichColor.parse(colour)
     except Exception:
         return "black"
-    return "black" if parsed.brightness > 0.5 else "bright_white"
+    backgrounds = [parsed.get_truecolor(), parsed.downgrade(ColorSystem.STANDARD).get_truecolor()]
+    lums = [_luminance(*triplet) for triplet in backgrounds]
+    on_black = min(_contrast(lum, 0.0) for lum in lums)
+    on_white = min(_contrast(lum, 1.0) for lum in lums)
+    return "black" if on_black >= on_white else "bright_white"
 
 
 def _overlapping(starts: list[int], ends: list[int], lo: int, hi: int) -> range:

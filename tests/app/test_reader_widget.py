@@ -1,0 +1,133 @@
+"""The Reader widget alone: what each cell is drawn with, and the cursor map."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
+from textual.app import App
+
+from tui.widgets.reader import Highlight, Reader, contrast_colour, _contrast, _luminance
+
+TEXT = "زار وفد من وزارة الصحة العراق ولندن.\nThe NHS met them."
+
+
+def sync(test):
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+class ReaderApp(App):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self):
+        yield Reader(self.text)
+
+
+def cell_styles(reader: Reader, offset: int):
+    """The styles of the segments drawn for the cell showing `offset`."""
+    row, column = reader.layout.locate(offset)
+    strip = reader.render_line(row - round(reader.scroll_y))
+    position = 0
+    for segment in strip:
+        width = segment.cell_length
+        if position <= column < position + max(width, 1) and width:
+            return segment.style
+        position += width
+    raise AssertionError(f"no segment at column {column}")
+
+
+@sync
+async def test_entity_theme_stale_match_selection_cursor_styles():
+    app = ReaderApp(TEXT)
+    async with app.run_test(size=(60, 10)) as pilot:
+        reader = app.query_one(Reader)
+        iraq = TEXT.index("العراق")
+        ministry = TEXT.index("وزارة")
+        nhs = TEXT.index("NHS")
+        reader.set_highlights(
+            [
+                Highlight(iraq, iraq + 6, "GPE", "entity", "#2ec27e"),
+                Highlight(ministry, iraq + 6, "health", "theme", "#f9f06b"),
+                Highlight(nhs, nhs + 3, "ORG", "entity", "#3584e4", stale=True),
+            ]
+        )
+        await pilot.pause()
+        entity = cell_styles(reader, iraq + 2)
+        assert entity.bgcolor == RichColor.parse("#2ec27e")
+        assert entity.color == RichColor.parse(contrast_colour("#2ec27e"))
+        assert entity.underline  # the theme over it still shows
+        theme_only = cell_styles(reader, ministry + 1)
+        assert theme_only.underline and theme_only.color == RichColor.parse("#f9f06b")
+        assert theme_only.bgcolor != RichColor.parse("#2ec27e")
+        stale = cell_styles(reader, nhs + 1)
+        assert stale.strike
+        plain = cell_styles(reader, TEXT.index("them") + 1)
+        assert not plain.underline and not plain.strike and plain.bgcolor != RichColor.parse("#2ec27e")
+
+        reader.set_matches([(TEXT.index("ولندن") + 1, TEXT.index("ولندن") + 5)])
+        await pilot.pause()
+        assert cell_styles(reader, TEXT.index("ولندن") + 2).bgcolor == RichColor.parse("bright_yellow")
+
+        reader.select(ministry, ministry + 5)
+        await pilot.pause()
+        assert cell_styles(reader, ministry + 1).bgcolor == RichColor.parse("bright_cyan")
+        # the cursor (at the selection end) is drawn reversed
+        assert cell_styles(reader, reader.cursor).reverse
+
+
+@sync
+async def test_cursor_drawn_at_end_of_text_and_on_blank_rows():
+    text = "سطر أول\n\nسطر"
+    app = ReaderApp(text)
+    async with app.run_test(size=(30, 8)) as pilot:
+        reader = app.query_one(Reader)
+        for offset in (len(text), text.index("\n") + 1):
+            reader.move_cursor_to(offset)
+            await pilot.pause()
+            row, column = reader.layout.locate(offset)
+            strip = reader.render_line(row)
+            position = 0
+            found = False
+            for segment in strip:
+                if position == column and segment.style is not None and segment.style.reverse:
+                    found = True
+                position += segment.cell_length
+            assert found, f"no cursor drawn for offset {offset}"
+
+
+@sync
+async def test_every_cursor_place_reached_by_left_in_rtl_text():
+    """Left walks an RTL paragraph forward through every cell, ending at the text end."""
+    text = "لا إله إلا الله، قالَ (2025) NHS."
+    app = ReaderApp(text)
+    async with app.run_test(size=(20, 8)) as pilot:
+        reader = app.query_one(Reader)
+        seen = [reader.cursor]
+        for _ in range(80):
+            await pilot.press("left")
+            if reader.cursor == seen[-1]:
+                break
+            seen.append(reader.cursor)
+        starts = {cell.start for row in reader.layout.rows(0, 20) for cell in row.cells}
+        assert starts <= set(seen)
+        assert seen[-1] == len(text)
+        # Right walks back to the start
+        for _ in range(80):
+            await pilot.press("right")
+        assert reader.cursor == 0
+
+
+def test_label_text_colour_contrasts_in_truecolor_and_16_colours():
+    for colour in ("#e5a50a", "#3584e4", "#2ec27e", "#c061cb", "#f9f06b", "blue", "yellow"):
+        fg = contrast_colour(colour)
+        fg_lum = _luminance(*RichColor.parse(fg).get_truecolor())
+        for bg in (RichColor.parse(colour), RichColor.parse(colour).downgrade(ColorSystem.STANDARD)):
+            assert _contrast(_luminance(*bg.get_truecolor()), fg_lum) >= 2.5, (colour, fg)

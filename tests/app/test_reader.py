@@ -685,3 +685,30 @@ async def test_stale_article_is_flagged_and_its_spans_are_not_edited(corpus_dir)
         await pilot.press("x")  # deleting is allowed and explicit
         await pilot.pause()
         assert app.store.spans("c_ltr") == []
+
+
+@sync
+async def test_undo_of_an_edit_in_another_article_says_where(corpus_dir):
+    app = make(corpus_dir)
+    seen = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "c_ltr")
+        start = await label_word(pilot, screen, "Iraq", "3")
+        await pilot.press("J")
+        await pilot.pause()
+        assert screen.article_id == "d_todo"
+        original = app.post_message
+
+        def spy(message):
+            seen.append(getattr(message, "article_id", None))
+            return original(message)
+
+        app.post_message = spy
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.spans("c_ltr") == []
+        assert "c_ltr" in seen
+        assert any("c_ltr" in n.message for n in app._notifications)
+        await pilot.press("U")
+        await pilot.pause()
+        assert offsets(app, "c_ltr") == [(start, start + 4, "GPE")]

@@ -504,7 +504,19 @@ class ReaderScreen(Screen[None]):
         self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
         self._changed()
 
+    def _undo_target(self, redo: bool) -> str | None:
+        """The article the next undo/redo applies to (the store's history is
+        per annotator, across articles), when the store tells."""
+        own = getattr(self.store, "_own", None)
+        stack = getattr(own, "redo_stack" if redo else "undo_stack", None)
+        if stack:
+            item = stack[-1]
+            if isinstance(item, dict) and isinstance(item.get("a"), str):
+                return item["a"]
+        return None
+
     def _undo_redo(self, redo: bool) -> None:
+        target = self._undo_target(redo)
         try:
             done = self.store.redo() if redo else self.store.undo()
         except HashiyaError as exc:
@@ -513,8 +525,9 @@ class ReaderScreen(Screen[None]):
         if done is None:
             self.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
             return
-        self._changed(self.article_id)
-        self.notify(f"{'Redone' if redo else 'Undone'}: {done}", timeout=3)
+        self._changed(self.article_id, *([target] if target else []))
+        where = f" (in article {target})" if target and target != self.article_id else ""
+        self.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
 
     def action_undo(self) -> None:
         self._undo_redo(False)

@@ -13,8 +13,8 @@ Public API (see also the project notes)::
 
 Implementation notes
 --------------------
-Every character is first mapped to a one-letter code of its bidi class (``str.translate``
-with a string table of all code points), so that the paragraph becomes a byte string of classes.  The
+Every character is first mapped to a one-letter code of its bidi class (a table lookup at
+C speed), so that the paragraph becomes a byte string of classes.  The
 weak, neutral and implicit rules (W1-W7, N0-N2, I1-I2) are then run over each isolating
 run sequence with regular expressions and ``bytes`` operations, which work on whole runs
 of equal classes at C speed instead of one character at a time in Python.  Paragraphs
@@ -76,6 +76,7 @@ def _build_class_string() -> str:
 _CLASS_STRING = _build_class_string()
 
 
+_MAX_PAGES = 8
 _PAGE_TABLES: dict[int, bytes] = {}
 _PAGE_MASKS: dict[int, bytes] = {}
 
@@ -113,7 +114,11 @@ def _class_bytes(text: str) -> bytes:
     rest = high
     merged = 0
     first = True
+    pages = 0
     while rest:
+        pages += 1
+        if pages > _MAX_PAGES:  # e.g. CJK text: the full table is quicker
+            return text.translate(_CLASS_STRING).encode("ascii")
         page = rest[0]
         table, mask = _page_tables(page)
         rest = rest.replace(bytes((page,)), b"")

@@ -29,7 +29,9 @@ Pipeline, per paragraph (the text split at "\\n"; "\\n" never reaches the bidi s
    Logical mode: the cells stay in logical order with their shapes (the terminal does the
    bidi), no mirroring, and ``indent`` is 0 (the terminal aligns its RTL lines itself).
 
-Layout is lazy: ``Layout(text, options)`` only finds the paragraphs; a paragraph is wrapped
+Layout is lazy: ``Layout(text, options)`` only finds the paragraphs (a paragraph over
+MAX_PARAGRAPH characters counts as several, cut after a space; ``Row.paragraph`` numbers
+these layout paragraphs); a paragraph is wrapped
 the first time its row count is needed and its rows are built the first time one of them is
 asked for, both cached for the Layout's width (``row_count`` wraps everything but builds no
 rows). ``with_width`` shares the width-independent part (cells in logical order, levels).
@@ -74,6 +76,12 @@ _BREAK_SPACES = frozenset(
 )
 # Characters never drawn on their own although some width tables give them a column.
 _INVISIBLE = frozenset("\u00ad\u180e")
+
+# A paragraph longer than this is laid out in pieces (each with the paragraph's direction),
+# so that a huge single-line file still shows its first screen at once. Bidi levels are
+# then computed per piece: exact for everything but a bracket pair or an isolate that
+# spans a cut, which is several thousand characters long.
+MAX_PARAGRAPH = 8192
 
 MODES = ("visual", "logical")
 DIRECTIONS = ("auto", "ltr", "rtl")
@@ -358,8 +366,12 @@ class Layout:
         while pos >= 0:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
+        ends = [s - 1 for s in starts[1:]] + [len(text)]
+        self._heads: list[int] | None = None
+        if any(e - s > MAX_PARAGRAPH for s, e in zip(starts, ends)):
+            starts, ends, self._heads = _split_long(text, starts, ends)
         self._pstarts = starts
-        self._pends = [s - 1 for s in starts[1:]] + [len(text)]
+        self._pends = ends
         self._preps: dict[int, _Prep] = {} if _preps is None else _preps
         self._rows: dict[int, list[Row]] = {}
         self._wrapped: dict[int, list[tuple[int, int]]] = {}
@@ -383,8 +395,12 @@ class Layout:
         prep = self._preps.get(p)
         if prep is None:
             o = self.options
+            direction = o.direction
+            if self._heads is not None and self._heads[p] != p and direction == "auto":
+                # A later piece of a very long paragraph: the paragraph's direction.
+                direction = "rtl" if self._prep(self._heads[p]).base_level & 1 else "ltr"
             prep = _Prep(
-                self.text[self._pstarts[p] : self._pends[p]], o.harakat, o.direction, o.tab_size
+                self.text[self._pstarts[p] : self._pends[p]], o.harakat, direction, o.tab_size
             )
             self._preps[p] = prep
         return prep
@@ -610,6 +626,34 @@ class Layout:
         if width == self.options.width:
             return self
         return Layout(self.text, replace(self.options, width=width), _preps=self._preps)
+
+
+def _split_long(
+    text: str, starts: list[int], ends: list[int]
+) -> tuple[list[int], list[int], list[int]]:
+    """Cut paragraphs longer than MAX_PARAGRAPH into pieces (after a space where there is
+    one, never before a combining mark). Returns the pieces' starts and ends and, for each
+    piece, the index of the first piece of its paragraph."""
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    heads: list[int] = []
+    for s, e in zip(starts, ends):
+        head = len(new_starts)
+        while e - s > MAX_PARAGRAPH:
+            cut = text.rfind(" ", s + MAX_PARAGRAPH // 2, s + MAX_PARAGRAPH)
+            cut = cut + 1 if cut >= 0 else s + MAX_PARAGRAPH
+            while cut < e and (is_combining(text[cut]) or char_width(text[cut]) == 0):
+                cut += 1
+            if cut >= e:
+                break
+            new_starts.append(s)
+            new_ends.append(cut)
+            heads.append(head)
+            s = cut
+        new_starts.append(s)
+        new_ends.append(e)
+        heads.append(head)
+    return new_starts, new_ends, heads
 
 
 def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:

@@ -304,3 +304,32 @@ def test_flags_stay_whole_in_rtl_text():
     (row,) = layout_text(text, 40)
     flag = next(c for c in row.cells if c.start == 4)
     assert flag.text == "\U0001F1F8\U0001F1E6" and flag.end == 6 and flag.width == cell_len(flag.text)
+
+
+def test_a_huge_paragraph_is_laid_out_in_pieces_with_one_direction():
+    from tui.layout import MAX_PARAGRAPH
+
+    words = ["كلمة", "WHO", "(2025)", "لا", "مُحَمَّد"]
+    text = "Latin " + " ".join(words[i % len(words)] for i in range(3 * MAX_PARAGRAPH // 5))
+    text = "عنوان " + text + "\nend"
+    layout = Layout(text, LayoutOptions(width=50))
+    first = layout.rows(0, 24)
+    assert len(layout._preps) == 1  # only the first piece was prepared
+    assert all(r.rtl for r in first)
+    rows = layout.rows(0, layout.row_count)
+    assert layout.paragraph_count > 2
+    pieces = [r for r in rows if r.end <= len(text) - 4]
+    assert all(r.rtl for r in pieces)  # every piece keeps the paragraph's direction
+    covered = sorted((c.start, c.end) for r in rows for c in r.cells)
+    pos = 0
+    for s, e in covered:
+        if s != pos:
+            assert text[pos] == "\n" and s == pos + 1
+        pos = e
+    assert pos == len(text)
+    for offset in range(0, len(text), 997):
+        if text[offset] != "\n":
+            row, col = layout.locate(offset)
+            cell = layout.cell_at(row, col)
+            assert cell.start <= offset < cell.end
+    assert all(r.indent + r.width <= 50 for r in rows)

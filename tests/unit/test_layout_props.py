@@ -65,17 +65,26 @@ def check_layout(text: str, options: LayoutOptions) -> None:
     # Every character of each paragraph is covered by exactly one cell, in order.
     p_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
     p_ends = [s - 1 for s in p_starts[1:]] + [len(text)]
-    by_para: dict[int, list] = {}
-    for r in rows:
-        by_para.setdefault(r.paragraph, []).extend(r.cells)
-    assert sorted(by_para) == list(range(len(p_starts)))
-    for p, cells in by_para.items():
-        spans = sorted((c.start, c.end) for c in cells)
-        pos = p_starts[p]
-        for s, e in spans:
-            assert s == pos, (p, spans)
-            pos = e
-        assert pos == p_ends[p]
+    if layout.paragraph_count == len(p_starts):
+        by_para: dict[int, list] = {}
+        for r in rows:
+            by_para.setdefault(r.paragraph, []).extend(r.cells)
+        assert sorted(by_para) == list(range(len(p_starts)))
+        for p, cells in by_para.items():
+            spans = sorted((c.start, c.end) for c in cells)
+            pos = p_starts[p]
+            for s, e in spans:
+                assert s == pos, (p, spans)
+                pos = e
+            assert pos == p_ends[p]
+    # And over the whole text: the cells tile it, newlines aside.
+    pos = 0
+    for s, e in sorted((c.start, c.end) for r in rows for c in r.cells):
+        while pos < s and text[pos] == "\n":
+            pos += 1
+        assert s == pos
+        pos = e
+    assert text[pos:].strip("\n") == ""
 
     # Rows of a paragraph cover consecutive logical ranges.
     for r in rows:
@@ -218,3 +227,26 @@ def test_cell_order_agrees_with_the_bidi_algorithm(text, direction):
         # Only a cell whose base character is removed by X9 (a paragraph made of
         # invisible characters only) is missing from visual_order.
         assert len(got) == 1 and rows[0].cells[0].marker
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, widths, modes)
+def test_long_paragraphs_cut_into_pieces(text, width, mode):
+    import tui.layout as layout_module
+
+    saved = layout_module.MAX_PARAGRAPH
+    layout_module.MAX_PARAGRAPH = 12
+    try:
+        check_layout(text, LayoutOptions(width=width, mode=mode))
+        layout = Layout(text, LayoutOptions(width=width, mode=mode))
+        rows = all_rows(layout)
+        # Pieces of one paragraph share its direction.
+        for p in range(layout.paragraph_count):
+            head = layout._heads[p] if layout._heads else p
+            dirs = {r.rtl for r in layout.paragraph_rows(p)} | {
+                r.rtl for r in layout.paragraph_rows(head)
+            }
+            assert len(dirs) == 1
+        assert len(rows) == layout.row_count
+    finally:
+        layout_module.MAX_PARAGRAPH = saved

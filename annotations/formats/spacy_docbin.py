@@ -65,7 +65,27 @@ def write_path(records: Iterable[ArticleRecord], path: str | Path, report: Expor
     docbin = DocBin(store_user_data=True)
     for record in records:
         docbin.add(to_doc(vocab, record, options, report))
+    write_bytes_file(Path(path), docbin.to_bytes())
+
+
+def write_bytes_file(path: Path, data: bytes) -> None:
+    """Write through a temp file and rename: a failed export leaves no half file."""
+    import os
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
     try:
-        docbin.to_disk(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     except OSError as exc:
         raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -119,6 +119,19 @@ def read_records(store, corpus, names: list[str], statuses, *, label: str = "rea
                 stale.append(f"{record.id} ({record.annotator})")
     finally:
         progress.close()
+    missing = [
+        f"{article_id} ({name})"
+        for name in names
+        for article_id in store.article_ids(name)
+        if article_id not in corpus
+    ]
+    if missing:
+        shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+        print(
+            f"hashiya: warning: {len(missing)} annotated article(s) are not in the corpus "
+            f"{corpus.source} and were left out: {shown}",
+            file=sys.stderr,
+        )
     return records, stale
 
 

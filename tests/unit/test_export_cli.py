@@ -346,3 +346,13 @@ def test_adjudicate_into_gold(env, capsys, seeds_dir):
     assert all(json.loads(line)["kept"] for line in out.splitlines())
     gold2 = store_records(env / "store", "gold2", seeds_dir)
     assert [(r.id, span_keys(r)) for r in gold2] == [(r.id, span_keys(r)) for r in seed_records("alice")]
+
+
+def test_articles_missing_from_the_corpus_are_named(env, capsys, tmp_path, seeds_dir):
+    small = tmp_path / "small"
+    small.mkdir()
+    one = sorted(seeds_dir.glob("*.txt"))[0]
+    (small / one.name).write_bytes(one.read_bytes())
+    code, out, err = hashiya(capsys, "export", small, "--annotator", "alice")
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "4 annotated article(s) are not in the corpus" in err

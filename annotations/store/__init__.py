@@ -124,6 +124,27 @@ def shard_name(article_id: str) -> str:
     return "~" + quoted + ".json"
 
 
+def _span_dict(span: Span) -> dict:
+    return {
+        "article_id": span.article_id,
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "kind": span.kind,
+        "text": span.text,
+        "annotator": span.annotator,
+        "id": span.id,
+        "created": span.created,
+        "updated": span.updated,
+    }
+
+
+def _no_duplicate(state: "_State", start: int, end: int, kind: str, label: str, ignore_id: str | None = None) -> None:
+    for data in state.spans.values():
+        if data["id"] != ignore_id and (data["start"], data["end"], data["kind"], data["label"]) == (start, end, kind, label):
+            raise AnnotationError(f"{label} “{_short(data['text'])}” is already marked there")
+
+
 def _short(text: str, limit: int = 30) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -275,7 +296,7 @@ class _Shard:
                     )
                 for doc in self.db.table("spans").all():
                     span = Span.from_dict(doc)  # checks the fields are there
-                    state.spans[span.id] = span.to_dict()
+                    state.spans[span.id] = _span_dict(span)
             except (KeyError, ValueError, TypeError) as exc:
                 raise self.storage._corrupt(f"unexpected content ({exc})") from None
         self._cached = (text, state)
@@ -311,6 +332,8 @@ class _Shard:
                     doc_id=1,
                 )
             )
+        # what the file now holds, without parsing it back
+        self._cached = (self.storage._text, after)
 
     def close(self) -> None:
         self.db.close()
@@ -339,6 +362,7 @@ class _Annotator:
         self.seq = 0
         self.pos = 0  # journal bytes already reflected in memory
         self.snapshot_seq = -1
+        self.dirty: set[str] = set()  # article files written since the last checkpoint
         if writer:
             try:
                 self.articles_dir.mkdir(parents=True, exist_ok=True)
@@ -349,7 +373,10 @@ class _Annotator:
             try:
                 remove_leftovers(self.articles_dir)
                 remove_leftovers(self.dir)
+                created = not self.journal.path.exists()
                 self.journal.open_for_append()
+                if created:
+                    fsync_dir(self.dir)
                 self._load()
             except BaseException:
                 self.close(snapshot=False)
@@ -532,7 +559,33 @@ class _Annotator:
             self.undo_stack.clear()
             self.redo_stack.clear()
 
+    def sync_dirty(self) -> None:
+        """Make every article file written since the last checkpoint durable."""
+        if not self.dirty:
+            return
+        try:
+            if len(self.dirty) > 64:
+                os.sync()
+            else:
+                for path in self.dirty:
+                    try:
+                        fd = os.open(path, os.O_RDONLY)
+                    except FileNotFoundError:
+                        continue
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+            fsync_dir(self.articles_dir)
+        except OSError as exc:
+            raise StoreError(f"cannot sync {self.articles_dir}: {exc.strerror or exc}") from None
+        self.dirty.clear()
+
     def write_snapshot(self) -> None:
+        """A checkpoint: article files synced, then the index written with
+        the journal offset it reflects. Journal entries before that offset
+        are never replayed again, so the files must be on disk first."""
+        self.sync_dirty()
         data = {
             "format": FORMAT,
             "annotator": self.name,
@@ -551,7 +604,11 @@ class _Annotator:
     def shard(self, article_id: str) -> _Shard:
         shard = self.shards.get(article_id)
         if shard is None:
-            shard = _Shard(self.articles_dir / shard_name(article_id), article_id, readonly=not self.writer)
+            # The writer's article files are not fsync'd on each save: the
+            # journal entry is, and a checkpoint syncs them (sync_dirty).
+            shard = _Shard(
+                self.articles_dir / shard_name(article_id), article_id, readonly=not self.writer, durable=False
+            )
             self.shards[article_id] = shard
         return shard
 
@@ -569,6 +626,7 @@ class _Annotator:
         before = self.journal.append([entry])
         try:
             shard.apply(op, seq)
+            self.dirty.add(str(shard.path))
         except BaseException:
             try:
                 self.journal.truncate(before)
@@ -583,7 +641,6 @@ class _Annotator:
         files, then one sync. Used by import_records."""
         if not states:
             return
-        durable = len(states) <= BULK_THRESHOLD
         entries = []
         seq = self.seq
         for state in states:
@@ -593,15 +650,9 @@ class _Annotator:
         self.journal.append(entries)
         for entry in entries:
             shard = self.shard(entry["a"])
-            shard.storage.durable = durable
-            try:
-                shard.apply(entry["op"], entry["seq"])
-            finally:
-                shard.storage.durable = True
+            shard.apply(entry["op"], entry["seq"])
+            self.dirty.add(str(shard.path))
             self._note(entry)
-        if not durable:
-            os.sync()
-            fsync_dir(self.articles_dir)
         self.pos = self.journal.size
         if len(states) > BULK_THRESHOLD:
             self.write_snapshot()
@@ -776,10 +827,11 @@ class Store:
         state = own.state(article_id)
         fp = self._check_fresh(state, article_text, "add spans")
         check_span(article_text, start, end, kind, state.span_objects())
+        _no_duplicate(state, start, end, kind, label)
         span = Span(article_id, start, end, label, kind, article_text[start:end], self.annotator)
         while span.id in own.home:
             span = Span(article_id, start, end, label, kind, span.text, self.annotator, id=new_id())
-        op: dict = {"kind": "add", "span": span.to_dict()}
+        op: dict = {"kind": "add", "span": _span_dict(span)}
         if state.fingerprint != fp:
             op["fp"] = [state.fingerprint, fp]
         if state.status == Status.TODO.value:
@@ -797,7 +849,7 @@ class Store:
 
     def delete_span(self, span_id: str) -> Span:
         own, state, span = self._own_span(span_id)
-        own.commit(span.article_id, {"kind": "delete", "span": span.to_dict()}, "do", f"delete {span.label} “{_short(span.text)}”")
+        own.commit(span.article_id, {"kind": "delete", "span": _span_dict(span)}, "do", f"delete {span.label} “{_short(span.text)}”")
         return span
 
     def relabel_span(self, span_id: str, label: str, kind: str | None = None) -> Span:
@@ -808,6 +860,7 @@ class Store:
             raise AnnotationError(f"unknown span kind {kind!r} (expected entity or theme)")
         if label == span.label and kind == span.kind:
             return span
+        _no_duplicate(state, span.start, span.end, kind, label, span.id)
         if kind == ENTITY:
             for other in state.span_objects():
                 if other.id != span.id and other.kind == ENTITY and other.overlaps(span.start, span.end):
@@ -817,19 +870,20 @@ class Store:
                     )
         new = Span(span.article_id, span.start, span.end, label, kind, span.text, span.annotator, span.id, span.created, now())
         what = f"{span.label} → {label}" if kind == span.kind else f"{span.label} {span.kind} → {label} {kind}"
-        own.commit(span.article_id, {"kind": "update", "before": span.to_dict(), "after": new.to_dict()}, "do", f"relabel {what} “{_short(span.text)}”")
+        own.commit(span.article_id, {"kind": "update", "before": _span_dict(span), "after": _span_dict(new)}, "do", f"relabel {what} “{_short(span.text)}”")
         return new
 
     def resize_span(self, span_id: str, start: int, end: int, article_text: str) -> Span:
         own, state, span = self._own_span(span_id)
         self._check_fresh(state, article_text, "resize spans")
         check_span(article_text, start, end, span.kind, state.span_objects(), ignore_id=span.id)
+        _no_duplicate(state, start, end, span.kind, span.label, span.id)
         if (start, end) == (span.start, span.end) and span.text == article_text[start:end]:
             return span
         new = span.moved(start, end, article_text)
         own.commit(
             span.article_id,
-            {"kind": "update", "before": span.to_dict(), "after": new.to_dict()},
+            {"kind": "update", "before": _span_dict(span), "after": _span_dict(new)},
             "do",
             f"resize {span.label} “{_short(span.text)}” → “{_short(new.text)}”",
         )
@@ -981,7 +1035,7 @@ class Store:
                 themes = set(current.themes) | set(record.themes)
                 status = status if status != Status.TODO.value else current.status
             have = {SPAN_KEY(s) for s in keep}
-            spans: dict[str, dict] = {s.id: s.to_dict() for s in keep}
+            spans: dict[str, dict] = {s.id: _span_dict(s) for s in keep}
             bad = False
             for span in incoming:
                 if SPAN_KEY(span) in have:
@@ -1000,7 +1054,7 @@ class Store:
                 if sid in spans or (sid in used_ids and own.home.get(sid) != article_id):
                     sid = new_id()
                 used_ids.add(sid)
-                data = span.to_dict()
+                data = _span_dict(span)
                 data.update(id=sid, annotator=self.annotator, article_id=article_id)
                 spans[sid] = data
             if bad:

@@ -153,6 +153,7 @@ class ShardStorage(Storage):
         self.durable = durable
         self.hint = hint
         self._text: str | None = None  # committed content; "" = no file yet
+        self._data: dict | None = None  # the same, parsed (handed to TinyDB as is)
         self._stamp: tuple | None = None
         self._pending: dict | None = None
         self._batching = 0
@@ -164,7 +165,7 @@ class ShardStorage(Storage):
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            self._text, self._stamp = "", None
+            self._text, self._data, self._stamp = "", None, None
             return ""
         stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
         if self._text is not None and stamp == self._stamp:
@@ -177,7 +178,7 @@ class ShardStorage(Storage):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise self._corrupt(f"not valid UTF-8 (byte {exc.start})") from None
-        parse_tables(text, self)  # validate once
+        self._data = parse_tables(text, self)
         self._text, self._stamp = text, stamp
         return text
 
@@ -189,12 +190,16 @@ class ShardStorage(Storage):
         )
 
     def read(self) -> dict | None:
+        # Like TinyDB's MemoryStorage, hand out the live dict: TinyDB changes
+        # it and passes it back to write(). If a write fails, the cache is
+        # dropped and the file read again.
         if self._pending is not None:
-            return json.loads(json.dumps(self._pending))
-        text = self._load()
-        if not text:
+            return self._pending
+        if not self._load():
             return None
-        return parse_tables(text, self)
+        if self._data is None:
+            self._data = parse_tables(self._text, self)
+        return self._data
 
     # -- writing
     def write(self, data: dict) -> None:
@@ -208,9 +213,16 @@ class ShardStorage(Storage):
 
     def _flush(self, data: dict) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write(self.path, text.encode("utf-8"), backup=True, durable=self.durable)
-        self._text = text
-        self._stamp = None
+        try:
+            atomic_write(self.path, text.encode("utf-8"), backup=True, durable=self.durable)
+        except BaseException:
+            self.forget()
+            raise
+        self._text, self._data, self._stamp = text, data, None
+
+    def forget(self) -> None:
+        """Drop what is cached; the next read goes to the file."""
+        self._text = self._data = self._stamp = self._pending = None
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -220,7 +232,7 @@ class ShardStorage(Storage):
         except BaseException:
             self._batching -= 1
             if not self._batching:
-                self._pending = None
+                self.forget()
             raise
         self._batching -= 1
         if not self._batching and self._pending is not None:

@@ -458,3 +458,17 @@ def test_journal_is_json_lines(store: Store, root: Path):
     lines = (root / "ali" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     entry = json.loads(lines[-1])
     assert entry["act"] == "do" and entry["a"] == "a1" and entry["op"]["kind"] == "add"
+
+
+def test_identical_span_twice_is_refused(store: Store):
+    start, end = find(TEXT, "بغداد")
+    store.add_span("a1", TEXT, start, end, "health", "theme")
+    training = store.add_span("a1", TEXT, start, end, "training", "theme")  # another label is fine
+    with pytest.raises(AnnotationError, match="already marked"):
+        store.add_span("a1", TEXT, start, end, "health", "theme")
+    other = store.add_span("a1", TEXT, start - 3, end, "health", "theme")
+    with pytest.raises(AnnotationError, match="already marked"):
+        store.resize_span(other.id, start, end, TEXT)
+    with pytest.raises(AnnotationError, match="already marked"):
+        store.relabel_span(training.id, "health")
+    assert len(store.spans("a1")) == 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,10 +21,11 @@ from textual.widgets import Footer, Static
 
 from annotations import words
 from annotations.errors import HashiyaError
-from annotations.model import ENTITY, THEME, Span, Status
+from annotations.model import ENTITY, Span, Status
 from annotations.schema import Label
 from annotations.textnorm import find_all
 from tui.layout import display_line
+from tui.rtl import paragraph_level
 from tui.messages import AnnotationsChanged, DisplayModeChanged
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
@@ -246,6 +248,9 @@ class ReaderScreen(Screen[None]):
         width = max(10, (self.size.width or 80) - 2)
         index = self.corpus.index_of(self.article_id) + 1 if article is not None else 0
         shown = display_line(title, width, mode=prefs.display_mode, harakat=prefs.harakat)
+        if prefs.display_mode == "visual" and paragraph_level(title) & 1:
+            # Right-to-left titles sit at the right edge, like the text below.
+            shown = " " * max(0, width - cell_len(shown)) + shown
         meta = (
             f"{self.article_id} ({index}/{len(self.corpus)}) · {self.status.display} · "
             f"annotator {self.app.settings.annotator} · store {self.store.root}"

@@ -30,7 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations import words
-from tui.layout import Layout, LayoutOptions, Row
+from tui.layout import Layout, LayoutOptions
 
 # Styles chosen to survive a downgrade to 16 colours: named ANSI colours with
 # an explicit foreground, so text never vanishes into its own background.
@@ -171,6 +171,7 @@ class Reader(ScrollView, can_focus=True):
         self._drag_cell: tuple[int, int] | None = None
         self._base_style: Style | None = None
         self._size_check_pending = False
+        self._cursor_place: tuple[tuple[int, int], tuple[int, int]] | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -205,6 +206,7 @@ class Reader(ScrollView, can_focus=True):
         """Show another text (another article); cursor and selection reset."""
         self._text = text
         self._layouts.clear()
+        self._cursor_place = None
         self._cursor = max(0, min(cursor, len(text)))
         self._anchor = None
         self._goal_column = None
@@ -224,6 +226,7 @@ class Reader(ScrollView, can_focus=True):
         self._mode = mode
         self._harakat = harakat
         self._layouts.clear()
+        self._cursor_place = None
         self._relayout()
         self._scroll_to_cursor()
 
@@ -285,6 +288,7 @@ class Reader(ScrollView, can_focus=True):
                 )
             if len(self._layouts) >= 4:
                 self._layouts.pop(next(iter(self._layouts)))
+                self._cursor_place = None
             self._layouts[width] = layout
         return layout
 
@@ -339,6 +343,7 @@ class Reader(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base_style = None
+        self._styles.clear()
         self._strips.clear()
 
     @property
@@ -393,6 +398,7 @@ class Reader(ScrollView, can_focus=True):
             style += SELECTION
         if cursor:
             style += CURSOR
+        style = self.base_style + style
         self._styles[key] = style
         return style
 
@@ -435,8 +441,7 @@ class Reader(ScrollView, can_focus=True):
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
             key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker)
-            style = self._style_for(key)
-            segments.append(Segment(cell.text, base + style))
+            segments.append(Segment(cell.text, self._style_for(key)))
             column += cell.width
         strip = Strip(segments, column)
         if cursor_col >= 0 and not cursor_drawn:
@@ -448,7 +453,11 @@ class Reader(ScrollView, can_focus=True):
         return strip
 
     def _cursor_row_col(self) -> tuple[int, int]:
-        return self.layout.locate(self._cursor)
+        layout = self.layout
+        key = (id(layout), self._cursor)
+        if self._cursor_place is None or self._cursor_place[0] != key:
+            self._cursor_place = (key, layout.locate(self._cursor))
+        return self._cursor_place[1]
 
     # --------------------------------------------------------------- movement
 
@@ -477,7 +486,8 @@ class Reader(ScrollView, can_focus=True):
         if self._anchor is not None:
             touched.update(self._rows_between(self._anchor, self._cursor))
         self._invalidate(touched)
-        self._sync_virtual_size()
+        if self._cursor_row_col()[0] >= self.virtual_size.height:
+            self._sync_virtual_size()
         self._scroll_to_cursor()
         self.post_message(self.Moved(self))
 
@@ -548,7 +558,6 @@ class Reader(ScrollView, can_focus=True):
         """Offset one place left (step -1) or right (+1) on screen."""
         layout = self.layout
         row_index, column = self._cursor_row_col()
-        row = layout.row(row_index)
         rtl = self._direction_of(row_index)
         forward = (step < 0) == rtl
         if self._mode == "logical":

@@ -9,6 +9,7 @@ draw our cells as sent; ``CSI 8 h`` restores it on the way out.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from annotations.corpus import Corpus, open_corpus
+from annotations.corpus import Corpus
 from annotations.errors import HashiyaError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
@@ -194,7 +195,9 @@ def open_parts(settings: Settings):
     """Corpus, schema and store for these settings; raises HashiyaError."""
     from annotations.store import Store
 
-    corpus = open_corpus(settings.corpus)
+    from .corpus_index import open_corpus_indexed
+
+    corpus = open_corpus_indexed(settings.corpus)
     if not len(corpus):
         detail = f" ({len(corpus.problems)} files could not be read: {corpus.problems[0]})" if corpus.problems else ""
         raise HashiyaError(f"{settings.corpus}: no articles to annotate{detail}")
@@ -204,7 +207,14 @@ def open_parts(settings: Settings):
 
 
 def make_app(settings: Settings) -> HashiyaApp:
-    corpus, schema, store = open_parts(settings)
+    # A large corpus is tens of thousands of long-lived objects; without this
+    # every full collection during start-up walks them all again.
+    gc.disable()
+    try:
+        corpus, schema, store = open_parts(settings)
+    finally:
+        gc.freeze()
+        gc.enable()
     prefs = Prefs.for_settings(settings)
     return HashiyaApp(settings, corpus, schema, store, prefs)
 

@@ -67,11 +67,12 @@ def test_list_shows_every_article_with_status_counts_and_progress(corpus_dir):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             screen = app.screen
-            rows = {row.id: row for row in screen.article_list.rows}
-            assert list(rows) == [a.id for a in corpus.articles]
-            assert rows[first_id].spans == 2 and rows[first_id].status is Status.IN_PROGRESS
-            assert rows[second_id].status is Status.DONE and rows[second_id].spans == 0
-            assert all(rows[a.id].status is Status.TODO for a in corpus.articles[2:])
+            listing = screen.article_list
+            assert [row.id for row in listing.rows] == [a.id for a in corpus.articles]
+            assert listing.spans.get(first_id) == 2
+            assert listing.status_of(first_id) is Status.IN_PROGRESS
+            assert listing.status_of(second_id) is Status.DONE and not listing.spans.get(second_id)
+            assert all(listing.status_of(a.id) is Status.TODO for a in corpus.articles[2:])
             drawn = widget_text(screen.article_list).splitlines()
             assert "in progress" in drawn[0] and " 2 " in drawn[0]
             assert "done" in drawn[1]
@@ -139,8 +140,9 @@ def test_annotations_changed_refreshes_counts(corpus_dir):
             app.store.add_span(article.id, text, start, start + 5, "GPE", "entity")
             app.post_message(AnnotationsChanged(article.id))
             await pilot.pause()
-            row = app.screen.article_list.by_id[article.id]
-            assert row.spans == 1 and row.status is Status.IN_PROGRESS
+            listing = app.screen.article_list
+            assert listing.spans.get(article.id) == 1
+            assert listing.status_of(article.id) is Status.IN_PROGRESS
             assert str(app.screen.query_one("#progress").render()) == "0/5 done · 1 in progress"
 
     run(scenario())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Header, Input, Static
 
+from annotations.corpus import Article
 from annotations.errors import HashiyaError
 from annotations.model import Status
 
@@ -62,16 +64,6 @@ def is_rtl(text: str) -> bool:
         if kind == "L":
             return False
     return False
-
-
-@dataclass
-class ArticleRow:
-    id: str
-    title: str
-    status: Status = Status.TODO
-    spans: int = 0
-    stale: bool = False
-    folded: str | None = None
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -113,12 +105,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     class Opened(Message):
         article_id: str
 
-    def __init__(self, rows: list[ArticleRow], *, mode: str = "visual", harakat: bool = True,
+    def __init__(self, rows: Sequence[Article], *, mode: str = "visual", harakat: bool = True,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # The corpus's own Article objects (id, title): nothing is copied per
+        # article, and what the store says lives in dicts keyed by id, so a
+        # refresh costs the number of annotated articles, not the corpus size.
         self.rows = rows
-        self.by_id = {row.id: row for row in rows}
-        self.shown: list[ArticleRow] = list(rows)
+        self.shown: Sequence[Article] = rows
+        self.spans: dict[str, int] = {}
+        self.statuses: dict[str, Status] = {}
+        self.stale: set[str] = set()
+        self._folded: dict[str, str] = {}
         self.mode = mode
         self.harakat = harakat
         self._titles: dict[tuple[str, int], str] = {}
@@ -127,7 +125,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     # state -------------------------------------------------------------
 
     @property
-    def current(self) -> ArticleRow | None:
+    def current(self) -> Article | None:
         if 0 <= self.cursor < len(self.shown):
             return self.shown[self.cursor]
         return None
@@ -136,14 +134,17 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.current
         needle = fold(query.strip())
         if not needle:
-            self.shown = list(self.rows)
+            self.shown = self.rows
         else:
-            for row in self.rows:
-                if row.folded is None:
-                    row.folded = fold(row.title)
-            self.shown = [row for row in self.rows if needle in row.folded]  # type: ignore[operator]
+            folded = self._folded
+            if len(folded) < len(self.rows):
+                for row in self.rows:
+                    if row.id not in folded:
+                        folded[row.id] = fold(row.title)
+            self.shown = [row for row in self.rows if needle in folded[row.id]]
         self.virtual_size = Size(self.size.width, len(self.shown))
-        index = self.shown.index(current) if current in self.shown else 0
+        index = self._index_of(current.id) if current is not None else None
+        index = 0 if index is None else index
         self.cursor = index
         self.refresh()
 
@@ -152,11 +153,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._titles.clear()
         self.refresh()
 
+    def _index_of(self, article_id: str) -> int | None:
+        for index, row in enumerate(self.shown):
+            if row.id == article_id:
+                return index
+        return None
+
+    def status_of(self, article_id: str) -> Status:
+        return self.statuses.get(article_id, Status.TODO)
+
     def select(self, article_id: str) -> bool:
-        row = self.by_id.get(article_id)
-        if row is None or row not in self.shown:
+        index = self._index_of(article_id)
+        if index is None:
             return False
-        self.cursor = self.shown.index(row)
+        self.cursor = index
         return True
 
     def watch_cursor(self, old: int, new: int) -> None:
@@ -208,7 +218,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._titles.clear()
         self.virtual_size = Size(self.size.width, len(self.shown))
 
-    def _title(self, row: ArticleRow, width: int) -> str:
+    def _title(self, row: Article, width: int) -> str:
         key = (row.id, width)
         shown = self._titles.get(key)
         if shown is None:
@@ -226,13 +236,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self.shown) or width <= 0:
             return Strip.blank(width, base)
         row = self.shown[index]
+        status = self.status_of(row.id)
+        spans = self.spans.get(row.id, 0)
         status_style = {
             Status.TODO: "article-list--todo",
             Status.IN_PROGRESS: "article-list--in-progress",
             Status.DONE: "article-list--done",
-        }[row.status]
+        }[status]
         status_text = {Status.TODO: "  todo", Status.IN_PROGRESS: "▸ in progress", Status.DONE: "✓ done"}[
-            row.status
+            status
         ]
         row_style = base
         if index == self.cursor:
@@ -253,9 +265,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
         segments = [
             Segment(f" {status_text:<{STATUS_WIDTH - 1}}", part(status_style)),
-            Segment(f"{row.spans:>{COUNT_WIDTH - 2}}  " if row.spans else " " * COUNT_WIDTH,
+            Segment(f"{spans:>{COUNT_WIDTH - 2}}  " if spans else " " * COUNT_WIDTH,
                     part("article-list--count")),
-            Segment("stale " if row.stale else " " * STALE_WIDTH, part("article-list--stale")),
+            Segment("stale " if row.id in self.stale else " " * STALE_WIDTH, part("article-list--stale")),
         ]
         if is_rtl(row.title):
             segments += [Segment(" " * pad, row_style), Segment(title, row_style)]
@@ -282,7 +294,7 @@ class ArticlesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        rows = [ArticleRow(article.id, article.title) for article in app.corpus]
+        rows = app.corpus.articles
         yield Header(icon="ح")
         with Horizontal(id="list-bar"):
             yield Input(placeholder="filter titles  ( / )", id="filter")
@@ -313,24 +325,27 @@ class ArticlesScreen(Screen[None]):
         except HashiyaError as exc:
             self.notify(str(exc), title="Store", severity="error")
             return
-        for row in self.article_list.rows:
-            row.spans = counts.get(row.id, 0)
-            row.status = Status(statuses.get(row.id, Status.TODO))
+        listing = self.article_list
+        listing.spans = counts
+        listing.statuses = {article_id: Status(status) for article_id, status in statuses.items()}
         if article_id is not None:
             self._recheck_stale(article_id)
         self.article_list.refresh()
         self.update_progress()
 
     def update_progress(self) -> None:
-        rows = self.article_list.rows
-        done = sum(1 for row in rows if row.status is Status.DONE)
-        going = sum(1 for row in rows if row.status is Status.IN_PROGRESS)
+        listing = self.article_list
+        rows = listing.rows
+        in_corpus = self.app.corpus
+        known = [status for article_id, status in listing.statuses.items() if article_id in in_corpus]
+        done = sum(1 for status in known if status is Status.DONE)
+        going = sum(1 for status in known if status is Status.IN_PROGRESS)
         text = f"{done}/{len(rows)} done"
         if going:
             text += f" · {going} in progress"
         self.query_one("#progress", Static).update(text)
         shown = len(self.article_list.shown)
-        stale = sum(1 for row in rows if row.stale)
+        stale = len(listing.stale)
         parts = [f"{shown} of {len(rows)} articles shown" if shown != len(rows) else f"{len(rows)} articles"]
         if stale:
             parts.append(f"{stale} stale (text changed after annotation)")
@@ -340,14 +355,20 @@ class ArticlesScreen(Screen[None]):
         self.query_one("#list-status", Static).update(" · ".join(parts))
 
     def _recheck_stale(self, article_id: str) -> None:
-        row = self.article_list.by_id.get(article_id)
         article = self.app.corpus.get(article_id)
-        if row is None or article is None:
+        if article is None:
             return
+        self._set_stale(article_id, article.fingerprint)
+
+    def _set_stale(self, article_id: str, print_: str) -> None:
         try:
-            row.stale = self.app.store.is_stale(article_id, article.fingerprint)
+            stale = self.app.store.is_stale(article_id, print_)
         except HashiyaError:
-            row.stale = False
+            stale = False
+        if stale:
+            self.article_list.stale.add(article_id)
+        else:
+            self.article_list.stale.discard(article_id)
 
     @work(thread=True, exclusive=True, group="stale")
     def check_stale(self) -> None:
@@ -370,13 +391,7 @@ class ArticlesScreen(Screen[None]):
 
     def _apply_fingerprints(self, fingerprints: dict[str, str]) -> None:
         for article_id, print_ in fingerprints.items():
-            row = self.article_list.by_id.get(article_id)
-            if row is None:
-                continue
-            try:
-                row.stale = self.app.store.is_stale(article_id, print_)
-            except HashiyaError:
-                row.stale = False
+            self._set_stale(article_id, print_)
         self.stale_checked = True
         self.article_list.refresh()
         self.update_progress()
@@ -423,7 +438,8 @@ class ArticlesScreen(Screen[None]):
         count = len(visible)
         for step in range(1, count + 1):
             index = (self.article_list.cursor + step) % count
-            if visible[index].status is Status.TODO and not visible[index].spans:
+            article_id = visible[index].id
+            if self.article_list.status_of(article_id) is Status.TODO and not self.article_list.spans.get(article_id):
                 self.article_list.cursor = index
                 return
         self.notify("Every article shown has annotations.", title="Next unannotated")

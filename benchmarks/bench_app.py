@@ -1,0 +1,251 @@
+"""The app, driven through Textual's Pilot (headless, 100x30).
+
+1. Start-up: a corpus of 10,000 articles (fresh .txt files in a temp dir, 500 of
+   them annotated) from "open corpus, labels and store" to the article list
+   drawn and answering keys. Baseline in the same run: a minimal Textual app
+   (a Header, a Static and a Footer) started the same way. Target: < 1 s and
+   within 1.5x of the baseline.
+2. Keypress to updated screen in a 100,000-character article, in the app
+   started by Pilot: from posting the key event to the app until the reader's
+   cursor/selection has changed and every visible row of the reader has been
+   drawn again. (Pilot.press itself waits for the process to go idle, which
+   adds tens of milliseconds of sleeping that no user sees.) Cursor moves (Left/Right/Up/Down) and selection changes
+   (Shift+Left/Right). Baseline in the same run: Textual's own TextArea holding
+   the same text, same keys, same measurement. Target: < 16 ms median.
+
+    python -m benchmarks.bench_app
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (100, 30)
+ARTICLES = 10_000
+ANNOTATED = 500
+RUNS = 5
+PRESSES = 60
+
+
+def _seed_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+
+
+def make_corpus(folder: Path, count: int = ARTICLES) -> None:
+    seeds = _seed_texts()
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        text = seeds[i % len(seeds)]
+        lines = text.split("\n", 1)
+        title = f"{lines[0]} {i}"
+        (folder / f"a{i:05d}.txt").write_text(f"{title}\n{lines[1] if len(lines) > 1 else ''}",
+                                              encoding="utf-8")
+
+
+def big_article(size: int = 100_000) -> str:
+    seeds = _seed_texts()
+    parts, total, i = [], 0, 0
+    while total < size:
+        parts.append(seeds[i % len(seeds)])
+        total += len(parts[-1]) + 1
+        i += 1
+    return "\n".join(parts)[:size]
+
+
+def _env(home: Path) -> None:
+    os.environ["HASHIYA_CONFIG_DIR"] = str(home / "config")
+    os.environ["HASHIYA_STORE"] = str(home / "store")
+    os.environ["HASHIYA_ANNOTATOR"] = "bench"
+
+
+async def _start_hashiya(corpus: Path) -> float:
+    from annotations.settings import Settings
+    from tui.app import make_app
+
+    t0 = time.perf_counter()
+    app = make_app(Settings.resolve(corpus=str(corpus), mode="visual"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.article_list.rows) == ARTICLES
+        await pilot.press("down")  # usable: the list answers a key
+        assert screen.article_list.cursor == 1
+        elapsed = time.perf_counter() - t0
+        await app.workers.wait_for_complete()
+    return elapsed
+
+
+async def _start_minimal() -> float:
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Minimal(App):
+        def compose(self):
+            yield Header()
+            yield Static("hello")
+            yield Footer()
+
+    t0 = time.perf_counter()
+    app = Minimal()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        elapsed = time.perf_counter() - t0
+    return elapsed
+
+
+def startup(home: Path) -> dict:
+    from annotations.corpus import open_corpus
+    from annotations.store import Store
+
+    corpus = home / "corpus"
+    make_corpus(corpus)
+    opened = open_corpus(corpus)
+    with Store(home / "store", "bench") as store:
+        for article in opened.articles[:ANNOTATED]:
+            text = article.text
+            start = text.index(" ") + 1
+            store.add_span(article.id, text, start, start + 4, "PER", "entity")
+    # One warm-up each: imports and the OS file cache are not what is measured.
+    asyncio.run(_start_minimal())
+    asyncio.run(_start_hashiya(corpus))
+    ours, base = [], []
+    for _ in range(RUNS):
+        base.append(asyncio.run(_start_minimal()))
+        ours.append(asyncio.run(_start_hashiya(corpus)))
+    return {"ours": statistics.median(ours), "base": statistics.median(base),
+            "ours_all": ours, "base_all": base}
+
+
+KEYS = {
+    "cursor moves": ["left", "left", "down", "right", "up", "right"],
+    "selection changes": ["shift+left", "shift+left", "shift+right", "shift+left"],
+}
+
+
+async def press_and_draw(app, widget, region, key: str, state) -> float:
+    """Seconds from a key event reaching the app to the widget redrawn with its effect."""
+    from textual import events
+
+    before = state()
+    t0 = time.perf_counter()
+    app.post_message(events.Key(key, None))
+    for _ in range(100_000):
+        if state() != before:
+            break
+        await asyncio.sleep(0)
+    else:
+        raise RuntimeError(f"key {key!r} changed nothing")
+    widget.render_lines(region)
+    return time.perf_counter() - t0
+
+
+async def _keys_hashiya(home: Path) -> dict[str, list[float]]:
+    from textual.geometry import Region
+
+    from annotations.settings import Settings
+    from tui.app import make_app
+
+    folder = home / "big"
+    folder.mkdir(exist_ok=True)
+    (folder / "big.txt").write_text(big_article(), encoding="utf-8")
+    app = make_app(Settings.resolve(corpus=str(folder), mode="visual"))
+    results: dict[str, list[float]] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_article("big")
+        await pilot.pause()
+        reader = app.screen.reader
+        assert len(reader.text if hasattr(reader, "text") else app.screen.text) >= 100_000
+        reader.move_cursor_to(50_000)
+        await pilot.pause()
+        region = Region(0, 0, reader.size.width, reader.size.height)
+        state = lambda: (reader.cursor, reader.selection)  # noqa: E731
+        for name, keys in KEYS.items():
+            results[name] = [
+                await press_and_draw(app, reader, region, keys[i % len(keys)], state)
+                for i in range(PRESSES)
+            ]
+    return results
+
+
+async def _keys_textarea() -> dict[str, list[float]]:
+    from textual.app import App
+    from textual.geometry import Region
+    from textual.widgets import TextArea
+
+    text = big_article()
+
+    class Plain(App):
+        def compose(self):
+            yield TextArea(text, id="area")
+
+    app = Plain()
+    results: dict[str, list[float]] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.query_one(TextArea)
+        area.focus()
+        area.cursor_blink = False
+        area.move_cursor(area.document.get_location_from_index(50_000))
+        await pilot.pause()
+        region = Region(0, 0, area.size.width, area.size.height)
+        state = lambda: area.selection  # noqa: E731
+        for name, keys in KEYS.items():
+            results[name] = [
+                await press_and_draw(app, area, region, keys[i % len(keys)], state)
+                for i in range(PRESSES)
+            ]
+    return results
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def main() -> dict:
+    home = Path(tempfile.mkdtemp(prefix="hashiya-bench-app-"))
+    saved = {k: os.environ.get(k) for k in ("HASHIYA_CONFIG_DIR", "HASHIYA_STORE", "HASHIYA_ANNOTATOR")}
+    try:
+        _env(home)
+        start = startup(home)
+        ours_keys = asyncio.run(_keys_hashiya(home))
+        base_keys = asyncio.run(_keys_textarea())
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(home, ignore_errors=True)
+
+    ratio = start["ours"] / start["base"]
+    print("## App: start-up and keypress latency (`python -m benchmarks.bench_app`)\n")
+    print(f"Headless Pilot at {SIZE[0]}x{SIZE[1]}; medians of {RUNS} start-ups and {PRESSES} presses.\n")
+    print("| measure | hashiya | baseline | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| start-up to a usable list, {ARTICLES:,} articles ({ANNOTATED} annotated) "
+          f"vs minimal Textual app | {ms(start['ours'])} | {ms(start['base'])} | {ratio:.2f}x "
+          f"| < 1 s, <= 1.5x |")
+    summary = {"startup_s": start["ours"], "baseline_s": start["base"], "ratio": ratio}
+    for name in KEYS:
+        ours = statistics.median(ours_keys[name])
+        base = statistics.median(base_keys[name])
+        p90 = sorted(ours_keys[name])[int(len(ours_keys[name]) * 0.9)]
+        print(f"| keypress to updated reader, {name}, 100,000-char article "
+              f"(p90 {ms(p90)}) vs Textual TextArea | {ms(ours)} | {ms(base)} | "
+              f"{ours / base:.2f}x | < 16 ms |")
+        summary[name] = ours
+    print(f"\nStart-up runs (s): hashiya {', '.join(f'{t:.3f}' for t in start['ours_all'])}; "
+          f"minimal {', '.join(f'{t:.3f}' for t in start['base_all'])}.")
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -256,7 +256,7 @@ class ReaderScreen(Screen[None]):
             f"annotator {self.app.settings.annotator} · store {self.store.root}"
         )
         header = self.query_one("#reader-header", Static)
-        header.update(_escape(shown) + "\n" + _escape(meta[:width]))
+        header.update(_escape(shown) + "\n" + _escape(meta[:width]), layout=False)
 
     def _update_warning(self) -> None:
         warning = self.query_one("#reader-warning", Static)
@@ -288,7 +288,8 @@ class ReaderScreen(Screen[None]):
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
-        self.query_one("#reader-status", Static).update(_escape(" · ".join(parts)))
+        # One fixed-height line: no layout pass needed on every keypress.
+        self.query_one("#reader-status", Static).update(_escape(" · ".join(parts)), layout=False)
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:

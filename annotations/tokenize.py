@@ -16,7 +16,12 @@ is never part of a token. Token classes:
 
 ``boundaries`` are extra offsets where a token must be split — the starts and
 ends of spans — so that every span covers whole tokens and no entity is
-dropped or widened when written in a token format.
+dropped or widened when written in a token format. The text is cut at the
+boundaries and each piece is tokenized on its own (a boundary inside
+``1.5`` after the ``1`` gives ``1`` ``.`` ``5``).
+
+``token_offsets`` (``(start, end)`` pairs) and ``token_texts`` (strings
+only) give the same tokens without building Token objects, for bulk work.
 
 Clitics (``split_clitics=True`` and ``clitic_prefix_length``)
 -------------------------------------------------------------

@@ -132,3 +132,20 @@ def test_clitic_trim_is_a_prefix_inside_the_word(word):
         if n:
             assert word[n:]  # never the whole word
     assert clitic_prefix_length(word) <= clitic_prefix_length(word, article=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.booleans(), st.integers(0, 80), st.integers(0, 80))
+def test_bulk_forms_agree_with_tokenize(text, split, a, b):
+    from annotations.tokenize import token_offsets, token_texts
+
+    tokens = tokenize(text, split_clitics=split)
+    assert token_offsets(text, split_clitics=split) == [(t.start, t.end) for t in tokens]
+    assert token_texts(text, split_clitics=split) == [t.text for t in tokens]
+    # a slice: the tokens of text[a:b] with offsets into text
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    assert token_texts(text, lo, hi, split_clitics=split) == [t.text for t in tokenize(text[lo:hi], split_clitics=split)]
+
+
+def test_boundary_inside_a_number():
+    assert words("1.5", boundaries=[1]) == ["1", ".", "5"]

@@ -181,7 +181,10 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             accepted = [(line, r) for line, r in accepted if r.id not in refused]
             to_write = [(t, text) for t, text in to_write if t.stem not in refused]
-        if not args.dry_run:
+        if args.dry_run:
+            for line in _planned_changes(store, accepted, merge=args.merge):
+                print(line)
+        else:
             for target, text in to_write:
                 _write_article(target, text)
             summary = store.import_records([r for _, r in accepted], replace=not args.merge)
@@ -200,6 +203,33 @@ def run(args: argparse.Namespace) -> int:
         where = "would write" if args.dry_run else "wrote"
         print(f"hashiya: {where} {len(to_write)} article text(s) to {out_dir}", file=sys.stderr)
     return 1 if problems or file_problems else 0
+
+
+def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
+    """One line per article the import would change (for --dry-run)."""
+    lines = []
+    for _, record in accepted:
+        before = {(s.start, s.end, s.label, s.kind) for s in store.spans(record.id)}
+        incoming = {(s.start, s.end, s.label, s.kind) for s in record.spans}
+        after = before | incoming if merge else incoming
+        themes_before = set(store.themes(record.id))
+        themes_after = themes_before | set(record.themes) if merge else set(record.themes)
+        status_before = store.status(record.id)
+        status_after = record.status if not (merge and record.status.value == "todo") else status_before
+        changes = []
+        if after - before:
+            changes.append(f"+{len(after - before)} span(s)")
+        if before - after:
+            changes.append(f"-{len(before - after)} span(s)")
+        for theme in sorted(themes_after - themes_before):
+            changes.append(f"+theme {theme}")
+        for theme in sorted(themes_before - themes_after):
+            changes.append(f"-theme {theme}")
+        if status_after != status_before:
+            changes.append(f"status {status_before.value} -> {status_after.value}")
+        if changes:
+            lines.append(f"would change {record.id}: {', '.join(changes)}")
+    return lines
 
 
 def _write_article(target: Path, text: str) -> None:

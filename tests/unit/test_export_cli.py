@@ -190,8 +190,9 @@ def test_import_reports_bad_lines_and_imports_the_good_ones(env, capsys, seeds_d
     assert code == 1 and "nothing imported" in err
     assert not (env / "store" / "fay").exists() or store_records(env / "store", "fay", seeds_dir) == []
 
-    code, _, err = hashiya(capsys, "import", "mixed.jsonl", "--annotator", "fay", "--dry-run")
+    code, out, err = hashiya(capsys, "import", "mixed.jsonl", "--annotator", "fay", "--dry-run")
     assert code == 1 and "would import" in err
+    assert out.splitlines() == ["would change 000_5ad771e8ef94613b: +1 span(s), status todo -> done"]
     assert "mixed.jsonl:2: not valid JSON" in err
     assert "mixed.jsonl:3: article '001_c67020c14ee59f20': text differs from the corpus article" in err
     assert store_records(env / "store", "fay", seeds_dir) == []

@@ -712,3 +712,38 @@ async def test_undo_of_an_edit_in_another_article_says_where(corpus_dir):
         await pilot.press("U")
         await pilot.pause()
         assert offsets(app, "c_ltr") == [(start, start + 4, "GPE")]
+
+
+@sync
+async def test_logical_mode_click_maps_through_the_terminals_reordering(corpus_dir):
+    """In logical mode the terminal reorders RTL rows itself: a click is mapped
+    through the engine's visual order of the same row."""
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        reader = screen.reader
+        await pilot.press("m")
+        await pilot.pause()
+        assert reader.mode == "logical"
+        target = screen.text.index("جمهورية")
+        row, column = reader.hit_layout.locate(target)
+        await pilot.click(reader, offset=(column, row - round(reader.scroll_y)))
+        await pilot.pause()
+        assert reader.cursor == target
+
+
+@sync
+async def test_spans_panel_lists_spans_and_jumps_to_them(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(140, 34)) as pilot:
+        screen = await open_reader(app, pilot, "c_ltr")
+        start = await label_word(pilot, screen, "Monday", "5")
+        screen.reader.move_cursor_to(0)
+        panel = screen.panel
+        lines = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+        assert any("DATE" in line and "Monday" in line and f"{start}-{start + 6}" in line for line in lines)
+        assert lines[-1].startswith("Document themes")
+        index = next(i for i, line in enumerate(lines) if "DATE" in line)
+        await pilot.click(panel, offset=(2, index - round(panel.scroll_y)))
+        await pilot.pause()
+        assert screen.reader.cursor == start

@@ -172,6 +172,7 @@ class Reader(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._size_check_pending = False
         self._cursor_place: tuple[tuple[int, int], tuple[int, int]] | None = None
+        self._hit: tuple[Layout, Layout] | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -704,6 +705,20 @@ class Reader(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ mouse
 
+    @property
+    def hit_layout(self) -> Layout:
+        """The layout that matches what the terminal shows, for mouse hits.
+        In logical mode the terminal reorders each row itself, which (for a
+        terminal following the Unicode algorithm) puts the cells where the
+        engine's visual mode would: rows wrap the same in both modes."""
+        layout = self.layout
+        if self._mode != "logical":
+            return layout
+        if self._hit is None or self._hit[0] is not layout:
+            options = LayoutOptions(width=layout.options.width, mode="visual", harakat=self._harakat)
+            self._hit = (layout, Layout(self._text, options))
+        return self._hit[1]
+
     def _cell_under(self, event: events.MouseEvent) -> tuple[int, int] | None:
         offset = event.get_content_offset_capture(self)
         scroll_x, scroll_y = self.scroll_offset
@@ -713,10 +728,11 @@ class Reader(ScrollView, can_focus=True):
             return (0, 0)
         if not self._has_row(row):
             return (len(self._text), len(self._text))
-        cell = self.layout.cell_at(row, column)
+        layout = self.hit_layout
+        cell = layout.cell_at(row, column)
         if cell is not None:
             return (cell.start, cell.end)
-        point = self.layout.hit(row, column)
+        point = layout.hit(row, column)
         return (point, point)
 
     async def _on_mouse_down(self, event: events.MouseDown) -> None:

@@ -48,9 +48,7 @@ class SpansPanel(OptionList, can_focus=False):
         width = max(8, (self.size.width or 38) - 22)
         options: list[Option | None] = []
         entities = sum(1 for s in spans if s.kind == "entity")
-        header = f"{entities} entities, {len(spans) - entities} theme spans"
-        if status:
-            header += f" · {status}"
+        header = f"{entities} entities · {len(spans) - entities} theme spans"
         options.append(Option(header, disabled=True))
         for span in spans:
             shown = display_line(span.text, width, mode=mode, harakat=harakat)

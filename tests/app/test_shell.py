@@ -148,6 +148,27 @@ def test_annotations_changed_refreshes_counts(corpus_dir):
     run(scenario())
 
 
+def test_stale_articles_are_marked_after_their_text_changes(corpus_dir):
+    first_id, _ = seed_store(corpus_dir)
+    path = corpus_dir / f"{first_id}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("العراق", "العراقية", 1), encoding="utf-8")
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        app.stale_check_delay = 0
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            listing = app.screen.article_list
+            assert listing.stale == {first_id}
+            drawn = widget_text(listing).splitlines()
+            assert "stale" in drawn[0] and "stale" not in drawn[1]
+            assert "1 stale" in str(app.screen.query_one("#list-status").render())
+
+    run(scenario())
+
+
 def test_bad_files_are_listed_and_the_rest_opens(corpus_dir):
     (corpus_dir / "empty.txt").write_bytes(b"")
     (corpus_dir / "binary.txt").write_bytes(b"\x00\x01\x02 not text")

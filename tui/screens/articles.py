@@ -310,7 +310,12 @@ class ArticlesScreen(Screen[None]):
         filter_box.cursor_blink = getattr(self.app, "cursor_blink", True)
         self.refresh_from_store()
         self.article_list.focus()
-        self.check_stale()
+        # Staleness reads every annotated article's file: after the list is up.
+        delay = getattr(self.app, "stale_check_delay", 0.0)
+        if delay:
+            self.set_timer(delay, self.check_stale)
+        else:
+            self.check_stale()
 
     def on_screen_resume(self) -> None:
         self.refresh_from_store()

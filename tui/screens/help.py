@@ -23,10 +23,13 @@ def _title_of(node: DOMNode) -> str:
     if title:
         return title
     name = type(node).__name__
+    is_screen = isinstance(node, Screen)
     for suffix in ("Screen", "App"):
         if name.endswith(suffix) and name != suffix:
             name = name[: -len(suffix)]
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    # A screen and its main widget often share a name (Reader): keep them apart.
+    return f"{name} screen" if is_screen else name
 
 
 def binding_nodes(screen: Screen) -> list[tuple[str, DOMNode]]:

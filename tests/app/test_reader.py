@@ -591,6 +591,7 @@ async def test_propagate_across_corpus(corpus_dir):
         start = await label_word(pilot, screen, "العراق", "3")
         screen.reader.move_cursor_to(start)
         await pilot.press("O")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("A", "escape")
         await pilot.pause()
@@ -747,3 +748,17 @@ async def test_spans_panel_lists_spans_and_jumps_to_them(corpus_dir):
         await pilot.click(panel, offset=(2, index - round(panel.scroll_y)))
         await pilot.pause()
         assert screen.reader.cursor == start
+
+
+@sync
+async def test_unreadable_article_is_reported_and_the_reader_closes(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        (corpus_dir / "c_ltr.txt").write_bytes(b"\xff\xfe not utf-8")
+        app.corpus.get("c_ltr")._text = None  # force a re-read from disk
+        app.push_screen(ReaderScreen("c_ltr"))
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, ReaderScreen)
+        assert any("c_ltr.txt" in n.message for n in app._notifications)

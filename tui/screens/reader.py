@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from rich.cells import cell_len
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -166,7 +166,10 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
-        self.load_article(self.article_id)
+        if not self.load_article(self.article_id):
+            # Nothing to show (the reason was notified): back to where we came from.
+            self.app.call_later(self.app.pop_screen)
+            return
         self.reader.focus()
         if self.shadowed:
             names = ", ".join(f"{label.name} ({label.key})" for label in self.shadowed)
@@ -667,8 +670,6 @@ class ReaderScreen(Screen[None]):
     # ------------------------------------------------------------ propagation
 
     def action_propagate(self, scope: str) -> None:
-        from tui.screens.suggestions import Outcome, SuggestionsScreen, find_suggestions
-
         span = self._target_span()
         if span is None:
             self.notify("Put the cursor on a span to label its other occurrences.", severity="warning")
@@ -676,15 +677,32 @@ class ReaderScreen(Screen[None]):
         if self._refuse_stale(span, "propagate"):
             return
         if scope == "corpus":
-            article_ids = [article.id for article in self.corpus]
+            # Reading every article can take a while: off the UI thread.
+            self.notify(f"Looking for “{span.text}” in {len(self.corpus)} articles…", timeout=2)
+            self._suggest_in_corpus(span)
         else:
-            article_ids = [self.article_id]
-        suggestions = find_suggestions(self.corpus, self.store, span.text, span.label, span.kind, article_ids)
-        suggestions = [
-            s for s in suggestions if not (s.article_id == span.article_id and (s.start, s.end) == (span.start, span.end))
+            self._offer(span, scope, self._suggestions(span, [self.article_id]))
+
+    def _suggestions(self, span: Span, article_ids: list[str]):
+        from tui.screens.suggestions import find_suggestions
+
+        found = find_suggestions(self.corpus, self.store, span.text, span.label, span.kind, article_ids)
+        return [
+            s for s in found
+            if not (s.article_id == span.article_id and (s.start, s.end) == (span.start, span.end))
         ]
+
+    @work(thread=True, exclusive=True, group="propagate")
+    def _suggest_in_corpus(self, span: Span) -> None:
+        found = self._suggestions(span, [article.id for article in self.corpus])
+        self.app.call_from_thread(self._offer, span, "corpus", found)
+
+    def _offer(self, span: Span, scope: str, suggestions) -> None:
+        from tui.screens.suggestions import Outcome, SuggestionsScreen
+
         if not suggestions:
-            self.notify(f"No other occurrences of “{span.text}” {'in the corpus' if scope == 'corpus' else 'here'}.", timeout=3)
+            where = "in the corpus" if scope == "corpus" else "here"
+            self.notify(f"No other occurrences of “{span.text}” {where}.", timeout=3)
             return
 
         def done(outcome: Outcome | None) -> None:
@@ -694,7 +712,10 @@ class ReaderScreen(Screen[None]):
             message = f"{len(outcome.accepted)} span(s) added"
             if outcome.skipped:
                 first = outcome.skipped[0]
-                message += f"; {len(outcome.skipped)} skipped (e.g. at {first.start}: {first.reason})"
+                message += (
+                    f"; {len(outcome.skipped)} skipped (e.g. {first.article_id} at {first.start}: "
+                    f"{first.reason})"
+                )
             self.notify(message, severity="warning" if outcome.skipped else "information", timeout=6)
 
         prefs = self.app.prefs

@@ -64,6 +64,7 @@ old spans are deleted.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -268,7 +269,7 @@ class _Shard:
             storage=ShardStorage,
             readonly=readonly,
             durable=durable,
-            hint="Run `hashiya validate --repair` to rebuild it from that version and the journal.",
+            hint="`hashiya validate --repair`",
         )
         self.storage: ShardStorage = self.db.storage  # type: ignore[assignment]
         self._cached: tuple[str, _State] | None = None
@@ -409,6 +410,17 @@ class _Annotator:
         return snap
 
     def _load(self) -> None:
+        # Loading the index makes ~100k small objects for a big store; with
+        # a large heap around, the cyclic GC would scan it again and again.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_index()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _load_index(self) -> None:
         snap = self._read_snapshot()
         entries: list = []
         good_end = size = 0
@@ -498,7 +510,9 @@ class _Annotator:
             state = shard.state()
             pending = [e for e in mine if e["seq"] > state.seq]
             for entry in pending:
+                shard.storage.backup = str(shard.path) not in self.dirty
                 shard.apply(entry["op"], entry["seq"])
+                self.dirty.add(str(shard.path))
             self._set_summary(article_id, shard.state())
 
     def refresh(self) -> None:
@@ -624,6 +638,9 @@ class _Annotator:
         after = _apply_state(state, op, seq)
         entry = {"seq": seq, "t": now(), "act": act, "a": article_id, "op": op, "d": desc, "sum": after.summary()}
         before = self.journal.append([entry])
+        # .bak keeps the file as of the last checkpoint: with the journal
+        # entries after it, that rebuilds any later version.
+        shard.storage.backup = str(shard.path) not in self.dirty
         try:
             shard.apply(op, seq)
             self.dirty.add(str(shard.path))
@@ -650,6 +667,7 @@ class _Annotator:
         self.journal.append(entries)
         for entry in entries:
             shard = self.shard(entry["a"])
+            shard.storage.backup = str(shard.path) not in self.dirty
             shard.apply(entry["op"], entry["seq"])
             self.dirty.add(str(shard.path))
             self._note(entry)

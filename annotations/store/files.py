@@ -103,7 +103,7 @@ def backup_path(path: Path) -> Path:
 
 
 def describe_json_error(exc: json.JSONDecodeError) -> str:
-    return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    return f"not valid JSON ({exc.msg}; line {exc.lineno} column {exc.colno})"
 
 
 def load_json_file(path: Path, what: str) -> Any:
@@ -152,6 +152,7 @@ class ShardStorage(Storage):
         self.readonly = readonly
         self.durable = durable
         self.hint = hint
+        self.backup = True  # keep the version being replaced as <file>.bak
         self._text: str | None = None  # committed content; "" = no file yet
         self._data: dict | None = None  # the same, parsed (handed to TinyDB as is)
         self._stamp: tuple | None = None
@@ -184,10 +185,11 @@ class ShardStorage(Storage):
 
     def _corrupt(self, what: str) -> StoreCorruptError:
         bak = backup_path(self.path)
-        more = f"; the previous version is {bak}" if bak.exists() else ""
-        return StoreCorruptError(
-            f"store file {self.path} is damaged: {what}{more}; it was not changed. {self.hint}".rstrip()
-        )
+        if bak.exists():
+            how = f"an earlier version is kept in {bak}; {self.hint} rebuilds the file from it and the journal"
+        else:
+            how = f"{self.hint} rebuilds the file from the journal"
+        return StoreCorruptError(f"store file {self.path} is damaged: {what}; it was not changed. {how}")
 
     def read(self) -> dict | None:
         # Like TinyDB's MemoryStorage, hand out the live dict: TinyDB changes
@@ -214,7 +216,7 @@ class ShardStorage(Storage):
     def _flush(self, data: dict) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         try:
-            atomic_write(self.path, text.encode("utf-8"), backup=True, durable=self.durable)
+            atomic_write(self.path, text.encode("utf-8"), backup=self.backup, durable=self.durable)
         except BaseException:
             self.forget()
             raise

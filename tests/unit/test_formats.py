@@ -328,3 +328,9 @@ def test_prodigy_import_skips_rejected_answers():
     assert [r.id for _, r in result.records] == ["x"]
     assert [p.line for p in result.skipped] == [1]
     assert result.problems == []
+
+
+def test_conll_a_run_of_full_stops_ends_one_sentence():
+    record = ArticleRecord("a", "انتهى... ثم عاد!! وبعد", [])
+    data, _ = export("conll", [record])
+    assert data == "-DOCSTART- -X- O\n\nانتهى O\n. O\n. O\n. O\n\nثم O\nعاد O\n! O\n! O\n\nوبعد O\n\n"

@@ -175,7 +175,7 @@ def test_validate_repair_rebuilds_damaged_file(capsys, filled: Path, corpus_dir:
     good = path.read_bytes()
     path.write_bytes(good[: len(good) // 2])
     code, out, err = run_cli(capsys, "validate", "--store", str(filled), str(corpus_dir))
-    assert code == 1 and "not valid JSON" in out and str(path) in out and ".bak" in out
+    assert code == 1 and "not valid JSON" in out and str(path) in out and "hashiya validate --repair" in out
     assert path.read_bytes() == good[: len(good) // 2]  # never written over
     code, out, err = run_cli(capsys, "validate", "--repair", "--store", str(filled), str(corpus_dir))
     assert code == 0, out + err

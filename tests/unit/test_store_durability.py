@@ -166,6 +166,8 @@ def saved(tmp_path: Path) -> Path:
         store.add_span("art0", TEXT, 10, 14, "PER", "entity")
         store.toggle_theme("art0", "health")
         store.add_span("art1", TEXT, 3, 8, "LOC", "entity")
+    with Store(root, "ali") as store:  # a later session: art0 gets a backup
+        store.set_status("art0", "done")
     return root
 
 
@@ -189,7 +191,7 @@ def test_damaged_article_file_reported_never_overwritten(saved: Path, damage, re
             store.spans("art0")
         message = str(info.value)
         assert str(path) in message and reason in message
-        assert f"{path}.bak" in message and "hashiya validate --repair" in message
+        assert f"an earlier version is kept in {path}.bak" in message and "hashiya validate --repair" in message
         with pytest.raises(StoreCorruptError):
             store.add_span("art0", TEXT, 30, 33, "PER", "entity")
         with pytest.raises(StoreCorruptError):
@@ -216,12 +218,14 @@ def test_repair_rebuilds_from_backup_and_journal(saved: Path):
 def test_repair_without_backup_replays_the_journal(saved: Path):
     path = saved / "ali" / "articles" / "art0.json"
     with Store(saved, "ali") as store:
-        expected = (store.spans("art0"), store.themes("art0"))
+        expected = (store.spans("art0"), store.themes("art0"), store.status("art0"))
     Path(f"{path}.bak").unlink()
     path.write_bytes(b"")
+    with Store(saved, "ali") as store, pytest.raises(StoreCorruptError, match="rebuilds the file from the journal"):
+        store.spans("art0")
     repair(saved, "ali")
     with Store(saved, "ali") as store:
-        assert (store.spans("art0"), store.themes("art0")) == expected
+        assert (store.spans("art0"), store.themes("art0"), store.status("art0")) == expected
 
 
 def test_damaged_journal_reported_then_set_aside(saved: Path):

@@ -96,12 +96,20 @@ def end_to_end(records: list[ArticleRecord], folder: Path) -> tuple[float, float
     return _time(lambda: run("native"), 3), _time(lambda: run("conll"), 3)
 
 
-def _time(fn, repeat: int) -> float:
-    times = []
+CPU: dict[str, float] = {}
+
+
+def _time(fn, repeat: int, name: str = "") -> float:
+    """Median wall time; the median CPU time of the process goes to CPU[name]
+    (the machine is often shared: CPU time shows what wall time hides)."""
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    if name:
+        CPU[name] = statistics.median(cpu)
     return statistics.median(times)
 
 
@@ -111,20 +119,24 @@ def main() -> dict:
     n_chars = sum(len(r.text) for r in records)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        base = _time(lambda: naive(records, folder / "naive.jsonl"), 3)
-        native = _time(lambda: ours("native", records, folder / "out.jsonl"), 3)
-        conll = _time(lambda: ours("conll", records, folder / "out.conll"), 3)
+        base = _time(lambda: naive(records, folder / "naive.jsonl"), 3, "naive")
+        native = _time(lambda: ours("native", records, folder / "out.jsonl"), 3, "native")
+        conll = _time(lambda: ours("conll", records, folder / "out.conll"), 3, "conll")
         n_tokens = sum(1 for line in (folder / "out.conll").open(encoding="utf-8") if line.strip() and not line.startswith("-DOCSTART-"))
         small = records[:E2E_ARTICLES]
         e2e_native, e2e_conll = end_to_end(small, folder)
         small_spans = sum(len(r.spans) for r in small)
     print(f"## Export: {n_spans:,} spans in {len(records):,} articles ({n_chars / 1e6:.1f} M characters)\n")
-    print("| what | median of 3 | spans/s | target |")
-    print("|---|---|---|---|")
-    print(f"| baseline: naive `json.dumps` per span, no tokenisation | {base * 1000:.0f} ms | {n_spans / base:,.0f} | |")
-    print(f"| `hashiya export --format native` (writer) | {native * 1000:.0f} ms | {n_spans / native:,.0f} | < 3000 ms |")
-    print(f"| `hashiya export --format conll` (writer, {n_tokens:,} tokens) | {conll * 1000:.0f} ms | {n_spans / conll:,.0f} | < 3000 ms |")
-    print(f"\nRatio ours/baseline: native {native / base:.2f}x, conll {conll / base:.2f}x (the baseline writes no text and no tokens)")
+    print("| what | median of 3 (wall) | CPU | spans/s | target |")
+    print("|---|---|---|---|---|")
+    print(f"| baseline: naive `json.dumps` per span, no tokenisation | {base * 1000:.0f} ms | {CPU['naive'] * 1000:.0f} ms | {n_spans / base:,.0f} | |")
+    print(f"| `hashiya export --format native` (writer) | {native * 1000:.0f} ms | {CPU['native'] * 1000:.0f} ms | {n_spans / native:,.0f} | < 3000 ms |")
+    print(f"| `hashiya export --format conll` (writer, {n_tokens:,} tokens) | {conll * 1000:.0f} ms | {CPU['conll'] * 1000:.0f} ms | {n_spans / conll:,.0f} | < 3000 ms |")
+    print(
+        f"\nRatio ours/baseline (wall): native {native / base:.2f}x, conll {conll / base:.2f}x; "
+        f"(CPU): native {CPU['native'] / CPU['naive']:.2f}x, conll {CPU['conll'] / CPU['naive']:.2f}x "
+        "(the baseline writes no text and no tokens)"
+    )
     print(
         f"\nWhole command (`hashiya export` reading a TinyDB store and a corpus folder), "
         f"{small_spans:,} spans in {len(small):,} articles: native {e2e_native * 1000:.0f} ms, "

@@ -39,21 +39,25 @@ SUFFIX = ".conll"
 DOCSTART = "-DOCSTART- -X- O"
 
 
-_SENTENCE_END_LINE = re.compile(r"^([.!?؟۔…]) O\n", re.MULTILINE)
-_BLANKS = re.compile(r"\n\n\n+")
+_SENTENCE_ENDS = (".", "!", "?", "؟", "۔", "…")
+_SENTENCE_END_LINES = re.compile(r"\n((?:[.!?؟۔…] O\n)+)")
+
+
+def _o_lines(words: list[str]) -> str:
+    return " O\n".join(words) + " O\n" if words else ""
 
 
 def _outside(text: str, start: int, end: int, split_clitics: bool) -> str:
     """Lines for text[start:end] outside any entity: a blank line at each
     line break (sentence boundary)."""
     if text.find("\n", start, end) == -1:
-        return "".join([word + " O\n" for word in token_texts(text, start, end, split_clitics=split_clitics)])
+        return _o_lines(token_texts(text, start, end, split_clitics=split_clitics))
     pieces = []
     line_start = start
     while True:
         line_end = text.find("\n", line_start, end)
         stop = end if line_end == -1 else line_end
-        pieces.append("".join([word + " O\n" for word in token_texts(text, line_start, stop, split_clitics=split_clitics)]))
+        pieces.append(_o_lines(token_texts(text, line_start, stop, split_clitics=split_clitics)))
         if line_end == -1:
             break
         line_start = line_end + 1
@@ -66,7 +70,7 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     spans = entity_spans_for_tokens(record, options, report, fmt)
     text = record.text
     clitics = options.split_clitics
-    parts = []
+    parts = ["\n"]  # a leading line break makes every token line start after one
     pos = 0
     for span in spans:
         if pos < span.start:
@@ -80,8 +84,13 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
                 parts.append(inner.join(words[1:]) + inner)
         pos = span.end
     parts.append(_outside(text, pos, len(text), clitics))
-    body = _SENTENCE_END_LINE.sub("\\1 O\n\n", "".join(parts))
-    body = _BLANKS.sub("\n\n", body).lstrip("\n")
+    body = "".join(parts)
+    # a sentence ends after . ! ? ؟ ۔ … (or a run of them) outside an entity
+    if any(mark in body for mark in _SENTENCE_ENDS):
+        body = _SENTENCE_END_LINES.sub("\n\\1\n", body)
+    while "\n\n\n" in body:
+        body = body.replace("\n\n\n", "\n\n")
+    body = body.lstrip("\n")
     report.records += 1
     report.spans += len(spans)
     if not body:

@@ -55,6 +55,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     parser.add_argument("--all-or-nothing", action="store_true", help="import nothing if any line is bad")
     parser.add_argument("--merge", action="store_true", help="add to the annotator's articles instead of replacing them")
+    _allow_options_between_positionals(parser)
+
+
+def _allow_options_between_positionals(parser: argparse.ArgumentParser) -> None:
+    """`hashiya import FILE --format conll CORPUS`: plain argparse takes FILE
+    and an empty CORPUS together and then refuses the late CORPUS; parse this
+    subcommand's arguments intermixed instead."""
+    busy = False
+
+    def parse_known_args(args=None, namespace=None):
+        nonlocal busy
+        if busy:
+            return argparse.ArgumentParser.parse_known_args(parser, args, namespace)
+        busy = True
+        try:
+            return argparse.ArgumentParser.parse_known_intermixed_args(parser, args, namespace)
+        finally:
+            busy = False
+
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
 
 
 def _read_file(path: Path, fmt: str, schema, annotator: str):
@@ -98,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     result, file_problems = _read_file(path, args.format, schema, settings.annotator)
     problems: list[LineProblem] = list(result.problems)
 
-    corpus = open_corpus(settings.corpus) if settings.corpus.exists() else None
+    corpus = open_corpus(settings.corpus)
     out_dir = Path(args.corpus_out) if args.corpus_out else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise HashiyaError(f"--corpus-out {out_dir}: not a folder")

@@ -357,3 +357,11 @@ def test_articles_missing_from_the_corpus_are_named(env, capsys, tmp_path, seeds
     code, out, err = hashiya(capsys, "export", small, "--annotator", "alice")
     assert code == 0 and len(out.splitlines()) == 1
     assert "4 annotated article(s) are not in the corpus" in err
+
+
+def test_import_takes_the_corpus_after_options(env, capsys, seeds_dir):
+    (env / "x.jsonl").write_text(hashiya(capsys, "export", "--annotator", "alice")[1], encoding="utf-8")
+    code, _, err = hashiya(capsys, "import", "x.jsonl", "--annotator", "hal", seeds_dir, "--dry-run")
+    assert code == 0 and "would import" in err
+    code, _, err = hashiya(capsys, "import", "x.jsonl", "--annotator", "hal", "no-such-corpus")
+    assert code == 1 and err.strip() == "hashiya: error: no-such-corpus: no such file or folder"

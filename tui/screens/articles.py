@@ -280,6 +280,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 class ArticlesScreen(Screen[None]):
     """The corpus: pick an article to read and annotate."""
 
+    # Focus the list straight away: every focus change rebuilds the footer.
+    AUTO_FOCUS = "ArticleList"
+
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -309,7 +312,6 @@ class ArticlesScreen(Screen[None]):
         filter_box = self.query_one("#filter", Input)
         filter_box.cursor_blink = getattr(self.app, "cursor_blink", True)
         self.refresh_from_store()
-        self.article_list.focus()
         # Staleness reads every annotated article's file: after the list is up.
         delay = getattr(self.app, "stale_check_delay", 0.0)
         if delay:

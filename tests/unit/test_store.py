@@ -472,3 +472,36 @@ def test_identical_span_twice_is_refused(store: Store):
     with pytest.raises(AnnotationError, match="already marked"):
         store.relabel_span(training.id, "health")
     assert len(store.spans("a1")) == 3
+
+
+def test_view_of_annotator_who_starts_later(root: Path):
+    with Store(root, "ali") as ali:
+        assert ali.span_counts("sara") == {} and ali.spans("a1", "sara") == []
+        with Store(root, "sara") as sara:
+            sara.add_span("a1", TEXT, 0, 3, "PER", "entity")
+        assert ali.span_counts("sara") == {"a1": 1}
+        assert ali.annotators() == ["ali", "sara"]
+
+
+def test_store_can_be_used_from_threads(store: Store):
+    import threading
+
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", TEXT)]
+    errors: list[BaseException] = []
+
+    def work(article: str) -> None:
+        try:
+            for start, end in words:
+                store.add_span(article, TEXT, start, end, "X", "entity")
+                store.span_counts()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.span_counts() == {f"t{n}": len(words) for n in range(3)}
+    assert len(store.undo_history()[0]) == 3 * len(words)

@@ -131,3 +131,48 @@ def test_label_text_colour_contrasts_in_truecolor_and_16_colours():
         fg_lum = _luminance(*RichColor.parse(fg).get_truecolor())
         for bg in (RichColor.parse(colour), RichColor.parse(colour).downgrade(ColorSystem.STANDARD)):
             assert _contrast(_luminance(*bg.get_truecolor()), fg_lum) >= 2.5, (colour, fg)
+
+
+PIECES = ["العراق", "والصين", "لا", "قالَ", "NHS", "London", "2025", "(٣)", "«", "»", "،", "ـ", "  ", " ", "e.g.", "١٤٫٥"]
+
+
+@sync
+async def test_walking_in_reading_direction_visits_every_cell_once():
+    """For random one-paragraph texts at random widths: pressing the key that
+    reads forward (Left in RTL, Right in LTR) from the first cell read stops on
+    every cell exactly once and ends at the end of the text; the opposite key
+    walks back to that first cell."""
+    import random
+
+    rng = random.Random(20250614)
+    app = ReaderApp("")
+    async with app.run_test(size=(40, 12)) as pilot:
+        reader = app.query_one(Reader)
+        for _ in range(40):
+            words = [rng.choice(PIECES) for _ in range(rng.randint(1, 14))]
+            text = " ".join(words).strip() or "نص"
+            reader.set_text(text)
+            await pilot.pause()
+            layout = reader.layout
+            rtl = layout.row(0).rtl
+            forward, back = ("left", "right") if rtl else ("right", "left")
+            expected = []
+            for row in layout.rows(0, layout.row_count):
+                cells = [cell.start for cell in row.cells]
+                expected.extend(reversed(cells) if rtl else cells)
+            # Start on the cell read first: the rightmost in RTL (a number that
+            # opens an RTL paragraph is drawn left to right inside it).
+            first = layout.row(0).cells[-1 if rtl else 0].start
+            reader.move_cursor_to(first)
+            seen = [reader.cursor]
+            for _ in range(len(text) + 5):
+                reader.action_cursor_left() if forward == "left" else reader.action_cursor_right()
+                if reader.cursor == seen[-1]:
+                    break
+                seen.append(reader.cursor)
+            assert seen[-1] == len(text), (text, seen)
+            assert sorted(set(seen[:-1])) == sorted(set(expected)), text
+            assert len(seen[:-1]) == len(set(seen[:-1])), f"a cell was visited twice in {text!r}"
+            for _ in range(len(text) + 5):
+                reader.action_cursor_right() if back == "right" else reader.action_cursor_left()
+            assert reader.cursor == first, text

@@ -457,7 +457,18 @@ class Reader(ScrollView, can_focus=True):
         layout = self.layout
         key = (id(layout), self._cursor)
         if self._cursor_place is None or self._cursor_place[0] != key:
-            self._cursor_place = (key, layout.locate(self._cursor))
+            place = layout.locate(self._cursor)
+            if self._is_paragraph_end(self._cursor):
+                # The end of a paragraph is drawn at the row's far end in the
+                # paragraph direction (left of the text in RTL).
+                row = layout.row(place[0])
+                if row.cells:
+                    width = layout.options.width
+                    if self._mode == "visual" and row.rtl:
+                        place = (place[0], max(0, row.indent - 1))
+                    else:
+                        place = (place[0], min(width - 1, row.indent + row.width))
+            self._cursor_place = (key, place)
         return self._cursor_place[1]
 
     # --------------------------------------------------------------- movement
@@ -531,29 +542,26 @@ class Reader(ScrollView, can_focus=True):
     def _positions(self, row_index: int) -> list[tuple[float, int]]:
         """(column, offset) of every place the cursor can stand on a row, left
         to right: each cell's start, plus the end of the paragraph on its last
-        row (so a selection can reach the last character). The paragraph end
-        sits just past the last cell in reading order: left of it in RTL."""
+        row (so a selection can reach the last character), which stands at the
+        row's far end in the paragraph direction: the left in RTL."""
         layout = self.layout
         row = layout.row(row_index)
         positions: list[tuple[float, int]] = []
         column = row.indent
-        last: tuple[int, int, int] | None = None  # (end, column, width) of the last cell read
         for cell in row.cells:
             positions.append((column, cell.start))
-            if last is None or cell.end > last[0]:
-                last = (cell.end, column, cell.width)
             column += cell.width
-        text = self._text
-        if row.end >= len(text) or text[row.end] == "\n":
-            if last is None:
+        if self._is_paragraph_end(row.end):
+            if not row.cells:
                 positions.append((layout.locate(row.end)[1], row.end))
-            elif last[0] <= row.end:
-                if self._mode == "visual" and row.rtl:
-                    positions.append((last[1] - 0.5, row.end))
-                else:
-                    positions.append((last[1] + last[2] - 0.5, row.end))
-        positions.sort()
+            elif self._mode == "visual" and row.rtl:
+                positions.insert(0, (row.indent - 0.5, row.end))
+            else:
+                positions.append((column - 0.5, row.end))
         return positions
+
+    def _is_paragraph_end(self, offset: int) -> bool:
+        return offset >= len(self._text) or self._text[offset] == "\n"
 
     def _horizontal(self, step: int) -> int:
         """Offset one place left (step -1) or right (+1) on screen."""
@@ -577,7 +585,7 @@ class Reader(ScrollView, can_focus=True):
         # reading order (the left edge of an RTL row leads to the next row).
         next_row = row_index + (1 if forward else -1)
         if next_row < 0:
-            return 0
+            return self._cursor  # the visual edge of the first row
         if not self._has_row(next_row):
             return len(self._text)
         other = layout.row(next_row)

@@ -380,6 +380,7 @@ class _Annotator:
         self.pos = 0  # journal bytes already reflected in memory
         self.snapshot_seq = -1
         self.dirty: set[str] = set()  # article files written since the last checkpoint
+        self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         if writer:
             try:
                 self.articles_dir.mkdir(parents=True, exist_ok=True)
@@ -561,6 +562,8 @@ class _Annotator:
             return
         article_id = entry["a"]
         op = entry["op"]
+        if index and not self.writer:
+            self.unapplied.setdefault(article_id, []).append(entry)
         if index:
             self.summary[article_id] = list(entry["sum"])
             ids = self.ids.setdefault(article_id, set())
@@ -649,7 +652,18 @@ class _Annotator:
     def state(self, article_id: str) -> _State:
         if article_id not in self.summary and self.writer:
             return _State(article_id)  # nothing stored: no need to touch the disk
-        return self.shard(article_id).state()
+        state = self.shard(article_id).state()
+        pending = self.unapplied.get(article_id)
+        if pending:
+            # A reader sees what the journal holds even where the article
+            # file is behind (a save under way, or cut off before the
+            # writer's next open completes it).
+            pending[:] = [entry for entry in pending if entry["seq"] > state.seq]
+            for entry in pending:
+                state = _apply_state(state, entry["op"], entry["seq"])
+            if not pending:
+                del self.unapplied[article_id]
+        return state
 
     def commit(self, article_id: str, op: dict, act: str, desc: str) -> None:
         shard = self.shard(article_id)
@@ -1323,6 +1337,12 @@ def open_for_reading(root: str | Path, annotator: str | None = None) -> Store:
         raise StoreError(f"no annotation store at {root} (choose one with --store or HASHIYA_STORE)")
     if not root.is_dir():
         raise StoreError(f"store {root} is not a folder")
-    from ..settings import default_annotator
+    if annotator is None:
+        from ..errors import HashiyaError
+        from ..settings import default_annotator
 
-    return Store(root, annotator or default_annotator(), readonly=True)
+        try:
+            annotator = default_annotator()
+        except HashiyaError:  # a login name that cannot name a folder: irrelevant to a reader
+            annotator = "reader"
+    return Store(root, annotator, readonly=True)

@@ -762,3 +762,25 @@ async def test_unreadable_article_is_reported_and_the_reader_closes(corpus_dir):
         await pilot.pause()
         assert not isinstance(app.screen, ReaderScreen)
         assert any("c_ltr.txt" in n.message for n in app._notifications)
+
+
+@sync
+async def test_double_click_selects_word_and_shift_click_extends(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        reader = screen.reader
+        text = screen.text
+        word = text.index("والعراق")
+        await pilot.double_click(reader, offset=screen_point(reader, word + 3))
+        await pilot.pause()
+        assert reader.selection == (word + 1, word + len("والعراق"))  # clitic trimmed
+        start = text.index("سفارة")
+        end = start + len("سفارة جمهورية")
+        await pilot.click(reader, offset=screen_point(reader, start))
+        await pilot.click(reader, offset=screen_point(reader, end - 1), shift=True)
+        await pilot.pause()
+        assert reader.selection == (start, end)
+        await pilot.press("2")
+        await pilot.pause()
+        assert stored(app, "a_rtl") == [("سفارة جمهورية", "ORG", ENTITY)]

@@ -159,7 +159,9 @@ class ReaderScreen(Screen[None]):
         yield Static("", id="reader-header")
         yield Static("", id="reader-warning")
         with Horizontal(id="reader-body"):
-            yield Reader(id="reader", mode=prefs.display_mode, harakat=prefs.harakat)
+            reader = Reader(id="reader", mode=prefs.display_mode, harakat=prefs.harakat)
+            reader.word_clitics = prefs.clitic_trim
+            yield reader
             yield SpansPanel(id="spans-panel")
         yield Static("", id="reader-status")
         yield Footer()
@@ -431,6 +433,9 @@ class ReaderScreen(Screen[None]):
         if changes:
             self._changed()
             self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
+
+    def on_screen_resume(self) -> None:
+        self.reader.word_clitics = self.app.prefs.clitic_trim
 
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
@@ -742,6 +747,7 @@ class ReaderScreen(Screen[None]):
             prefs = self.app.prefs
             prefs.clitic_trim = not prefs.clitic_trim
             prefs.save()
+        self.reader.word_clitics = self.app.prefs.clitic_trim
         self._update_status()
 
     def action_toggle_mode(self) -> None:

@@ -173,6 +173,8 @@ class Reader(ScrollView, can_focus=True):
         self._size_check_pending = False
         self._cursor_place: tuple[tuple[int, int], tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
+        #: Whether snapping a word trims a leading clitic (set from the prefs).
+        self.word_clitics = False
 
     # ------------------------------------------------------------------ state
 
@@ -750,10 +752,26 @@ class Reader(ScrollView, can_focus=True):
         if cell is None:
             return
         self.focus()
+        if event.shift:
+            # Shift+click extends the selection to take in the clicked cell.
+            anchor = self._anchor if self._anchor is not None else self._cursor
+            if cell[0] >= anchor:
+                self.select(anchor, max(cell[1], anchor))
+            else:
+                self.select(anchor, cell[0])
+            event.stop()
+            return
         self.capture_mouse()
         self._drag_cell = cell
         self.move_cursor_to(cell[0])
         event.stop()
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.chain == 2 and event.get_content_offset(self) is not None:
+            # Double click: the word under the mouse, snapped like the
+            # select-word key.
+            self.select_word(clitics=self.word_clitics)
+            event.stop()
 
     async def _on_mouse_move(self, event: events.MouseMove) -> None:
         if self._drag_cell is None:

@@ -22,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "default: only the articles in the store",
     )
     add_store_arguments(parser)
+    for action in parser._actions:
+        if action.dest == "annotator":
+            action.help = "count only this annotator's work (default: every annotator in the store)"
     parser.add_argument("--json", action="store_true", help="print the counts as one JSON object")
 
 

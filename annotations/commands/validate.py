@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the articles the store annotates (env HASHIYA_CORPUS, default the bundled seeds)",
     )
     add_store_arguments(parser)
+    for action in parser._actions:
+        if action.dest == "annotator":
+            action.help = "check only this annotator's work (default: every annotator in the store)"
     parser.add_argument(
         "--repair",
         action="store_true",

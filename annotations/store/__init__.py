@@ -1286,6 +1286,8 @@ def repair(root: str | Path, annotator: str) -> list[str]:
                     state = _apply_state(state, entry["op"], int(entry["seq"]))
                     replayed += 1
             damaged = path.with_name(path.name + ".damaged")
+            if damaged.exists():  # an earlier repair's copy: keep both
+                damaged = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(path, damaged)
             shard = _Shard(path, article_id, readonly=False)
             shard.apply({"kind": "replace", "after": state.to_dict()}, state.seq or base.seq)

@@ -110,6 +110,20 @@ def test_filter_is_insensitive_to_hamza_and_harakat(corpus_dir):
     run(scenario())
 
 
+def test_typing_in_the_filter_never_triggers_list_keys(corpus_dir):
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("slash", "q", "n", "p", "question_mark")
+            await pilot.pause()
+            assert app.is_running
+            assert app.screen.query_one("#filter").value == "qnp?"
+            assert app.screen.article_list.shown == []
+            assert "0 of 5 articles shown" in str(app.screen.query_one("#list-status").render())
+
+    run(scenario())
+
+
 def test_enter_opens_the_reader_on_the_current_article(corpus_dir):
     from tui.screens.reader import ReaderScreen
 
@@ -314,6 +328,48 @@ def test_command_palette_finds_and_runs_actions(corpus_dir):
             assert app.prefs.mode == "logical"
 
     run(scenario())
+
+
+def test_run_app_switches_terminal_bidi_mode_and_restores_it_on_a_crash(corpus_dir, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "__stdout__", terminal)
+    seen_at_start = []
+
+    def crash(self, *args, **kwargs):
+        seen_at_start.append(terminal.getvalue())
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(HashiyaApp, "run", crash)
+    with pytest.raises(RuntimeError):
+        run_app(settings_for(corpus_dir, mode="visual"))
+    assert seen_at_start == ["\x1b[8l"]
+    assert terminal.getvalue() == "\x1b[8l\x1b[8h"
+    # the store was released even so
+    settings = settings_for(corpus_dir)
+    with Store(settings.store, settings.annotator):
+        pass
+
+
+def test_run_app_logical_mode_leaves_the_terminal_implicit(corpus_dir, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "__stdout__", terminal)
+    monkeypatch.setattr(HashiyaApp, "run", lambda self, *a, **k: None)
+    assert run_app(settings_for(corpus_dir, mode="logical")) == 0
+    assert "\x1b[8l" not in terminal.getvalue()
 
 
 def test_run_app_missing_corpus_is_one_line(tmp_path, capsys):

@@ -207,9 +207,12 @@ class _State:
     themes: tuple[str, ...] = ()
     spans: dict[str, dict] = field(default_factory=dict)
     seq: int = 0
+    _objects: list[Span] | None = field(default=None, compare=False, repr=False)
 
     def span_objects(self) -> list[Span]:
-        return sorted((Span.from_dict(d) for d in self.spans.values()), key=SPAN_KEY)
+        if self._objects is None:  # states are replaced, never changed, on an edit
+            self._objects = sorted((Span.from_dict(d) for d in self.spans.values()), key=SPAN_KEY)
+        return list(self._objects)
 
     def summary(self) -> list:
         return [len(self.spans), self.status, self.fingerprint, len(self.themes)]
@@ -381,6 +384,7 @@ class _Annotator:
         self.snapshot_seq = -1
         self.dirty: set[str] = set()  # article files written since the last checkpoint
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
+        self.recovery: list[str] = []  # what opening had to do after a crash
         if writer:
             try:
                 self.articles_dir.mkdir(parents=True, exist_ok=True)
@@ -466,6 +470,8 @@ class _Annotator:
         else:
             entries, good_end, size = self.journal.read(0)
             self._rebuild_from_shards()
+            if self.writer and entries:
+                self.recovery.append("rebuilt the index from the article files")
             for entry, _ in entries:
                 self._note(entry, index=False)
             touched = {entry["a"] for entry, _ in entries if "a" in entry}
@@ -474,6 +480,7 @@ class _Annotator:
         if self.writer:
             if good_end < size:  # a journal line cut off by a kill: its save never returned
                 self.journal.truncate(good_end)
+                self.recovery.append("dropped the last journal line, cut off before its save returned")
             self._roll_forward(touched, tail)
             if self.snapshot_seq != self.seq:
                 self.write_snapshot()
@@ -520,18 +527,26 @@ class _Annotator:
 
     def _roll_forward(self, touched: set[str], tail: list[dict]) -> None:
         """Complete edits that are in the journal but not in their article file."""
-        for article_id in sorted(touched):
-            mine = [e for e in tail if e.get("a") == article_id and "op" in e]
-            if not mine:
-                continue
+        by_article: dict[str, list[dict]] = {}
+        for entry in tail:
+            if "op" in entry and entry.get("a") in touched:
+                by_article.setdefault(entry["a"], []).append(entry)
+        completed = 0
+        for article_id in sorted(by_article):
             shard = self.shard(article_id)
             state = shard.state()
-            pending = [e for e in mine if e["seq"] > state.seq]
+            pending = [e for e in by_article[article_id] if e["seq"] > state.seq]
             for entry in pending:
                 shard.storage.backup = str(shard.path) not in self.dirty
                 shard.apply(entry["op"], entry["seq"])
                 self.dirty.add(str(shard.path))
+            completed += len(pending)
             self._set_summary(article_id, shard.state())
+        if completed:
+            self.recovery.append(
+                f"completed {completed} save{'s' if completed != 1 else ''} that the journal holds "
+                f"but the article file{'s' if completed != 1 else ''} did not"
+            )
 
     def refresh(self) -> None:
         """Read-only views: take in what a writer has saved since."""
@@ -760,6 +775,9 @@ class Store:
         self._lock = threading.RLock()
         self._own = _Annotator(self.root, self.annotator, writer=not readonly)
         self._others: dict[str, _Annotator] = {}
+        #: what opening had to do after an unclean end (empty normally), e.g.
+        #: "completed 1 save that the journal holds but the article file did not"
+        self.recovery: list[str] = list(self._own.recovery)
 
     def __repr__(self) -> str:
         mode = "read-only" if self.readonly else "writing"

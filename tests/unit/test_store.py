@@ -272,6 +272,7 @@ def test_reopen_gives_same_state(root: Path):
         before = state_of(s)
     with Store(root, "ali") as s:
         assert state_of(s) == before
+        assert s.recovery == []  # a clean close leaves nothing to recover
     # the index is a cache: without it the same state comes back from the article files
     (root / "ali" / "index.json").unlink()
     with Store(root, "ali") as s:

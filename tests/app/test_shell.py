@@ -140,6 +140,55 @@ def test_enter_opens_the_reader_on_the_current_article(corpus_dir):
     run(scenario())
 
 
+def test_click_selects_a_row_and_a_second_click_opens_it(corpus_dir):
+    from tui.screens.articles import ArticleList
+    from tui.screens.reader import ReaderScreen
+
+    corpus = open_corpus(corpus_dir)
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert await pilot.click(ArticleList, offset=(40, 3))
+            await pilot.pause()
+            assert app.screen.article_list.cursor == 3
+            assert not isinstance(app.screen, ReaderScreen)
+            assert await pilot.click(ArticleList, offset=(40, 3))
+            await pilot.pause()
+            assert isinstance(app.screen, ReaderScreen)
+            assert app.screen.article_id == corpus.articles[3].id
+
+    run(scenario())
+
+
+def test_command_palette_applies_a_label_in_the_reader(corpus_dir):
+    corpus = open_corpus(corpus_dir)
+    first = corpus.articles[0]
+    word_end = first.text.index(" ")
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("space")  # the first word, برعاية
+            await pilot.pause()
+            assert app.screen.reader.selection == (0, word_end)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"label org")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            spans = app.store.spans(first.id)
+            assert [(s.start, s.end, s.label, s.text) for s in spans] == [
+                (0, word_end, "ORG", first.text[:word_end])
+            ]
+
+    run(scenario())
+
+
 def test_annotations_changed_refreshes_counts(corpus_dir):
     from tui.messages import AnnotationsChanged
 

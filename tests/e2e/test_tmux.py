@@ -4,7 +4,9 @@ the terminal showed and what the store holds."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,8 +35,8 @@ class Tmux:
         )
         return result.stdout
 
-    def capture(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "e2e")
+    def capture(self, escapes: bool = False) -> str:
+        return self.run("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "e2e")
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "e2e", *keys)
@@ -64,6 +66,70 @@ def tmux():
     session.run("kill-server", check=False)
 
 
+def start(tmux: Tmux, tmp_path: Path, corpus_dir: Path, *, term: str, mode: str | None) -> None:
+    env = {
+        "HASHIYA_CONFIG_DIR": str(tmp_path / "config"),
+        "HASHIYA_STORE": str(tmp_path / "store"),
+        "HASHIYA_ANNOTATOR": "e2e",
+        "TERM": term,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+    }
+    command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), str(HASHIYA)]
+    if mode:
+        command += ["--mode", mode]
+    command.append(str(corpus_dir))
+    tmux.run("new-session", "-d", "-x", "100", "-y", "30", "-s", "e2e", " ".join(command))
+
+
+def quit_and_wait(tmux: Tmux) -> None:
+    tmux.keys("C-q")
+    deadline = time.monotonic() + TIMEOUT
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not tmux.alive(), "hashiya did not quit"
+
+
+def test_first_run_check_and_16_colours(tmux, tmp_path, seeds_dir):
+    """TERM=xterm (16 colours), no mode given: the first-run check asks, the
+    answer is stored, and a labelled span is drawn with 16-colour codes only."""
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus_dir)
+    first = open_corpus(corpus_dir).articles[0]
+    start(tmux, tmp_path, corpus_dir, term="xterm", mode=None)
+    tmux.wait_for(lambda s: "Which line reads correctly?" in s, "the first-run check")
+    tmux.keys("1")
+    tmux.wait_for(lambda s: "0/5 done" in s and "Which line" not in s, "the article list")
+    prefs = json.loads((tmp_path / "config" / "prefs.json").read_text(encoding="utf-8"))
+    assert prefs["mode"] == "visual" and prefs["first_run_done"] is True
+
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "(1/5)" in s, "the reader")
+    tmux.keys("Space", "1")  # the first word, as PER
+    word = first.text[: first.text.index(" ")]
+    tmux.wait_for(lambda s: "E PER" in s, "the new span in the span list")
+    coloured = tmux.capture(escapes=True)
+    codes = set(re.findall(r"\x1b\[([0-9;]*)m", coloured))
+    params = {p for code in codes for p in code.split(";") if p}
+    assert not any(code.startswith(("38;5", "38;2", "48;5", "48;2")) or ";38;" in code
+                   or ";48;" in code for code in codes), sorted(codes)
+    assert all(p.isdigit() and int(p) < 108 for p in params), sorted(params)
+    shaped = display_line(word, None)
+    row = next(line for line in coloured.splitlines() if shaped in _plain(line))
+    before_word = row[: row.index(shaped[0])]
+    backgrounds = re.findall(r"\x1b\[[0-9;]*?(4[0-7]|10[0-7])[;m]", before_word)
+    assert backgrounds, f"no 16-colour background before the labelled word: {row!r}"
+    quit_and_wait(tmux)
+    with Store(tmp_path / "store", "e2e", readonly=True) as store:
+        assert [(s.start, s.end, s.label) for s in store.spans(first.id)] == [(0, len(word), "PER")]
+
+
+def _plain(line: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", line)
+
+
 def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
     assert HASHIYA.exists(), f"{HASHIYA} is not installed"
     corpus_dir = tmp_path / "corpus"
@@ -71,23 +137,9 @@ def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
     store_dir = tmp_path / "store"
     first = open_corpus(corpus_dir).articles[0]
     word = "العراق"
-    start = first.text.index(word)
+    offset = first.text.index(word)
 
-    env = {
-        "HASHIYA_CONFIG_DIR": str(tmp_path / "config"),
-        "HASHIYA_STORE": str(store_dir),
-        "HASHIYA_ANNOTATOR": "e2e",
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-    }
-    command = " ".join(
-        ["env", "-i", *(f"{k}={v}" for k, v in env.items()),
-         str(HASHIYA), "--mode", "visual", str(corpus_dir)]
-    )
-    tmux.run("new-session", "-d", "-x", "100", "-y", "30", "-s", "e2e", command)
+    start(tmux, tmp_path, corpus_dir, term="xterm-256color", mode="visual")
 
     # The article list, titles shaped and in visual order.
     title_words = " ".join(first.title.split()[:3])
@@ -96,7 +148,7 @@ def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
     screen = tmux.wait_for(lambda s: "0/5 done" in s and shaped in s, "the article list")
     assert title_words not in screen  # never the raw logical string
     header = screen.splitlines()[0]
-    assert "e2e" in header and "store /tmp" in header
+    assert "e2e" in header and "store " in header
 
     # Open the first article, find the word, label it GPE (key 3).
     tmux.keys("Enter")
@@ -105,7 +157,7 @@ def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
     tmux.wait_for(lambda s: "Find" in s, "the find box")
     tmux.type(word)
     tmux.keys("Enter")
-    tmux.wait_for(lambda s: f"selection [{start}, {start + len(word)})" in s, "the selection")
+    tmux.wait_for(lambda s: f"selection [{offset}, {offset + len(word)})" in s, "the selection")
     tmux.keys("3")
     shaped_word = display_line(word, None)
     tmux.wait_for(lambda s: "GPE" in s and shaped_word in s and "in progress" in s, "the new span")
@@ -114,17 +166,13 @@ def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
     tmux.keys("Escape")
     tmux.keys("Escape")
     screen = tmux.wait_for(lambda s: "0/5 done · 1 in progress" in s, "the updated list")
-    assert "in progress" in screen.splitlines()[[i for i, l in enumerate(screen.splitlines())
-                                                  if "in progress" in l][-1]]
-    tmux.keys("C-q")
-    deadline = time.monotonic() + TIMEOUT
-    while tmux.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not tmux.alive(), "hashiya did not quit"
+    row = next(line for line in screen.splitlines() if shaped in line)
+    assert "in progress" in row and " 1 " in row
+    quit_and_wait(tmux)
 
     with Store(store_dir, "e2e", readonly=True) as store:
         spans = store.spans(first.id)
     assert [(s.start, s.end, s.label, s.kind, s.text) for s in spans] == [
-        (start, start + len(word), "GPE", "entity", word)
+        (offset, offset + len(word), "GPE", "entity", word)
     ]
     assert first.text[spans[0].start:spans[0].end] == word

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import sys
-from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from annotations.settings import MODES, Settings, config_dir
@@ -107,5 +107,3 @@ class Prefs:
             return f"cannot save preferences to {path}: {exc.strerror or exc}"
         return None
 
-
-_FIELD_NAMES = {f.name for f in fields(Prefs)}

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
@@ -251,8 +252,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             row_style = base + self.get_component_rich_style("article-list--cursor")
         title_width = max(0, width - FIXED_WIDTH)
         title = self._title(row, title_width) if title_width else ""
-        from rich.cells import cell_len
-
         pad = max(0, title_width - cell_len(title))
         on_cursor = index == self.cursor
 

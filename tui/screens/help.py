@@ -87,7 +87,6 @@ class HelpScreen(ModalScreen[None]):
         self.target = target
 
     def compose(self) -> ComposeResult:
-        app = self.app
         with Vertical(id="help-box", classes="dialog"):
             yield Static(f"[b]Keys — {_title_of(self.target)}[/b]", id="help-title")
             with VerticalScroll(id="help-body"):

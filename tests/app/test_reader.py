@@ -784,3 +784,34 @@ async def test_double_click_selects_word_and_shift_click_extends(corpus_dir):
         await pilot.press("2")
         await pilot.pause()
         assert stored(app, "a_rtl") == [("سفارة جمهورية", "ORG", ENTITY)]
+
+
+@sync
+async def test_schema_keys_taken_by_reader_keys_stay_reachable_by_picker(corpus_dir, tmp_path):
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        '[[entity]]\nname = "PERSON"\nkey = "z"\ncolour = "yellow"\n\n'
+        '[[entity]]\nname = "DRUG"\nkey = "x"\ncolour = "#ff00ff"\n',
+        encoding="utf-8",
+    )
+    app = make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual", labels=str(labels)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "c_ltr")
+        assert [label.name for label in screen.shadowed] == ["DRUG"]
+        assert any("DRUG (x)" in n.message for n in app._notifications)
+        text = screen.text
+        start = await label_word(pilot, screen, "doctors", "z")
+        assert offsets(app, "c_ltr") == [(start, start + 7, "PERSON")]
+        # x keeps its reader meaning (delete) ...
+        screen.reader.move_cursor_to(start)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.store.spans("c_ltr") == []
+        # ... and DRUG is applied through the picker
+        screen.reader.select(start, start + 7)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"drug", "enter")
+        await pilot.pause()
+        assert offsets(app, "c_ltr") == [(start, start + 7, "DRUG")]
+        assert text[start : start + 7] == "doctors"

@@ -24,26 +24,6 @@ from annotations.settings import config_dir
 VERSION = 1
 
 
-class IndexedArticle(Article):
-    """An article rebuilt from the index: its path is made when first needed
-    (building 10,000 Path objects up front costs more than the rest together)."""
-
-    _folder: Path
-    _name: str
-
-    @property
-    def path(self) -> Path | None:  # type: ignore[override]
-        path = self.__dict__.get("_path")
-        if path is None:
-            path = self._folder / self._name
-            self.__dict__["_path"] = path
-        return path
-
-    @path.setter
-    def path(self, value: Path | None) -> None:
-        self.__dict__["_path"] = value
-
-
 def _module_stamp() -> str:
     # Titles follow corpus.py's rules: a changed module invalidates every index.
     stat = os.stat(corpus_module.__file__)
@@ -77,6 +57,7 @@ def _from_index(folder: Path, files: dict[str, list[int]], index: dict) -> Corpu
         return None
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
+    prefix = os.path.join(str(folder), "")
     for name in sorted(files):
         entry = known[name]
         if entry.get("stat") != files[name]:
@@ -84,9 +65,8 @@ def _from_index(folder: Path, files: dict[str, list[int]], index: dict) -> Corpu
         if "problem" in entry:
             problems.append(CorpusProblem(name, entry["problem"]))
         elif "id" in entry and "title" in entry:
-            article = IndexedArticle(entry["id"], entry["title"])
-            article._folder, article._name = folder, name
-            articles.append(article)
+            # a str path: Article makes the Path only when the text is read
+            articles.append(Article(entry["id"], entry["title"], path=prefix + name))
         # directories or unreadable entries named *.txt: open_corpus skipped them too
     return Corpus(source=folder, articles=articles, problems=problems)
 
@@ -94,8 +74,10 @@ def _from_index(folder: Path, files: dict[str, list[int]], index: dict) -> Corpu
 def _write_index(folder: Path, files: dict[str, list[int]], corpus: Corpus) -> None:
     entries: dict[str, dict] = {name: {"stat": stat} for name, stat in files.items()}
     for article in corpus.articles:
-        if article.path is not None and article.path.name in entries:
-            entries[article.path.name].update(id=article.id, title=article.title)
+        # In a folder corpus an article's id is its file name without ".txt".
+        name = f"{article.id}.txt"
+        if name in entries:
+            entries[name].update(id=article.id, title=article.title)
     for problem in corpus.problems:
         if problem.name in entries:
             entries[problem.name]["problem"] = problem.reason
@@ -127,8 +109,7 @@ def open_corpus_indexed(source: str | Path) -> Corpus:
     except (OSError, ValueError, TypeError, AttributeError):
         pass
     corpus = open_corpus(path)
-    # Files that changed while open_corpus read them would be indexed with
-    # the new stat: scan again and keep only what still matches.
-    if _scan(path) == files:
-        _write_index(path, files, corpus)
+    # The index records each file's stat from before it was read: a file
+    # changed meanwhile no longer matches next time and is read again.
+    _write_index(path, files, corpus)
     return corpus

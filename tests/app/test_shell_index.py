@@ -7,7 +7,7 @@ import os
 import shutil
 
 from annotations.corpus import open_corpus
-from tui.corpus_index import IndexedArticle, index_path, open_corpus_indexed
+from tui.corpus_index import index_path, open_corpus_indexed
 
 
 def summary(corpus):
@@ -25,9 +25,31 @@ def test_reopened_folder_matches_open_corpus(tmp_path, seeds_dir):
     first = open_corpus_indexed(folder)
     assert index_path(folder).exists()
     again = open_corpus_indexed(folder)
-    assert all(isinstance(a, IndexedArticle) for a in again.articles)
+    assert not any(a.loaded for a in again.articles)  # texts stay lazy
     assert summary(again) == summary(first) == summary(open_corpus(folder))
     assert again.articles[0].path == folder / f"{again.articles[0].id}.txt"
+
+
+def test_a_file_changed_while_indexing_is_read_again(tmp_path, seeds_dir, monkeypatch):
+    import tui.corpus_index as corpus_index
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, folder)
+    target = sorted(folder.glob("*.txt"))[0]
+    real_open = corpus_index.open_corpus
+
+    def open_then_change(path):
+        corpus = real_open(path)
+        stat = target.stat()
+        target.write_text("تغيّر العنوان\n", encoding="utf-8")
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        return corpus
+
+    monkeypatch.setattr(corpus_index, "open_corpus", open_then_change)
+    open_corpus_indexed(folder)
+    monkeypatch.setattr(corpus_index, "open_corpus", real_open)
+    titles = {a.id: a.title for a in open_corpus_indexed(folder).articles}
+    assert titles[target.stem] == "تغيّر العنوان"
 
 
 def test_changes_to_the_folder_are_seen(tmp_path, seeds_dir):

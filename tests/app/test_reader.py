@@ -505,6 +505,10 @@ async def test_find_in_article_folds_and_labels_match(corpus_dir):
         # typed without the shadda and with a plain alef: still found
         screen_find = app.screen
         screen_find.query_one("Input").value = "نظمت"
+        await pilot.pause()
+        # highlighted while typing, before Enter
+        assert reader.matches == [(text.index("نظّمت"), text.index("نظّمت") + len("نظّمت"))]
+        assert "1 match" in str(screen_find.query_one("#find-count").render())
         await pilot.press("enter")
         await pilot.pause()
         start = text.index("نظّمت")

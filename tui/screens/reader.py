@@ -626,14 +626,26 @@ class ReaderScreen(Screen[None]):
         self._update_status()
         return matches
 
+    def preview_find(self, query: str) -> int:
+        """Highlight matches while a query is typed; the selection stays put."""
+        matches = find_all(self.text, query) if query else []
+        self.reader.set_matches(matches)
+        return len(matches)
+
     def action_find(self) -> None:
         from tui.screens.search import FindInArticle
+
+        before = self.search_query
 
         def chosen(query: str | None) -> None:
             if query:
                 self.find(query)
+            elif before:
+                self.find(before)
+            else:
+                self.reader.set_matches([])
 
-        self.app.push_screen(FindInArticle(self.search_query), chosen)
+        self.app.push_screen(FindInArticle(self.search_query, preview=self.preview_find), chosen)
 
     def action_find_corpus(self) -> None:
         from tui.screens.search import FindInCorpus, Hit

@@ -4,6 +4,7 @@ tatweel and the alef/hamza, ى/ي, ة/ه variants (annotations.textnorm)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -57,22 +58,34 @@ def context_of(text: str, start: int, end: int, around: int = 24) -> str:
 
 
 class FindInArticle(ModalScreen[str | None]):
-    """Ask for a query; the reader highlights the matches (n / N move)."""
+    """Ask for a query; matches are highlighted as it is typed (through
+    `preview`, which returns how many there are); Enter keeps them and goes
+    to the first one (n / N move)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = "FindInArticle #find-box { height: auto; }"
 
-    def __init__(self, initial: str = "") -> None:
+    def __init__(self, initial: str = "", preview: Callable[[str], int] | None = None) -> None:
         super().__init__()
         self.initial = initial
+        self.preview = preview
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box", classes="dialog"):
             yield Static("[b]Find in article[/b]  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)")
             yield Input(value=self.initial, placeholder="text to find", id="find-query")
+            yield Static("", id="find-count")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    @on(Input.Changed, "#find-query")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.preview is None:
+            return
+        count = self.preview(event.value)
+        label = "" if not normalize(event.value) else f"{count} match{'es' if count != 1 else ''}"
+        self.query_one("#find-count", Static).update(label)
 
     @on(Input.Submitted, "#find-query")
     def _submit(self, event: Input.Submitted) -> None:

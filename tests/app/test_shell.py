@@ -110,6 +110,34 @@ def test_filter_is_insensitive_to_hamza_and_harakat(corpus_dir):
     run(scenario())
 
 
+def test_filter_box_shows_arabic_shaped_with_the_cursor_at_its_logical_end(corpus_dir):
+    query = "الصحة"
+
+    async def scenario(mode):
+        app = make_app(settings_for(corpus_dir, mode=mode))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("slash", *query)
+            await pilot.pause()
+            box = app.screen.query_one("#filter")
+            assert box.value == query and box.cursor_position == len(query)
+            box._cursor_visible = True
+            strip = box.render_line(0)
+            shaped = display_line(query, None, mode=mode)
+            assert shaped != query and shaped in strip.text
+            cursor_style = box.get_component_rich_style("input--cursor")
+            cells = [(seg.text, seg.style) for seg in strip]
+            cursor_cells = [i for i, (_, style) in enumerate(cells) if style == box.rich_style + cursor_style]
+            assert len(cursor_cells) == 1
+            index = cursor_cells[0]
+            if mode == "visual":  # typing goes on at the left of right-to-left text
+                assert cells[index][0] == " " and "".join(t for t, _ in cells[index + 1:]).startswith(shaped)
+            else:
+                assert "".join(t for t, _ in cells[:index]).endswith(shaped)
+
+    run(scenario("visual"))
+    run(scenario("logical"))
+
+
 def test_typing_in_the_filter_never_triggers_list_keys(corpus_dir):
     async def scenario():
         app = make_app(settings_for(corpus_dir))

@@ -157,3 +157,44 @@ def test_reader_help(snap_compare, themed, size):
         await settle(pilot)
 
     assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+
+
+async def open_reader(pilot):
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_theme_picker(snap_compare, themed, size):
+    async def run_before(pilot):
+        await open_reader(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+
+    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_find_in_corpus(snap_compare, themed, size):
+    async def run_before(pilot):
+        await open_reader(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.press(*"الصحة")
+        await settle(pilot)
+
+    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_propagation_suggestions(snap_compare, themed, size):
+    async def run_before(pilot):
+        await open_reader(pilot)
+        screen = pilot.app.screen
+        screen.reader.move_cursor_to(screen.text.index("العراق"))
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+
+    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)

@@ -35,6 +35,7 @@ from annotations.model import Status
 
 from ..layout import display_line
 from ..messages import AnnotationsChanged, DisplayModeChanged
+from ..widgets.shaped_input import ShapedInput
 
 STATUS_WIDTH = 14
 COUNT_WIDTH = 6
@@ -299,7 +300,7 @@ class ArticlesScreen(Screen[None]):
         rows = app.corpus.articles
         yield Header(icon="ح")
         with Horizontal(id="list-bar"):
-            yield Input(placeholder="filter titles  ( / )", id="filter")
+            yield ShapedInput(placeholder="filter titles  ( / )", id="filter")
             yield Static("", id="progress")
         self.article_list = ArticleList(rows, mode=app.prefs.display_mode, harakat=app.prefs.harakat,
                                 id="articles")

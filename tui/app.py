@@ -59,6 +59,7 @@ class HashiyaApp(App[int]):
         self.prefs = prefs
         self.sub_title = f"{settings.annotator} · store {settings.store}"
         self._store_closed = False
+        self.last_reader = None  # the reader screen opened last, if any
 
     # screens -------------------------------------------------------------
 
@@ -110,7 +111,8 @@ class HashiyaApp(App[int]):
     def open_article(self, article_id: str) -> None:
         from .screens.reader import ReaderScreen
 
-        self.push_screen(ReaderScreen(article_id))
+        self.last_reader = ReaderScreen(article_id)
+        self.push_screen(self.last_reader)
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
         # Cells are already in display order; an SVG viewer would run its own

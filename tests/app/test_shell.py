@@ -168,6 +168,25 @@ def test_enter_opens_the_reader_on_the_current_article(corpus_dir):
     run(scenario())
 
 
+def test_back_from_the_reader_lands_on_the_last_article_read(corpus_dir):
+    corpus = open_corpus(corpus_dir)
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("J", "J")  # next article, twice, in place
+            await pilot.pause()
+            assert app.screen.article_id == corpus.articles[2].id
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is app.articles_screen
+            assert app.screen.article_list.current.id == corpus.articles[2].id
+
+    run(scenario())
+
+
 def test_click_selects_a_row_and_a_second_click_opens_it(corpus_dir):
     from tui.screens.articles import ArticleList
     from tui.screens.reader import ReaderScreen

@@ -46,14 +46,16 @@ _HARAKAT = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 
 
+try:  # the reader's normaliser, when present, is the one search uses
+    from annotations.textnorm import normalize as _normalize
+except ImportError:  # pragma: no cover - the core ships it
+    _normalize = None
+
+
 def fold(text: str) -> str:
     """Title text for filtering: harakat, tatweel and letter variants ignored."""
-    try:  # the reader's normaliser, when present, is the one search uses
-        from annotations.textnorm import normalize
-    except ImportError:
-        normalize = None
-    if normalize is not None:
-        return normalize(text).casefold()
+    if _normalize is not None:
+        return _normalize(text).casefold()
     stripped = "".join(ch for ch in text if ch not in _HARAKAT)
     return stripped.translate(_FOLD).casefold()
 
@@ -321,6 +323,10 @@ class ArticlesScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_from_store()
+        # The reader moves between articles in place: come back to the last one read.
+        reader = getattr(self.app, "last_reader", None)
+        if reader is not None:
+            self.article_list.select(reader.article_id)
 
     # store -------------------------------------------------------------
 

@@ -176,3 +176,37 @@ async def test_walking_in_reading_direction_visits_every_cell_once():
             for _ in range(len(text) + 5):
                 reader.action_cursor_right() if back == "right" else reader.action_cursor_left()
             assert reader.cursor == first, text
+
+
+@sync
+async def test_drag_between_any_two_cells_selects_exactly_their_logical_hull():
+    """Random texts, random pairs of on-screen cells: a drag from one to the
+    other selects [min start, max end) of the two, whatever the visual order."""
+    import random
+
+    rng = random.Random(1405)
+    app = ReaderApp("")
+    async with app.run_test(size=(36, 12)) as pilot:
+        reader = app.query_one(Reader)
+        for _ in range(8):
+            text = " ".join(rng.choice(PIECES) for _ in range(rng.randint(2, 12))).strip() or "نص"
+            reader.set_text(text)
+            await pilot.pause()
+            layout = reader.layout
+            cells = []
+            for index, row in enumerate(layout.rows(0, layout.row_count)):
+                column = row.indent
+                for cell in row.cells:
+                    cells.append((index, column, cell))
+                    column += cell.width
+            for _ in range(4):
+                (r1, c1, a), (r2, c2, b) = rng.choice(cells), rng.choice(cells)
+                await pilot.mouse_down(reader, offset=(c1, r1))
+                await pilot.hover(reader, offset=(c2, r2))
+                await pilot.mouse_up(reader, offset=(c2, r2))
+                await pilot.pause()
+                if a == b:
+                    assert reader.cursor == a.start and reader.selection is None
+                else:
+                    expected = (min(a.start, b.start), max(a.end, b.end))
+                    assert reader.selection == expected, (text, a, b)

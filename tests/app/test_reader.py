@@ -819,3 +819,24 @@ async def test_schema_keys_taken_by_reader_keys_stay_reachable_by_picker(corpus_
         await pilot.pause()
         assert offsets(app, "c_ltr") == [(start, start + 7, "DRUG")]
         assert text[start : start + 7] == "doctors"
+
+
+@sync
+async def test_label_key_of_other_kind_on_a_span_adds_a_span_over_it(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        start = await label_word(pilot, screen, "المملكة المتحدة", "3")
+        screen.reader.move_cursor_to(start + 3)
+        await pilot.press("q")  # a theme key on an entity: a theme span over the same text
+        await pilot.pause()
+        assert sorted(stored(app, "a_rtl"), key=lambda s: s[2]) == [
+            ("المملكة المتحدة", "GPE", ENTITY),
+            ("المملكة المتحدة", "cooperation", THEME),
+        ]
+        await pilot.press("w")  # on both: the theme span is relabelled, the entity kept
+        await pilot.pause()
+        assert sorted(stored(app, "a_rtl"), key=lambda s: s[2]) == [
+            ("المملكة المتحدة", "GPE", ENTITY),
+            ("المملكة المتحدة", "training", THEME),
+        ]

@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import operator
 import json
 import threading
 import os
@@ -116,7 +117,9 @@ from .files import (
     dump_json,
     fsync_dir,
     load_json_file,
+    read_tables,
     remove_leftovers,
+    shard_corrupt,
 )
 
 __all__ = ["Store", "ImportSummary", "StoreProblem", "open_for_reading", "repair"]
@@ -154,6 +157,38 @@ def _span_dict(span: Span) -> dict:
         "created": span.created,
         "updated": span.updated,
     }
+
+
+_SPAN_FIELDS = ("article_id", "start", "end", "label", "kind", "text", "annotator", "id", "created", "updated")
+_SPAN_TYPES = (str, int, int, str, str, str, str, str, float, float)
+_span_values = operator.itemgetter(*_SPAN_FIELDS)
+_span_stamps = operator.itemgetter("id", "created", "updated")
+_new_object = object.__new__
+
+
+def _span_from_doc(doc: dict, *, owned: bool = False) -> tuple[Span, dict]:
+    """(Span, its plain dict) from a stored span document: what
+    ``Span.from_dict`` and ``_span_dict`` give, made without their per-field
+    conversions when the document holds exactly the fields, each with its
+    exact type (always so in files this store wrote). Anything else goes
+    through ``Span.from_dict`` (which fills a missing id or time, converts,
+    or raises KeyError, ValueError or TypeError). ``owned``: ``doc`` is
+    nobody else's (freshly parsed) and may serve as the plain dict."""
+    try:
+        exact = (
+            len(doc) == len(_SPAN_FIELDS)
+            and tuple(map(type, _span_values(doc))) == _SPAN_TYPES
+            and all(_span_stamps(doc))
+        )
+    except KeyError:
+        exact = False
+    if exact:
+        # A frozen dataclass: fill its fields as its own __init__ would.
+        span = _new_object(Span)
+        span.__dict__.update(doc)
+        return span, doc if owned else dict(doc)
+    span = Span.from_dict(doc)
+    return span, _span_dict(span)
 
 
 def _no_duplicate(state: "_State", start: int, end: int, kind: str, label: str, ignore_id: str | None = None) -> None:
@@ -211,7 +246,7 @@ class _State:
 
     def span_objects(self) -> list[Span]:
         if self._objects is None:  # states are replaced, never changed, on an edit
-            self._objects = sorted((Span.from_dict(d) for d in self.spans.values()), key=SPAN_KEY)
+            self._objects = sorted((_span_from_doc(d)[0] for d in self.spans.values()), key=SPAN_KEY)
         return list(self._objects)
 
     def summary(self) -> list:
@@ -276,6 +311,43 @@ def _invert(op: dict) -> dict:
 # --------------------------------------------------------------------------
 # one article file
 
+REPAIR_HINT = "`hashiya validate --repair`"
+
+
+def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: bool = False) -> _State:
+    """An article's state from its file's TinyDB tables (``article`` holds
+    document 1 with the status, themes, fingerprint and journal seq;
+    ``spans`` one document per span). Unexpected content raises
+    StoreCorruptError naming the file. ``owned``: ``data`` was parsed for
+    this call and its span documents may be kept as they are."""
+    try:
+        state = _State(article_id)
+        meta = data.get("article", {}).get("1")
+        if meta is not None:
+            stored_id = meta.get("article_id")
+            if stored_id is not None and stored_id != article_id:
+                raise ValueError(f"it holds article {stored_id!r}, not {article_id!r}")
+            state = _State(
+                article_id,
+                meta.get("fingerprint"),
+                Status(meta.get("status", "todo")).value,
+                tuple(sorted(str(t) for t in meta.get("themes", []))),
+                {},
+                int(meta.get("seq", 0)),
+            )
+        spans = state.spans
+        objects: dict[str, Span] = {}
+        for doc_id, doc in data.get("spans", {}).items():
+            int(doc_id)  # TinyDB's document ids are whole numbers
+            span, plain = _span_from_doc(doc, owned=owned)  # checks the fields are there
+            spans[span.id] = plain
+            objects[span.id] = span
+        state._objects = sorted(objects.values(), key=SPAN_KEY)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
+    return state
+
+
 
 class _Shard:
     """One article of one annotator: a TinyDB database in one small file."""
@@ -288,7 +360,7 @@ class _Shard:
             storage=ShardStorage,
             readonly=readonly,
             durable=durable,
-            hint="`hashiya validate --repair`",
+            hint=REPAIR_HINT,
         )
         self.storage: ShardStorage = self.db.storage  # type: ignore[assignment]
         self._cached: tuple[str, _State] | None = None
@@ -299,26 +371,7 @@ class _Shard:
             return self._cached[1]
         state = _State(self.article_id)
         if text:
-            try:
-                meta = self.db.table("article").get(doc_id=1)
-                if meta is not None:
-                    stored_id = meta.get("article_id")
-                    if stored_id is not None and stored_id != self.article_id:
-                        raise ValueError(f"it holds article {stored_id!r}, not {self.article_id!r}")
-                    status = Status(meta.get("status", "todo")).value
-                    state = _State(
-                        self.article_id,
-                        meta.get("fingerprint"),
-                        status,
-                        tuple(sorted(str(t) for t in meta.get("themes", []))),
-                        {},
-                        int(meta.get("seq", 0)),
-                    )
-                for doc in self.db.table("spans").all():
-                    span = Span.from_dict(doc)  # checks the fields are there
-                    state.spans[span.id] = _span_dict(span)
-            except (KeyError, ValueError, TypeError) as exc:
-                raise self.storage._corrupt(f"unexpected content ({exc})") from None
+            state = _state_from_tables(self.article_id, self.storage.read() or {}, self.path)
         self._cached = (text, state)
         return state
 
@@ -370,6 +423,7 @@ class _Annotator:
         self.writer = writer
         self.dir = root / name
         self.articles_dir = self.dir / "articles"
+        self.articles_path = str(self.articles_dir)
         self.index_path = self.dir / "index.json"
         self.journal = Journal(self.dir / "journal.jsonl", readonly=not writer)
         self.lock: AnnotatorLock | None = None
@@ -667,7 +721,21 @@ class _Annotator:
     def state(self, article_id: str) -> _State:
         if article_id not in self.summary and self.writer:
             return _State(article_id)  # nothing stored: no need to touch the disk
-        state = self.shard(article_id).state()
+        return self._caught_up(self.shard(article_id).state())
+
+    def read_state(self, article_id: str) -> _State:
+        """What state() gives, for reading many articles once each
+        (records): an article file not opened yet is read and parsed once,
+        with no TinyDB object made or kept for it."""
+        if article_id in self.shards or (self.writer and article_id not in self.summary):
+            return self.state(article_id)
+        path = os.path.join(self.articles_path, shard_name(article_id))
+        data = read_tables(path, REPAIR_HINT)
+        state = _State(article_id) if data is None else _state_from_tables(article_id, data, path, owned=True)
+        return self._caught_up(state)
+
+    def _caught_up(self, state: _State) -> _State:
+        article_id = state.article_id
         pending = self.unapplied.get(article_id)
         if pending:
             # A reader sees what the journal holds even where the article
@@ -1030,7 +1098,7 @@ class Store:
                 if not (n or nthemes or status != Status.TODO.value):
                     continue
                 with self._lock:
-                    state = view.state(article.id)
+                    state = view.read_state(article.id)
                 if wanted is not None and Status(state.status) not in wanted:
                     continue
                 if not (state.spans or state.themes or state.status != Status.TODO.value):

@@ -179,17 +179,12 @@ class ShardStorage(Storage):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise self._corrupt(f"not valid UTF-8 (byte {exc.start})") from None
-        self._data = parse_tables(text, self)
+        self._data = parse_tables(text, self.path, self.hint)
         self._text, self._stamp = text, stamp
         return text
 
     def _corrupt(self, what: str) -> StoreCorruptError:
-        bak = backup_path(self.path)
-        if bak.exists():
-            how = f"an earlier version is kept in {bak}; {self.hint} rebuilds the file from it and the journal"
-        else:
-            how = f"{self.hint} rebuilds the file from the journal"
-        return StoreCorruptError(f"store file {self.path} is damaged: {what}; it was not changed. {how}")
+        return shard_corrupt(self.path, self.hint, what)
 
     def read(self) -> dict | None:
         # Like TinyDB's MemoryStorage, hand out the live dict: TinyDB changes
@@ -200,7 +195,7 @@ class ShardStorage(Storage):
         if not self._load():
             return None
         if self._data is None:
-            self._data = parse_tables(self._text, self)
+            self._data = parse_tables(self._text, self.path, self.hint)
         return self._data
 
     # -- writing
@@ -245,17 +240,57 @@ class ShardStorage(Storage):
         self._pending = None
 
 
-def parse_tables(text: str, storage: ShardStorage) -> dict:
+def shard_corrupt(path: Path | str, hint: str, what: str) -> StoreCorruptError:
+    """The error for a damaged article file: names the file, the problem and the way out."""
+    bak = backup_path(Path(path))
+    if bak.exists():
+        how = f"an earlier version is kept in {bak}; {hint} rebuilds the file from it and the journal"
+    else:
+        how = f"{hint} rebuilds the file from the journal"
+    return StoreCorruptError(f"store file {path} is damaged: {what}; it was not changed. {how}")
+
+
+_DICT_ONLY = {dict}
+
+
+def parse_tables(text: str, path: Path | str, hint: str = "") -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise storage._corrupt(describe_json_error(exc)) from None
-    if not isinstance(data, dict) or not all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
-        for table in data.values()
+        raise shard_corrupt(path, hint, describe_json_error(exc)) from None
+    if type(data) is not dict or not all(
+        type(table) is dict and not set(map(type, table.values())) - _DICT_ONLY for table in data.values()
     ):
-        raise storage._corrupt("not a TinyDB database (expected tables of documents)")
+        raise shard_corrupt(path, hint, "not a TinyDB database (expected tables of documents)")
     return data
+
+
+def read_tables(path: str, hint: str = "") -> dict | None:
+    """An article file's tables, read and parsed once, as ShardStorage would
+    hand them to TinyDB (None when there is no file). For reading many
+    articles once each: no TinyDB object, no stat, no cache."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        raw = os.read(fd, 1 << 16)
+        if len(raw) == 1 << 16:  # a big article: read the rest
+            pieces = [raw]
+            while piece := os.read(fd, 1 << 20):
+                pieces.append(piece)
+            raw = b"".join(pieces)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise shard_corrupt(path, hint, f"not valid UTF-8 (byte {exc.start})") from None
+    return parse_tables(text, path, hint)
 
 
 # --------------------------------------------------------------------------

@@ -138,6 +138,16 @@ def test_filter_box_shows_arabic_shaped_with_the_cursor_at_its_logical_end(corpu
     run(scenario("logical"))
 
 
+def test_batch_folding_matches_the_search_normaliser():
+    from annotations.textnorm import normalize
+    from tui.screens.articles import fold_many
+
+    titles = ["الأوَّل ـــ Hello WORLD", "مستشفى “الناس” إلى المدينة", "", "ﻻ ΣΑΣ", "İstanbul"]
+    assert fold_many(titles) == [normalize(t) for t in titles]
+    assert fold_many(titles[:4]) == [normalize(t) for t in titles[:4]]
+    assert fold_many(["a\nb"]) == [normalize("a\nb")]
+
+
 def test_typing_in_the_filter_never_triggers_list_keys(corpus_dir):
     async def scenario():
         app = make_app(settings_for(corpus_dir))

@@ -42,22 +42,33 @@ COUNT_WIDTH = 6
 STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
 
-_HARAKAT = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-
-
-try:  # the reader's normaliser, when present, is the one search uses
-    from annotations.textnorm import normalize as _normalize
-except ImportError:  # pragma: no cover - the core ships it
-    _normalize = None
-
 
 def fold(text: str) -> str:
-    """Title text for filtering: harakat, tatweel and letter variants ignored."""
-    if _normalize is not None:
-        return _normalize(text).casefold()
-    stripped = "".join(ch for ch in text if ch not in _HARAKAT)
-    return stripped.translate(_FOLD).casefold()
+    """Text for filtering: harakat, tatweel, alef/hamza forms, ى/ي, ة/ه and case
+    ignored, exactly as annotations.textnorm folds search text."""
+    from annotations.textnorm import normalize
+
+    return normalize(text)
+
+
+def fold_many(texts: Sequence[str]) -> list[str]:
+    """fold() for every text, in one pass over all of them: 10,000 titles
+    folded one by one in Python take a noticeable moment on the first keystroke."""
+    from annotations.textnorm import fold_char
+
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    chars = set(joined)
+    if "\n" in "".join(texts) or any(len(ch.lower()) != 1 for ch in chars):
+        return [fold(text) for text in texts]  # rare: keep it exact the slow way
+    joined = joined.lower()
+    for ch in chars:
+        folded = fold_char(ch)
+        lower = ch.lower()
+        if folded != lower:
+            joined = joined.replace(lower, folded)
+    return joined.split("\n")
 
 
 def is_rtl(text: str) -> bool:
@@ -142,9 +153,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             folded = self._folded
             if len(folded) < len(self.rows):
-                for row in self.rows:
-                    if row.id not in folded:
-                        folded[row.id] = fold(row.title)
+                missing = [row for row in self.rows if row.id not in folded]
+                folded.update(zip((row.id for row in missing), fold_many([row.title for row in missing])))
             self.shown = [row for row in self.rows if needle in folded[row.id]]
         self.virtual_size = Size(self.size.width, len(self.shown))
         index = self._index_of(current.id) if current is not None else None

@@ -60,8 +60,11 @@ def fold_many(texts: Sequence[str]) -> list[str]:
         return []
     joined = "\n".join(texts)
     chars = set(joined)
-    if "\n" in "".join(texts) or any(len(ch.lower()) != 1 for ch in chars):
-        return [fold(text) for text in texts]  # rare: keep it exact the slow way
+    # str.lower() is per character except for a final capital sigma and
+    # characters that lower to two; with those, or a newline inside a
+    # title, fold one by one.
+    if "\u03a3" in chars or "\n" in "".join(texts) or any(len(ch.lower()) != 1 for ch in chars):
+        return [fold(text) for text in texts]
     joined = joined.lower()
     for ch in chars:
         folded = fold_char(ch)

@@ -161,6 +161,7 @@ def _span_dict(span: Span) -> dict:
 
 _SPAN_FIELDS = ("article_id", "start", "end", "label", "kind", "text", "annotator", "id", "created", "updated")
 _SPAN_TYPES = (str, int, int, str, str, str, str, str, float, float)
+_N_SPAN_FIELDS = len(_SPAN_FIELDS)
 _span_values = operator.itemgetter(*_SPAN_FIELDS)
 _span_stamps = operator.itemgetter("id", "created", "updated")
 _new_object = object.__new__
@@ -176,7 +177,7 @@ def _span_from_doc(doc: dict, *, owned: bool = False) -> tuple[Span, dict]:
     nobody else's (freshly parsed) and may serve as the plain dict."""
     try:
         exact = (
-            len(doc) == len(_SPAN_FIELDS)
+            len(doc) == _N_SPAN_FIELDS
             and tuple(map(type, _span_values(doc))) == _SPAN_TYPES
             and all(_span_stamps(doc))
         )
@@ -335,14 +336,31 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
                 {},
                 int(meta.get("seq", 0)),
             )
+        table = data.get("spans", {})
+        list(map(int, table))  # TinyDB's document ids are whole numbers
         spans = state.spans
-        objects: dict[str, Span] = {}
-        for doc_id, doc in data.get("spans", {}).items():
-            int(doc_id)  # TinyDB's document ids are whole numbers
-            span, plain = _span_from_doc(doc, owned=owned)  # checks the fields are there
-            spans[span.id] = plain
-            objects[span.id] = span
-        state._objects = sorted(objects.values(), key=SPAN_KEY)
+        objects: list[Span] = []
+        for doc in table.values():
+            # _span_from_doc, inlined: this loop runs once per stored span
+            try:
+                exact = (
+                    len(doc) == _N_SPAN_FIELDS
+                    and tuple(map(type, _span_values(doc))) == _SPAN_TYPES
+                    and all(_span_stamps(doc))
+                )
+            except KeyError:
+                exact = False
+            if exact:
+                span = _new_object(Span)
+                span.__dict__.update(doc)
+                spans[doc["id"]] = doc if owned else dict(doc)
+            else:
+                span, plain = _span_from_doc(doc)  # checks the fields are there
+                spans[span.id] = plain
+            objects.append(span)
+        if len(objects) != len(spans):  # one id twice: the last one counts, as in state.spans
+            objects = list({span.id: span for span in objects}.values())
+        state._objects = sorted(objects, key=SPAN_KEY)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
     return state

@@ -188,3 +188,16 @@ def test_reader_records_follow_a_live_writer(root: Path):
         mine = {r.id: r for r in writer.records(corpus(), ["ali"])}
         assert [len(got[a].spans) for a in IDS] == [3, 1, 2] and got["a1"].themes == ["health"]
         assert [(r.spans, r.themes, r.status) for r in got.values()] == [(r.spans, r.themes, r.status) for r in mine.values()]
+
+
+def test_an_id_stored_twice_counts_once_the_last_one(root: Path):
+    path = shard(root, "a3")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = data["spans"]["1"]
+    start, end = find("بغداد")
+    data["spans"]["2"] = {**first, "start": start, "end": end, "text": TEXT[start:end]}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with Store(root, "ali", readonly=True) as store:
+        (record,) = [r for r in store.records(corpus(), ["ali"]) if r.id == "a3"]
+        assert [(s.id, s.text) for s in record.spans] == [(first["id"], "بغداد")]
+        assert store.spans("a3") == record.spans

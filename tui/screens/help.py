@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ..layout import display_line
 
@@ -36,6 +36,8 @@ def binding_nodes(screen: Screen) -> list[tuple[str, DOMNode]]:
     """The nodes whose keys apply on `screen`: its own widgets, the screen, the app."""
     nodes: list[tuple[str, DOMNode]] = []
     for widget in screen.query("*"):
+        if isinstance(widget, Input):
+            continue  # text editing keys, the same in every text box
         if type(widget).__module__.startswith("tui.") and widget._bindings.key_to_bindings:
             nodes.append((_title_of(widget), widget))
     nodes.append((_title_of(screen), screen))

@@ -89,6 +89,7 @@ import hashlib
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -165,6 +166,31 @@ _N_SPAN_FIELDS = len(_SPAN_FIELDS)
 _span_values = operator.itemgetter(*_SPAN_FIELDS)
 _span_stamps = operator.itemgetter("id", "created", "updated")
 _new_object = object.__new__
+
+
+_span_id = operator.itemgetter("id")
+_SPAN_ORDER = operator.attrgetter("start", "end", "kind", "label")  # SPAN_KEY, in C
+_COLUMN_TYPES = tuple({t} for t in _SPAN_TYPES)
+
+
+def _exact_span_docs(docs: list[dict]) -> bool:
+    """True when every document holds exactly the fields of a Span, each
+    with its exact type, and a non-empty id and times: what this store
+    writes. Checked column by column, so no Python code runs per span."""
+    if not docs:
+        return True
+    if set(map(len, docs)) != {_N_SPAN_FIELDS}:
+        return False
+    try:
+        columns = list(zip(*map(_span_values, docs)))
+    except KeyError:
+        return False
+    return (
+        all(set(map(type, column)) == types for column, types in zip(columns, _COLUMN_TYPES))
+        and all(columns[7])  # id
+        and all(columns[8])  # created
+        and all(columns[9])  # updated
+    )
 
 
 def _span_from_doc(doc: dict, *, owned: bool = False) -> tuple[Span, dict]:
@@ -338,29 +364,24 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
             )
         table = data.get("spans", {})
         list(map(int, table))  # TinyDB's document ids are whole numbers
-        spans = state.spans
-        objects: list[Span] = []
-        for doc in table.values():
-            # _span_from_doc, inlined: this loop runs once per stored span
-            try:
-                exact = (
-                    len(doc) == _N_SPAN_FIELDS
-                    and tuple(map(type, _span_values(doc))) == _SPAN_TYPES
-                    and all(_span_stamps(doc))
-                )
-            except KeyError:
-                exact = False
-            if exact:
-                span = _new_object(Span)
-                span.__dict__.update(doc)
-                spans[doc["id"]] = doc if owned else dict(doc)
-            else:
+        docs = list(table.values())
+        if _exact_span_docs(docs):
+            # The common case, with no Python code run per span: each Span
+            # gets its fields as its own __init__ would set them.
+            objects = list(map(_new_object, repeat(Span, len(docs))))
+            list(map(dict.update, map(vars, objects), docs))
+            if not owned:
+                docs = list(map(dict, docs))
+            state.spans.update(zip(map(_span_id, docs), docs))
+        else:
+            objects = []
+            for doc in docs:
                 span, plain = _span_from_doc(doc)  # checks the fields are there
-                spans[span.id] = plain
-            objects.append(span)
-        if len(objects) != len(spans):  # one id twice: the last one counts, as in state.spans
+                state.spans[span.id] = plain
+                objects.append(span)
+        if len(objects) != len(state.spans):  # one id twice: the last one counts, as in state.spans
             objects = list({span.id: span for span in objects}.values())
-        state._objects = sorted(objects, key=SPAN_KEY)
+        state._objects = sorted(objects, key=_SPAN_ORDER)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
     return state

@@ -193,14 +193,13 @@ def _exact_span_docs(docs: list[dict]) -> bool:
     )
 
 
-def _span_from_doc(doc: dict, *, owned: bool = False) -> tuple[Span, dict]:
+def _span_from_doc(doc: dict) -> tuple[Span, dict]:
     """(Span, its plain dict) from a stored span document: what
     ``Span.from_dict`` and ``_span_dict`` give, made without their per-field
     conversions when the document holds exactly the fields, each with its
     exact type (always so in files this store wrote). Anything else goes
     through ``Span.from_dict`` (which fills a missing id or time, converts,
-    or raises KeyError, ValueError or TypeError). ``owned``: ``doc`` is
-    nobody else's (freshly parsed) and may serve as the plain dict."""
+    or raises KeyError, ValueError or TypeError)."""
     try:
         exact = (
             len(doc) == _N_SPAN_FIELDS
@@ -213,7 +212,7 @@ def _span_from_doc(doc: dict, *, owned: bool = False) -> tuple[Span, dict]:
         # A frozen dataclass: fill its fields as its own __init__ would.
         span = _new_object(Span)
         span.__dict__.update(doc)
-        return span, doc if owned else dict(doc)
+        return span, dict(doc)
     span = Span.from_dict(doc)
     return span, _span_dict(span)
 

@@ -201,3 +201,33 @@ def test_an_id_stored_twice_counts_once_the_last_one(root: Path):
         (record,) = [r for r in store.records(corpus(), ["ali"]) if r.id == "a3"]
         assert [(s.id, s.text) for s in record.spans] == [(first["id"], "بغداد")]
         assert store.spans("a3") == record.spans
+
+
+ODD = [
+    lambda d: {**d, "start": str(d["start"])},
+    lambda d: {**d, "end": float(d["end"])},
+    lambda d: {**d, "start": True} if d["start"] == 1 else {**d, "created": 5},
+    lambda d: {**d, "created": 0.0},
+    lambda d: {**d, "label": 7},
+    lambda d: {**d, "note": "by hand"},
+    lambda d: {k: v for k, v in d.items() if k != "created"},
+]
+
+
+@pytest.mark.parametrize("odd", ODD)
+def test_one_odd_document_in_a_file_reads_as_from_dict(root: Path, odd):
+    path = shard(root, "a1")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["spans"]["2"] = doc = odd(data["spans"]["2"])
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    expected = Span.from_dict(doc).to_dict()
+    with Store(root, "ali", readonly=True) as store:
+        (record,) = [r for r in store.records(corpus(), ["ali"]) if r.id == "a1"]
+        again = store.spans("a1")  # a time filled in is made again on each read
+    assert len(record.spans) == 3
+    assert [s.to_dict() | {"created": 0} for s in again] == [s.to_dict() | {"created": 0} for s in record.spans]
+    (got,) = [s for s in record.spans if s.id == doc["id"]]
+    stable = [k for k in expected if k != "created" or doc.get("created")]
+    assert {k: getattr(got, k) for k in stable} == {k: expected[k] for k in stable}
+    assert [type(getattr(got, k)) for k in expected] == [type(v) for v in expected.values()]
+    assert all(type(s.start) is int and type(s.label) is str for s in record.spans)

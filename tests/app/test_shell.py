@@ -43,6 +43,30 @@ def corpus_dir(tmp_path, seeds_dir) -> Path:
     return target
 
 
+async def palette_choose(pilot, query: str, expected: str) -> None:
+    """Open the command palette, type `query`, wait until the first hit is
+    `expected` (the palette searches in the background), choose it."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    for _ in range(200):
+        await pilot.pause()
+        if isinstance(pilot.app.screen, CommandPalette):
+            break
+    await pilot.press(*query)
+    for _ in range(200):
+        await pilot.pause()
+        hits = pilot.app.screen.query_one(CommandList)
+        if hits.option_count and hits.highlighted is not None:
+            first = str(hits.get_option_at_index(hits.highlighted).prompt)
+            if expected in first:
+                break
+    else:
+        raise AssertionError(f"the palette never offered {expected!r}")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def seed_store(corpus_dir: Path) -> tuple[str, str]:
     """Two spans on the first article, the second one marked done."""
     corpus = open_corpus(corpus_dir)
@@ -232,12 +256,7 @@ def test_command_palette_applies_a_label_in_the_reader(corpus_dir):
             await pilot.press("space")  # the first word, برعاية
             await pilot.pause()
             assert app.screen.reader.selection == (0, word_end)
-            await pilot.press("ctrl+p")
-            await pilot.press(*"label org")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
+            await palette_choose(pilot, "label org", "Label ORG")
             spans = app.store.spans(first.id)
             assert [(s.start, s.end, s.label, s.text) for s in spans] == [
                 (0, word_end, "ORG", first.text[:word_end])
@@ -417,20 +436,9 @@ def test_command_palette_finds_and_runs_actions(corpus_dir):
     async def scenario():
         app = make_app(settings_for(corpus_dir))
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("ctrl+p")
-            await pilot.pause()
-            await pilot.press(*"next unann")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
+            await palette_choose(pilot, "next unann", "Next unannotated")
             assert app.screen.article_list.cursor == 2  # first todo without spans
-            await pilot.press("ctrl+p")
-            await pilot.press(*"display mode")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
+            await palette_choose(pilot, "display mode", "Display mode: logical")
             assert app.prefs.mode == "logical"
 
     run(scenario())

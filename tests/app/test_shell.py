@@ -111,6 +111,32 @@ def test_list_shows_every_article_with_status_counts_and_progress(corpus_dir):
     run(scenario())
 
 
+def test_a_jsonl_corpus_opens_with_its_titles(tmp_path, seeds_dir):
+    records = tmp_path / "corpus.jsonl"
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    with records.open("w", encoding="utf-8") as out:
+        for path in seeds[:3]:
+            out.write(json.dumps({"id": path.stem, "text": path.read_text(encoding="utf-8"),
+                                  "source": "test"}, ensure_ascii=False) + "\n")
+        out.write("{broken\n")
+
+    async def scenario():
+        app = make_app(settings_for(records))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            from tui.screens.problems import ProblemsScreen
+
+            assert isinstance(app.screen, ProblemsScreen)  # the broken line
+            await pilot.press("escape")
+            await pilot.pause()
+            listing = app.screen.article_list
+            assert [row.id for row in listing.rows] == [p.stem for p in seeds[:3]]
+            drawn = widget_text(listing)
+            assert display_line(listing.rows[0].title.split()[0], None) in drawn
+
+    run(scenario())
+
+
 def test_filter_is_insensitive_to_hamza_and_harakat(corpus_dir):
     corpus = open_corpus(corpus_dir)
     expected = [a.id for a in corpus.articles if "الأول" in a.title]

@@ -17,7 +17,9 @@ rewrites it on every insert: with 100,000 spans that is ~670 ms a save (and
 ~550 ms a search). Here each article of each annotator is its own small
 TinyDB database (tables ``spans`` and ``article``) behind
 :class:`~annotations.store.files.ShardStorage`, so a save rewrites a few
-kilobytes and loading an article reads one small file.
+kilobytes and loading an article reads one small file. Reading every
+article (``Store.records``, for export) parses each file once, straight
+into Span objects, without a TinyDB object per file.
 ``python -m benchmarks.bench_store`` measures both against a single-file
 TinyDB holding the same 100,000 spans.
 
@@ -384,7 +386,6 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
     return state
-
 
 
 class _Shard:

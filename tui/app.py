@@ -145,6 +145,30 @@ class HashiyaApp(App[int]):
             driver.write(sequence)
             driver.flush()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (Widget.notify comes here too) is drawn as plain
+        text through the layout engine: messages quote span texts, queries and
+        store errors, so they are shaped and ordered like the rest of the
+        screen, and a "[" or an escape sequence in them is shown, never obeyed.
+        ``markup`` is accepted for Textual's signature and ignored."""
+        from .notice import notice_text, toast_text_width
+
+        prefs = getattr(self, "prefs", None)
+        mode = prefs.display_mode if prefs is not None else "visual"
+        harakat = prefs.harakat if prefs is not None else True
+        width = toast_text_width(self.size.width)
+        message = notice_text(str(message), width, mode, harakat)
+        title = notice_text(str(title), width, mode, harakat)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def on_annotations_changed(self, message: AnnotationsChanged) -> None:
         articles = self.articles_screen
         if articles is not None and hasattr(articles, "refresh_from_store"):

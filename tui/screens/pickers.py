@@ -7,11 +7,39 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from rich.text import Text
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.schema import Label
 from annotations.textnorm import normalize
+from tui.layout import display_line
+from tui.widgets.shaped_input import ShapedInput
+
+NAME_WIDTH = 16
+KIND_WIDTH = 6
+
+
+def _display(app) -> tuple[str, bool]:
+    prefs = getattr(app, "prefs", None)
+    if prefs is None:
+        return "visual", True
+    return prefs.display_mode, prefs.harakat
+
+
+def list_text_width(screen_width: int, extra: int = 0) -> int:
+    """Columns inside a `.dialog`'s list on a screen this wide: the dialog
+    (90% of the screen, at most 110, thick border and padding), the list's
+    own border and padding, a scrollbar, and `extra` columns of the list's
+    own (a check box)."""
+    box = min(int(screen_width * 0.9), 110)
+    return max(10, box - 4 - 4 - 2 - extra)
+
+
+def _cell(text: str, width: int, mode: str, harakat: bool) -> str:
+    """`text` shaped and cut to `width`, padded to it."""
+    shown = display_line(text, width, mode=mode, harakat=harakat)
+    return shown + " " * max(0, width - Text(shown).cell_len)
 
 
 def label_matches(label: Label, query: str) -> bool:
@@ -46,26 +74,41 @@ class LabelPicker(ModalScreen[Label | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box", classes="dialog"):
-            yield Static(f"[b]{self.title_text}[/b]  (type to filter, Enter applies)", id="picker-title")
-            yield Input(placeholder="filter labels", id="picker-filter")
-            yield OptionList(id="picker-options")
+            title = Text(self.title_text, style="bold")
+            title.append("  (type to filter, Enter applies)", style="not bold")
+            yield Static(title, id="picker-title")
+            yield ShapedInput(placeholder="filter labels", id="picker-filter")
+            yield OptionList(id="picker-options", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
         self.query_one(Input).focus()
 
-    def _fill(self, query: str) -> None:
+    def on_resize(self) -> None:
+        self._fill(self.query_one(Input).value, keep=True)
+
+    def option_text(self, label: Label, width: int) -> str:
+        """One label's row: key, name, kind, and as much of the description
+        as fits in `width` columns, shaped and in reading order."""
+        mode, harakat = _display(self.app)
+        key_width = max(1, max((Text(l.key).cell_len for l in self.labels), default=1))
+        head = (_cell(label.key, key_width, mode, harakat) + "  "
+                + _cell(label.name, NAME_WIDTH, mode, harakat) + " "
+                + _cell(label.kind, KIND_WIDTH, mode, harakat) + " ")
+        room = width - Text(head).cell_len
+        if not label.description or room < 4:
+            return head.rstrip()
+        return head + display_line(label.description, room, mode=mode, harakat=harakat)
+
+    def _fill(self, query: str, keep: bool = False) -> None:
         self.shown = [label for label in self.labels if label_matches(label, query)]
         options = self.query_one(OptionList)
+        highlighted = options.highlighted if keep else None
+        width = list_text_width(self.app.size.width)
         options.clear_options()
-        options.add_options(
-            [
-                Option(f"{label.key}  {label.name:<16} {label.kind:<6} {label.description[:60]}")
-                for label in self.shown
-            ]
-        )
+        options.add_options([Option(Text(self.option_text(label, width))) for label in self.shown])
         if self.shown:
-            options.highlighted = 0
+            options.highlighted = 0 if highlighted is None else min(highlighted, len(self.shown) - 1)
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -114,13 +157,23 @@ class ThemePicker(ModalScreen[set[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="themes-box", classes="dialog"):
             yield Static("[b]Document themes[/b]  (Space toggles, Enter keeps, Esc cancels)")
+            width = list_text_width(self.app.size.width, extra=4)
             yield SelectionList[str](
                 *[
-                    (f"{label.name:<16} {label.description[:60]}", label.name, label.name in self.chosen)
+                    (Text(self.option_text(label, width)), label.name, label.name in self.chosen)
                     for label in self.themes
                 ],
                 id="themes-list",
             )
+
+    def option_text(self, label: Label, width: int) -> str:
+        """A theme's row: its name and as much of its description as fits."""
+        mode, harakat = _display(self.app)
+        head = _cell(label.name, NAME_WIDTH, mode, harakat) + " "
+        room = width - Text(head).cell_len
+        if not label.description or room < 4:
+            return head.rstrip()
+        return head + display_line(label.description, room, mode=mode, harakat=harakat)
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

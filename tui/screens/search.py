@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from rich.text import Text
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +19,7 @@ from annotations.corpus import Corpus
 from annotations.errors import HashiyaError
 from annotations.textnorm import normalize, normalize_with_map
 from tui.layout import display_line
+from tui.widgets.shaped_input import ShapedInput
 
 MAX_RESULTS = 500
 
@@ -73,7 +75,7 @@ class FindInArticle(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box", classes="dialog"):
             yield Static("[b]Find in article[/b]  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)")
-            yield Input(value=self.initial, placeholder="text to find", id="find-query")
+            yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")
             yield Static("", id="find-count")
 
     def on_mount(self) -> None:
@@ -118,9 +120,9 @@ class FindInCorpus(ModalScreen[Hit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="corpus-find-box", classes="dialog"):
             yield Static("[b]Find in corpus[/b]  (Enter searches; ↓ and Enter open a result)")
-            yield Input(value=self.initial, placeholder="text to find in every article", id="corpus-query")
+            yield ShapedInput(value=self.initial, placeholder="text to find in every article", id="corpus-query")
             yield Static("", id="corpus-summary")
-            yield OptionList(id="corpus-results")
+            yield OptionList(id="corpus-results", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -143,13 +145,16 @@ class FindInCorpus(ModalScreen[Hit | None]):
         self.hits = hits
         results = self.query_one(OptionList)
         results.clear_options()
-        width = max(20, (results.size.width or 80) - 30)
+        # The list's border and padding (4), a scrollbar (2), id and offset (27).
+        width = max(20, (results.size.width or 80) - 4 - 2 - 27)
         options = []
         for hit in hits:
             article = self.corpus.get(hit.article_id)
             text = article.text if article is not None else ""
             snippet = display_line(context_of(text, hit.start, hit.end), width, mode=self.mode, harakat=self.harakat)
-            options.append(Option(f"{hit.article_id[:18]:<18} {hit.start:>6}  {snippet}"))
+            name = display_line(hit.article_id, 18, mode=self.mode, harakat=self.harakat)
+            name += " " * max(0, 18 - Text(name).cell_len)
+            options.append(Option(Text(f"{name} {hit.start:>6}  {snippet}")))
         results.add_options(options)
         articles = len({hit.article_id for hit in hits})
         summary = f"{len(hits)} match{'es' if len(hits) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"

@@ -88,8 +88,12 @@ def _overlapping(starts: list[int], ends: list[int], lo: int, hi: int) -> range:
     return range(first, max(first, last))
 
 
-class Reader(ScrollView, can_focus=True):
-    """Draws an article laid out by `tui.layout` and edits a logical selection."""
+class Reader(ScrollView, can_focus=True, inherit_bindings=False):
+    """Draws an article laid out by `tui.layout` and edits a logical selection.
+
+    Every key it handles is listed below; ScrollView's own bindings are not
+    inherited, so its ctrl+pageup / ctrl+pagedown ("page left/right") do not
+    hide the reader screen's previous / next article."""
 
     DEFAULT_CSS = """
     Reader {

@@ -98,14 +98,20 @@ class Article:
     @property
     def text(self) -> str:
         if self._text is None:
-            assert self.path is not None
+            assert self._path is not None
+            # Plain os-level reads: an export reads every article of the corpus.
+            location = os.fspath(self._path)
+            name = os.path.basename(location)
             try:
-                raw = self.path.read_bytes()
+                with open(location, "rb", buffering=0) as handle:
+                    if os.fstat(handle.fileno()).st_size > MAX_ARTICLE_BYTES:
+                        raise CorpusError(f"{name}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
+                    raw = handle.readall()
             except OSError as exc:
-                raise CorpusError(f"{self.path.name}: cannot read: {exc.strerror or exc}") from None
-            if len(raw) > MAX_ARTICLE_BYTES:
-                raise CorpusError(f"{self.path.name}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
-            self._text = normalise_text(_decode(raw, self.path.name))
+                raise CorpusError(f"{name}: cannot read: {exc.strerror or exc}") from None
+            if len(raw) > MAX_ARTICLE_BYTES:  # grew while being read
+                raise CorpusError(f"{name}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
+            self._text = normalise_text(_decode(raw, name))
         return self._text
 
     @property

@@ -124,3 +124,12 @@ def test_hostile_text_is_kept_exactly(tmp_path):
     body = "عنوان\x1b[31m أحمر \u202eكلمة\u202c"
     (tmp_path / "h.txt").write_text(body, encoding="utf-8")
     assert open_corpus(tmp_path)["h"].text == body
+
+
+def test_article_grown_past_the_limit_after_listing_is_refused_on_open(tmp_path):
+    path = tmp_path / "grows.txt"
+    path.write_text("عنوان\n" + "x" * 5000, encoding="utf-8")
+    corpus = open_corpus(tmp_path)
+    path.write_bytes(b"a" * (MAX_ARTICLE_BYTES + 1))
+    with pytest.raises(CorpusError, match="grows.txt: larger than the 5 MB limit"):
+        corpus["grows"].text

@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from annotations.corpus import Article
 from annotations.errors import HashiyaError
@@ -35,6 +35,7 @@ from annotations.model import Status
 
 from ..layout import display_line
 from ..messages import AnnotationsChanged, DisplayModeChanged
+from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
 STATUS_WIDTH = 14
@@ -321,7 +322,7 @@ class ArticlesScreen(Screen[None]):
                                 id="articles")
         yield self.article_list
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         filter_box = self.query_one("#filter", Input)

@@ -60,6 +60,9 @@ class HashiyaApp(App[int]):
         self.sub_title = f"{settings.annotator} · store {settings.store}"
         self._store_closed = False
         self.last_reader = None  # the reader screen opened last, if any
+        #: What is left to check about a corpus reopened from its index (see
+        #: tui.corpus_index.open_corpus_unchecked); the article list runs it.
+        self.corpus_check = None
 
     # screens -------------------------------------------------------------
 
@@ -221,17 +224,28 @@ HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
 
 def open_parts(settings: Settings):
     """Corpus, schema and store for these settings; raises HashiyaError."""
+    corpus, schema, store, _check = _open_parts(settings, unchecked=False)
+    return corpus, schema, store
+
+
+def _open_parts(settings: Settings, *, unchecked: bool):
     from annotations.store import Store
 
-    from .corpus_index import open_corpus_indexed
+    from .corpus_index import open_corpus_indexed, open_corpus_unchecked
 
-    corpus = open_corpus_indexed(settings.corpus)
+    if unchecked:
+        # A folder reopened from its index: the per-file check runs once the list is up.
+        corpus, check = open_corpus_unchecked(settings.corpus)
+    else:
+        corpus, check = open_corpus_indexed(settings.corpus), None
     if not len(corpus):
+        if check is not None:  # an index listing no article: look at the folder now
+            return _open_parts(settings, unchecked=False)
         detail = f" ({len(corpus.problems)} files could not be read: {corpus.problems[0]})" if corpus.problems else ""
         raise HashiyaError(f"{settings.corpus}: no articles to annotate{detail}")
     schema = load_schema(settings.labels)
     store = Store(settings.store, settings.annotator)
-    return corpus, schema, store
+    return corpus, schema, store, check
 
 
 def make_app(settings: Settings) -> HashiyaApp:
@@ -239,12 +253,14 @@ def make_app(settings: Settings) -> HashiyaApp:
     # every full collection during start-up walks them all again.
     gc.disable()
     try:
-        corpus, schema, store = open_parts(settings)
+        corpus, schema, store, check = _open_parts(settings, unchecked=True)
     finally:
         gc.freeze()
         gc.enable()
     prefs = Prefs.for_settings(settings)
-    return HashiyaApp(settings, corpus, schema, store, prefs)
+    app = HashiyaApp(settings, corpus, schema, store, prefs)
+    app.corpus_check = check
+    return app
 
 
 def run_app(settings: Settings) -> int:

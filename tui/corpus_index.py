@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Callable
 
 from annotations import corpus as corpus_module
 from annotations.corpus import Article, Corpus, CorpusProblem, open_corpus
@@ -123,3 +124,38 @@ def open_corpus_indexed(source: str | Path) -> Corpus:
     # changed meanwhile no longer matches next time and is read again.
     _write_index(path, files, corpus)
     return corpus
+
+
+def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, Callable[[], Corpus | None] | None]:
+    """The corpus at once, and what is left to check about it.
+
+    When the folder holds exactly the file names the index remembers, the
+    corpus is built from the index without looking at each file (one stat per
+    file is most of the cost of a reopen), and the second value is a check
+    that does look: it returns None when every file still has the remembered
+    size and mtime, or the corpus opened again (as ``open_corpus_indexed``)
+    when any differs. The app runs it off the UI thread once the list is up.
+    In every other case the corpus is opened by ``open_corpus_indexed`` and
+    there is nothing left to check (None).
+    """
+    path = Path(source)
+    try:
+        if not path.is_dir():
+            raise LookupError
+        names = sorted(name for name in os.listdir(path) if name.endswith(".txt"))
+        index = json.loads(index_path(path).read_text(encoding="utf-8"))
+        if not isinstance(index, dict) or index.get("names") != names:
+            raise LookupError
+        remembered = (names, index.get("sizes"), index.get("mtimes"))
+        corpus = _from_index(path, remembered, index)
+        if corpus is None:
+            raise LookupError
+    except (LookupError, OSError, ValueError, TypeError, AttributeError):
+        return open_corpus_indexed(path), None
+
+    def check() -> Corpus | None:
+        if _scan(path) == remembered:
+            return None
+        return open_corpus_indexed(path)
+
+    return corpus, check

@@ -166,6 +166,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = index
         self.refresh()
 
+    def set_rows(self, rows: Sequence[Article], query: str = "") -> None:
+        """A new corpus (the same one, checked again): keep the filter and the
+        current article if it is still there."""
+        self.rows = rows
+        self._folded.clear()
+        self._titles.clear()
+        self.set_filter(query)
+
     def set_display(self, mode: str, harakat: bool) -> None:
         self.mode, self.harakat = mode, harakat
         self._titles.clear()
@@ -334,6 +342,9 @@ class ArticlesScreen(Screen[None]):
             self.set_timer(delay, self.check_stale)
         else:
             self.check_stale()
+        if getattr(self.app, "corpus_check", None) is not None:
+            # Listed from the corpus index: look at every file once the list is drawn.
+            self.call_after_refresh(self.check_corpus)
 
     def on_screen_resume(self) -> None:
         self.refresh_from_store()
@@ -415,6 +426,32 @@ class ArticlesScreen(Screen[None]):
             except HashiyaError:
                 continue
         app.call_from_thread(self._apply_fingerprints, fingerprints)
+
+    @work(thread=True, exclusive=True, group="corpus-check")
+    def check_corpus(self) -> None:
+        """Compare every file of a corpus listed from its index with what the
+        index remembers (a stat each, off the UI thread); reopen on any change."""
+        app = self.app
+        check, app.corpus_check = app.corpus_check, None
+        if check is None:
+            return
+        try:
+            fresh = check()
+        except HashiyaError as exc:
+            app.call_from_thread(self.notify, str(exc), title="Corpus", severity="error")
+            return
+        if fresh is not None:
+            app.call_from_thread(self._corpus_changed, fresh)
+
+    def _corpus_changed(self, fresh) -> None:
+        app = self.app
+        before = [str(problem) for problem in app.corpus.problems]
+        app.corpus = fresh
+        self.article_list.set_rows(fresh.articles, self.query_one("#filter", Input).value)
+        self.update_progress()
+        self.check_stale()
+        if [str(problem) for problem in fresh.problems] != before:
+            app._announce_problems()
 
     def _apply_fingerprints(self, fingerprints: dict[str, str]) -> None:
         for article_id, print_ in fingerprints.items():

@@ -1,0 +1,126 @@
+"""A corpus reopened from its index is listed at once and every file is
+checked after the list is up: a file changed in place since the index was
+written shows its new title (or its new problem) once the check has run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+
+from annotations.corpus import open_corpus
+from annotations.settings import Settings
+from tui.app import make_app
+from tui.corpus_index import index_path, open_corpus_indexed, open_corpus_unchecked
+from tui.screens.problems import ProblemsScreen
+
+SIZE = (110, 30)
+
+
+def summary(corpus):
+    return (
+        [(a.id, a.title, a.text) for a in corpus.articles],
+        [(p.name, p.reason) for p in corpus.problems],
+    )
+
+
+def rewrite_in_place(path: Path, text: str) -> None:
+    """New content under the same name, with an mtime surely different."""
+    stat = path.stat()
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+@pytest.fixture
+def corpus_dir(tmp_path, seeds_dir) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, target)
+    return target
+
+
+def test_without_an_index_the_corpus_is_opened_fully(corpus_dir):
+    corpus, check = open_corpus_unchecked(corpus_dir)
+    assert check is None
+    assert summary(corpus) == summary(open_corpus(corpus_dir))
+    assert index_path(corpus_dir).exists()
+
+
+def test_the_check_finds_a_file_changed_in_place(corpus_dir):
+    open_corpus_indexed(corpus_dir)
+    corpus, check = open_corpus_unchecked(corpus_dir)
+    assert check is not None and check() is None  # nothing changed
+    target = sorted(corpus_dir.glob("*.txt"))[1]
+    rewrite_in_place(target, "عنوان آخر\n\nنص.")
+    corpus, check = open_corpus_unchecked(corpus_dir)
+    assert {a.id: a.title for a in corpus.articles}[target.stem] != "عنوان آخر"  # from the index
+    fresh = check()
+    assert fresh is not None
+    assert {a.id: a.title for a in fresh.articles}[target.stem] == "عنوان آخر"
+    assert summary(fresh) == summary(open_corpus(corpus_dir))
+    # the index was rewritten: the next open needs nothing more
+    _again, check = open_corpus_unchecked(corpus_dir)
+    assert check is not None and check() is None
+
+
+def test_a_new_or_removed_file_is_seen_before_listing(corpus_dir):
+    open_corpus_indexed(corpus_dir)
+    (corpus_dir / "extra.txt").write_text("مقال إضافي\n", encoding="utf-8")
+    corpus, check = open_corpus_unchecked(corpus_dir)
+    assert check is None and "extra" in corpus
+    (corpus_dir / "extra.txt").unlink()
+    corpus, check = open_corpus_unchecked(corpus_dir)
+    assert check is None and "extra" not in corpus
+
+
+def list_text(listing) -> str:
+    width, height = listing.size
+    return "\n".join(strip.text for strip in listing.render_lines(Region(0, 0, width, height)))
+
+
+def test_the_app_shows_the_checked_titles(corpus_dir):
+    open_corpus_indexed(corpus_dir)
+    target = sorted(corpus_dir.glob("*.txt"))[0]
+    rewrite_in_place(target, "Changed title in place\n\nBody.")
+
+    async def scenario():
+        app = make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual"))
+        assert app.corpus_check is not None
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            listing = app.screen.article_list
+            assert app.corpus_check is None
+            assert listing.rows is app.corpus.articles
+            assert app.corpus.get(target.stem).title == "Changed title in place"
+            assert "Changed title in place" in list_text(listing)
+            assert listing.cursor == 0
+            await pilot.press("down")
+            assert listing.cursor == 1
+
+    asyncio.run(scenario())
+
+
+def test_a_file_that_became_unusable_is_reported_after_the_check(corpus_dir):
+    open_corpus_indexed(corpus_dir)
+    target = sorted(corpus_dir.glob("*.txt"))[2]
+    stat = target.stat()
+    target.write_bytes(b"")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+    async def scenario():
+        app = make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert target.stem not in app.corpus
+            assert [p.name for p in app.corpus.problems] == [target.name]
+            assert isinstance(app.screen, ProblemsScreen)
+            assert len(app.screen_stack[0].article_list.rows) == 4
+
+    asyncio.run(scenario())

@@ -174,7 +174,11 @@ def _decode_head(raw: bytes, complete: bool) -> str:
         ) from None
 
 
-def _open_folder(folder: Path) -> Corpus:
+def open_folder(folder: Path, stats: dict[str, list[int] | None] | None = None) -> Corpus:
+    """Open a folder of .txt articles. With ``stats``, also record for every
+    *.txt entry its ``[size, mtime_ns]`` as seen before the file was read
+    (None where it could not be had), so a caller that remembers the folder
+    needs no second stat of each file."""
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
     seen: set[str] = set()
@@ -186,9 +190,20 @@ def _open_folder(folder: Path) -> Corpus:
     for name, entry in entries:
         try:
             if not entry.is_file():
+                if stats is not None:
+                    try:
+                        stat = entry.stat()
+                        stats[name] = [stat.st_size, stat.st_mtime_ns]
+                    except OSError:
+                        stats[name] = None
                 continue
-            size = entry.stat().st_size
+            stat = entry.stat()
+            size = stat.st_size
+            if stats is not None:
+                stats[name] = [size, stat.st_mtime_ns]
         except OSError as exc:
+            if stats is not None:
+                stats[name] = None
             problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
             continue
         if size == 0:
@@ -306,7 +321,7 @@ def open_corpus(source: str | Path) -> Corpus:
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     if path.is_dir():
-        return _open_folder(path)
+        return open_folder(path)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return _open_jsonl(path)
     if path.suffix.lower() == ".txt" or path.is_file():

@@ -108,21 +108,28 @@ def open_corpus_indexed(source: str | Path) -> Corpus:
     path = Path(source)
     if not path.is_dir():
         return open_corpus(path)
-    files = _scan(path)
-    if files is None:
-        return open_corpus(path)
     try:
         index = json.loads(index_path(path).read_text(encoding="utf-8"))
-        if isinstance(index, dict):
+    except (OSError, ValueError):
+        index = None
+    if isinstance(index, dict) and index.get("stamp") == _module_stamp():
+        files = _scan(path)
+        if files is None:
+            return open_corpus(path)
+        try:
             corpus = _from_index(path, files, index)
             if corpus is not None:
                 return corpus
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass
-    corpus = open_corpus(path)
-    # The index records each file's stat from before it was read: a file
-    # changed meanwhile no longer matches next time and is read again.
-    _write_index(path, files, corpus)
+        except (TypeError, AttributeError, ValueError):
+            pass
+    # Opening stats each file before reading it: what the index records, so a
+    # file changed meanwhile no longer matches next time and is read again.
+    seen: dict[str, list[int] | None] = {}
+    corpus = corpus_module.open_folder(path, seen)
+    if all(stat is not None for stat in seen.values()):
+        names = sorted(seen)
+        _write_index(path, (names, [seen[name][0] for name in names],
+                            [seen[name][1] for name in names]), corpus)
     return corpus
 
 

@@ -31,23 +31,23 @@ def test_reopened_folder_matches_open_corpus(tmp_path, seeds_dir):
 
 
 def test_a_file_changed_while_indexing_is_read_again(tmp_path, seeds_dir, monkeypatch):
-    import tui.corpus_index as corpus_index
+    import annotations.corpus as corpus_module
 
     folder = tmp_path / "corpus"
     shutil.copytree(seeds_dir, folder)
     target = sorted(folder.glob("*.txt"))[0]
-    real_open = corpus_index.open_corpus
+    real_open = corpus_module.open_folder
 
-    def open_then_change(path):
-        corpus = real_open(path)
+    def open_then_change(path, stats=None):
+        corpus = real_open(path, stats)
         stat = target.stat()
         target.write_text("تغيّر العنوان\n", encoding="utf-8")
         os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
         return corpus
 
-    monkeypatch.setattr(corpus_index, "open_corpus", open_then_change)
+    monkeypatch.setattr(corpus_module, "open_folder", open_then_change)
     open_corpus_indexed(folder)
-    monkeypatch.setattr(corpus_index, "open_corpus", real_open)
+    monkeypatch.setattr(corpus_module, "open_folder", real_open)
     titles = {a.id: a.title for a in open_corpus_indexed(folder).articles}
     assert titles[target.stem] == "تغيّر العنوان"
 

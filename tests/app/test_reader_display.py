@@ -84,6 +84,11 @@ async def toasts(pilot) -> list[Toast]:
     return []
 
 
+def screen_lines(app) -> list[str]:
+    """The whole screen as the terminal gets it, row by row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 def shaped(text: str) -> str:
     return display_line(text, mode="visual", harakat=True)
 
@@ -321,3 +326,85 @@ async def test_ctrl_pagedown_with_the_reader_focused_goes_to_next_article(corpus
         await pilot.press("ctrl+pageup")
         await pilot.pause()
         assert screen.article_id == "a_rtl"
+
+
+# ------------------------------------------------------------ propagation
+
+
+@sync
+async def test_propagation_rows_show_their_state_and_fit_at_80_columns(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        start = screen.text.index("العراق")
+        screen.reader.select(start, start + len("العراق"))
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("P")
+        await pilot.pause()
+        suggestions = app.screen
+        options = suggestions.query_one(OptionList)
+        assert options.option_count == len(suggestions.suggestions) == 2
+        room = options.scrollable_content_region.width
+        for index in range(options.option_count):
+            prompt = str(options.get_option_at_index(index).prompt)
+            assert prompt.startswith("[pending  ]"), prompt  # not swallowed as markup
+            assert cell_len(prompt) <= room, "a row wider than the list wraps its visual-order text"
+            assert shaped("العراق") in prompt or shaped("والعراق") in prompt
+        text = drawn(options)
+        assert "[pending  ]" in text and "العراق" not in text
+
+
+def test_context_keeps_whole_words_around_the_match():
+    text = "alpha beta gamma MATCH delta epsilon zeta"
+    start = text.index("MATCH")
+    assert context_of(text, start, start + 5, around=8) == "gamma MATCH delta"
+    assert context_of(text, start, start + 5, around=0) == "MATCH"
+    assert context_of("a\nb MATCH\nc", 4, 9) == "a b MATCH c"
+
+
+# -------------------------------------------------------------- footer
+
+
+@sync
+async def test_reader_footer_at_80_columns_starts_with_the_everyday_keys(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        by_action: dict[str, tuple[str, str]] = {}  # the footer shows one key per action
+        for (_n, binding, _e, _t) in screen.active_bindings.values():
+            if binding.show:
+                by_action.setdefault(binding.action, (binding.key, binding.description))
+        first = list(by_action.values())[:6]
+        assert first == [("space", "Select word"), ("l", "Labels…"), ("u", "Undo"), ("x", "Delete"),
+                         ("f1", "Help"), ("M", "Done")]
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        for hint in ("Select word", "Labels…", "Undo", "Delete", "Help", "Done"):
+            assert hint in footer, f"{hint!r} cut off the footer at 80 columns: {footer!r}"
+
+
+# ---------------------------------------------------------------- spans panel
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 40)])
+@sync
+async def test_spans_panel_rows_fit_and_keep_brackets(corpus_dir, size):
+    app = make(corpus_dir)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_reader(app, pilot, "b_other")
+        text = screen.text
+        start = text.index("[وزارة]")
+        screen.reader.select(start, start + len("[وزارة] الصحة"))
+        await pilot.press("2")
+        await pilot.pause()
+        assert [s.text for s in app.store.spans("b_other")] == ["[وزارة] الصحة"]
+        panel = screen.panel
+        assert str(panel.get_option_at_index(0).prompt) == "1 entity · 0 theme spans"
+        row = str(panel.get_option_at_index(1).prompt)
+        assert row.endswith(f"  {start}-{start + len('[وزارة] الصحة')}")
+        assert shaped("وزارة") in row and "وزارة" not in row and "[" in row and "]" in row
+        assert cell_len(row) <= panel.scrollable_content_region.width
+        if size[0] < 110:  # the list spans the screen: the whole text fits
+            assert display_line("[وزارة] الصحة", mode="visual") in row
+        assert shaped("وزارة") in drawn(panel)

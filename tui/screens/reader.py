@@ -65,13 +65,24 @@ class ReaderScreen(Screen[None]):
     }
     """
 
+    # The footer shows the keys in this order and an 80-column terminal fits
+    # about six: the ones an annotator needs all the time come first, with
+    # Help (which lists the label keys) among them.
     BINDINGS = [
         Binding("space", "select_word", "Select word"),
-        Binding("escape", "escape", "Clear/back"),
         Binding("l", "label_picker", "Labels…"),
-        Binding("D", "theme_picker", "Doc themes…"),
-        Binding("x,delete", "delete_span", "Delete span"),
         Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("x,delete", "delete_span", "Delete",
+                tooltip="Delete the span under the cursor (u undoes)"),
+        # The app's own f1, repeated here so its hint comes before the rest;
+        # system: the help screen lists it once, under "Everywhere".
+        Binding("f1", "app.help", "Help", system=True,
+                tooltip="Every key of this screen and the label keys"),
+        Binding("M", "toggle_done", "Done"),
+        Binding("J,ctrl+pagedown", "next_article", "Next article"),
+        Binding("slash,ctrl+f", "find", "Find"),
+        Binding("escape", "escape", "Clear/back"),
+        Binding("D", "theme_picker", "Doc themes…"),
         Binding("U,ctrl+y", "redo", "Redo"),
         Binding("left_square_bracket", "resize('start', -1, 'char')", "Grow start", show=False),
         Binding("right_square_bracket", "resize('end', 1, 'char')", "Grow end", show=False),
@@ -83,16 +94,13 @@ class ReaderScreen(Screen[None]):
         Binding("greater_than_sign", "resize('end', -1, 'word')", "Shrink end by a word", show=False),
         Binding("full_stop", "next_span", "Next span", show=False),
         Binding("comma", "previous_span", "Previous span", show=False),
-        Binding("slash,ctrl+f", "find", "Find"),
         Binding("F", "find_corpus", "Find in corpus", show=False),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("P", "propagate('article')", "Label all here", show=False),
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
-        Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
-        Binding("M", "toggle_done", "Done"),
         Binding("c", "toggle_clitics", "Clitic trim", show=False),
         Binding("m", "toggle_mode", "Visual/logical", show=False),
         Binding("h", "toggle_harakat", "Harakat", show=False),

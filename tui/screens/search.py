@@ -52,11 +52,24 @@ def search_corpus(corpus: Corpus, query: str, limit: int = MAX_RESULTS) -> tuple
     return hits, unreadable
 
 
+def around_for(width: int, length: int) -> int:
+    """How much context either side of a match of `length` characters keeps
+    the match inside a snippet `width` columns wide."""
+    return max(4, min(24, (width - length) // 2))
+
+
 def context_of(text: str, start: int, end: int, around: int = 24) -> str:
-    """The match with some words either side, on one line."""
+    """The match with some words either side, on one line (whole words:
+    a word cut by the `around` limit is left out)."""
     lo = max(0, start - around)
     hi = min(len(text), end + around)
-    return text[lo:hi].replace("\n", " ").strip()
+    if lo > 0 and not text[lo - 1].isspace():
+        gap = next((i for i in range(lo, start) if text[i].isspace()), None)
+        lo = start if gap is None else gap
+    if hi < len(text) and not text[hi].isspace():
+        gap = next((i for i in range(hi - 1, end - 1, -1) if text[i].isspace()), None)
+        hi = end if gap is None else gap
+    return " ".join(text[lo:hi].split())
 
 
 class FindInArticle(ModalScreen[str | None]):
@@ -74,7 +87,12 @@ class FindInArticle(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box", classes="dialog"):
-            yield Static("[b]Find in article[/b]  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)")
+            prefs = getattr(self.app, "prefs", None)
+            title = Text("Find in article", style="bold")
+            title.append(display_line(
+                "  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)", None, direction="ltr",
+                mode=prefs.display_mode if prefs else "visual", harakat=prefs.harakat if prefs else True))
+            yield Static(title, id="find-title")
             yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")
             yield Static("", id="find-count")
 
@@ -151,7 +169,8 @@ class FindInCorpus(ModalScreen[Hit | None]):
         for hit in hits:
             article = self.corpus.get(hit.article_id)
             text = article.text if article is not None else ""
-            snippet = display_line(context_of(text, hit.start, hit.end), width, mode=self.mode, harakat=self.harakat)
+            context = context_of(text, hit.start, hit.end, around_for(width, hit.end - hit.start))
+            snippet = display_line(context, width, mode=self.mode, harakat=self.harakat)
             name = display_line(hit.article_id, 18, mode=self.mode, harakat=self.harakat)
             name += " " * max(0, 18 - Text(name).cell_len)
             options.append(Option(Text(f"{name} {hit.start:>6}  {snippet}")))

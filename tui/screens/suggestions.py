@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from rich.text import Text
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,7 +21,12 @@ from annotations.errors import HashiyaError
 from annotations.model import Span
 from annotations.words import occurrences
 from tui.layout import display_line
-from tui.screens.search import context_of
+from tui.screens.pickers import list_text_width
+from tui.screens.search import around_for, context_of
+
+ID_WIDTH = 14
+# "[state    ] " + id + " " + offset (6) + "  "
+PREFIX_WIDTH = 12 + ID_WIDTH + 1 + 6 + 2
 
 PENDING, ACCEPTED, REJECTED, SKIPPED = "pending", "accepted", "rejected", "skipped"
 
@@ -111,12 +117,11 @@ class SuggestionsScreen(ModalScreen[Outcome]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="suggestions-box", classes="dialog"):
-            yield Static(
-                f"[b]Label other occurrences as {self.label}[/b]  "
-                "(a accept · r reject · A accept all · R reject all · Esc done)"
-            )
+            title = Text(f"Label other occurrences as {self.label}", style="bold")
+            title.append("  (a accept · r reject · A accept all · R reject all · Esc done)", style="not bold")
+            yield Static(title)
             yield Static("", id="suggestions-summary")
-            yield OptionList(id="suggestions-list")
+            yield OptionList(id="suggestions-list", markup=False)
 
     def on_mount(self) -> None:
         self._refresh_list()
@@ -125,23 +130,29 @@ class SuggestionsScreen(ModalScreen[Outcome]):
             options.highlighted = 0
         options.focus()
 
+    def on_resize(self) -> None:
+        self._refresh_list()
+
     def _line(self, suggestion: Suggestion, width: int) -> str:
         article = self.corpus.get(suggestion.article_id)
         text = article.text if article is not None else ""
         snippet = display_line(
-            context_of(text, suggestion.start, suggestion.end), width, mode=self.mode, harakat=self.harakat
+            context_of(text, suggestion.start, suggestion.end, around_for(width, suggestion.end - suggestion.start)),
+            width, mode=self.mode, harakat=self.harakat
         )
         state = suggestion.state
         if state == SKIPPED:
             state = f"skipped: {suggestion.reason}"
-        return f"[{state[:9]:<9}] {suggestion.article_id[:14]:<14} {suggestion.start:>6}  {snippet}"
+        name = display_line(suggestion.article_id, ID_WIDTH, mode=self.mode, harakat=self.harakat)
+        name += " " * max(0, ID_WIDTH - Text(name).cell_len)
+        return f"[{state[:9]:<9}] {name} {suggestion.start:>6}  {snippet}"
 
     def _refresh_list(self) -> None:
         options = self.query_one(OptionList)
         highlighted = options.highlighted
-        width = max(20, (options.size.width or 80) - 36)
+        width = max(10, list_text_width(self.app.size.width) - PREFIX_WIDTH)
         options.clear_options()
-        options.add_options([Option(self._line(s, width)) for s in self.suggestions])
+        options.add_options([Option(Text(self._line(s, width))) for s in self.suggestions])
         if highlighted is not None and self.suggestions:
             options.highlighted = min(highlighted, len(self.suggestions) - 1)
         counts = {state: 0 for state in (PENDING, ACCEPTED, REJECTED, SKIPPED)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import OptionList
@@ -31,8 +33,10 @@ class SpansPanel(OptionList, can_focus=False):
             self.span = span
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
+        # Span texts come from articles: a "[" in one is text, not markup.
+        super().__init__(id=id, classes=classes, markup=False)
         self._spans: list[Span] = []
+        self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
 
     def show(
         self,
@@ -45,24 +49,37 @@ class SpansPanel(OptionList, can_focus=False):
         harakat: bool = True,
     ) -> None:
         self._spans = list(spans)
-        width = max(8, (self.size.width or 38) - 22)
+        self._shown = (self._spans, list(themes), dict(stale_ids=stale_ids, status=status, mode=mode,
+                                                       harakat=harakat))
+        # Every row fits the list (a wrapped row would split its visual-order
+        # text): the content width less a scrollbar, if one may appear.
+        room = (self.scrollable_content_region.width or 35) - 2
         options: list[Option | None] = []
         entities = sum(1 for s in spans if s.kind == "entity")
-        header = f"{entities} entities · {len(spans) - entities} theme spans"
-        options.append(Option(header, disabled=True))
+        themed = len(spans) - entities
+        header = (f"{entities} entit{'y' if entities == 1 else 'ies'} · "
+                  f"{themed} theme span{'' if themed == 1 else 's'}")
+        options.append(Option(Text(header), disabled=True))
         for span in spans:
-            shown = display_line(span.text, width, mode=mode, harakat=harakat)
             mark = "!" if span.id in stale_ids else " "
             kind = "E" if span.kind == "entity" else "T"
-            options.append(
-                Option(f"{mark}{kind} {span.label:<10.10} {shown}  {span.start}-{span.end}", id=span.id)
-            )
-        options.append(Option("Document themes: " + (", ".join(themes) if themes else "none"), disabled=True))
+            head = f"{mark}{kind} {span.label:<10.10} "
+            tail = f"  {span.start}-{span.end}"
+            width = max(4, room - cell_len(head) - cell_len(tail))
+            shown = display_line(span.text, width, mode=mode, harakat=harakat)
+            options.append(Option(Text(head + shown + tail), id=span.id))
+        names = display_line(", ".join(themes), mode=mode, harakat=harakat) if themes else "none"
+        options.append(Option(Text("Document themes: " + names), disabled=True))
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(options)
         if highlighted is not None and highlighted < len(options):
             self.highlighted = highlighted
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            spans, themes, options = self._shown
+            self.show(spans, themes, **options)
 
     def highlight_span(self, span_id: str | None) -> None:
         if span_id is None:

@@ -60,7 +60,7 @@ class HashiyaApp(App[int]):
         self.sub_title = f"{settings.annotator} · store {settings.store}"
         self._store_closed = False
         self.last_reader = None  # the reader screen opened last, if any
-        #: What is left to check about a corpus reopened from its index (see
+        #: What opening the corpus left for after the first frame (see
         #: tui.corpus_index.open_corpus_unchecked); the article list runs it.
         self.corpus_check = None
 
@@ -234,7 +234,8 @@ def _open_parts(settings: Settings, *, unchecked: bool):
     from .corpus_index import open_corpus_indexed, open_corpus_unchecked
 
     if unchecked:
-        # A folder reopened from its index: the per-file check runs once the list is up.
+        # The per-file check of a folder reopened from its index, or writing the
+        # index of one opened for the first time, waits until the list is up.
         corpus, check = open_corpus_unchecked(settings.corpus)
     else:
         corpus, check = open_corpus_indexed(settings.corpus), None

@@ -105,9 +105,20 @@ def _write_index(folder: Path, files: tuple[list[str], list[int], list[int]], co
 
 def open_corpus_indexed(source: str | Path) -> Corpus:
     """``open_corpus``, fast on a folder seen before and unchanged since."""
-    path = Path(source)
+    corpus, remember = _open_indexed(Path(source))
+    remember()
+    return corpus
+
+
+def _nothing() -> None:
+    return None
+
+
+def _open_indexed(path: Path) -> tuple[Corpus, Callable[[], None]]:
+    """The corpus, and how to update the index after opening it (a no-op when
+    the index was used or cannot be written)."""
     if not path.is_dir():
-        return open_corpus(path)
+        return open_corpus(path), _nothing
     try:
         index = json.loads(index_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -115,22 +126,26 @@ def open_corpus_indexed(source: str | Path) -> Corpus:
     if isinstance(index, dict) and index.get("stamp") == _module_stamp():
         files = _scan(path)
         if files is None:
-            return open_corpus(path)
+            return open_corpus(path), _nothing
         try:
             corpus = _from_index(path, files, index)
             if corpus is not None:
-                return corpus
+                return corpus, _nothing
         except (TypeError, AttributeError, ValueError):
             pass
     # Opening stats each file before reading it: what the index records, so a
     # file changed meanwhile no longer matches next time and is read again.
     seen: dict[str, list[int] | None] = {}
     corpus = corpus_module.open_folder(path, seen)
-    if all(stat is not None for stat in seen.values()):
+    if not all(stat is not None for stat in seen.values()):
+        return corpus, _nothing
+
+    def remember() -> None:
         names = sorted(seen)
         _write_index(path, (names, [seen[name][0] for name in names],
                             [seen[name][1] for name in names]), corpus)
-    return corpus
+
+    return corpus, remember
 
 
 def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, Callable[[], Corpus | None] | None]:
@@ -142,8 +157,9 @@ def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, Callable[[], Corp
     that does look: it returns None when every file still has the remembered
     size and mtime, or the corpus opened again (as ``open_corpus_indexed``)
     when any differs. The app runs it off the UI thread once the list is up.
-    In every other case the corpus is opened by ``open_corpus_indexed`` and
-    there is nothing left to check (None).
+    In every other case the corpus is opened as ``open_corpus_indexed`` opens
+    it, and what is left is writing the index (the check then returns None),
+    or nothing at all (None).
     """
     path = Path(source)
     try:
@@ -158,7 +174,15 @@ def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, Callable[[], Corp
         if corpus is None:
             raise LookupError
     except (LookupError, OSError, ValueError, TypeError, AttributeError):
-        return open_corpus_indexed(path), None
+        corpus, remember = _open_indexed(path)
+        if remember is _nothing:
+            return corpus, None
+
+        def write_index() -> None:
+            remember()
+            return None
+
+        return corpus, write_index
 
     def check() -> Corpus | None:
         if _scan(path) == remembered:

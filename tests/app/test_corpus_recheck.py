@@ -44,9 +44,14 @@ def corpus_dir(tmp_path, seeds_dir) -> Path:
 
 def test_without_an_index_the_corpus_is_opened_fully(corpus_dir):
     corpus, check = open_corpus_unchecked(corpus_dir)
-    assert check is None
     assert summary(corpus) == summary(open_corpus(corpus_dir))
+    # what is left is writing the index, which changes nothing in the corpus
+    assert not index_path(corpus_dir).exists()
+    assert check is not None and check() is None
     assert index_path(corpus_dir).exists()
+    again, check = open_corpus_unchecked(corpus_dir)
+    assert summary(again) == summary(corpus)
+    assert check is not None and check() is None
 
 
 def test_the_check_finds_a_file_changed_in_place(corpus_dir):
@@ -70,10 +75,12 @@ def test_a_new_or_removed_file_is_seen_before_listing(corpus_dir):
     open_corpus_indexed(corpus_dir)
     (corpus_dir / "extra.txt").write_text("مقال إضافي\n", encoding="utf-8")
     corpus, check = open_corpus_unchecked(corpus_dir)
-    assert check is None and "extra" in corpus
+    assert "extra" in corpus  # the folder was read again, not the index
+    assert check is not None and check() is None  # only the index is left to write
     (corpus_dir / "extra.txt").unlink()
     corpus, check = open_corpus_unchecked(corpus_dir)
-    assert check is None and "extra" not in corpus
+    assert "extra" not in corpus
+    assert check is not None and check() is None
 
 
 def list_text(listing) -> str:
@@ -124,3 +131,21 @@ def test_a_file_that_became_unusable_is_reported_after_the_check(corpus_dir):
             assert len(app.screen_stack[0].article_list.rows) == 4
 
     asyncio.run(scenario())
+
+
+def test_the_first_start_writes_the_index_after_the_list_is_up(corpus_dir):
+    async def scenario():
+        app = make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual"))
+        assert not index_path(corpus_dir).exists()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert index_path(corpus_dir).exists()
+            assert app.corpus_check is None
+            assert len(app.screen.article_list.rows) == 5
+
+    asyncio.run(scenario())
+    corpus, check = open_corpus_unchecked(corpus_dir)
+    assert summary(corpus) == summary(open_corpus(corpus_dir))
+    assert check is not None and check() is None

@@ -343,7 +343,8 @@ class ArticlesScreen(Screen[None]):
         else:
             self.check_stale()
         if getattr(self.app, "corpus_check", None) is not None:
-            # Listed from the corpus index: look at every file once the list is drawn.
+            # Listed from the corpus index (look at every file) or opened for the
+            # first time (write the index): once the list is drawn.
             self.call_after_refresh(self.check_corpus)
 
     def on_screen_resume(self) -> None:
@@ -429,8 +430,10 @@ class ArticlesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="corpus-check")
     def check_corpus(self) -> None:
-        """Compare every file of a corpus listed from its index with what the
-        index remembers (a stat each, off the UI thread); reopen on any change."""
+        """What opening left for after the first frame, off the UI thread:
+        compare every file of a corpus listed from its index with what the
+        index remembers (a stat each) and reopen on any change, or write the
+        index of a folder opened for the first time."""
         app = self.app
         check, app.corpus_check = app.corpus_check, None
         if check is None:

@@ -149,3 +149,26 @@ def test_the_first_start_writes_the_index_after_the_list_is_up(corpus_dir):
     corpus, check = open_corpus_unchecked(corpus_dir)
     assert summary(corpus) == summary(open_corpus(corpus_dir))
     assert check is not None and check() is None
+
+
+def test_an_unreadable_folder_during_the_check_is_one_message(corpus_dir, monkeypatch):
+    import annotations.corpus as corpus_module
+
+    open_corpus_indexed(corpus_dir)
+    rewrite_in_place(sorted(corpus_dir.glob("*.txt"))[0], "عنوان\n")
+
+    def refuse(path, stats=None):
+        raise PermissionError(13, "Permission denied")
+
+    async def scenario():
+        app = make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual"))
+        monkeypatch.setattr(corpus_module, "open_folder", refuse)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("cannot read" in m and "Permission denied" in m for m in messages), messages
+            assert len(app.screen.article_list.rows) == 5  # the list from the index stays
+
+    asyncio.run(scenario())

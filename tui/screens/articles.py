@@ -443,6 +443,10 @@ class ArticlesScreen(Screen[None]):
         except HashiyaError as exc:
             app.call_from_thread(self.notify, str(exc), title="Corpus", severity="error")
             return
+        except OSError as exc:  # the folder went away or became unreadable meanwhile
+            app.call_from_thread(self.notify, f"{app.corpus.source}: cannot read: {exc.strerror or exc}",
+                                 title="Corpus", severity="error")
+            return
         if fresh is not None:
             app.call_from_thread(self._corpus_changed, fresh)
 

@@ -408,3 +408,17 @@ async def test_spans_panel_rows_fit_and_keep_brackets(corpus_dir, size):
         if size[0] < 110:  # the list spans the screen: the whole text fits
             assert display_line("[وزارة] الصحة", mode="visual") in row
         assert shaped("وزارة") in drawn(panel)
+
+
+@sync
+async def test_reader_header_shapes_an_arabic_article_id(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "تقرير_الصحة.txt").write_text("عنوان\n\nنص قصير.\n", encoding="utf-8")
+    app = make(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        (article_id,) = [article.id for article in app.corpus]
+        assert "الصحة" in article_id
+        screen = await open_reader(app, pilot, article_id)
+        meta = drawn(screen.query_one("#reader-header")).split("\n")[1]
+        assert shaped("الصحة") in meta and "الصحة" not in meta

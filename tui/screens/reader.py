@@ -269,7 +269,9 @@ class ReaderScreen(Screen[None]):
             f"annotator {self.app.settings.annotator} · store {self.store.root}"
         )
         header = self.query_one("#reader-header", Static)
-        header.update(_escape(shown) + "\n" + _escape(meta[:width]), layout=False)
+        # Article ids are file names and may be Arabic too.
+        meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
+        header.update(_escape(shown) + "\n" + _escape(meta), layout=False)
 
     def _update_warning(self) -> None:
         warning = self.query_one("#reader-warning", Static)

@@ -12,6 +12,7 @@ import pytest
 from annotations.model import ENTITY, THEME, Status
 from annotations.settings import Settings
 from tui.app import make_app
+from tui.layout import display_line
 from tui.screens.reader import ReaderScreen
 from tui.widgets.reader import Reader
 
@@ -519,6 +520,9 @@ async def test_find_in_article_folds_and_labels_match(corpus_dir):
         assert reader.selection == (first, first + 6)
         # a folded substring search: العراق, العراقي, والعراق, العراق
         assert len(reader.matches) == 4
+        status = str(screen.query_one("#reader-status").render())
+        shown = display_line("العراق", 20, mode=reader.mode, harakat=reader.harakat)
+        assert shown != "العراق" and f"find “{shown}”: 4" in status
         await pilot.press("n")
         assert reader.selection[0] == text.index("العراقي")
         await pilot.press("N")

@@ -299,7 +299,8 @@ class ReaderScreen(Screen[None]):
         if span is not None:
             parts.append(f"on {span.label} [{span.start}, {span.end})")
         if self.search_query:
-            parts.append(f"find “{self.search_query}”: {len(reader.matches)}")
+            query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
+            parts.append(f"find “{query}”: {len(reader.matches)}")
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+import orjson
+
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span
 from ..errors import AnnotationError
 from ..tokenize import Token, tokenize
@@ -20,6 +22,8 @@ __all__ = [
     "ImportResult",
     "LineProblem",
     "dumps",
+    "dumps_plain",
+    "is_plain",
     "direction_of",
     "Utf16",
     "spacy_tokens",
@@ -31,6 +35,31 @@ __all__ = [
 def dumps(obj) -> str:
     """One JSON line: sorted keys, UTF-8 text kept readable, no spaces."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def is_plain(value) -> bool:
+    """True when ``value`` is built only of str, int, bool, None, lists and
+    dicts with str keys (exact types): the JSON that orjson and ``dumps``
+    write alike, byte for byte. Floats (written differently: 1e-07 / 1e-7),
+    tuples, subclasses and other types are not plain."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return True
+    if t is list:
+        return all(map(is_plain, value))
+    if t is dict:
+        return all(type(key) is str for key in value) and all(map(is_plain, value.values()))
+    return False
+
+
+def dumps_plain(obj) -> str:
+    """``dumps(obj)``, about four times faster, for an ``obj`` the caller
+    knows to be plain (``is_plain``). What orjson refuses (a lone surrogate,
+    an integer beyond 64 bits) is left to ``dumps``, so the text is the same."""
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError
+        return dumps(obj)
 
 
 def direction_of(text: str) -> str:

@@ -31,6 +31,8 @@ from .common import (
     check_offset_unit,
     direction_of,
     dumps,
+    dumps_plain,
+    is_plain,
     iter_json_lines,
     kind_for,
     selected_spans,
@@ -72,7 +74,11 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
 
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
     for record in records:
-        out.write(dumps(to_dict(record, options)))
+        obj = to_dict(record, options)
+        # Every other field is a str or int by construction (Span, Status,
+        # the offset unit); metadata and themes come from users.
+        plain = is_plain(obj["metadata"]) and is_plain(obj["themes"])
+        out.write(dumps_plain(obj) if plain else dumps(obj))
         out.write("\n")
         report.records += 1
         report.spans += len(record.spans)

@@ -121,6 +121,38 @@ class Article:
         return self._fingerprint
 
 
+class ListedArticle(Article):
+    """An article of a folder opened with ``titles=False``: only its file
+    name was listed. The file is read, and checked as opening the folder
+    would have checked it (too large, binary, not UTF-8, empty or only
+    whitespace: CorpusError naming the file), when its text or title is
+    first asked for."""
+
+    def __init__(self, id: str, path: str | Path) -> None:
+        self._title: str | None = None
+        super().__init__(id, "", path=path)
+
+    @property
+    def title(self) -> str:
+        if self._title is None:
+            self._title = title_of(self.text) or self.id
+        return self._title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = value or None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            text = Article.text.fget(self)
+            if not text.strip():
+                self._text = None
+                name = os.path.basename(os.fspath(self._path))
+                raise CorpusError(f"{name}: empty file" if not text else f"{name}: holds only whitespace")
+        return self._text
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
@@ -174,11 +206,18 @@ def _decode_head(raw: bytes, complete: bool) -> str:
         ) from None
 
 
-def open_folder(folder: Path, stats: dict[str, list[int] | None] | None = None) -> Corpus:
+def open_folder(
+    folder: Path, stats: dict[str, list[int] | None] | None = None, *, titles: bool = True
+) -> Corpus:
     """Open a folder of .txt articles. With ``stats``, also record for every
     *.txt entry its ``[size, mtime_ns]`` as seen before the file was read
     (None where it could not be had), so a caller that remembers the folder
-    needs no second stat of each file."""
+    needs no second stat of each file.
+
+    ``titles=False`` (for commands that go through the articles in bulk and
+    show no list): the files are only listed, not read; each is read and
+    checked when its text is first asked for (``ListedArticle``), so a bad
+    file is a CorpusError then, and not in ``problems``."""
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
     seen: set[str] = set()
@@ -187,6 +226,17 @@ def open_folder(folder: Path, stats: dict[str, list[int] | None] | None = None) 
     entries = sorted(
         (entry.name, entry) for entry in os.scandir(folder) if entry.name.endswith(".txt")
     )
+    if not titles and stats is None:
+        for name, entry in entries:
+            try:
+                if not entry.is_file():
+                    continue
+            except OSError as exc:
+                problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
+                continue
+            # File names in one folder differ, so ids (name less .txt) do too.
+            articles.append(ListedArticle(name[:-4], entry.path))
+        return Corpus(source=folder, articles=articles, problems=problems)
     for name, entry in entries:
         try:
             if not entry.is_file():
@@ -315,13 +365,14 @@ def _open_jsonl(path: Path) -> Corpus:
     return Corpus(source=path, articles=articles, problems=problems)
 
 
-def open_corpus(source: str | Path) -> Corpus:
-    """Open a folder of .txt articles, a single .txt file or a .jsonl file."""
+def open_corpus(source: str | Path, *, titles: bool = True) -> Corpus:
+    """Open a folder of .txt articles, a single .txt file or a .jsonl file.
+    ``titles=False``: a folder's files are listed, not read (see open_folder)."""
     path = Path(source)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     if path.is_dir():
-        return open_folder(path)
+        return open_folder(path, titles=titles)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return _open_jsonl(path)
     if path.suffix.lower() == ".txt" or path.is_file():

@@ -110,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
     fmt_module = module(args.format)
     if args.format == "spacy":
         fmt_module._spacy()  # a clear error now if spaCy is missing
-    settings, corpus, store, names = open_sources(args)
+    # Export shows no titles: the corpus files are read only for the
+    # annotated articles, once each.
+    settings, corpus, store, names = open_sources(args, titles=False)
     try:
         records, stale = read_records(store, corpus, names, args.status, label="export")
     finally:

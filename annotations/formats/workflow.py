@@ -70,14 +70,16 @@ class Progress:
             self.stream.flush()
 
 
-def open_sources(args, *, need_annotators: bool = True):
-    """(settings, corpus, store, annotator names) for a reading command."""
+def open_sources(args, *, need_annotators: bool = True, titles: bool = True):
+    """(settings, corpus, store, annotator names) for a reading command.
+    ``titles=False``: a corpus folder's files are listed, not read, until an
+    article's text is needed (a bad file is then a CorpusError naming it)."""
     from ..corpus import open_corpus
     from ..settings import Settings
     from ..store import open_for_reading
 
     settings = Settings.resolve(corpus=args.corpus, store=args.store, labels=args.labels)
-    corpus = open_corpus(settings.corpus)
+    corpus = open_corpus(settings.corpus, titles=titles)
     for problem in corpus.problems:
         print(f"hashiya: warning: corpus: {problem}", file=sys.stderr)
     store = open_for_reading(settings.store)

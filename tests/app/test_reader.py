@@ -3,14 +3,13 @@ with expected offsets computed from the article text."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 import pytest
 
 from annotations.model import ENTITY, THEME, Status
 from annotations.settings import Settings
+from tests.app.pilot import make, open_reader, sync
 from tui.app import make_app
 from tui.layout import display_line
 from tui.screens.reader import ReaderScreen
@@ -30,16 +29,6 @@ MIXED = (
 LTR = "NHS meeting\n\nThe NHS met doctors from Iraq in London on Monday. London was busy.\n"
 
 
-def sync(test):
-    """Run an async Pilot test to completion (no async plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
@@ -49,19 +38,6 @@ def corpus_dir(tmp_path: Path) -> Path:
     (folder / "c_ltr.txt").write_text(LTR, encoding="utf-8")
     (folder / "d_todo.txt").write_text("مقال آخر\n\nنص قصير عن العراق.\n", encoding="utf-8")
     return folder
-
-
-def make(corpus_dir: Path):
-    return make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual"))
-
-
-async def open_reader(app, pilot, article_id: str) -> ReaderScreen:
-    await pilot.pause()
-    app.push_screen(ReaderScreen(article_id))
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 def stored(app, article_id: str) -> list[tuple[str, str, str]]:

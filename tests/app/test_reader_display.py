@@ -4,8 +4,6 @@ is never read as markup or obeyed as control characters."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 import pytest
@@ -15,12 +13,10 @@ from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets._toast import Toast
 
 from annotations.schema import Label
-from annotations.settings import Settings
-from tui.app import make_app
+from tests.app.pilot import make, open_reader, sync
 from tui.layout import display_line
 from tui.notice import notice_text, toast_text_width
 from tui.screens.pickers import LabelPicker, ThemePicker
-from tui.screens.reader import ReaderScreen
 from tui.screens.search import FindInArticle, FindInCorpus, context_of
 from tui.widgets.shaped_input import ShapedInput
 
@@ -34,14 +30,6 @@ LTR = "NHS meeting\n\nThe NHS met doctors from Iraq in London on Monday.\n"
 OTHER = "مقال آخر\n\nنص قصير عن العراق [وزارة] الصحة.\n"
 
 
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
@@ -50,20 +38,6 @@ def corpus_dir(tmp_path: Path) -> Path:
     (folder / "b_other.txt").write_text(OTHER, encoding="utf-8")
     (folder / "c_ltr.txt").write_text(LTR, encoding="utf-8")
     return folder
-
-
-def make(corpus_dir: Path, mode: str = "visual"):
-    app = make_app(Settings.resolve(corpus=str(corpus_dir), mode=mode))
-    app.cursor_blink = False
-    return app
-
-
-async def open_reader(app, pilot, article_id: str) -> ReaderScreen:
-    await pilot.pause()
-    app.push_screen(ReaderScreen(article_id))
-    await pilot.pause()
-    assert isinstance(app.screen, ReaderScreen)
-    return app.screen
 
 
 def drawn(widget) -> str:

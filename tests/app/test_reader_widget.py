@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from textual.app import App
 
+from tests.app.pilot import sync
 from tui.widgets.reader import Highlight, Reader, contrast_colour, _contrast, _luminance
 
 TEXT = "زار وفد من وزارة الصحة العراق ولندن.\nThe NHS met them."
-
-
-def sync(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 class ReaderApp(App):

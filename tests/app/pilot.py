@@ -1,0 +1,37 @@
+"""What the reader's Pilot tests share: running them, building the app the
+CLI builds, and opening an article in the reader."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+from annotations.settings import Settings
+from tui.app import make_app
+from tui.screens.reader import ReaderScreen
+
+
+def sync(test):
+    """Run an async Pilot test to completion (no async plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def make(corpus_dir: Path, mode: str = "visual"):
+    """The app `hashiya CORPUS --mode MODE` runs, with text cursors steady."""
+    app = make_app(Settings.resolve(corpus=str(corpus_dir), mode=mode))
+    app.cursor_blink = False
+    return app
+
+
+async def open_reader(app, pilot, article_id: str) -> ReaderScreen:
+    await pilot.pause()
+    app.push_screen(ReaderScreen(article_id))
+    await pilot.pause()
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen

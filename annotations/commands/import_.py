@@ -130,6 +130,17 @@ def run(args: argparse.Namespace) -> int:
             problems.append(LineProblem(line, f"article {record.id!r} already appeared on line {seen[record.id]}"))
             continue
         seen[record.id] = line
+        unknown = sorted({s.label for s in record.spans} | set(record.themes))
+        unknown = [label for label in unknown if schema.get(label) is None]
+        if unknown:
+            problems.append(
+                LineProblem(
+                    line,
+                    f"article {record.id!r}: label(s) {', '.join(map(repr, unknown))} not in the "
+                    f"label schema ({schema.source}); give --labels FILE that defines them",
+                )
+            )
+            continue
         article = corpus.get(record.id) if corpus is not None else None
         if article is not None:
             try:

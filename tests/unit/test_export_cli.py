@@ -365,3 +365,32 @@ def test_import_takes_the_corpus_after_options(env, capsys, seeds_dir):
     assert code == 0 and "would import" in err
     code, _, err = hashiya(capsys, "import", "x.jsonl", "--annotator", "hal", "no-such-corpus")
     assert code == 1 and err.strip() == "hashiya: error: no-such-corpus: no such file or folder"
+
+
+def test_import_refuses_labels_the_schema_does_not_define(env, capsys, seeds_dir, tmp_path):
+    text = (seeds_dir / "000_5ad771e8ef94613b.txt").read_text(encoding="utf-8")
+    i = text.index("لندن")
+    known = {"id": "000_5ad771e8ef94613b", "text": text, "spans": [{"start": i, "end": i + 4, "label": "GPE", "kind": "entity"}]}
+    other = (seeds_dir / "001_c67020c14ee59f20.txt").read_text(encoding="utf-8")
+    j = other.index("سوريا") if "سوريا" in other else 0
+    unknown = {"id": "001_c67020c14ee59f20", "text": other, "spans": [{"start": j, "end": j + 3, "label": "MISC", "kind": "entity"}], "themes": ["sports"]}
+    lines = [json.dumps(known, ensure_ascii=False), json.dumps(unknown, ensure_ascii=False)]
+    (env / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    code, _, err = hashiya(capsys, "import", "labels.jsonl", "--annotator", "gil")
+    assert code == 1
+    assert "labels.jsonl:2: article '001_c67020c14ee59f20': label(s) 'MISC', 'sports' not in the label schema" in err
+    [record] = store_records(env / "store", "gil", seeds_dir)
+    assert record.id == "000_5ad771e8ef94613b" and [s.label for s in record.spans] == ["GPE"]
+
+    # with a schema that defines them, the same line goes in
+    schema = tmp_path / "more.toml"
+    schema.write_text(
+        '[[entity]]\nname = "GPE"\nkey = "g"\n\n[[entity]]\nname = "MISC"\nkey = "m"\n\n'
+        '[[theme]]\nname = "sports"\nkey = "s"\n',
+        encoding="utf-8",
+    )
+    code, _, err = hashiya(capsys, "import", "labels.jsonl", "--annotator", "hal", "--labels", str(schema))
+    assert code == 0, err
+    labels = {s.label for r in store_records(env / "store", "hal", seeds_dir) for s in r.spans}
+    assert labels == {"GPE", "MISC"}

@@ -50,64 +50,56 @@ def word_at(text: str, offset: int) -> tuple[int, int] | None:
     return before
 
 
-def next_word_start(text: str, offset: int) -> int:
-    """Start of the first word after `offset` (len(text) if none)."""
+def _next_edge(text: str, offset: int, edge: int) -> int:
+    """The first word start (edge 0) or end (edge 1) after `offset`,
+    tokenizing one window at a time; len(text) if none."""
     lo = offset
     while lo < len(text):
         hi = lo + WINDOW
-        for start, _end in words_between(text, lo, hi):
-            if start > offset:
-                return start
+        for word in words_between(text, lo, hi):
+            if word[edge] > offset:
+                return word[edge]
         lo = _window(text, lo, hi)[1]
         if lo >= len(text):
             break
         lo += 1
     return len(text)
+
+
+def _previous_edge(text: str, offset: int, edge: int) -> int:
+    """The last word start (edge 0) or end (edge 1) before `offset`,
+    tokenizing one window at a time; 0 if none."""
+    hi = offset
+    while hi > 0:
+        lo = hi - WINDOW
+        found = [word[edge] for word in words_between(text, lo, hi) if word[edge] < offset]
+        if found:
+            return found[-1]
+        hi = _window(text, lo, hi)[0]
+        if hi <= 0:
+            break
+        hi -= 1
+    return 0
+
+
+def next_word_start(text: str, offset: int) -> int:
+    """Start of the first word after `offset` (len(text) if none)."""
+    return _next_edge(text, offset, 0)
 
 
 def next_word_end(text: str, offset: int) -> int:
     """End of the first word ending after `offset` (len(text) if none)."""
-    lo = offset
-    while lo < len(text):
-        hi = lo + WINDOW
-        for _start, end in words_between(text, lo, hi):
-            if end > offset:
-                return end
-        lo = _window(text, lo, hi)[1]
-        if lo >= len(text):
-            break
-        lo += 1
-    return len(text)
+    return _next_edge(text, offset, 1)
 
 
 def previous_word_start(text: str, offset: int) -> int:
     """Start of the last word starting before `offset` (0 if none)."""
-    hi = offset
-    while hi > 0:
-        lo = hi - WINDOW
-        found = [start for start, _end in words_between(text, lo, hi) if start < offset]
-        if found:
-            return found[-1]
-        hi = _window(text, lo, hi)[0]
-        if hi <= 0:
-            break
-        hi -= 1
-    return 0
+    return _previous_edge(text, offset, 0)
 
 
 def previous_word_end(text: str, offset: int) -> int:
     """End of the last word ending before `offset` (0 if none)."""
-    hi = offset
-    while hi > 0:
-        lo = hi - WINDOW
-        found = [end for _start, end in words_between(text, lo, hi) if end < offset]
-        if found:
-            return found[-1]
-        hi = _window(text, lo, hi)[0]
-        if hi <= 0:
-            break
-        hi -= 1
-    return 0
+    return _previous_edge(text, offset, 1)
 
 
 def trim_clitics(text: str, start: int, end: int, *, article: bool = False) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotations import words
 from annotations.errors import HashiyaError
@@ -27,6 +27,7 @@ from annotations.textnorm import find_all
 from tui.layout import display_line
 from tui.rtl import paragraph_level
 from tui.messages import AnnotationsChanged, DisplayModeChanged
+from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
 
@@ -172,7 +173,7 @@ class ReaderScreen(Screen[None]):
             yield reader
             yield SpansPanel(id="spans-panel")
         yield Static("", id="reader-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)

@@ -56,7 +56,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Token", "tokenize", "token_offsets", "token_texts", "clitic_prefix_length", "MARKS"]
+__all__ = ["Token", "tokenize", "token_offsets", "token_texts", "token_items", "joined_tokens", "clitic_prefix_length", "MARKS"]
 
 # Combining marks that belong to the preceding letter.
 MARKS = (
@@ -114,6 +114,16 @@ _TOKEN_RE = re.compile(
 # the same alternatives without groups, for findall (a token that starts
 # with a letter is always a word: letters never reach the later alternatives)
 _TOKEN_PLAIN_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _TOKEN_RE.pattern))
+# Runs of tokens with the spaces and unit separators between them, and each
+# line break and unit separator alone (joined_tokens). Each token in a run is
+# the match the token pattern makes at that place on its own: no token holds
+# whitespace, a run can always stop (possessive: it never gives back a
+# token), and an Arabic word is what the pattern's first alternative takes.
+_TOKEN_RUN_RE = re.compile(
+    f"(?:{_TOKEN_PLAIN_RE.pattern})"
+    f"(?:[ \x1f]+(?:[{_ARABIC_WORD}{_JOINERS}]+|{_TOKEN_PLAIN_RE.pattern}))*+"
+    "|[\n\x1f]"
+)
 _CLITIC_START = frozenset("وفبكلا")
 
 
@@ -222,8 +232,41 @@ def token_texts(text: str, start: int = 0, end: int | None = None, *, split_clit
     for writers that need only the words."""
     end = len(text) if end is None else end
     words = _TOKEN_PLAIN_RE.findall(text, start, end)
-    if not split_clitics:
-        return words
+    return _split_clitic_words(words) if split_clitics else words
+
+
+def joined_tokens(text: str) -> str:
+    """``" ".join(token_items(text))``, made without a string per token: the
+    tokens of `text`, every line break (``"\\n"``) and every unit separator
+    (``"\\x1f"``) in order, separated by single spaces. A writer that puts
+    one separator after each token needs only a replace on it.
+
+    The line break and the unit separator are whitespace, so no token holds
+    one and the tokens are exactly those of the text cut at each of them: a
+    writer marks its cut points with ``"\\x1f"`` and tokenizes a whole
+    text at once."""
+    joined = " ".join(_TOKEN_RUN_RE.findall(text))
+    if "\x1f" in joined:
+        joined = joined.replace("\x1f", " \x1f ")
+    if "  " in joined:
+        # a run's separators, spaced out: one space between two items
+        while "  " in joined:
+            joined = joined.replace("  ", " ")
+    if joined[:1] == " " or joined[-1:] == " ":  # only a spaced-out separator
+        joined = joined.strip(" ")
+    return joined
+
+
+def token_items(text: str, *, split_clitics: bool = False) -> list[str]:
+    """``token_texts(text)`` with every line break (``"\\n"``) and every
+    unit separator (``"\\x1f"``) in the text as an item of its own, in
+    place (see :func:`joined_tokens`)."""
+    joined = joined_tokens(text)
+    words = joined.split(" ") if joined else []
+    return _split_clitic_words(words) if split_clitics else words
+
+
+def _split_clitic_words(words: list[str]) -> list[str]:
     out: list[str] = []
     for word in words:
         if word[0] in _CLITIC_START:

@@ -33,7 +33,7 @@ from .common import (
     build_record,
     entity_spans_for_tokens,
 )
-from ..tokenize import token_texts
+from ..tokenize import _split_clitic_words, joined_tokens, token_texts
 
 SUFFIX = ".conll"
 DOCSTART = "-DOCSTART- -X- O"
@@ -75,7 +75,81 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     ending with a blank line (no -DOCSTART- line)."""
     spans = entity_spans_for_tokens(record, options, report, fmt)
     text = record.text
-    clitics = options.split_clitics
+    if _EDGE in text:
+        body = _body_by_pieces(text, spans, options.split_clitics)
+    else:
+        body = _body_at_once(text, spans, options.split_clitics)
+    # a sentence ends after . ! ? ؟ ۔ … (or a run of them) outside an entity
+    if any(mark in body for mark in _SENTENCE_ENDS):
+        body = _SENTENCE_END_LINES.sub(_blank_line_after, body)
+    while "\n\n\n" in body:
+        body = body.replace("\n\n\n", "\n\n")
+    body = body.lstrip("\n")
+    report.records += 1
+    report.spans += len(spans)
+    if not body:
+        return ""
+    return body if body.endswith("\n\n") else body + "\n"
+
+
+# The whole article is tokenized by one findall. Each span edge is marked in
+# the text by _EDGE, a whitespace character (so no token holds it or starts
+# at it, exactly as if the text were cut there) that the pattern returns as
+# an item of its own, like every line break. Line breaks inside an entity
+# are not sentence boundaries and become spaces (the same tokens).
+_EDGE = "\x1f"
+_EDGE_LINE = _EDGE + " O\n"
+_BREAK_LINE = "\n O\n"
+
+
+def _body_at_once(text: str, spans: list, split_clitics: bool) -> str:
+    """Token lines of the article, a leading line break and a blank line at
+    each line break outside an entity (before sentence splitting): the same
+    string as _body_by_pieces, with one findall instead of one per piece."""
+    if spans:
+        pieces = []
+        pos = 0
+        for span in spans:
+            pieces.append(text[pos : span.start])
+            inner = text[span.start : span.end]
+            pieces.append(inner.replace("\n", " ") if "\n" in inner else inner)
+            pos = span.end
+        pieces.append(text[pos:])
+        text = _EDGE.join(pieces)
+    joined = joined_tokens(text)
+    if not joined:
+        return "\n"
+    if split_clitics:
+        body = "\n" + " O\n".join(_split_clitic_words(joined.split(" "))) + " O\n"
+    else:
+        # " O\n".join(items) + " O\n", with no string made per token
+        body = "\n" + (joined + " ").replace(" ", " O\n")
+    if _BREAK_LINE in body:
+        # an "\n O" line is a line break outside every entity: the blank
+        # line between two sentences (a token is never whitespace, so no
+        # other line can read so)
+        body = body.replace(_BREAK_LINE, "\n")
+    if not spans:
+        return body
+    parts = body.split(_EDGE_LINE)  # outside, entity, outside, entity, …, outside
+    index = 1
+    for span in spans:
+        part = parts[index]
+        if part:
+            label = span.label
+            first = part.find(" O\n")
+            rest = part[first + 3 :]
+            if rest:
+                parts[index] = part[:first] + " B-" + label + "\n" + rest.replace(" O\n", " I-" + label + "\n")
+            else:
+                parts[index] = part[:first] + " B-" + label + "\n"
+        index += 2
+    return "".join(parts)
+
+
+def _body_by_pieces(text: str, spans: list, clitics: bool) -> str:
+    """_body_at_once, one piece of text at a time (for a text that holds
+    _EDGE itself)."""
     parts = ["\n"]  # a leading line break makes every token line start after one
     pos = 0
     for span in spans:
@@ -90,18 +164,7 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
                 parts.append(inner.join(words[1:]) + inner)
         pos = span.end
     parts.append(_outside(text, pos, len(text), clitics))
-    body = "".join(parts)
-    # a sentence ends after . ! ? ؟ ۔ … (or a run of them) outside an entity
-    if any(mark in body for mark in _SENTENCE_ENDS):
-        body = _SENTENCE_END_LINES.sub(_blank_line_after, body)
-    while "\n\n\n" in body:
-        body = body.replace("\n\n\n", "\n\n")
-    body = body.lstrip("\n")
-    report.records += 1
-    report.spans += len(spans)
-    if not body:
-        return ""
-    return body if body.endswith("\n\n") else body + "\n"
+    return "".join(parts)
 
 
 def tagged_sentences(

@@ -1,0 +1,119 @@
+"""The export's fast paths give exactly what the plain paths give: whole-text
+tokenizing (token_items / joined_tokens) against one findall per piece, and
+the CoNLL writer's one-findall body against its piece-by-piece body."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations import tokenize as tk
+from annotations.formats import conll
+from annotations.formats.common import ExportOptions, ExportReport
+from annotations.model import ArticleRecord, Span, Status
+
+# every token class, every whitespace the tokenizer meets, the cut mark itself
+PIECES = list(
+    "ابتجدرسعفقكلمنهوىةءأإآـ"
+    "\u064e\u064f\u0650\u0651\u0652\u0670\u0300\u200c\u200d"
+    "٠١٢٣0123.,٫٬"
+    "،؛؟«»“”\"'()!?۔…-"
+    "abXY \n\t\u00a0\u2028\x0b\x1e\x1f\U0001f600"
+) + ["  ", " \n ", "وال", "لل", "بال", "كلمة", "3.5", "١٤٫٥"]
+TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+# the reference: each token, each line break and each unit separator, one findall
+_ITEMS = re.compile(tk._TOKEN_PLAIN_RE.pattern + "|[\n\x1f]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, st.booleans())
+def test_token_items_are_the_items_of_one_findall(text, clitics):
+    expected = _ITEMS.findall(text)
+    assert tk.joined_tokens(text) == " ".join(expected)
+    if clitics:
+        expected = tk._split_clitic_words(expected)
+    assert tk.token_items(text, split_clitics=clitics) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, st.lists(st.integers(0, 60), max_size=10))
+def test_a_cut_mark_cuts_like_separate_pieces(text, cuts):
+    cuts = sorted({c for c in cuts if c <= len(text)})
+    text = text.replace("\x1f", " ")
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    expected = []
+    for index, piece in enumerate(pieces):
+        if index:
+            expected.append("\x1f")
+        expected += _ITEMS.findall(piece)
+    assert tk.token_items("\x1f".join(pieces)) == expected
+
+
+def test_known_token_items():
+    text = "قال: «الصين» 3.5\nو\x1fالعاصمة.  \x1f"
+    assert tk.token_items(text) == ["قال", ":", "«", "الصين", "»", "3.5", "\n", "و", "\x1f", "العاصمة", ".", "\x1f"]
+    assert tk.joined_tokens("  \x1f  ") == "\x1f"
+    assert tk.joined_tokens(" \t ") == ""
+
+
+@st.composite
+def record(draw):
+    text = draw(TEXT.filter(lambda t: t.strip()))
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=10))))
+    spans = []
+    for a, b in zip(cuts, cuts[1:]):
+        if draw(st.booleans()):
+            kind = draw(st.sampled_from(["entity", "entity", "theme"]))
+            label = draw(st.sampled_from(["PER", "GPE", "O", "B-X"]))
+            spans.append(Span("a", a, b, label, kind, text[a:b], "alice"))
+    if len(text) > 2 and draw(st.booleans()):
+        spans.append(Span("a", 1, len(text) - 1, "ORG", "entity", text[1:-1], "alice"))  # may overlap
+    themes = draw(st.sampled_from([[], ["t"]]))
+    return ArticleRecord("a", text, spans, themes, Status.DONE, "alice")
+
+
+def _by_pieces(rec, options, report):
+    """conll.document with the piece-by-piece body (the path for a text that
+    holds the cut mark)."""
+    fast = conll._body_at_once
+    conll._body_at_once = conll._body_by_pieces
+    try:
+        return conll.document(rec, options, report)
+    finally:
+        conll._body_at_once = fast
+
+
+@settings(max_examples=400, deadline=None)
+@given(record(), st.booleans())
+def test_conll_document_at_once_is_the_piece_by_piece_document(rec, clitics):
+    options = ExportOptions(split_clitics=clitics)
+    fast_report, slow_report = ExportReport(), ExportReport()
+    fast = conll.document(rec, options, fast_report)
+    slow = _by_pieces(rec, options, slow_report)
+    assert fast == slow
+    assert fast_report == slow_report
+
+
+def test_conll_entity_across_a_line_break_and_sentence_marks():
+    text = "زار محمد\nعلي لندن. ثم عاد\n\nإلى «بغداد»."
+    spans = [
+        Span("a", 4, 12, "PER", "entity", text[4:12], "alice"),
+        Span("a", 13, 17, "GPE", "entity", text[13:17], "alice"),
+        Span("a", 32, 37, "GPE", "entity", text[32:37], "alice"),
+    ]
+    rec = ArticleRecord("a", text, spans, [], Status.DONE, "alice")
+    out = conll.document(rec, ExportOptions(), ExportReport())
+    assert out == (
+        "زار O\nمحمد B-PER\nعلي I-PER\nلندن B-GPE\n. O\n\nثم O\nعاد O\n\n"
+        "إلى O\n« O\nبغداد B-GPE\n» O\n. O\n\n"
+    )
+    assert out == _by_pieces(rec, ExportOptions(), ExportReport())
+
+
+def test_conll_text_holding_the_cut_mark_uses_pieces():
+    text = "محمد\x1fفي لندن"
+    rec = ArticleRecord("a", text, [Span("a", 8, 12, "GPE", "entity", "لندن", "alice")], [], Status.DONE, "alice")
+    assert conll.document(rec, ExportOptions(), ExportReport()) == "محمد O\nفي O\nلندن B-GPE\n\n"

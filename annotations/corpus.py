@@ -13,8 +13,10 @@ Every offset refers to that text.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
+from stat import S_ISDIR
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -63,6 +65,52 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
+def _read_article(location: str) -> str:
+    """The stored text of the article file at `location` (see the module
+    docstring), or CorpusError naming the file. Plain os calls and one
+    decode: an export reads every article of the corpus."""
+    try:
+        fd = os.open(location, os.O_RDONLY)
+    except OSError as exc:
+        raise CorpusError(f"{os.path.basename(location)}: cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if S_ISDIR(info.st_mode):  # what opening it as a file says
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+        size = info.st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise CorpusError(f"{os.path.basename(location)}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
+        raw = os.read(fd, size + 1)
+        if len(raw) > size:
+            # The file grew since fstat: read to its end (and no further
+            # than just past the limit).
+            pieces = [raw]
+            total = len(raw)
+            while total <= MAX_ARTICLE_BYTES:
+                piece = os.read(fd, max(size + 1, 1 << 16))
+                if not piece:
+                    break
+                pieces.append(piece)
+                total += len(piece)
+            if len(pieces) > 1:
+                raw = b"".join(pieces)
+    except OSError as exc:
+        raise CorpusError(f"{os.path.basename(location)}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_ARTICLE_BYTES:  # grew while being read
+        raise CorpusError(f"{os.path.basename(location)}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
+    if b"\x00" not in raw:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # _decode says where, as it always has
+        else:
+            # what decoding as utf-8-sig gives: one leading BOM dropped
+            return normalise_text(text[1:] if text[:1] == "\ufeff" else text)
+    return normalise_text(_decode(raw, os.path.basename(location)))
+
+
 class Article:
     """One article. ``text`` is loaded lazily and cached."""
 
@@ -99,19 +147,7 @@ class Article:
     def text(self) -> str:
         if self._text is None:
             assert self._path is not None
-            # Plain os-level reads: an export reads every article of the corpus.
-            location = os.fspath(self._path)
-            name = os.path.basename(location)
-            try:
-                with open(location, "rb", buffering=0) as handle:
-                    if os.fstat(handle.fileno()).st_size > MAX_ARTICLE_BYTES:
-                        raise CorpusError(f"{name}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
-                    raw = handle.readall()
-            except OSError as exc:
-                raise CorpusError(f"{name}: cannot read: {exc.strerror or exc}") from None
-            if len(raw) > MAX_ARTICLE_BYTES:  # grew while being read
-                raise CorpusError(f"{name}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
-            self._text = normalise_text(_decode(raw, name))
+            self._text = _read_article(os.fspath(self._path))
         return self._text
 
     @property
@@ -146,7 +182,7 @@ class ListedArticle(Article):
     def text(self) -> str:
         if self._text is None:
             text = Article.text.fget(self)
-            if not text.strip():
+            if not text or text.isspace():  # not text.strip(), without a copy
                 self._text = None
                 name = os.path.basename(os.fspath(self._path))
                 raise CorpusError(f"{name}: empty file" if not text else f"{name}: holds only whitespace")

@@ -117,3 +117,92 @@ def test_conll_text_holding_the_cut_mark_uses_pieces():
     text = "محمد\x1fفي لندن"
     rec = ArticleRecord("a", text, [Span("a", 8, 12, "GPE", "entity", "لندن", "alice")], [], Status.DONE, "alice")
     assert conll.document(rec, ExportOptions(), ExportReport()) == "محمد O\nفي O\nلندن B-GPE\n\n"
+
+
+# -- reading article files ---------------------------------------------------
+
+import os  # noqa: E402
+import stat  # noqa: E402
+
+import pytest  # noqa: E402
+
+from annotations import corpus as corpus_module  # noqa: E402
+from annotations.errors import CorpusError  # noqa: E402
+
+
+def _read_as_before(path) -> str:
+    """Article.text as it read a file with a buffered open and readall."""
+    name = os.path.basename(path)
+    with open(path, "rb", buffering=0) as handle:
+        raw = handle.readall()
+    if len(raw) > corpus_module.MAX_ARTICLE_BYTES:
+        raise CorpusError(f"{name}: larger than the 5 MB limit")
+    return corpus_module.normalise_text(corpus_module._decode(raw, name))
+
+
+CONTENTS = [
+    "سطر\nثان".encode(),
+    b"\xef\xbb\xbf" + "مع BOM".encode(),
+    b"\xef\xbb\xbf\xef\xbb\xbf" + "BOM twice".encode(),
+    "a\r\nb\rc\r\n".encode(),
+    b"\xef\xbb\xbfcr\r\nlf",
+    b"bad \xff byte",
+    b"\xef\xbb\xbfbad \xfe after a BOM",
+    b"cut \xd8",
+    b"nul \x00 byte",
+    b"\xef\xbb",
+    "\u2028 only other breaks \u0085".encode(),
+]
+
+
+@pytest.mark.parametrize("raw", CONTENTS)
+def test_article_text_reads_as_before(tmp_path, raw):
+    path = tmp_path / "a.txt"
+    path.write_bytes(raw)
+    try:
+        expected = _read_as_before(str(path))
+    except CorpusError as exc:
+        with pytest.raises(CorpusError) as caught:
+            corpus_module.Article("a", "", path=path).text
+        assert str(caught.value) == str(exc)
+    else:
+        assert corpus_module.Article("a", "", path=path).text == expected
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [(b"", "a.txt: empty file"), (b" \n\t\r\n", "a.txt: holds only whitespace"), (b"\xff", "a.txt: not valid UTF-8")],
+)
+def test_listed_article_errors(tmp_path, raw, message):
+    (tmp_path / "a.txt").write_bytes(raw)
+    article = corpus_module.open_folder(tmp_path, titles=False).get("a")
+    with pytest.raises(CorpusError, match=message):
+        article.text
+
+
+def test_article_over_the_limit_and_a_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_module, "MAX_ARTICLE_BYTES", 10)
+    (tmp_path / "big.txt").write_bytes(b"x" * 11)
+    with pytest.raises(CorpusError, match="big.txt: larger than the"):
+        corpus_module.Article("big", "", path=tmp_path / "big.txt").text
+    (tmp_path / "ok.txt").write_bytes(b"x" * 10)
+    assert corpus_module.Article("ok", "", path=tmp_path / "ok.txt").text == "x" * 10
+    (tmp_path / "dir.txt").mkdir()
+    with pytest.raises(CorpusError, match="dir.txt: cannot read: Is a directory"):
+        corpus_module.Article("dir", "", path=tmp_path / "dir.txt").text
+
+
+def test_article_that_grows_while_read(tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"abc")
+    real_fstat = os.fstat
+
+    class Small:
+        st_size = 1  # as if the file grew after fstat
+        st_mode = stat.S_IFREG | 0o644
+
+    monkeypatch.setattr(corpus_module.os, "fstat", lambda fd: Small if fd > 2 else real_fstat(fd))
+    assert corpus_module.Article("a", "", path=path).text == "abc"
+    monkeypatch.setattr(corpus_module, "MAX_ARTICLE_BYTES", 2)
+    with pytest.raises(CorpusError, match="a.txt: larger than the"):
+        corpus_module.Article("a", "", path=path).text

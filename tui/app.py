@@ -46,9 +46,6 @@ class HashiyaApp(App[int]):
 
     #: Text cursors blink; snapshot tests turn this off.
     cursor_blink: bool = True
-    #: Seconds after start before the article list checks for stale annotations
-    #: (tests set 0 to check at once).
-    stale_check_delay: float = 1.0
 
     def __init__(self, settings: Settings, corpus: Corpus, schema: Schema, store, prefs: Prefs) -> None:
         super().__init__()

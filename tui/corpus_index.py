@@ -8,21 +8,40 @@ name, size and mtime, the corpus is rebuilt from the index and each text is
 still read lazily from its file when asked for. Any difference, or an index
 that cannot be read, falls back to ``open_corpus`` and rewrites the index.
 JSONL corpora and single files are always opened directly.
+
+The index also remembers the fingerprint of each file whose whole text was
+read (for the stale check), with the size and mtime the file had when it was
+read: on a reopen of an unchanged folder the stale markers need no file read.
+
+A large folder seen for the first time (``LIST_FIRST_FROM`` files or more)
+is listed by file name only: each title is read from its file's head when
+its row is first drawn, and the full opening -- every head read, every
+problem found, the index written -- is what is left to check once the list
+is up.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-import json
 import os
+import sys
+import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Sequence
+
+import orjson
 
 from annotations import corpus as corpus_module
-from annotations.corpus import Article, Corpus, CorpusProblem, open_corpus
+from annotations.corpus import Article, Corpus, CorpusProblem, ListedArticle, open_corpus
+from annotations.errors import CorpusError
+from annotations.model import fingerprint
 from annotations.settings import config_dir
 
-VERSION = 2
+VERSION = 3
+# A folder seen for the first time with at least this many files is listed
+# before its files are read (see the module's docstring).
+LIST_FIRST_FROM = 2000
 
 
 def _module_stamp() -> str:
@@ -36,16 +55,74 @@ def index_path(folder: Path) -> Path:
     return config_dir() / "corpus-index" / f"{key}.json"
 
 
+def _read_index(folder: Path) -> dict | None:
+    """The folder's index when it can be read and was written for this folder
+    by these rules; None otherwise."""
+    try:
+        raw = index_path(folder).read_bytes()
+        cut = raw.index(b"\n")
+        index = orjson.loads(raw[:cut])
+        if not isinstance(index, dict):
+            return None
+        index["titles"] = Titles(raw[cut + 1:], index.pop("title_ends"))
+    except (OSError, ValueError, KeyError, TypeError):  # orjson's error is a ValueError
+        return None
+    if index.get("stamp") != _module_stamp() or index.get("folder") != str(folder.resolve()):
+        return None
+    return index
+
+
+class Titles(Sequence):
+    """The titles of an index: one block of UTF-8 and where each title ends
+    in it; a title is decoded when asked for, so reading the index of a large
+    corpus does not decode every title first."""
+
+    def __init__(self, blob: bytes, ends: list[int]) -> None:
+        if not isinstance(ends, list) or (ends and ends[-1] != len(blob)):
+            raise ValueError("titles do not match their ends")
+        self.blob, self.ends = blob, ends
+
+    @classmethod
+    def of(cls, titles: list[str]) -> "Titles":
+        encoded = [title.encode("utf-8", "surrogatepass") for title in titles]
+        ends, total = [], 0
+        for part in encoded:
+            total += len(part)
+            ends.append(total)
+        return cls(b"".join(encoded), ends)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[at] for at in range(*position.indices(len(self.ends)))]
+        if position < 0:
+            position += len(self.ends)
+        start = self.ends[position - 1] if position > 0 else 0
+        return self.blob[start:self.ends[position]].decode("utf-8", "surrogatepass")
+
+
 # The index is columnar (one list per field, files sorted by name): checking
 # 10,000 files against it is a few list comparisons done in C, and reading it
 # builds a handful of lists rather than 10,000 small dicts.
 
+Files = tuple[list[str], list[int], list[int]]
 
-def _scan(folder: Path) -> tuple[list[str], list[int], list[int]] | None:
-    """Names, sizes and mtimes of the folder's *.txt entries, sorted by name."""
+
+def _scan(folder: Path, pace: Callable[[], None] | None = None) -> Files | None:
+    """Names, sizes and mtimes of the folder's *.txt entries, sorted by name.
+    ``pace`` is called after every entry looked at."""
     try:
         with os.scandir(folder) as entries:
-            found = [(entry.name, entry.stat()) for entry in entries if entry.name.endswith(".txt")]
+            if pace is None:
+                found = [(entry.name, entry.stat()) for entry in entries if entry.name.endswith(".txt")]
+            else:
+                found = []
+                for entry in entries:
+                    if entry.name.endswith(".txt"):
+                        found.append((entry.name, entry.stat()))
+                        pace()
     except OSError:
         return None
     found.sort(key=_first)
@@ -57,26 +134,163 @@ def _first(pair):
     return pair[0]
 
 
-def _from_index(folder: Path, files: tuple[list[str], list[int], list[int]], index: dict) -> Corpus | None:
+def _fingerprints(index: dict, files: Files) -> dict[str, str]:
+    """name -> fingerprint, for the remembered fingerprints taken from a file
+    with the size and mtime it has in ``files``."""
+    remembered = index.get("fingerprints")
+    if not isinstance(remembered, dict) or not remembered:
+        return {}
+    names, sizes, mtimes = files
+    row = {name: position for position, name in enumerate(names)}
+    valid = {}
+    for name, entry in remembered.items():
+        position = row.get(name)
+        if (position is not None and isinstance(entry, list) and len(entry) == 3
+                and entry[0] == sizes[position] and entry[1] == mtimes[position] and isinstance(entry[2], str)):
+            valid[name] = entry[2]
+    return valid
+
+
+class IndexedArticle(Article):
+    """An article listed from the index. Its fingerprint is the remembered one
+    until its text is read, and then that of the text read."""
+
+    def __init__(self, id: str, title: str, path: str, remembered: str | None) -> None:
+        super().__init__(id, title, path=path)
+        self._remembered = remembered
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            if self._text is None and self._remembered is not None:
+                return self._remembered
+            self._fingerprint = fingerprint(self.text)
+        return self._fingerprint
+
+
+def _head_title(location: str) -> str:
+    """The title in a file's head, or "" when the head cannot be had."""
+    try:
+        with open(location, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(corpus_module.HEAD_BYTES)
+    except OSError:
+        return ""
+    complete = len(raw) >= size
+    if not complete:
+        cut = raw.rfind(b"\n")
+        raw = raw[: cut + 1] if cut > 0 else raw
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    try:
+        return corpus_module._first_line(corpus_module._decode_head(raw, complete))
+    except CorpusError:
+        return ""
+
+
+class HeadArticle(ListedArticle):
+    """A file of a large folder listed before it was read. Its title is read
+    from the file's head when first asked for; a head that cannot be read
+    shows the id, and the full opening that follows says why."""
+
+    @property
+    def title(self) -> str:
+        if self._title is None:
+            self._title = _head_title(os.fspath(self._path)) or self.id
+        return self._title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = value or None
+
+
+def _from_index(folder: Path, files: Files, index: dict) -> Corpus | None:
     if index.get("stamp") != _module_stamp() or index.get("folder") != str(folder.resolve()):
         return None
     names, sizes, mtimes = files
     if index.get("names") != names or index.get("sizes") != sizes or index.get("mtimes") != mtimes:
         return None
     ids, titles, problem_map = index.get("ids"), index.get("titles"), index.get("problems")
-    if not (isinstance(ids, list) and isinstance(titles, list) and isinstance(problem_map, dict)
+    if not (isinstance(ids, list) and isinstance(titles, Titles) and isinstance(problem_map, dict)
             and len(ids) == len(titles)):
         return None
     problems = [CorpusProblem(name, problem_map[name]) for name in names if name in problem_map]
     # a str path: Article makes the Path only when the text is read
-    prefix = os.path.join(str(folder), "")
-    articles = [Article(article_id, title, path=f"{prefix}{article_id}.txt")
-                for article_id, title in zip(ids, titles)]
+    articles = _indexed_articles(ids, titles, os.path.join(str(folder), ""), _fingerprints(index, files))
     # directories or unreadable entries named *.txt: open_corpus skipped them too
-    return Corpus(source=folder, articles=articles, problems=problems)
+    return LazyCorpus(source=folder, articles=articles, problems=problems)
 
 
-def _write_index(folder: Path, files: tuple[list[str], list[int], list[int]], corpus: Corpus) -> None:
+class LazyArticles(Sequence):
+    """The articles of a folder, each made when first asked for: a list of
+    10,000 appears without 10,000 objects being built first."""
+
+    def __init__(self, ids: list[str], make: Callable[[int], Article]) -> None:
+        self.ids, self._make = ids, make
+        self._made: list[Article | None] = [None] * len(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self.ids)))]
+        article = self._made[index]
+        if article is None:
+            article = self._made[index] = self._make(index if index >= 0 else index + len(self.ids))
+        return article
+
+    def __iter__(self) -> Iterator[Article]:
+        for position in range(len(self.ids)):
+            yield self[position]
+
+
+def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: dict[str, str]) -> LazyArticles:
+    def make(position: int) -> Article:
+        article_id = ids[position]
+        return IndexedArticle(article_id, titles[position], f"{prefix}{article_id}.txt",
+                              remembered.get(f"{article_id}.txt"))
+
+    return LazyArticles(ids, make)
+
+
+def _listed_articles(names: list[str], prefix: str) -> LazyArticles:
+    def make(position: int) -> Article:
+        name = names[position]
+        return HeadArticle(name[:-4], f"{prefix}{name}")
+
+    return LazyArticles([name[:-4] for name in names], make)
+
+
+class LazyCorpus(Corpus):
+    """A corpus of ``LazyArticles``: finds an article by id through their
+    list of ids."""
+
+    def __post_init__(self) -> None:
+        self._row = dict(zip(self.articles.ids, range(len(self.articles.ids))))
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._row
+
+    def get(self, article_id: str) -> Article | None:
+        position = self._row.get(article_id)
+        return None if position is None else self.articles[position]
+
+    def __getitem__(self, article_id: str) -> Article:
+        article = self.get(article_id)
+        if article is None:
+            raise CorpusError(f"no article with id {article_id!r} in {self.source}")
+        return article
+
+    def index_of(self, article_id: str) -> int:
+        position = self._row.get(article_id)
+        if position is None:
+            raise CorpusError(f"no article with id {article_id!r} in {self.source}")
+        return position
+
+
+def _write_index(folder: Path, files: Files, corpus: Corpus,
+                 fingerprints: dict[str, list] | None = None) -> None:
     names, sizes, mtimes = files
     known = set(names)
     articles = [article for article in corpus.articles if f"{article.id}.txt" in known]
@@ -90,16 +304,26 @@ def _write_index(folder: Path, files: tuple[list[str], list[int], list[int]], co
         "mtimes": mtimes,
         # In a folder corpus an article's id is its file name without ".txt".
         "ids": [article.id for article in articles],
-        "titles": [article.title for article in articles],
+        "titles": Titles.of([article.title for article in articles]),
         "problems": {problem.name: problem.reason for problem in corpus.problems if problem.name in known},
+        # name -> [size, mtime_ns, fingerprint]: the file as it was when read
+        "fingerprints": fingerprints or {},
     }
+    _save(folder, data)
+
+
+def _save(folder: Path, data: dict) -> None:
+    """Write the index: a line of JSON, then the block of titles."""
     target = index_path(folder)
+    titles: Titles = data["titles"]
+    head = {key: value for key, value in data.items() if key != "titles"}
+    head["title_ends"] = titles.ends
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(orjson.dumps(head) + b"\n" + titles.blob)
         os.replace(tmp, target)
-    except OSError:
+    except (OSError, TypeError, ValueError):  # e.g. a file name that is not UTF-8
         pass  # only a cache: the next start reads the folder again
 
 
@@ -119,11 +343,9 @@ def _open_indexed(path: Path) -> tuple[Corpus, Callable[[], None]]:
     the index was used or cannot be written)."""
     if not path.is_dir():
         return open_corpus(path), _nothing
-    try:
-        index = json.loads(index_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        index = None
-    if isinstance(index, dict) and index.get("stamp") == _module_stamp():
+    index = _read_index(path)
+    files = None
+    if index is not None:
         files = _scan(path)
         if files is None:
             return open_corpus(path), _nothing
@@ -142,51 +364,266 @@ def _open_indexed(path: Path) -> tuple[Corpus, Callable[[], None]]:
 
     def remember() -> None:
         names = sorted(seen)
-        _write_index(path, (names, [seen[name][0] for name in names],
-                            [seen[name][1] for name in names]), corpus)
+        now: Files = (names, [seen[name][0] for name in names], [seen[name][1] for name in names])
+        # Fingerprints of files unchanged since they were remembered still hold.
+        kept = {}
+        if index is not None and files is not None:
+            try:
+                still = _fingerprints(index, now)
+            except (TypeError, AttributeError, ValueError):
+                still = {}
+            row = {name: position for position, name in enumerate(names)}
+            kept = {name: [now[1][row[name]], now[2][row[name]], print_] for name, print_ in still.items()}
+        _write_index(path, now, corpus, kept)
 
     return corpus, remember
 
 
-def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, Callable[[], Corpus | None] | None]:
+def remember_fingerprints(folder: Path, learned: dict[str, list]) -> None:
+    """Add ``name -> [size, mtime_ns, fingerprint]`` entries to the folder's
+    index, for files the index lists with that same size and mtime."""
+    index = _read_index(folder)
+    if index is None or not learned:
+        return
+    try:
+        names, sizes, mtimes = index["names"], index["sizes"], index["mtimes"]
+        row = {name: position for position, name in enumerate(names)}
+        remembered = index.get("fingerprints")
+        remembered = dict(remembered) if isinstance(remembered, dict) else {}
+        for name, (size, mtime, print_) in learned.items():
+            position = row.get(name)
+            if position is not None and sizes[position] == size and mtimes[position] == mtime:
+                remembered[name] = [size, mtime, print_]
+    except (KeyError, TypeError, ValueError):
+        return
+    index["fingerprints"] = remembered
+    _save(folder, index)
+
+
+class Pacer:
+    """Spreads a long check over time, so the thread drawing the screen gets
+    the interpreter most of the time: called once per item, it sleeps after
+    every ``every`` items for ``rest`` times as long as they took."""
+
+    def __init__(self, every: int = 100, rest: float = 2.0) -> None:
+        self.every, self.rest = every, rest
+        self.count = 0
+        self.mark = time.perf_counter()
+
+    def __call__(self) -> None:
+        self.count += 1
+        if self.count % self.every == 0:
+            spent = time.perf_counter() - self.mark
+            time.sleep(spent * self.rest)
+            self.mark = time.perf_counter()
+
+
+def fingerprints_of(corpus: Corpus, article_ids, pace: Callable[[], None] | None = None) -> dict[str, str]:
+    """article id -> fingerprint of its text, for the ids of articles in the
+    corpus whose text can be read (the others are left out). A folder
+    reopened from its index answers from the fingerprints it remembers;
+    those worked out here are remembered for the next time."""
+    found: dict[str, str] = {}
+    learned: dict[str, list] = {}
+    for article_id in article_ids:
+        article = corpus.get(article_id)
+        if article is None:
+            continue
+        stat = None
+        location = article._path
+        # The file's size and mtime before its text is read: a file changed
+        # meanwhile will not match them next time, so nothing wrong is kept.
+        if location is not None and not article.loaded and not (
+                isinstance(article, IndexedArticle) and article._remembered is not None):
+            try:
+                info = os.stat(location)
+                stat = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                stat = None
+        try:
+            print_ = article.fingerprint
+        except CorpusError:
+            continue
+        found[article_id] = print_
+        if pace is not None:
+            pace()
+        if stat is not None:
+            learned[os.path.basename(os.fspath(location))] = [stat[0], stat[1], print_]
+    if learned and corpus.source.is_dir():
+        remember_fingerprints(corpus.source, learned)
+    return found
+
+
+class CorpusCheck:
+    """What is left to check about a corpus that ``open_corpus_unchecked``
+    returned, run off the UI thread: calling it returns None when the corpus
+    stands as listed, or the corpus opened again.
+
+    ``kind`` is "scan" (listed from the index: compare every file's size and
+    mtime with it and reopen on any difference), "full" (a large folder
+    listed by name: open it fully, which also writes the index) or "write"
+    (opened fully already: write the index; nothing to return).
+    """
+
+    def __init__(self, folder: Path, kind: str, remembered: Files | None = None,
+                 write: Callable[[], None] | None = None, size: int = 0) -> None:
+        self.folder, self.kind, self.remembered, self._write = folder, kind, remembered, write
+        #: files in the folder: a large one is checked by a separate process
+        self.size = size
+
+    def __call__(self, pace: Callable[[], None] | None = None) -> Corpus | None:
+        if self.kind == "scan":
+            if _scan(self.folder, pace) == self.remembered:
+                return None
+            return open_corpus_indexed(self.folder)
+        if self.kind == "full":
+            return open_corpus_indexed(self.folder)
+        if self._write is not None:
+            self._write()
+        return None
+
+    @property
+    def worth_a_process(self) -> bool:
+        return self.kind in ("scan", "full") and self.size >= LIST_FIRST_FROM
+
+
+def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, CorpusCheck | None]:
     """The corpus at once, and what is left to check about it.
 
     When the folder holds exactly the file names the index remembers, the
     corpus is built from the index without looking at each file (one stat per
-    file is most of the cost of a reopen), and the second value is a check
-    that does look: it returns None when every file still has the remembered
-    size and mtime, or the corpus opened again (as ``open_corpus_indexed``)
-    when any differs. The app runs it off the UI thread once the list is up.
-    In every other case the corpus is opened as ``open_corpus_indexed`` opens
-    it, and what is left is writing the index (the check then returns None),
-    or nothing at all (None).
+    file is most of the cost of a reopen), and the check ("scan") does look:
+    it returns None when every file still has the remembered size and mtime,
+    or the corpus opened again (as ``open_corpus_indexed``) when any differs.
+    The app runs it off the UI thread once the list is up.
+
+    A folder of ``LIST_FIRST_FROM`` files or more that the index does not
+    describe is listed by name (``HeadArticle``) and the check ("full") is
+    the full opening, which always returns the corpus it opened. In every
+    other case the corpus is opened as ``open_corpus_indexed`` opens it, and
+    what is left is writing the index ("write"; the check returns None), or
+    nothing at all (None).
     """
     path = Path(source)
     try:
         if not path.is_dir():
             raise LookupError
         names = sorted(name for name in os.listdir(path) if name.endswith(".txt"))
-        index = json.loads(index_path(path).read_text(encoding="utf-8"))
-        if not isinstance(index, dict) or index.get("names") != names:
-            raise LookupError
-        remembered = (names, index.get("sizes"), index.get("mtimes"))
-        corpus = _from_index(path, remembered, index)
-        if corpus is None:
-            raise LookupError
-    except (LookupError, OSError, ValueError, TypeError, AttributeError):
-        corpus, remember = _open_indexed(path)
-        if remember is _nothing:
-            return corpus, None
+    except (LookupError, OSError):
+        return _opened_now(path)
+    index = _read_index(path)
+    if index is not None and index.get("names") == names:
+        try:
+            remembered = (names, index["sizes"], index["mtimes"])
+            corpus = _from_index(path, remembered, index)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            corpus = None
+        if corpus is not None:
+            return corpus, CorpusCheck(path, "scan", remembered, size=len(names))
+    if len(names) >= LIST_FIRST_FROM:
+        prefix = os.path.join(str(path), "")
+        listed = LazyCorpus(source=path, articles=_listed_articles(names, prefix))
+        return listed, CorpusCheck(path, "full", size=len(names))
+    return _opened_now(path)
 
-        def write_index() -> None:
-            remember()
-            return None
 
-        return corpus, write_index
+def _opened_now(path: Path) -> tuple[Corpus, CorpusCheck | None]:
+    corpus, remember = _open_indexed(path)
+    if remember is _nothing:
+        return corpus, None
+    return corpus, CorpusCheck(path, "write", write=remember, size=len(corpus))
 
-    def check() -> Corpus | None:
-        if _scan(path) == remembered:
-            return None
-        return open_corpus_indexed(path)
 
-    return corpus, check
+# A large folder is checked by a separate process: a stat of every file (or
+# a read of every head) in a thread of the app would hold the interpreter
+# lock against the thread drawing the screen, and on a shared core the check
+# runs at a lower priority than the app.
+
+class CheckFailed(Exception):
+    """The checking process could not be run or gave no answer."""
+
+
+def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
+                     timeout: float = 600.0) -> tuple[Corpus | None, dict[str, str]]:
+    """Run ``check`` in a separate Python process, and there compare the
+    fingerprint ``stored`` for each annotated article with that of its text
+    now: (the corpus opened again or None, id -> current fingerprint of each
+    article whose text differs from what was annotated). CorpusError when the
+    folder could not be opened; CheckFailed when the process could not do its
+    work (the caller then checks in this process)."""
+    import subprocess
+
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tui.corpus_index", str(check.folder), check.kind],
+            input=orjson.dumps(stored), capture_output=True, timeout=timeout, env=env, check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        raise CheckFailed(str(exc)) from None
+    if done.returncode != 0:
+        raise CheckFailed(done.stderr.decode("utf-8", "replace")[-500:])
+    try:
+        answer = orjson.loads(done.stdout)
+        if "error" in answer:
+            raise CorpusError(str(answer["error"]))
+        changed, stale = bool(answer["changed"]), dict(answer["stale"])
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        raise CheckFailed("no answer") from None
+    fresh = None
+    if changed:
+        # The process has just written the index of the folder as it found it.
+        fresh = _from_written_index(check.folder)
+        if fresh is None:
+            fresh = open_corpus_indexed(check.folder)
+    return fresh, stale
+
+
+def _from_written_index(folder: Path) -> Corpus | None:
+    index = _read_index(folder)
+    if index is None:
+        return None
+    try:
+        return _from_index(folder, (index["names"], index["sizes"], index["mtimes"]), index)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+
+
+def _process_main(argv: list[str]) -> int:
+    """The checking process: argv is FOLDER KIND, stdin the stored
+    fingerprint of each annotated article (JSON); prints {"changed",
+    "stale"} or {"error"}."""
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
+    folder, kind = Path(argv[0]), argv[1]
+    stored = orjson.loads(sys.stdin.buffer.read() or b"{}")
+    try:
+        corpus = None
+        if kind == "scan":
+            index = _read_index(folder)
+            files = _scan(folder)
+            if index is not None and files is not None:
+                corpus = _from_index(folder, files, index)  # None unless every file is as remembered
+            changed = corpus is None
+            if changed:
+                corpus = open_corpus_indexed(folder)
+        else:
+            corpus, changed = open_corpus_indexed(folder), True
+        now = fingerprints_of(corpus, list(stored))
+        stale = {article_id: print_ for article_id, print_ in now.items()
+                 if stored[article_id] is not None and stored[article_id] != print_}
+        answer = {"changed": changed, "stale": stale}
+    except CorpusError as exc:
+        answer = {"error": str(exc)}
+    except OSError as exc:
+        answer = {"error": f"{folder}: cannot read: {exc.strerror or exc}"}
+    sys.stdout.buffer.write(orjson.dumps(answer))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_process_main(sys.argv[1:]))

@@ -320,7 +320,6 @@ def test_stale_articles_are_marked_after_their_text_changes(corpus_dir):
 
     async def scenario():
         app = make_app(settings_for(corpus_dir))
-        app.stale_check_delay = 0
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()

@@ -43,7 +43,6 @@ def seeded(tmp_path, seeds_dir, monkeypatch):
 def app_for(mode: str | None = "visual"):
     app = make_app(Settings.resolve(corpus="seeds", mode=mode))
     app.cursor_blink = False
-    app.stale_check_delay = 0
     return app
 
 

@@ -33,6 +33,7 @@ from annotations.corpus import Article
 from annotations.errors import HashiyaError
 from annotations.model import Status
 
+from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of
 from ..layout import display_line
 from ..messages import AnnotationsChanged, DisplayModeChanged
 from ..widgets.footer import KeysFooter
@@ -139,6 +140,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.mode = mode
         self.harakat = harakat
         self._titles: dict[tuple[str, int], str] = {}
+        self._directions: dict[str, bool] = {}
+        self._style_key: tuple | None = None
+        self._style_cache: dict[str, Style] = {}
         self.virtual_size = Size(0, len(self.shown))
 
     # state -------------------------------------------------------------
@@ -160,7 +164,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 missing = [row for row in self.rows if row.id not in folded]
                 folded.update(zip((row.id for row in missing), fold_many([row.title for row in missing])))
             self.shown = [row for row in self.rows if needle in folded[row.id]]
-        self.virtual_size = Size(self.size.width, len(self.shown))
+        # Rows are cut to the width, never scrolled sideways: the virtual
+        # width stays 0, so a resize changes nothing here.
+        self.virtual_size = Size(0, len(self.shown))
         index = self._index_of(current.id) if current is not None else None
         index = 0 if index is None else index
         self.cursor = index
@@ -172,6 +178,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.rows = rows
         self._folded.clear()
         self._titles.clear()
+        self._directions.clear()
         self.set_filter(query)
 
     def set_display(self, mode: str, harakat: bool) -> None:
@@ -200,8 +207,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if clamped != new:
             self.cursor = clamped
             return
+        top = int(self.scroll_y)
         self.scroll_to_region_of(new)
-        self.refresh()
+        if int(self.scroll_y) != top:
+            self.refresh()
+        else:  # only the rows the cursor left and reached change
+            self.refresh_line(old)
+            self.refresh_line(new)
 
     def scroll_to_region_of(self, index: int) -> None:
         height = self.scrollable_content_region.height or 1
@@ -241,8 +253,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     # drawing -----------------------------------------------------------
 
     def on_resize(self) -> None:
-        self._titles.clear()
-        self.virtual_size = Size(self.size.width, len(self.shown))
+        # Titles are kept per width; forget those of other widths now and then.
+        if len(self._titles) > 4096:
+            self._titles.clear()
 
     def _title(self, row: Article, width: int) -> str:
         key = (row.id, width)
@@ -255,50 +268,81 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self._titles[key] = shown
         return shown
 
+    def _styles(self) -> dict[str, Style]:
+        """The row styles, worked out once per change of the CSS or focus."""
+        key = (self.has_focus, self.app.current_theme.name if hasattr(self.app, "current_theme") else "")
+        if self._style_key != key:
+            base = self.rich_style
+            get = self.get_component_rich_style
+            self._style_cache = {
+                "base": base,
+                "cursor": base + get("article-list--cursor"),
+                **{component: base + get(component, partial=True) for component in (
+                    "article-list--todo", "article-list--in-progress", "article-list--done",
+                    "article-list--count", "article-list--stale")},
+            }
+            self._style_key = key
+        return self._style_cache
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_key = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + int(self.scroll_y)
-        base = self.rich_style
+        styles = self._styles()
+        base = styles["base"]
         if index >= len(self.shown) or width <= 0:
             return Strip.blank(width, base)
         row = self.shown[index]
-        status = self.status_of(row.id)
-        spans = self.spans.get(row.id, 0)
-        status_style = {
-            Status.TODO: "article-list--todo",
-            Status.IN_PROGRESS: "article-list--in-progress",
-            Status.DONE: "article-list--done",
-        }[status]
-        status_text = {Status.TODO: "  todo", Status.IN_PROGRESS: "▸ in progress", Status.DONE: "✓ done"}[
-            status
-        ]
-        row_style = base
-        if index == self.cursor:
-            row_style = base + self.get_component_rich_style("article-list--cursor")
+        article_id = row.id
+        status = self.statuses.get(article_id, Status.TODO)
+        spans = self.spans.get(article_id, 0)
+        on_cursor = index == self.cursor
+        # On the cursor row the cursor colours win, so nothing vanishes into
+        # a background of the same hue.
+        row_style = styles["cursor"] if on_cursor else base
+        status_style, status_text = _STATUS_LOOK[status]
         title_width = max(0, width - FIXED_WIDTH)
         title = self._title(row, title_width) if title_width else ""
         pad = max(0, title_width - cell_len(title))
-        on_cursor = index == self.cursor
-
-        def part(component: str) -> Style:
-            # On the cursor row the cursor colours win, so nothing vanishes
-            # into a background of the same hue.
-            if on_cursor:
-                return row_style
-            return row_style + self.get_component_rich_style(component, partial=True)
-
         segments = [
-            Segment(f" {status_text:<{STATUS_WIDTH - 1}}", part(status_style)),
+            Segment(f" {status_text:<{STATUS_WIDTH - 1}}", row_style if on_cursor else styles[status_style]),
             Segment(f"{spans:>{COUNT_WIDTH - 2}}  " if spans else " " * COUNT_WIDTH,
-                    part("article-list--count")),
-            Segment("stale " if row.id in self.stale else " " * STALE_WIDTH, part("article-list--stale")),
+                    row_style if on_cursor else styles["article-list--count"]),
+            Segment("stale " if article_id in self.stale else " " * STALE_WIDTH,
+                    row_style if on_cursor else styles["article-list--stale"]),
         ]
-        if is_rtl(row.title):
+        if self._rtl(row):
             segments += [Segment(" " * pad, row_style), Segment(title, row_style)]
         else:
             segments += [Segment(title, row_style), Segment(" " * pad, row_style)]
         segments.append(Segment(" ", row_style))
         return Strip(segments).adjust_cell_length(width, row_style)
+
+    def _rtl(self, row: Article) -> bool:
+        rtl = self._directions.get(row.id)
+        if rtl is None:
+            rtl = self._directions[row.id] = is_rtl(row.title)
+        return rtl
+
+
+_STATUS_LOOK = {
+    Status.TODO: ("article-list--todo", "  todo"),
+    Status.IN_PROGRESS: ("article-list--in-progress", "▸ in progress"),
+    Status.DONE: ("article-list--done", "✓ done"),
+}
+
+
+FILTER_PLACEHOLDER = "filter titles  ( / )"
+
+
+class FilterHint(Static):
+    """Where the filter box will be: its placeholder, until / or a click."""
+
+    def on_click(self) -> None:
+        self.run_action("screen.focus_filter")
 
 
 class ArticlesScreen(Screen[None]):
@@ -318,13 +362,16 @@ class ArticlesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.stale_checked = False
+        self._just_mounted = False
 
     def compose(self) -> ComposeResult:
         app = self.app
         rows = app.corpus.articles
         yield Header(icon="ح")
         with Horizontal(id="list-bar"):
-            yield ShapedInput(placeholder="filter titles  ( / )", id="filter")
+            # The filter box itself is made when first asked for (/ or a
+            # click): a text box is one of the costlier widgets to start.
+            yield FilterHint(FILTER_PLACEHOLDER, id="filter-hint")
             yield Static("", id="progress")
         self.article_list = ArticleList(rows, mode=app.prefs.display_mode, harakat=app.prefs.harakat,
                                 id="articles")
@@ -333,21 +380,21 @@ class ArticlesScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        filter_box = self.query_one("#filter", Input)
-        filter_box.cursor_blink = getattr(self.app, "cursor_blink", True)
         self.refresh_from_store()
-        # Staleness reads every annotated article's file: after the list is up.
-        delay = getattr(self.app, "stale_check_delay", 0.0)
-        if delay:
-            self.set_timer(delay, self.check_stale)
-        else:
-            self.check_stale()
+        self._just_mounted = True
+        # Once the list is drawn, off the UI thread: what opening the corpus
+        # left to check (every file of a corpus listed from its index, or the
+        # full opening of a large folder listed by name), then which annotated
+        # articles changed since they were annotated.
         if getattr(self.app, "corpus_check", None) is not None:
-            # Listed from the corpus index (look at every file) or opened for the
-            # first time (write the index): once the list is drawn.
             self.call_after_refresh(self.check_corpus)
+        else:
+            self.call_after_refresh(self.check_stale)
 
     def on_screen_resume(self) -> None:
+        if self._just_mounted:  # on_mount has just read the store
+            self._just_mounted = False
+            return
         self.refresh_from_store()
         # The reader moves between articles in place: come back to the last one read.
         reader = getattr(self.app, "last_reader", None)
@@ -409,37 +456,49 @@ class ArticlesScreen(Screen[None]):
         else:
             self.article_list.stale.discard(article_id)
 
-    @work(thread=True, exclusive=True, group="stale")
+    @work(thread=True, exclusive=True, group="checks")
     def check_stale(self) -> None:
-        """Fingerprint every annotated article (reads its file) off the UI thread."""
+        """Fingerprint every annotated article off the UI thread (a folder
+        reopened from its index remembers them; the others read the file)."""
+        self._stale_in_thread(self.app.corpus)
+
+    def _stale_in_thread(self, corpus) -> None:
         app = self.app
         try:
             annotated = app.call_from_thread(app.store.article_ids)
         except HashiyaError:
             return
-        fingerprints: dict[str, str] = {}
-        for article_id in annotated:
-            article = app.corpus.get(article_id)
-            if article is None:
-                continue
-            try:
-                fingerprints[article_id] = article.fingerprint
-            except HashiyaError:
-                continue
+        fingerprints = fingerprints_of(corpus, annotated, Pacer())
         app.call_from_thread(self._apply_fingerprints, fingerprints)
 
-    @work(thread=True, exclusive=True, group="corpus-check")
+    @work(thread=True, exclusive=True, group="checks")
     def check_corpus(self) -> None:
         """What opening left for after the first frame, off the UI thread:
         compare every file of a corpus listed from its index with what the
-        index remembers (a stat each) and reopen on any change, or write the
-        index of a folder opened for the first time."""
+        index remembers (a stat each) and reopen on any change, open fully a
+        large folder that was only listed, or write the index of a folder
+        opened for the first time; then the stale check."""
         app = self.app
         check, app.corpus_check = app.corpus_check, None
+        corpus = app.corpus
         if check is None:
             return
         try:
-            fresh = check()
+            if check.worth_a_process:
+                try:
+                    stored = app.call_from_thread(self._stored_fingerprints)
+                except HashiyaError:
+                    stored = {}
+                try:
+                    fresh, stale = check_in_process(check, stored)
+                except CheckFailed:
+                    pass  # checked here instead
+                else:
+                    if fresh is not None:
+                        app.call_from_thread(self._corpus_changed, fresh)
+                    app.call_from_thread(self._apply_stale, stale)
+                    return
+            fresh = check(Pacer())
         except HashiyaError as exc:
             app.call_from_thread(self.notify, str(exc), title="Corpus", severity="error")
             return
@@ -449,23 +508,46 @@ class ArticlesScreen(Screen[None]):
             return
         if fresh is not None:
             app.call_from_thread(self._corpus_changed, fresh)
+            corpus = fresh
+        self._stale_in_thread(corpus)
 
     def _corpus_changed(self, fresh) -> None:
         app = self.app
         before = [str(problem) for problem in app.corpus.problems]
         app.corpus = fresh
-        self.article_list.set_rows(fresh.articles, self.query_one("#filter", Input).value)
+        self.article_list.set_rows(fresh.articles, self.filter_value)
         self.update_progress()
-        self.check_stale()
         if [str(problem) for problem in fresh.problems] != before:
             app._announce_problems()
 
+    def _stored_fingerprints(self) -> dict[str, str | None]:
+        store = self.app.store
+        return {article_id: store.fingerprint(article_id) for article_id in store.article_ids()}
+
+    def _apply_stale(self, stale: dict[str, str]) -> None:
+        """The articles found stale elsewhere (id -> fingerprint of the text
+        now), each checked against the store as it is now."""
+        now = set()
+        for article_id, print_ in stale.items():
+            try:
+                if self.app.store.is_stale(article_id, print_):
+                    now.add(article_id)
+            except HashiyaError:
+                pass
+        self.stale_checked = True
+        if now != self.article_list.stale:
+            self.article_list.stale = now
+            self.article_list.refresh()
+            self.update_progress()
+
     def _apply_fingerprints(self, fingerprints: dict[str, str]) -> None:
+        before = set(self.article_list.stale)
         for article_id, print_ in fingerprints.items():
             self._set_stale(article_id, print_)
         self.stale_checked = True
-        self.article_list.refresh()
-        self.update_progress()
+        if self.article_list.stale != before:
+            self.article_list.refresh()
+            self.update_progress()
 
     # events ------------------------------------------------------------
 
@@ -479,7 +561,7 @@ class ArticlesScreen(Screen[None]):
         self.article_list.focus()
 
     def on_key(self, event) -> None:
-        if event.key == "down" and self.focused is self.query_one("#filter", Input):
+        if event.key == "down" and self.focused is not None and self.focused.id == "filter":
             self.article_list.focus()
             event.stop()
 
@@ -495,12 +577,30 @@ class ArticlesScreen(Screen[None]):
 
     # actions -----------------------------------------------------------
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+    @property
+    def filter_box(self) -> Input | None:
+        """The filter box, once it has been made."""
+        boxes = self.query("#filter").results(Input)
+        return next(boxes, None)
+
+    @property
+    def filter_value(self) -> str:
+        box = self.filter_box
+        return box.value if box is not None else ""
+
+    async def action_focus_filter(self) -> None:
+        box = self.filter_box
+        if box is None:
+            box = ShapedInput(placeholder=FILTER_PLACEHOLDER, id="filter")
+            box.cursor_blink = getattr(self.app, "cursor_blink", True)
+            bar = self.query_one("#list-bar")
+            await bar.mount(box, before="#progress")
+            await self.query_one("#filter-hint").remove()
+        box.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.value:
+        box = self.filter_box
+        if box is not None and box.value:
             box.value = ""
         self.article_list.focus()
 

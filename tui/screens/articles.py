@@ -341,8 +341,8 @@ FILTER_PLACEHOLDER = "filter titles  ( / )"
 class FilterHint(Static):
     """Where the filter box will be: its placeholder, until / or a click."""
 
-    def on_click(self) -> None:
-        self.run_action("screen.focus_filter")
+    async def on_click(self) -> None:
+        await self.run_action("screen.focus_filter")
 
 
 class ArticlesScreen(Screen[None]):

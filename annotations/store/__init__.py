@@ -172,27 +172,28 @@ _new_object = object.__new__
 
 _span_id = operator.itemgetter("id")
 _SPAN_ORDER = operator.attrgetter("start", "end", "kind", "label")  # SPAN_KEY, in C
-_COLUMN_TYPES = tuple({t} for t in _SPAN_TYPES)
+_FIELD_CHECKS = tuple((operator.itemgetter(name), {t}) for name, t in zip(_SPAN_FIELDS, _SPAN_TYPES))
+_span_created = operator.itemgetter("created")
+_span_updated = operator.itemgetter("updated")
+_LEN_OF_A_SPAN = {_N_SPAN_FIELDS}
 
 
 def _exact_span_docs(docs: list[dict]) -> bool:
     """True when every document holds exactly the fields of a Span, each
     with its exact type, and a non-empty id and times: what this store
-    writes. Checked column by column, so no Python code runs per span."""
+    writes. Checked field by field over all documents, so no Python code
+    runs per span (and no tuple is made per span)."""
     if not docs:
         return True
-    if set(map(len, docs)) != {_N_SPAN_FIELDS}:
+    if set(map(len, docs)) != _LEN_OF_A_SPAN:
         return False
     try:
-        columns = list(zip(*map(_span_values, docs)))
+        for get, types in _FIELD_CHECKS:  # as many fields, all present: exactly these
+            if set(map(type, map(get, docs))) != types:
+                return False
     except KeyError:
         return False
-    return (
-        all(set(map(type, column)) == types for column, types in zip(columns, _COLUMN_TYPES))
-        and all(columns[7])  # id
-        and all(columns[8])  # created
-        and all(columns[9])  # updated
-    )
+    return all(map(_span_id, docs)) and all(map(_span_created, docs)) and all(map(_span_updated, docs))
 
 
 def _span_from_doc(doc: dict) -> tuple[Span, dict]:
@@ -342,6 +343,9 @@ def _invert(op: dict) -> dict:
 REPAIR_HINT = "`hashiya validate --repair`"
 
 
+_STATUS_VALUES = frozenset(status.value for status in Status)
+
+
 def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: bool = False) -> _State:
     """An article's state from its file's TinyDB tables (``article`` holds
     document 1 with the status, themes, fingerprint and journal seq;
@@ -349,17 +353,22 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
     StoreCorruptError naming the file. ``owned``: ``data`` was parsed for
     this call and its span documents may be kept as they are."""
     try:
-        state = _State(article_id)
         meta = data.get("article", {}).get("1")
-        if meta is not None:
+        if meta is None:
+            state = _State(article_id)
+        else:
             stored_id = meta.get("article_id")
             if stored_id is not None and stored_id != article_id:
                 raise ValueError(f"it holds article {stored_id!r}, not {article_id!r}")
+            status = meta.get("status", "todo")
+            if type(status) is not str or status not in _STATUS_VALUES:
+                status = Status(status).value
+            themes = meta.get("themes", [])
             state = _State(
                 article_id,
                 meta.get("fingerprint"),
-                Status(meta.get("status", "todo")).value,
-                tuple(sorted(str(t) for t in meta.get("themes", []))),
+                status,
+                () if type(themes) is list and not themes else tuple(sorted(str(t) for t in themes)),
                 {},
                 int(meta.get("seq", 0)),
             )
@@ -382,7 +391,8 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
                 objects.append(span)
         if len(objects) != len(state.spans):  # one id twice: the last one counts, as in state.spans
             objects = list({span.id: span for span in objects}.values())
-        state._objects = sorted(objects, key=_SPAN_ORDER)
+        objects.sort(key=_SPAN_ORDER)
+        state._objects = objects
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
     return state
@@ -1128,30 +1138,28 @@ class Store:
             names = self.annotators() if annotators is None else list(annotators)
             views = [(name, self._view(name)) for name in names]
         wanted = {Status(s) for s in statuses} if statuses else None
+        todo = Status.TODO.value
+        statuses_by_value = {status.value: status for status in Status}
         for article in corpus:
+            article_id = article.id
             for name, view in views:
-                summary = view.summary.get(article.id)
+                summary = view.summary.get(article_id)
                 if summary is None:
                     continue
                 n, status, _fp, nthemes = summary
-                if not (n or nthemes or status != Status.TODO.value):
+                if not (n or nthemes or status != todo):
                     continue
                 with self._lock:
-                    state = view.read_state(article.id)
-                if wanted is not None and Status(state.status) not in wanted:
-                    continue
-                if not (state.spans or state.themes or state.status != Status.TODO.value):
-                    continue
-                with self._lock:
+                    state = view.read_state(article_id)
+                    if not (state.spans or state.themes or state.status != todo):
+                        continue
+                    status = statuses_by_value.get(state.status) if type(state.status) is str else None
+                    status = status or Status(state.status)
+                    if wanted is not None and status not in wanted:
+                        continue
                     spans = state.span_objects()
                 yield ArticleRecord(
-                    id=article.id,
-                    text=article.text,
-                    spans=spans,
-                    themes=list(state.themes),
-                    status=Status(state.status),
-                    annotator=name,
-                    metadata=dict(article.metadata),
+                    article_id, article.text, spans, list(state.themes), status, name, dict(article.metadata)
                 )
 
     def import_records(

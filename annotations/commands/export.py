@@ -99,13 +99,26 @@ def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]
     return out
 
 
+def streams(args, names: list[str]) -> bool:
+    """True when the export goes to one file from one annotator's records as
+    they are read (no grouping, split or agreement needs them all first):
+    each record is written as soon as it is read, and none is kept."""
+    return (
+        args.output is not None
+        and args.resolve == "per-annotator"
+        and not args.split
+        and args.format not in ("spacy", "hf")
+        and len(names) == 1
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     import json
 
     from ..agreement import adjudicate
     from ..formats import module
     from ..formats.common import ExportReport
-    from ..formats.workflow import open_sources, read_records, write_text_file
+    from ..formats.workflow import gc_paused, iter_records, open_sources, read_records, write_text_file
 
     fmt_module = module(args.format)
     if args.format == "spacy":
@@ -113,6 +126,26 @@ def run(args: argparse.Namespace) -> int:
     # Export shows no titles: the corpus files are read only for the
     # annotated articles, once each.
     settings, corpus, store, names = open_sources(args, titles=False)
+    options = options_from(args)
+    report = ExportReport()
+    if streams(args, names):
+        stale: list[str] = []
+        written = 0
+
+        def records_read():
+            nonlocal written
+            for record in iter_records(store, corpus, names, args.status, stale, label="export"):
+                written += 1
+                yield record
+
+        try:
+            # the records pass through: the cyclic GC has nothing to find
+            with gc_paused():
+                write_text_file(args.output, lambda stream: fmt_module.write(records_read(), stream, report, options))
+        finally:
+            store.close()
+        print(f"hashiya: wrote {written} record(s) to {args.output}", file=sys.stderr)
+        return _finish(report, stale, written)
     try:
         records, stale = read_records(store, corpus, names, args.status, label="export")
     finally:
@@ -129,8 +162,6 @@ def run(args: argparse.Namespace) -> int:
         groups: dict[str, list] = {}
         for record in records:
             groups.setdefault(record.annotator, []).append(record)
-    options = options_from(args)
-    report = ExportReport()
     outputs = plan_outputs(args, groups)
     hf_labels: set[str] = set()
     for path, recs in outputs:
@@ -155,6 +186,10 @@ def run(args: argparse.Namespace) -> int:
             lambda stream: stream.write(json.dumps(fmt_module.label_list(labels), ensure_ascii=False, indent=1) + "\n"),
         )
         print(f"hashiya: wrote the label list to {labels_file}", file=sys.stderr)
+    return _finish(report, stale, len(records))
+
+
+def _finish(report, stale: list[str], n_records: int) -> int:
     for line in report.lines():
         print(f"hashiya: {line}", file=sys.stderr)
     if stale:
@@ -163,6 +198,6 @@ def run(args: argparse.Namespace) -> int:
             f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}",
             file=sys.stderr,
         )
-    if not records:
+    if not n_records:
         print("hashiya: nothing matched: no records exported", file=sys.stderr)
     return 0

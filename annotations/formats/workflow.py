@@ -9,6 +9,8 @@ import gc
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
+from operator import attrgetter, lt
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -104,6 +106,53 @@ def read_records(store, corpus, names: list[str], statuses, *, label: str = "rea
     """Records from the store, with a progress bar; records whose spans no
     longer match the article text (the article changed) are left out and
     named in the second list."""
+    stale: list[str] = []
+    # The records kept here are ~100k long-lived objects for a big store:
+    # the cyclic GC would scan them (and the store's index) again and again
+    # while they pile up, for nothing (they hold no cycles).
+    with gc_paused():
+        records = list(iter_records(store, corpus, names, statuses, stale, label=label))
+    return records, stale
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (restored as it was after)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+_span_start = attrgetter("start")
+_span_end = attrgetter("end")
+_span_text = attrgetter("text")
+
+
+def aligned(text: str, spans: list) -> bool:
+    """Every span lies in the text (0 <= start < end <= len(text)) and
+    text[start:end] is its stored text (Span.is_aligned of each, checked
+    in bulk: this runs for every record an export reads)."""
+    if not spans:
+        return True
+    starts = list(map(_span_start, spans))
+    ends = list(map(_span_end, spans))
+    return (
+        min(starts) >= 0
+        and max(ends) <= len(text)
+        and all(map(lt, starts, ends))
+        and list(map(text.__getitem__, map(slice, starts, ends))) == list(map(_span_text, spans))
+    )
+
+
+def iter_records(store, corpus, names: list[str], statuses, stale: list[str], *, label: str = "reading") -> Iterator[ArticleRecord]:
+    """The records of read_records one at a time, as they are read (for a
+    writer that needs no record twice); stale records go to `stale`. The
+    warning about annotated articles missing from the corpus is printed
+    once the last record has been read."""
     progress = Progress(label, len(corpus))
 
     def articles() -> Iterator:
@@ -112,27 +161,13 @@ def read_records(store, corpus, names: list[str], statuses, *, label: str = "rea
             progress.step()
 
     wanted = [Status(s) for s in statuses] if statuses else None
-    records: list[ArticleRecord] = []
-    stale: list[str] = []
-    # The records kept here are ~100k long-lived objects for a big store:
-    # the cyclic GC would scan them (and the store's index) again and again
-    # while they pile up, for nothing (they hold no cycles).
-    gc_was_on = gc.isenabled()
-    gc.disable()
     try:
         for record in store.records(articles(), names, wanted):
-            text = record.text
-            # Span.is_aligned inlined: this runs once per span of the store.
-            if all(
-                0 <= span.start < span.end <= len(text) and text[span.start : span.end] == span.text
-                for span in record.spans
-            ):
-                records.append(record)
+            if aligned(record.text, record.spans):
+                yield record
             else:
                 stale.append(f"{record.id} ({record.annotator})")
     finally:
-        if gc_was_on:
-            gc.enable()
         progress.close()
     missing = [
         f"{article_id} ({name})"
@@ -147,7 +182,6 @@ def read_records(store, corpus, names: list[str], statuses, *, label: str = "rea
             f"{corpus.source} and were left out: {shown}",
             file=sys.stderr,
         )
-    return records, stale
 
 
 def part_path(path: str | Path, part: str) -> Path:

@@ -206,3 +206,99 @@ def test_article_that_grows_while_read(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_module, "MAX_ARTICLE_BYTES", 2)
     with pytest.raises(CorpusError, match="a.txt: larger than the"):
         corpus_module.Article("a", "", path=path).text
+
+
+# -- the store read path and the streamed export -------------------------------
+
+import random  # noqa: E402
+import shutil  # noqa: E402
+
+from annotations.cli import main  # noqa: E402
+from annotations.commands import export as export_command  # noqa: E402
+from annotations.formats.workflow import aligned  # noqa: E402
+from annotations.store import Store  # noqa: E402
+
+from .formats_data import seed_records  # noqa: E402
+
+
+def test_aligned_is_every_span_aligned():
+    rng = random.Random(7)
+    text = "قال محمد في لندن إن الوفد وصل.\nثم عاد."
+    for _ in range(3000):
+        spans = []
+        for _ in range(rng.randint(0, 4)):
+            start = rng.randint(-3, len(text) + 3)
+            end = rng.randint(-3, len(text) + 3)
+            stored = text[max(start, 0) : max(end, 0)] if rng.random() < 0.8 else "x"
+            spans.append(Span("a", start, end, "PER", "entity", stored, "alice"))
+        assert aligned(text, spans) == all(span.is_aligned(text) for span in spans)
+
+
+@pytest.fixture
+def one_annotator(tmp_path, seeds_dir):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    store = tmp_path / "store"
+    with Store(store, "alice") as st:
+        for record in seed_records("alice"):
+            for span in record.spans:
+                st.add_span(record.id, record.text, span.start, span.end, span.label, span.kind)
+            for theme in record.themes[:1]:
+                st.toggle_theme(record.id, theme, record.text)
+            st.set_status(record.id, Status.DONE)
+    return corpus, store
+
+
+def _export(capsys, corpus, store, out, fmt, *more):
+    capsys.readouterr()
+    code = main(["export", str(corpus), "--store", str(store), "-f", fmt, "-o", str(out), *more])
+    _, err = capsys.readouterr()
+    return code, (out.read_bytes() if out.exists() else None), err
+
+
+def _both(capsys, monkeypatch, corpus, store, tmp_path, fmt, *more):
+    """(streamed, collected): the export as it runs, and with every record
+    read before the first is written."""
+    streamed = _export(capsys, corpus, store, tmp_path / f"s.{fmt}", fmt, *more)
+    with monkeypatch.context() as patched:
+        patched.setattr(export_command, "streams", lambda args, names: False)
+        collected = _export(capsys, corpus, store, tmp_path / f"s.{fmt}", fmt, *more)
+    return streamed, collected
+
+
+@pytest.mark.parametrize("fmt", ["native", "conll", "doccano", "prodigy"])
+def test_streamed_export_is_the_collected_export(capsys, monkeypatch, tmp_path, one_annotator, fmt):
+    corpus, store = one_annotator
+    streamed, collected = _both(capsys, monkeypatch, corpus, store, tmp_path, fmt)
+    assert streamed == collected
+    assert streamed[0] == 0 and streamed[1] and "wrote 5 record(s)" in streamed[2]
+    options = ("--status", "todo")
+    streamed, collected = _both(capsys, monkeypatch, corpus, store, tmp_path, fmt, *options)
+    assert streamed == collected and streamed[1] == b"" and "nothing matched" in streamed[2]
+
+
+def test_streamed_export_leaves_out_and_names_stale_and_missing_articles(capsys, monkeypatch, tmp_path, one_annotator):
+    corpus, store = one_annotator
+    files = sorted(corpus.glob("*.txt"))
+    changed = files[1]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text("تغيير " + text, encoding="utf-8")  # every span of it now misaligned
+    files[3].unlink()
+    for fmt in ("native", "conll"):
+        streamed, collected = _both(capsys, monkeypatch, corpus, store, tmp_path, fmt)
+        assert streamed == collected
+        code, data, err = streamed
+        assert code == 0 and "wrote 3 record(s)" in err
+        assert "left out 1 record(s) whose article text changed" in err and f"{changed.stem} (alice)" in err
+        assert "1 annotated article(s) are not in the corpus" in err and f"{files[3].stem} (alice)" in err
+        assert "تغيير" not in data.decode("utf-8")
+
+
+def test_streamed_export_with_an_unreadable_article_writes_nothing(capsys, monkeypatch, tmp_path, one_annotator):
+    corpus, store = one_annotator
+    sorted(corpus.glob("*.txt"))[2].write_bytes(b"\xff\xfe binary")
+    streamed, collected = _both(capsys, monkeypatch, corpus, store, tmp_path, "conll")
+    assert streamed == collected
+    code, data, err = streamed
+    assert code == 1 and data is None and err.startswith("hashiya: error:") and "not valid UTF-8" in err
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".s.conll")] == []

@@ -11,7 +11,10 @@
    in-process after one warm-up each (imports and the OS file cache excluded),
    and again as a fresh ``python`` process per start (interpreter start-up and
    imports included) from spawning it to the same point. Target: < 1 s and
-   within 1.5x of the baseline.
+   within 1.5x of the baseline. What the app leaves for after the list is up
+   (checking every file against the corpus index, or opening a folder listed
+   by name fully, and marking stale articles, done by a separate process for
+   a corpus this large) is timed too, to the moment it has been applied.
 2. Keypress to updated screen in a 100,000-character article, in the app
    started by Pilot: from posting the key event to the app until the reader's
    cursor/selection has changed and every visible row of the reader has been
@@ -74,7 +77,7 @@ def _env(home: Path) -> None:
     os.environ["HASHIYA_ANNOTATOR"] = "bench"
 
 
-async def _start_hashiya(corpus: Path) -> tuple[float, float]:
+async def _start_hashiya(corpus: Path, on_ready=None) -> tuple[float, float]:
     from annotations.settings import Settings
     from tui.app import make_app
     from tui.screens.articles import FIXED_WIDTH
@@ -94,11 +97,17 @@ async def _start_hashiya(corpus: Path) -> tuple[float, float]:
         await pilot.press("down")  # usable: the list answers a key
         assert listing.cursor == 1
         elapsed = time.perf_counter() - t0, time.process_time() - c0
+        if on_ready is not None:
+            on_ready()
+        # What runs once the list is up (the corpus checks) ends before the next start.
         await app.workers.wait_for_complete()
-    return elapsed
+        await pilot.pause()
+        assert screen.stale_checked
+        checked = time.perf_counter() - t0
+    return (*elapsed, checked)
 
 
-async def _start_minimal() -> tuple[float, float]:
+async def _start_minimal(on_ready=None) -> tuple[float, float]:
     from textual.app import App
     from textual.widgets import Footer, Header, Static
 
@@ -114,16 +123,22 @@ async def _start_minimal() -> tuple[float, float]:
         await pilot.pause()
         await pilot.press("down")
         elapsed = time.perf_counter() - t0, time.process_time() - c0
+        if on_ready is not None:
+            on_ready()
     return elapsed
 
 
 def _child(kind: str, corpus: str) -> None:
-    """One start in this fresh process; prints the wall clock when usable."""
+    """One start in this fresh process; prints the wall clock when usable
+    (what runs after that, in the app or on its way out, is not counted)."""
+
+    def ready() -> None:
+        print(f"ready {time.time()!r}", flush=True)
+
     if kind == "hashiya":
-        asyncio.run(_start_hashiya(Path(corpus)))
+        asyncio.run(_start_hashiya(Path(corpus), ready))
     else:
-        asyncio.run(_start_minimal())
-    print(f"ready {time.time()!r}", flush=True)
+        asyncio.run(_start_minimal(ready))
 
 
 def _fresh(kind: str, corpus: Path) -> float:
@@ -135,8 +150,8 @@ def _fresh(kind: str, corpus: Path) -> float:
     return float(ready[-1].split()[1]) - t0
 
 
-def _median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+def _median(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(statistics.median(run[i] for run in runs) for i in range(len(runs[0])))
 
 
 def startup(home: Path) -> dict:
@@ -159,7 +174,7 @@ def startup(home: Path) -> dict:
     for _ in range(RUNS):
         base.append(asyncio.run(_start_minimal()))
         index_path(corpus).unlink(missing_ok=True)
-        cold.append(asyncio.run(_start_hashiya(corpus)))  # reads every file's head
+        cold.append(asyncio.run(_start_hashiya(corpus)))  # listed by name, then opened fully
         warm.append(asyncio.run(_start_hashiya(corpus)))  # the corpus index is valid
     fresh_base, fresh_cold, fresh_warm = [], [], []
     for _ in range(RUNS):
@@ -307,7 +322,7 @@ def main() -> dict:
                 os.environ[key] = value
         shutil.rmtree(home, ignore_errors=True)
 
-    base_wall, base_cpu = start["base"]
+    base_wall, base_cpu = start["base"][:2]
     print("## App: start-up and keypress latency (`python -m benchmarks.bench_app`)\n")
     print(f"Headless Pilot at {SIZE[0]}x{SIZE[1]}; medians of {RUNS} start-ups and {PRESSES} "
           "presses. Start-up is given in wall time and in CPU time of the process (steadier "
@@ -317,14 +332,18 @@ def main() -> dict:
     print("| measure | hashiya | baseline | ratio | target |")
     print("|---|---:|---:|---:|---|")
     summary: dict = {}
-    for name, label in (("cold", "first open (every file read)"),
-                        ("warm", "reopen (corpus index valid)")):
-        wall, cpu = start[name]
+    for name, label in (("cold", "first open (no corpus index: listed by file name, every file "
+                                 "read once the list is up)"),
+                        ("warm", "reopen (corpus index valid; each file's size and mtime checked "
+                                 "once the list is up)")):
+        wall, cpu, checked = start[name]
         print(f"| start-up to a usable list, {ARTICLES:,} articles ({ANNOTATED} annotated), {label}, "
               f"vs minimal Textual app — wall | {ms(wall)} | {ms(base_wall)} | "
               f"{wall / base_wall:.2f}x | < 1 s, <= 1.5x |")
         print(f"| same — CPU | {ms(cpu)} | {ms(base_cpu)} | {cpu / base_cpu:.2f}x | |")
-        summary[name] = {"wall": wall, "cpu": cpu}
+        print(f"| same — until the corpus check and the stale check are done (separate "
+              f"process) | {ms(checked)} | | | |")
+        summary[name] = {"wall": wall, "cpu": cpu, "checked": checked}
     summary["baseline"] = {"wall": base_wall, "cpu": base_cpu}
     fresh = start["fresh"]
     for name, label in (("cold", "first open"), ("warm", "reopen")):

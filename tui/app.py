@@ -207,6 +207,11 @@ class HashiyaApp(App[int]):
                 pass
 
     def on_unmount(self) -> None:
+        # A corpus check running in a separate process would hold up the exit.
+        for screen in self.screen_stack:
+            cancel = getattr(screen, "cancel_checks", None)
+            if cancel is not None:
+                cancel()
         self.close_store()
 
 

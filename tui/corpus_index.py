@@ -470,6 +470,15 @@ class CorpusCheck:
         self.folder, self.kind, self.remembered, self._write = folder, kind, remembered, write
         #: files in the folder: a large one is checked by a separate process
         self.size = size
+        self.cancelled = False
+        self._process = None
+
+    def cancel(self) -> None:
+        """Stop a check running in a separate process (the app is closing)."""
+        self.cancelled = True
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
 
     def __call__(self, pace: Callable[[], None] | None = None) -> Corpus | None:
         if self.kind == "scan":
@@ -557,16 +566,30 @@ def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-m", "tui.corpus_index", str(check.folder), check.kind],
-            input=orjson.dumps(stored), capture_output=True, timeout=timeout, env=env, check=False,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )
-    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         raise CheckFailed(str(exc)) from None
-    if done.returncode != 0:
-        raise CheckFailed(done.stderr.decode("utf-8", "replace")[-500:])
+    check._process = process
     try:
-        answer = orjson.loads(done.stdout)
+        if check.cancelled:
+            process.kill()
+        try:
+            out, err = process.communicate(orjson.dumps(stored), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise CheckFailed("the check took too long") from None
+    finally:
+        check._process = None
+    if check.cancelled:
+        raise CheckFailed("cancelled")
+    if process.returncode != 0:
+        raise CheckFailed(err.decode("utf-8", "replace")[-500:])
+    try:
+        answer = orjson.loads(out)
         if "error" in answer:
             raise CorpusError(str(answer["error"]))
         changed, stale = bool(answer["changed"]), dict(answer["stale"])

@@ -254,6 +254,37 @@ async def test_the_app_checks_in_this_process_when_the_other_cannot_run(corpus_d
         assert app.corpus.get(ids[0]).text.endswith("زيادة")
 
 
+@sync
+async def test_closing_the_app_stops_a_check_still_running(corpus_dir, large, monkeypatch, tmp_path):
+    import subprocess
+
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(corpus_index.sys, "executable", str(slow))
+    started = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    app = make(corpus_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(200):  # until the check has started its process
+            if started:
+                break
+            await pilot.pause(0.01)
+        assert started and started[0].poll() is None
+        screen = app.screen
+    await app.workers.wait_for_complete()
+    assert started[0].wait(timeout=5) == -9  # killed, not left to run
+    assert screen.running_check.cancelled
+    assert not screen.stale_checked  # and not checked again in this process
+
+
 # -- footer and filter ----------------------------------------------------------
 
 

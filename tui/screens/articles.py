@@ -362,6 +362,8 @@ class ArticlesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.stale_checked = False
+        #: the corpus check running in a separate process, if any
+        self.running_check = None
         self._just_mounted = False
 
     def compose(self) -> ComposeResult:
@@ -390,6 +392,14 @@ class ArticlesScreen(Screen[None]):
             self.call_after_refresh(self.check_corpus)
         else:
             self.call_after_refresh(self.check_stale)
+
+    def cancel_checks(self) -> None:
+        """The app is closing: a check still running elsewhere stops."""
+        if self.running_check is not None:
+            self.running_check.cancel()
+
+    def on_unmount(self) -> None:
+        self.cancel_checks()
 
     def on_screen_resume(self) -> None:
         if self._just_mounted:  # on_mount has just read the store
@@ -489,10 +499,13 @@ class ArticlesScreen(Screen[None]):
                     stored = app.call_from_thread(self._stored_fingerprints)
                 except HashiyaError:
                     stored = {}
+                self.running_check = check
                 try:
                     fresh, stale = check_in_process(check, stored)
                 except CheckFailed:
-                    pass  # checked here instead
+                    if check.cancelled:
+                        return
+                    # checked here instead
                 else:
                     if fresh is not None:
                         app.call_from_thread(self._corpus_changed, fresh)

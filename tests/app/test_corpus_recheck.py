@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-from pathlib import Path
 
-import pytest
 from textual.geometry import Region
 
 from annotations.corpus import open_corpus
@@ -18,28 +15,9 @@ from tui.app import make_app
 from tui.corpus_index import index_path, open_corpus_indexed, open_corpus_unchecked
 from tui.screens.problems import ProblemsScreen
 
+from .corpora import rewrite_in_place, summary
+
 SIZE = (110, 30)
-
-
-def summary(corpus):
-    return (
-        [(a.id, a.title, a.text) for a in corpus.articles],
-        [(p.name, p.reason) for p in corpus.problems],
-    )
-
-
-def rewrite_in_place(path: Path, text: str) -> None:
-    """New content under the same name, with an mtime surely different."""
-    stat = path.stat()
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-
-
-@pytest.fixture
-def corpus_dir(tmp_path, seeds_dir) -> Path:
-    target = tmp_path / "corpus"
-    shutil.copytree(seeds_dir, target)
-    return target
 
 
 def test_without_an_index_the_corpus_is_opened_fully(corpus_dir):

@@ -35,28 +35,9 @@ from tui.widgets.footer import KeysFooter
 
 from .pilot import make, sync
 
+from .corpora import rewrite_in_place, summary
+
 SIZE = (110, 30)
-
-
-def summary(corpus):
-    return (
-        [(a.id, a.title, a.text) for a in corpus.articles],
-        [(p.name, p.reason) for p in corpus.problems],
-    )
-
-
-def rewrite_in_place(path: Path, text: str) -> None:
-    """New content under the same name, with an mtime surely different."""
-    stat = path.stat()
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-
-
-@pytest.fixture
-def corpus_dir(tmp_path, seeds_dir) -> Path:
-    target = tmp_path / "corpus"
-    shutil.copytree(seeds_dir, target)
-    return target
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,13 +33,6 @@ def settings_for(corpus: Path, *, mode: str | None = "visual", **extra) -> Setti
 def widget_text(widget) -> str:
     width, height = widget.size
     return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
-
-
-@pytest.fixture
-def corpus_dir(tmp_path, seeds_dir) -> Path:
-    target = tmp_path / "corpus"
-    shutil.copytree(seeds_dir, target)
-    return target
 
 
 async def palette_choose(pilot, query: str, expected: str) -> None:

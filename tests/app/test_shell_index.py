@@ -9,12 +9,7 @@ import shutil
 from annotations.corpus import open_corpus
 from tui.corpus_index import index_path, open_corpus_indexed
 
-
-def summary(corpus):
-    return (
-        [(a.id, a.title, a.text, a.fingerprint) for a in corpus.articles],
-        [(p.name, p.reason) for p in corpus.problems],
-    )
+from .corpora import summary
 
 
 def test_reopened_folder_matches_open_corpus(tmp_path, seeds_dir):

@@ -376,6 +376,21 @@ async def test_rejected_edit_is_reported_not_raised(corpus_dir):
 
 
 @sync
+async def test_q_goes_back_to_the_list_and_annotates_nothing(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(120, 34)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        text = screen.text
+        start = text.index("العراق")
+        screen.reader.select(start, start + len("العراق"))
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0] and not isinstance(app.screen, ReaderScreen)
+        assert app.is_running and stored(app, "a_rtl") == []
+        assert not screen.shadowed  # no label of the built-in schema lost its key to q
+
+
+@sync
 async def test_theme_span_overlapping_entity_and_document_themes(corpus_dir):
     app = make(corpus_dir)
     async with app.run_test(size=(120, 34)) as pilot:
@@ -384,7 +399,7 @@ async def test_theme_span_overlapping_entity_and_document_themes(corpus_dir):
         await label_word(pilot, screen, "العراق", "3")
         start = text.index("جمهورية العراق")
         screen.reader.select(start, start + len("جمهورية العراق لدى"))
-        await pilot.press("q")  # theme: cooperation
+        await pilot.press("a")  # theme: cooperation
         await pilot.pause()
         kinds = sorted(stored(app, "a_rtl"), key=lambda item: item[2])
         assert kinds == [("العراق", "GPE", ENTITY), ("جمهورية العراق لدى", "cooperation", THEME)]
@@ -808,13 +823,13 @@ async def test_label_key_of_other_kind_on_a_span_adds_a_span_over_it(corpus_dir)
         screen = await open_reader(app, pilot, "a_rtl")
         start = await label_word(pilot, screen, "المملكة المتحدة", "3")
         screen.reader.move_cursor_to(start + 3)
-        await pilot.press("q")  # a theme key on an entity: a theme span over the same text
+        await pilot.press("a")  # a theme key on an entity: a theme span over the same text
         await pilot.pause()
         assert sorted(stored(app, "a_rtl"), key=lambda s: s[2]) == [
             ("المملكة المتحدة", "GPE", ENTITY),
             ("المملكة المتحدة", "cooperation", THEME),
         ]
-        await pilot.press("w")  # on both: the theme span is relabelled, the entity kept
+        await pilot.press("s")  # on both: the theme span is relabelled, the entity kept
         await pilot.pause()
         assert sorted(stored(app, "a_rtl"), key=lambda s: s[2]) == [
             ("المملكة المتحدة", "GPE", ENTITY),

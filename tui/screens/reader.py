@@ -83,6 +83,7 @@ class ReaderScreen(Screen[None]):
         Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("slash,ctrl+f", "find", "Find"),
         Binding("escape", "escape", "Clear/back"),
+        Binding("q", "back", "Back to the list", show=False),
         Binding("D", "theme_picker", "Doc themes…"),
         Binding("U,ctrl+y", "redo", "Redo"),
         Binding("left_square_bracket", "resize('start', -1, 'char')", "Grow start", show=False),
@@ -463,6 +464,10 @@ class ReaderScreen(Screen[None]):
             reader.set_matches([])
             self._update_status()
         elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     def action_delete_span(self) -> None:

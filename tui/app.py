@@ -213,6 +213,8 @@ class HashiyaApp(App[int]):
             if cancel is not None:
                 cancel()
         self.close_store()
+        # make_app froze what opening left behind; an app closed lets it go.
+        gc.unfreeze()
 
 
 def _commands():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from operator import attrgetter, ge
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -327,25 +328,44 @@ def selected_spans(record: ArticleRecord, options: ExportOptions) -> list[Span]:
     )
 
 
+_START_END = attrgetter("start", "end")
+_START = attrgetter("start")
+_END = attrgetter("end")
+_KIND = attrgetter("kind")
+
+
 def entity_spans_for_tokens(
     record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str
 ) -> list[Span]:
     """Entity spans a flat token-tag format can hold; the rest is reported."""
-    keep: list[Span] = []
-    last_end = -1
-    for span in sorted(record.spans, key=lambda s: (s.start, s.end)):
-        if span.kind == THEME:
-            if THEME in options.kinds:
-                report.leave_out(f"theme spans ({fmt} holds entities only)", f"{record.id}:{span.start}-{span.end}")
-            continue
-        if span.kind not in options.kinds:
-            continue
-        if span.start < last_end:
-            report.leave_out(f"overlapping entity spans ({fmt} is flat)", f"{record.id}:{span.start}-{span.end}")
-            continue
-        keep.append(span)
-        last_end = span.end
+    spans = sorted(record.spans, key=_START_END)
+    if spans and ENTITY in options.kinds and set(map(_KIND, spans)) == _ENTITY_ONLY:
+        # the common case, checked in bulk: entities only, none overlapping
+        # the one before (the first never starts before -1, as below)
+        starts = list(map(_START, spans))
+        ends = list(map(_END, spans))
+        keep = spans if starts[0] >= -1 and all(map(ge, starts[1:], ends)) else None
+    else:
+        keep = None
+    if keep is None:
+        keep = []
+        last_end = -1
+        for span in spans:
+            if span.kind == THEME:
+                if THEME in options.kinds:
+                    report.leave_out(f"theme spans ({fmt} holds entities only)", f"{record.id}:{span.start}-{span.end}")
+                continue
+            if span.kind not in options.kinds:
+                continue
+            if span.start < last_end:
+                report.leave_out(f"overlapping entity spans ({fmt} is flat)", f"{record.id}:{span.start}-{span.end}")
+                continue
+            keep.append(span)
+            last_end = span.end
     if options.themes and record.themes:
         for theme in record.themes:
             report.leave_out(f"document themes ({fmt} has no place for them)", f"{record.id}:{theme}")
     return keep
+
+
+_ENTITY_ONLY = {ENTITY}

@@ -20,6 +20,8 @@ kept too).
 from __future__ import annotations
 
 import re
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Iterable, TextIO
 
 from ..model import ENTITY, ArticleRecord
@@ -105,16 +107,14 @@ _BREAK_LINE = "\n O\n"
 def _body_at_once(text: str, spans: list, split_clitics: bool) -> str:
     """Token lines of the article, a leading line break and a blank line at
     each line break outside an entity (before sentence splitting): the same
-    string as _body_by_pieces, with one findall instead of one per piece."""
+    string as _body_by_pieces, with one findall instead of one per piece
+    and no Python code run per span or per token."""
     if spans:
-        pieces = []
-        pos = 0
-        for span in spans:
-            pieces.append(text[pos : span.start])
-            inner = text[span.start : span.end]
-            pieces.append(inner.replace("\n", " ") if "\n" in inner else inner)
-            pos = span.end
-        pieces.append(text[pos:])
+        edges = list(chain.from_iterable(map(_START_END, spans)))  # s1, e1, s2, e2, …
+        pieces = list(map(text.__getitem__, map(slice, [0, *edges], [*edges, None])))
+        inside = pieces[1::2]
+        if "\n" in "".join(inside):
+            pieces[1::2] = map(str.replace, inside, repeat("\n"), repeat(" "))
         text = _EDGE.join(pieces)
     joined = joined_tokens(text)
     if not joined:
@@ -132,19 +132,18 @@ def _body_at_once(text: str, spans: list, split_clitics: bool) -> str:
     if not spans:
         return body
     parts = body.split(_EDGE_LINE)  # outside, entity, outside, entity, …, outside
-    index = 1
-    for span in spans:
-        part = parts[index]
-        if part:
-            label = span.label
-            first = part.find(" O\n")
-            rest = part[first + 3 :]
-            if rest:
-                parts[index] = part[:first] + " B-" + label + "\n" + rest.replace(" O\n", " I-" + label + "\n")
-            else:
-                parts[index] = part[:first] + " B-" + label + "\n"
-        index += 2
+    # Each entity's lines all get I-LABEL, then its first line B-LABEL (the
+    # first " I-LABEL\n" of a part ends its first line: a token holds no space).
+    labels = list(map(_LABEL, spans))
+    inner = list(map(str.__add__, map(str.__add__, repeat(" I-"), labels), repeat("\n")))
+    first = list(map(str.__add__, map(str.__add__, repeat(" B-"), labels), repeat("\n")))
+    tagged = map(str.replace, parts[1::2], repeat(" O\n"), inner)
+    parts[1::2] = map(str.replace, tagged, inner, first, repeat(1))
     return "".join(parts)
+
+
+_START_END = attrgetter("start", "end")
+_LABEL = attrgetter("label")
 
 
 def _body_by_pieces(text: str, spans: list, clitics: bool) -> str:
@@ -179,10 +178,18 @@ def tagged_sentences(
 
 
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    write_text = out.write
+    # documents are written a few hundred at a time: one write per article
+    # costs more than the joins
+    pending: list[str] = []
+    head = DOCSTART + "\n\n"
     for record in records:
-        write_text(DOCSTART + "\n\n")
-        write_text(document(record, options, report))
+        pending.append(head)
+        pending.append(document(record, options, report))
+        if len(pending) >= 512:
+            out.write("".join(pending))
+            pending.clear()
+    if pending:
+        out.write("".join(pending))
 
 
 _TAG_RE = re.compile(r"^(O|[BI]-\S+)$")

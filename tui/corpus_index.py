@@ -225,8 +225,10 @@ class LazyArticles(Sequence):
     """The articles of a folder, each made when first asked for: a list of
     10,000 appears without 10,000 objects being built first."""
 
-    def __init__(self, ids: list[str], make: Callable[[int], Article]) -> None:
+    def __init__(self, ids: list[str], make: Callable[[int], Article], titles: Sequence[str] | None = None) -> None:
         self.ids, self._make = ids, make
+        #: the titles, in order, when they are known without making the articles
+        self.titles = titles
         self._made: list[Article | None] = [None] * len(ids)
 
     def __len__(self) -> int:
@@ -251,7 +253,7 @@ def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: d
         return IndexedArticle(article_id, titles[position], f"{prefix}{article_id}.txt",
                               remembered.get(f"{article_id}.txt"))
 
-    return LazyArticles(ids, make)
+    return LazyArticles(ids, make, titles)
 
 
 def _listed_articles(names: list[str], prefix: str) -> LazyArticles:

@@ -266,6 +266,29 @@ async def test_closing_the_app_stops_a_check_still_running(corpus_dir, large, mo
     assert not screen.stale_checked  # and not checked again in this process
 
 
+@sync
+async def test_filtering_a_corpus_listed_from_its_index(corpus_dir):
+    from tui.screens.articles import fold
+
+    open_corpus_indexed(corpus_dir)
+    expected = open_corpus(corpus_dir).articles
+    query = "الصحة"
+    app = make(corpus_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = app.screen.article_list
+        assert getattr(listing.rows, "titles", None) is not None  # listed from the index
+        await pilot.press("down", "slash", *query)
+        await pilot.pause()
+        matching = [a.id for a in expected if fold(query) in fold(a.title)]
+        assert 0 < len(matching) < len(expected)
+        assert [row.id for row in listing.shown] == matching
+        assert all(row.title == next(a.title for a in expected if a.id == row.id) for row in listing.shown)
+        await pilot.press("escape")
+        assert [row.id for row in listing.shown] == [a.id for a in expected]
+        assert listing.cursor == listing._index_of(listing.current.id)
+
+
 # -- footer and filter ----------------------------------------------------------
 
 

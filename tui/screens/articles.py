@@ -76,6 +76,12 @@ def fold_many(texts: Sequence[str]) -> list[str]:
     return joined.split("\n")
 
 
+def _ids_of(rows: Sequence[Article]) -> list[str]:
+    """The ids of the rows, without making every article of a lazy list."""
+    ids = getattr(rows, "ids", None)
+    return ids if ids is not None else [row.id for row in rows]
+
+
 def is_rtl(text: str) -> bool:
     for ch in text:
         kind = unicodedata.bidirectional(ch)
@@ -156,14 +162,23 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def set_filter(self, query: str) -> None:
         current = self.current
         needle = fold(query.strip())
+        rows = self.rows
         if not needle:
-            self.shown = self.rows
+            self.shown = rows
         else:
+            ids = _ids_of(rows)
             folded = self._folded
-            if len(folded) < len(self.rows):
-                missing = [row for row in self.rows if row.id not in folded]
-                folded.update(zip((row.id for row in missing), fold_many([row.title for row in missing])))
-            self.shown = [row for row in self.rows if needle in folded[row.id]]
+            if len(folded) < len(ids):
+                # A corpus listed from its index has its titles at hand: no
+                # article object is made for a title that does not match.
+                titles = getattr(rows, "titles", None)
+                if titles is not None and not folded:
+                    folded.update(zip(ids, fold_many(list(titles))))
+                else:
+                    missing = [position for position, article_id in enumerate(ids) if article_id not in folded]
+                    folded.update(zip((ids[position] for position in missing),
+                                      fold_many([rows[position].title for position in missing])))
+            self.shown = [rows[position] for position, article_id in enumerate(ids) if needle in folded[article_id]]
         # Rows are cut to the width, never scrolled sideways: the virtual
         # width stays 0, so a resize changes nothing here.
         self.virtual_size = Size(0, len(self.shown))
@@ -187,6 +202,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def _index_of(self, article_id: str) -> int | None:
+        ids = getattr(self.shown, "ids", None)
+        if ids is not None:
+            try:
+                return ids.index(article_id)
+            except ValueError:
+                return None
         for index, row in enumerate(self.shown):
             if row.id == article_id:
                 return index

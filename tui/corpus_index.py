@@ -156,7 +156,10 @@ class IndexedArticle(Article):
     until its text is read, and then that of the text read."""
 
     def __init__(self, id: str, title: str, path: str, remembered: str | None) -> None:
-        super().__init__(id, title, path=path)
+        # Article.__init__'s assignments, made here directly: a filter or a
+        # walk through the list makes these by the thousand.
+        self.id, self.title, self._path, self.metadata = id, title, path, {}
+        self._text = self._fingerprint = None
         self._remembered = remembered
 
     @property

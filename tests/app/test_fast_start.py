@@ -150,6 +150,15 @@ def test_fingerprints_are_remembered_and_forgotten_when_the_file_changes(corpus_
     assert reopened._remembered is None  # forgotten: the file is not what was fingerprinted
 
 
+def test_an_article_listed_from_the_index_is_made_like_any_article(corpus_dir):
+    from annotations.corpus import Article
+
+    made = IndexedArticle("x", "title", str(corpus_dir / "x.txt"), None)
+    plain = Article("x", "title", path=str(corpus_dir / "x.txt"))
+    assert set(vars(made)) - {"_remembered"} == set(vars(plain))
+    assert {k: v for k, v in vars(made).items() if k != "_remembered"} == vars(plain)
+
+
 def test_a_text_read_after_listing_has_its_own_fingerprint(corpus_dir):
     open_corpus_indexed(corpus_dir)
     corpus, _check = open_corpus_unchecked(corpus_dir)

@@ -198,7 +198,7 @@ def test_typing_in_the_filter_never_triggers_list_keys(corpus_dir):
             await pilot.pause()
             assert app.is_running
             assert app.screen.query_one("#filter").value == "qnp?"
-            assert app.screen.article_list.shown == []
+            assert list(app.screen.article_list.shown) == []
             assert "0 of 5 articles shown" in str(app.screen.query_one("#list-status").render())
 
     run(scenario())

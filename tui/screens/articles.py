@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -74,6 +74,24 @@ def fold_many(texts: Sequence[str]) -> list[str]:
         if folded != lower:
             joined = joined.replace(lower, folded)
     return joined.split("\n")
+
+
+class Subset(Sequence):
+    """Some of the rows, in order; an article is only looked up when its row
+    is drawn (a filter matching 10,000 titles makes no 10,000 objects)."""
+
+    def __init__(self, rows: Sequence[Article], positions: list[int]) -> None:
+        self._rows, self._positions = rows, positions
+        all_ids = _ids_of(rows)
+        self.ids = [all_ids[position] for position in positions]
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._rows[position] for position in self._positions[index]]
+        return self._rows[self._positions[index]]
 
 
 def _ids_of(rows: Sequence[Article]) -> list[str]:
@@ -178,7 +196,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                     missing = [position for position, article_id in enumerate(ids) if article_id not in folded]
                     folded.update(zip((ids[position] for position in missing),
                                       fold_many([rows[position].title for position in missing])))
-            self.shown = [rows[position] for position, article_id in enumerate(ids) if needle in folded[article_id]]
+            self.shown = Subset(rows, [position for position, article_id in enumerate(ids)
+                                       if needle in folded[article_id]])
         # Rows are cut to the width, never scrolled sideways: the virtual
         # width stays 0, so a resize changes nothing here.
         self.virtual_size = Size(0, len(self.shown))

@@ -721,16 +721,29 @@ def display_line(
     """``text`` as one safe line for lists and panels: shaped, in visual order (in visual
     mode), controls and bidi formatting characters as visible markers, newlines as ⏎.
     With ``width``, cut in reading order to fit, ending with "…". No padding."""
+    return "".join(cell.text for cell in display_cells(text, width, mode, harakat, direction))
+
+
+def display_cells(
+    text: str,
+    width: int | None = None,
+    mode: str = "visual",
+    harakat: bool = True,
+    direction: str = "auto",
+) -> list[Cell]:
+    """The cells of ``display_line``, left to right, each with the range of ``text`` it
+    shows (the "…" of a cut line covers the empty range at the cut)."""
     one = text.replace("\n", "\u2028")  # drawn as ⏎ by tui.sanitize, neutral for bidi
     if not one:
-        return ""
+        return []
     prep = _Prep(one, harakat, direction, 4)
     total = sum(prep.widths)
     if direction == "auto":
         direction = "rtl" if prep.base_level & 1 else "ltr"
+    cut = len(one)
     if width is not None and total > width:
         if width < 1:
-            return ""
+            return []
         room = width - 1
         used = 0
         cut = 0
@@ -742,10 +755,15 @@ def display_line(
         one = one[:cut] + ELLIPSIS
         prep = _Prep(one, harakat, direction, 4)
         total = sum(prep.widths)
+    if not total:
+        return []
     layout = Layout(one, LayoutOptions(width=max(total, 1), mode=mode, harakat=harakat,
                                        direction=direction))
     layout._preps[0] = prep
-    return "".join(cell.text for cell in layout.paragraph_rows(0)[0].cells) if total else ""
+    cells = layout.paragraph_rows(0)[0].cells
+    if cut < len(text):  # the ellipsis is not in `text`
+        cells = [cell._replace(start=cut, end=cut) if cell.start >= cut else cell for cell in cells]
+    return list(cells)
 
 
 def sanitize_for_terminal(text: str) -> str:

@@ -17,7 +17,8 @@ from tests.app.pilot import make, open_reader, sync
 from tui.layout import display_line
 from tui.notice import notice_text, toast_text_width
 from tui.screens.pickers import LabelPicker, ThemePicker
-from tui.screens.search import FindInArticle, FindInCorpus, context_of
+from tui.screens.search import FindInArticle, FindInCorpus, context_of, context_with_match, snippet
+from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
 
 RTL = (
@@ -273,6 +274,7 @@ async def test_find_in_corpus_box_and_results_are_shaped(corpus_dir):
         prompt = str(results.get_option_at_index(0).prompt)
         context = context_of(OTHER, hit.start, hit.end)
         assert "[وزارة]" in context
+        assert highlighted(results.get_option_at_index(0).prompt) == shaped("الصحة")
         assert shaped("العراق") in prompt and "العراق" not in prompt
         assert cell_len(prompt) <= results.scrollable_content_region.width
         text = drawn(results)
@@ -325,6 +327,9 @@ async def test_propagation_rows_show_their_state_and_fit_at_80_columns(corpus_di
             assert prompt.startswith("[pending  ]"), prompt  # not swallowed as markup
             assert cell_len(prompt) <= room, "a row wider than the list wraps its visual-order text"
             assert shaped("العراق") in prompt or shaped("والعراق") in prompt
+            suggestion = suggestions.suggestions[index]
+            occurrence = screen.text[suggestion.start:suggestion.end]
+            assert highlighted(options.get_option_at_index(index).prompt) == display_line(occurrence, None)
         text = drawn(options)
         assert "[pending  ]" in text and "العراق" not in text
 
@@ -335,6 +340,29 @@ def test_context_keeps_whole_words_around_the_match():
     assert context_of(text, start, start + 5, around=8) == "gamma MATCH delta"
     assert context_of(text, start, start + 5, around=0) == "MATCH"
     assert context_of("a\nb MATCH\nc", 4, 9) == "a b MATCH c"
+
+
+def highlighted(line) -> str:
+    """The text of a rich Text's parts drawn in the reader's match style."""
+    return "".join(line.plain[span.start:span.end] for span in line.spans if span.style == MATCH)
+
+
+@pytest.mark.parametrize("mode", ["visual", "logical"])
+def test_a_snippet_highlights_exactly_the_match(mode):
+    text = "قال وزير  الصحة\nفي العراق (2025) إن المستشفى جاهز"
+    start = text.index("العراق")
+    context, first, last = context_with_match(text, start, start + 6, around=40)
+    assert context == " ".join(text.split()) and context[first:last] == "العراق"
+    line = snippet(text, start, start + 6, 60, mode=mode)
+    assert highlighted(line) == display_line("العراق", None, mode=mode)
+    assert line.plain == display_line(context, 60, mode=mode)
+    # cut to a narrow width, the match still shows whole and highlighted
+    narrow = snippet(text, start, start + 6, 12, mode=mode)
+    assert highlighted(narrow) == display_line("العراق", None, mode=mode) and cell_len(narrow.plain) <= 12
+    # a match of harakat-bearing text keeps its marks in the highlighted cells
+    voweled = "ذهب إلى العِرَاق أمس"
+    at = voweled.index("العِرَاق")
+    assert highlighted(snippet(voweled, at, at + 8, 40, mode=mode)) == display_line("العِرَاق", None, mode=mode)
 
 
 # -------------------------------------------------------------- footer

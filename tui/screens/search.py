@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 from annotations.corpus import Corpus
 from annotations.errors import HashiyaError
 from annotations.textnorm import normalize, normalize_with_map
-from tui.layout import display_line
+from tui.layout import display_cells, display_line
+from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
 
 MAX_RESULTS = 500
@@ -61,6 +62,11 @@ def around_for(width: int, length: int) -> int:
 def context_of(text: str, start: int, end: int, around: int = 24) -> str:
     """The match with some words either side, on one line (whole words:
     a word cut by the `around` limit is left out)."""
+    return context_with_match(text, start, end, around)[0]
+
+
+def context_with_match(text: str, start: int, end: int, around: int = 24) -> tuple[str, int, int]:
+    """``context_of`` and where the match is in it: (context, start, end)."""
     lo = max(0, start - around)
     hi = min(len(text), end + around)
     if lo > 0 and not text[lo - 1].isspace():
@@ -69,7 +75,38 @@ def context_of(text: str, start: int, end: int, around: int = 24) -> str:
     if hi < len(text) and not text[hi].isspace():
         gap = next((i for i in range(hi - 1, end - 1, -1) if text[i].isspace()), None)
         hi = end if gap is None else gap
-    return " ".join(text[lo:hi].split())
+    # Runs of whitespace (newlines too) become one space, none at either end.
+    out: list[str] = []
+    at_start = at_end = None
+    for i in range(lo, hi):
+        if i == start:
+            at_start = len(out)
+        if i == end:
+            at_end = len(out)
+        ch = text[i]
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+        else:
+            out.append(ch)
+    at_start = len(out) if at_start is None else at_start
+    at_end = len(out) if at_end is None else at_end
+    if out and out[-1] == " ":
+        out.pop()
+    at_start, at_end = min(at_start, len(out)), min(at_end, len(out))
+    return "".join(out), at_start, at_end
+
+
+def snippet(text: str, start: int, end: int, width: int, *, mode: str = "visual",
+            harakat: bool = True) -> Text:
+    """The context of a match, shaped on one line of at most ``width``
+    columns, the match's cells highlighted as in the reader."""
+    context, first, last = context_with_match(text, start, end, around_for(width, end - start))
+    line = Text()
+    for cell in display_cells(context, width, mode=mode, harakat=harakat):
+        inside = cell.start < last and cell.end > first
+        line.append(cell.text, MATCH if inside else None)
+    return line
 
 
 class FindInArticle(ModalScreen[str | None]):
@@ -169,11 +206,10 @@ class FindInCorpus(ModalScreen[Hit | None]):
         for hit in hits:
             article = self.corpus.get(hit.article_id)
             text = article.text if article is not None else ""
-            context = context_of(text, hit.start, hit.end, around_for(width, hit.end - hit.start))
-            snippet = display_line(context, width, mode=self.mode, harakat=self.harakat)
             name = display_line(hit.article_id, 18, mode=self.mode, harakat=self.harakat)
             name += " " * max(0, 18 - Text(name).cell_len)
-            options.append(Option(Text(f"{name} {hit.start:>6}  {snippet}")))
+            options.append(Option(Text(f"{name} {hit.start:>6}  ")
+                                  + snippet(text, hit.start, hit.end, width, mode=self.mode, harakat=self.harakat)))
         results.add_options(options)
         articles = len({hit.article_id for hit in hits})
         summary = f"{len(hits)} match{'es' if len(hits) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"

@@ -22,7 +22,7 @@ from annotations.model import Span
 from annotations.words import occurrences
 from tui.layout import display_line
 from tui.screens.pickers import list_text_width
-from tui.screens.search import around_for, context_of
+from tui.screens.search import snippet
 
 ID_WIDTH = 14
 # "[state    ] " + id + " " + offset (6) + "  "
@@ -133,26 +133,23 @@ class SuggestionsScreen(ModalScreen[Outcome]):
     def on_resize(self) -> None:
         self._refresh_list()
 
-    def _line(self, suggestion: Suggestion, width: int) -> str:
+    def _line(self, suggestion: Suggestion, width: int) -> Text:
         article = self.corpus.get(suggestion.article_id)
         text = article.text if article is not None else ""
-        snippet = display_line(
-            context_of(text, suggestion.start, suggestion.end, around_for(width, suggestion.end - suggestion.start)),
-            width, mode=self.mode, harakat=self.harakat
-        )
+        shown = snippet(text, suggestion.start, suggestion.end, width, mode=self.mode, harakat=self.harakat)
         state = suggestion.state
         if state == SKIPPED:
             state = f"skipped: {suggestion.reason}"
         name = display_line(suggestion.article_id, ID_WIDTH, mode=self.mode, harakat=self.harakat)
         name += " " * max(0, ID_WIDTH - Text(name).cell_len)
-        return f"[{state[:9]:<9}] {name} {suggestion.start:>6}  {snippet}"
+        return Text(f"[{state[:9]:<9}] {name} {suggestion.start:>6}  ") + shown
 
     def _refresh_list(self) -> None:
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         width = max(10, list_text_width(self.app.size.width) - PREFIX_WIDTH)
         options.clear_options()
-        options.add_options([Option(Text(self._line(s, width))) for s in self.suggestions])
+        options.add_options([Option(self._line(s, width)) for s in self.suggestions])
         if highlighted is not None and self.suggestions:
             options.highlighted = min(highlighted, len(self.suggestions) - 1)
         counts = {state: 0 for state in (PENDING, ACCEPTED, REJECTED, SKIPPED)}

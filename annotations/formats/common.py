@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from operator import attrgetter, ge
+from operator import attrgetter, ge, lt
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -338,16 +338,18 @@ def entity_spans_for_tokens(
     record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str
 ) -> list[Span]:
     """Entity spans a flat token-tag format can hold; the rest is reported."""
-    spans = sorted(record.spans, key=_START_END)
+    spans = record.spans
+    keep = None
     if spans and ENTITY in options.kinds and set(map(_KIND, spans)) == _ENTITY_ONLY:
-        # the common case, checked in bulk: entities only, none overlapping
-        # the one before (the first never starts before -1, as below)
+        # The common case, checked in bulk: entities only, each non-empty
+        # and ending where or before the next starts. They are then in
+        # order already and all kept (the first never starts before -1).
         starts = list(map(_START, spans))
         ends = list(map(_END, spans))
-        keep = spans if starts[0] >= -1 and all(map(ge, starts[1:], ends)) else None
-    else:
-        keep = None
+        if starts[0] >= -1 and all(map(lt, starts, ends)) and all(map(ge, starts[1:], ends)):
+            keep = list(spans)
     if keep is None:
+        spans = sorted(spans, key=_START_END)
         keep = []
         last_end = -1
         for span in spans:

@@ -174,6 +174,7 @@ _span_id = operator.itemgetter("id")
 _SPAN_ORDER = operator.attrgetter("start", "end", "kind", "label")  # SPAN_KEY, in C
 _FIELD_CHECKS = tuple((operator.itemgetter(name), {t}) for name, t in zip(_SPAN_FIELDS, _SPAN_TYPES))
 _span_created = operator.itemgetter("created")
+_span_start = operator.attrgetter("start")
 _span_updated = operator.itemgetter("updated")
 _LEN_OF_A_SPAN = {_N_SPAN_FIELDS}
 
@@ -391,7 +392,10 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
                 objects.append(span)
         if len(objects) != len(state.spans):  # one id twice: the last one counts, as in state.spans
             objects = list({span.id: span for span in objects}.values())
-        objects.sort(key=_SPAN_ORDER)
+        if len(objects) > 1:
+            starts = list(map(_span_start, objects))
+            if not all(map(operator.lt, starts, starts[1:])):  # else in SPAN_KEY order already
+                objects.sort(key=_SPAN_ORDER)
         state._objects = objects
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None

@@ -302,3 +302,68 @@ def test_streamed_export_with_an_unreadable_article_writes_nothing(capsys, monke
     code, data, err = streamed
     assert code == 1 and data is None and err.startswith("hashiya: error:") and "not valid UTF-8" in err
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".s.conll")] == []
+
+
+LINE = st.tuples(
+    st.sampled_from([".", "!", "?", "؟", "۔", "…", "كلمة", "3.5", "x", "", "."]),
+    st.sampled_from(["O", "O", "B-PER", "I-PER", "B-X. O", "I-A! O", "B-؟ O", "O O"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINE, max_size=25), st.booleans())
+def test_sentence_ends_are_found_as_by_line_breaks(lines, leading):
+    body = ("\n" if leading else "") + "".join(f"{token} {tag}\n" if token else "\n" for token, tag in lines)
+    found = conll._SENTENCE_END_LINES.sub(conll._blank_line_after, body)
+    assert found == conll._LINES_OF_MARKS.sub(conll._blank_line_after, body)
+
+
+def test_sentence_end_inside_a_label_line():
+    body = "\nقال O\nتم B-X. O\n. O\n! O\nثم O\n. O\n"
+    expected = "\nقال O\nتم B-X. O\n. O\n! O\n\nثم O\n. O\n\n"
+    assert conll._SENTENCE_END_LINES.sub(conll._blank_line_after, body) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(record())
+def test_entity_spans_for_tokens_in_bulk_is_the_loop(rec):
+    """The bulk check keeps exactly what the span-by-span loop keeps."""
+    from annotations.formats import common
+
+    options = ExportOptions(kinds=("entity",), themes=False)
+    for spans in (rec.spans, [s for s in rec.spans if s.kind == "entity"]):
+        probe = ArticleRecord("a", rec.text, list(reversed(spans)) if len(spans) % 2 else spans, [], Status.DONE, "alice")
+        bulk_report, loop_report = ExportReport(), ExportReport()
+        bulk = common.entity_spans_for_tokens(probe, options, bulk_report, "conll")
+        expected = []
+        last_end = -1
+        for span in sorted(probe.spans, key=lambda s: (s.start, s.end)):
+            if span.kind != "entity":
+                continue
+            if span.start < last_end:
+                loop_report.leave_out("overlapping entity spans (conll is flat)", f"a:{span.start}-{span.end}")
+                continue
+            expected.append(span)
+            last_end = span.end
+        assert bulk == expected and bulk_report == loop_report
+
+
+def test_store_state_spans_in_order_whatever_the_file_order():
+    from annotations.store import SPAN_KEY, _span_dict, _state_from_tables
+
+    text = "قال محمد في لندن إن الوفد وصل"
+    spans = [
+        Span("a", 4, 8, "PER", "entity", text[4:8], "alice", id="s1", created=1.5, updated=2.5),
+        Span("a", 12, 16, "GPE", "entity", text[12:16], "alice", id="s2", created=1.5, updated=2.5),
+        Span("a", 12, 16, "place", "theme", text[12:16], "alice", id="s3", created=1.5, updated=2.5),
+        Span("a", 0, 8, "talk", "theme", text[0:8], "alice", id="s4", created=1.5, updated=2.5),
+        Span("a", 20, 25, "ORG", "entity", text[20:25], "alice", id="s5", created=1.5, updated=2.5),
+    ]
+    rng = random.Random(3)
+    for _ in range(50):
+        order = spans[:]
+        rng.shuffle(order)
+        data = {"spans": {str(n): _span_dict(s) for n, s in enumerate(order, 1)}, "article": {"1": {"status": "done"}}}
+        state = _state_from_tables("a", data, "a.json", owned=True)
+        assert state.span_objects() == sorted(spans, key=SPAN_KEY)
+        assert state.status == "done" and state.themes == ()

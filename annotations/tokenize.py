@@ -114,15 +114,14 @@ _TOKEN_RE = re.compile(
 # the same alternatives without groups, for findall (a token that starts
 # with a letter is always a word: letters never reach the later alternatives)
 _TOKEN_PLAIN_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _TOKEN_RE.pattern))
-# Runs of tokens with the spaces and unit separators between them, and each
-# line break and unit separator alone (joined_tokens). Each token in a run is
-# the match the token pattern makes at that place on its own: no token holds
-# whitespace, a run can always stop (possessive: it never gives back a
-# token), and an Arabic word is what the pattern's first alternative takes.
+# Items of joined_tokens: a run of Arabic words with the spaces and unit
+# separators between them (each word is what the token pattern's first
+# alternative takes there: the longest run of its letters), any other token
+# alone, and each line break and unit separator. The runs make a run of
+# words one match, scanned by a single character class.
+_ARABIC_LETTERS = f"{_ARABIC_WORD}{_JOINERS}"
 _TOKEN_RUN_RE = re.compile(
-    f"(?:{_TOKEN_PLAIN_RE.pattern})"
-    f"(?:[ \x1f]+(?:[{_ARABIC_WORD}{_JOINERS}]+|{_TOKEN_PLAIN_RE.pattern}))*+"
-    "|[\n\x1f]"
+    f"[{_ARABIC_LETTERS}][{_ARABIC_LETTERS} \x1f]*|{_TOKEN_PLAIN_RE.pattern}|[\n\x1f]"
 )
 _CLITIC_START = frozenset("وفبكلا")
 

@@ -45,27 +45,37 @@ _SENTENCE_ENDS = (".", "!", "?", "؟", "۔", "…")
 # a run of sentence-end lines (outside entities); no capture group, and the
 # blank line added by a function: twice as fast as a "\n\\1\n" template
 _LINES_OF_MARKS = re.compile(r"\n[.!?؟۔…] O\n(?:[.!?؟۔…] O\n)*")
-# the same run without its first line break: the search then skips to the
-# next mark (rare) instead of trying at every line
-_MARK_LINES = re.compile(r"[.!?؟۔…] O\n(?:[.!?؟۔…] O\n)*")
+_MARK_LINES = tuple(f"\n{mark} O\n" for mark in _SENTENCE_ENDS)
 
 
 class _SentenceEnds:
-    """``_LINES_OF_MARKS.sub(repl, body)``, faster: each run of mark lines
-    that starts a line (almost all do: a token is one line) gets a blank
-    line after it in place; a run found inside a line (only a label ending
-    in one of the marks and " O" can make one) is left to _LINES_OF_MARKS,
-    which finds there exactly the runs it finds in the whole body."""
+    """``_LINES_OF_MARKS.sub(repl, body)`` with ``repl`` adding a line break
+    after each run, found by str.find: each mark's line ("\\nM O\\n", five
+    characters) is looked for on its own, and a run is a chain of them four
+    characters apart (each line's break is the next one's first character),
+    which is what the pattern matches, leftmost and greedy. The pattern
+    would try a match at every line break of the body."""
 
     @staticmethod
     def sub(repl, body: str) -> str:
-        def one(match: re.Match) -> str:
-            start = match.start()
-            if start and body[start - 1] == "\n":
-                return match.group() + "\n"
-            return _LINES_OF_MARKS.sub(repl, match.group())
-
-        return _MARK_LINES.sub(one, body)
+        found = []
+        for needle in _MARK_LINES:
+            at = body.find(needle)
+            while at != -1:
+                found.append(at)
+                at = body.find(needle, at + 4)
+        if not found:
+            return body
+        found.sort()
+        pieces = []
+        last = 0
+        for index, at in enumerate(found):
+            if index + 1 < len(found) and found[index + 1] == at + 4:
+                continue  # the run goes on
+            pieces.append(body[last : at + 5])
+            last = at + 5
+        pieces.append(body[last:])
+        return "\n".join(pieces)
 
 
 _SENTENCE_END_LINES = _SentenceEnds()

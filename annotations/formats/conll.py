@@ -168,11 +168,26 @@ def _body_at_once(text: str, spans: list, split_clitics: bool) -> str:
     # Each entity's lines all get I-LABEL, then its first line B-LABEL (the
     # first " I-LABEL\n" of a part ends its first line: a token holds no space).
     labels = list(map(_LABEL, spans))
-    inner = list(map(str.__add__, map(str.__add__, repeat(" I-"), labels), repeat("\n")))
-    first = list(map(str.__add__, map(str.__add__, repeat(" B-"), labels), repeat("\n")))
+    inner = list(map(_INSIDE_TAG.__getitem__, labels))
     tagged = map(str.replace, parts[1::2], repeat(" O\n"), inner)
-    parts[1::2] = map(str.replace, tagged, inner, first, repeat(1))
+    parts[1::2] = map(str.replace, tagged, inner, map(_BEGIN_TAG.__getitem__, labels), repeat(1))
     return "".join(parts)
+
+
+class _Tags(dict):
+    """label -> its tag as the end of a token line (" B-PER\\n"), made once."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, label: str) -> str:
+        tag = self[label] = " " + self.prefix + label + "\n"
+        return tag
+
+
+_INSIDE_TAG = _Tags("I-")
+_BEGIN_TAG = _Tags("B-")
 
 
 _START_END = attrgetter("start", "end")

@@ -367,3 +367,49 @@ def test_store_state_spans_in_order_whatever_the_file_order():
         state = _state_from_tables("a", data, "a.json", owned=True)
         assert state.span_objects() == sorted(spans, key=SPAN_KEY)
         assert state.status == "done" and state.themes == ()
+
+
+def _exact_as_before(docs) -> bool:
+    """The span-document check as it was: a tuple of values per document."""
+    from annotations.store import _SPAN_FIELDS, _SPAN_TYPES
+
+    if not docs:
+        return True
+    if {len(d) for d in docs} != {len(_SPAN_FIELDS)}:
+        return False
+    try:
+        rows = [tuple(d[f] for f in _SPAN_FIELDS) for d in docs]
+    except KeyError:
+        return False
+    return all(tuple(map(type, row)) == _SPAN_TYPES and all(row[7:]) for row in rows)
+
+
+def test_exact_span_documents_check_is_the_per_document_check():
+    from annotations.store import _exact_span_docs, _span_dict
+
+    rng = random.Random(11)
+    base = _span_dict(Span("a", 0, 4, "PER", "entity", "محمد", "alice", id="s1", created=1.5, updated=2.5))
+    changes = [
+        lambda d: None,
+        lambda d: d.update(start=1.0),
+        lambda d: d.update(end=True),
+        lambda d: d.update(id=""),
+        lambda d: d.update(created=0.0),
+        lambda d: d.update(updated=3),
+        lambda d: d.update(label=None),
+        lambda d: d.pop("kind"),
+        lambda d: d.update(extra=1),
+        lambda d: d.update(text=["x"]),
+    ]
+    for _ in range(3000):
+        docs = []
+        for _ in range(rng.randint(0, 4)):
+            doc = dict(base)
+            if rng.random() < 0.3:
+                items = list(doc.items())
+                rng.shuffle(items)
+                doc = dict(items)
+            if rng.random() < 0.3:
+                rng.choice(changes)(doc)
+            docs.append(doc)
+        assert _exact_span_docs(docs) == _exact_as_before(docs), docs

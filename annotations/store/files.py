@@ -14,6 +14,7 @@ import os
 import re
 import socket
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -293,8 +294,11 @@ def parse_tables(text: str | bytes, path: Path | str, hint: str = "") -> dict:
         raise shard_corrupt(path, hint, f"not valid UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise shard_corrupt(path, hint, describe_json_error(exc)) from None
-    if type(data) is not dict or not all(
-        type(table) is dict and not set(map(type, table.values())) - _DICT_ONLY for table in data.values()
+    # a dict of tables, each a dict of documents, each a dict (checked
+    # without Python code per table)
+    if type(data) is not dict or not (
+        set(map(type, data.values())) <= _DICT_ONLY
+        and set(map(type, chain.from_iterable(map(dict.values, data.values())))) <= _DICT_ONLY
     ):
         raise shard_corrupt(path, hint, "not a TinyDB database (expected tables of documents)")
     return data

@@ -413,3 +413,25 @@ def test_exact_span_documents_check_is_the_per_document_check():
                 rng.choice(changes)(doc)
             docs.append(doc)
         assert _exact_span_docs(docs) == _exact_as_before(docs), docs
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{}", b'{"spans":{}}', b'{"spans":{"1":{}}}', b"[]", b'{"spans":[]}', b'{"spans":{"1":[]}}',
+     b'{"a":{"1":{}},"b":1}', b'{"a":{"1":{},"2":"x"}}', b'{"a":{},"b":{"1":{"x":1}}}', b'"x"'],
+)
+def test_store_file_shape_check(raw):
+    import json
+
+    from annotations.errors import StoreCorruptError
+    from annotations.store.files import parse_tables
+
+    data = json.loads(raw)
+    tinydb_shaped = type(data) is dict and all(
+        type(table) is dict and all(type(doc) is dict for doc in table.values()) for table in data.values()
+    )
+    if tinydb_shaped:
+        assert parse_tables(raw, "a.json") == data
+    else:
+        with pytest.raises(StoreCorruptError, match="not a TinyDB database"):
+            parse_tables(raw, "a.json")

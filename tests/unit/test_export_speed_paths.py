@@ -435,3 +435,14 @@ def test_store_file_shape_check(raw):
     else:
         with pytest.raises(StoreCorruptError, match="not a TinyDB database"):
             parse_tables(raw, "a.json")
+
+
+def test_streamed_export_with_a_damaged_store_file_writes_nothing(capsys, monkeypatch, tmp_path, one_annotator):
+    corpus, store = one_annotator
+    files = sorted((store / "alice" / "articles").glob("*.json"))
+    files[2].write_text("{ not json", encoding="utf-8")
+    streamed, collected = _both(capsys, monkeypatch, corpus, store, tmp_path, "native")
+    assert streamed == collected
+    code, data, err = streamed
+    assert code == 1 and data is None and err.startswith("hashiya: error:") and files[2].name in err
+    assert len(err.strip().splitlines()) == 1

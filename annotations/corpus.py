@@ -60,9 +60,9 @@ def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{name}: not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})"
-        ) from None
+        # The codec counts from after a BOM it skipped; the file counts from 0.
+        at = exc.start + len(raw) - len(exc.object)
+        raise CorpusError(f"{name}: not valid UTF-8 (bad byte 0x{raw[at]:02x} at byte {at})") from None
 
 
 def _read_article(location: str) -> str:
@@ -227,9 +227,10 @@ class Corpus:
         raise CorpusError(f"no article with id {article_id!r} in {self.source}")
 
 
-def _decode_head(raw: bytes, complete: bool) -> str:
-    """Decode the start of a file; a multi-byte character cut by the read is
-    not an error unless the file really ends there."""
+def _decode_head(raw: bytes, complete: bool, skipped: int = 0) -> str:
+    """Decode the start of a file (``skipped``: the bytes of a BOM already
+    taken off); a multi-byte character cut by the read is not an error unless
+    the file really ends there."""
     if b"\x00" in raw:
         raise CorpusError("looks like a binary file (contains NUL bytes)")
     try:
@@ -238,8 +239,27 @@ def _decode_head(raw: bytes, complete: bool) -> str:
         if not complete and exc.reason == "unexpected end of data" and exc.start >= len(raw) - 3:
             return raw[: exc.start].decode("utf-8")
         raise CorpusError(
-            f"not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})"
+            f"not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start + skipped})"
         ) from None
+
+
+def read_head(location: str, size: int | None = None) -> tuple[str, bool]:
+    """The start of a file, enough for its title: (its text, whether that is
+    the whole file). ``size``: the file's size when already known. OSError,
+    or CorpusError giving the reason (without the file's name)."""
+    with open(location, "rb", buffering=0) as handle:
+        if size is None:
+            size = os.fstat(handle.fileno()).st_size
+        raw = handle.read(HEAD_BYTES)
+    complete = len(raw) >= size
+    if not complete:
+        # Cut at the last line end so no character is split.
+        cut = raw.rfind(b"\n")
+        raw = raw[: cut + 1] if cut > 0 else raw
+    skipped = 0
+    if raw.startswith(codecs.BOM_UTF8):
+        raw, skipped = raw[3:], 3
+    return _decode_head(raw, complete, skipped), complete
 
 
 def open_folder(
@@ -301,16 +321,7 @@ def open_folder(
             )
             continue
         try:
-            with open(entry.path, "rb", buffering=0) as handle:
-                raw = handle.read(HEAD_BYTES)
-            complete = len(raw) >= size
-            if not complete:
-                # Cut at the last line end so no character is split.
-                cut = raw.rfind(b"\n")
-                raw = raw[: cut + 1] if cut > 0 else raw
-            if raw.startswith(codecs.BOM_UTF8):
-                raw = raw[3:]
-            head = _decode_head(raw, complete)
+            head, complete = read_head(entry.path, size)
         except CorpusError as exc:
             problems.append(CorpusProblem(name, str(exc)))
             continue

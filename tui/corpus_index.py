@@ -22,7 +22,6 @@ is up.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import sys
@@ -174,20 +173,8 @@ class IndexedArticle(Article):
 def _head_title(location: str) -> str:
     """The title in a file's head, or "" when the head cannot be had."""
     try:
-        with open(location, "rb", buffering=0) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            raw = handle.read(corpus_module.HEAD_BYTES)
-    except OSError:
-        return ""
-    complete = len(raw) >= size
-    if not complete:
-        cut = raw.rfind(b"\n")
-        raw = raw[: cut + 1] if cut > 0 else raw
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[3:]
-    try:
-        return corpus_module._first_line(corpus_module._decode_head(raw, complete))
-    except CorpusError:
+        return corpus_module._first_line(corpus_module.read_head(location)[0])
+    except (OSError, CorpusError):
         return ""
 
 

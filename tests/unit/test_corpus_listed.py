@@ -42,6 +42,8 @@ def test_same_articles_and_texts_as_a_normal_open(tmp_path, seeds_dir):
         (b" \n\t\r\n", "bad.txt: holds only whitespace"),
         (b"title\n\x00\x01", "bad.txt: looks like a binary file"),
         ("عنوان\n".encode("utf-8") + b"\xff", "bad.txt: not valid UTF-8 (bad byte 0xff at byte 11)"),
+        # counted in the file, the BOM's three bytes included
+        (b"\xef\xbb\xbf" + "عنوان\n".encode("utf-8") + b"\xfe", "bad.txt: not valid UTF-8 (bad byte 0xfe at byte 14)"),
         (b"x" * (MAX_ARTICLE_BYTES + 1), "bad.txt: larger than the 5 MB limit"),
     ],
 )
@@ -83,3 +85,9 @@ def test_export_names_an_annotated_file_that_went_bad(tmp_path, seeds_dir, monke
     assert f"{record.id}.txt: not valid UTF-8" in err
     assert "Traceback" not in err
     assert not out_file.exists()
+
+
+def test_a_bad_byte_after_a_bom_is_counted_from_the_start_of_the_file(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"\xef\xbb\xbf" + "عنوان\n".encode("utf-8") + b"\xfe")
+    (problem,) = open_corpus(tmp_path).problems
+    assert problem.reason == "not valid UTF-8 (bad byte 0xfe at byte 14)"

@@ -28,6 +28,8 @@ listed as a disagreement for review.
 
 from __future__ import annotations
 
+import hashlib
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -300,6 +302,17 @@ def parse_rule(rule: str) -> tuple[str, list[str]]:
     raise HashiyaError(f"unknown rule {rule!r}: use 'agreed' or 'priority:NAME,NAME,...'")
 
 
+def _merged_span(article_id: str, key: SpanKey, text: str, into: str, sources: list[Span]) -> Span:
+    """The merged span for ``key``: its id follows from what it is, and its
+    times from the spans it was merged from, so the same store always merges
+    (and exports) to the same bytes."""
+    start, end, label, kind = key
+    digest = hashlib.sha1(f"{into}\0{article_id}\0{start}\0{end}\0{label}\0{kind}".encode(
+        "utf-8", "surrogatepass")).hexdigest()[:16]
+    return Span(article_id, start, end, label, kind, text[start:end], into, id=digest,
+                created=min(span.created for span in sources), updated=max(span.updated for span in sources))
+
+
 def adjudicate(
     records: Iterable[ArticleRecord], rule: str = "agreed", priority: list[str] | None = None, into: str = "gold"
 ) -> tuple[list[ArticleRecord], list[Disagreement], list[str]]:
@@ -315,10 +328,12 @@ def adjudicate(
         text = next(iter(recs.values())).text
         holders: dict[SpanKey, list[str]] = {}
         span_of: dict[SpanKey, Span] = {}
+        sources: dict[SpanKey, list[Span]] = {}
         for name in names:
             for span in recs[name].spans:
                 holders.setdefault(_key(span), []).append(name)
                 span_of.setdefault(_key(span), span)
+                sources.setdefault(_key(span), []).append(span)
         theme_holders: dict[str, list[str]] = {}
         for name in names:
             for theme in recs[name].themes:
@@ -340,10 +355,8 @@ def adjudicate(
             themes = sorted(chosen.themes)
             status = chosen.status
             metadata = dict(chosen.metadata)
-        spans = [
-            Span(article_id, k[0], k[1], k[2], k[3], text[k[0] : k[1]], into)
-            for k in sorted(keep_keys, key=lambda k: (k[0], k[1], k[3], k[2]))
-        ]
+        spans = [_merged_span(article_id, k, text, into, sources[k])
+                 for k in sorted(keep_keys, key=lambda k: (k[0], k[1], k[3], k[2]))]
         merged.append(ArticleRecord(article_id, text, spans, themes, status, into, metadata))
         if len(names) >= 2:
             for k, who in sorted(holders.items(), key=lambda item: (item[0][0], item[0][1], item[0][3], item[0][2])):

@@ -121,6 +121,16 @@ def test_every_export_is_byte_for_byte_reproducible(env, capsys):
     assert labels[0] == "O" and "B-GPE" in labels and "I-GPE" in labels
 
 
+def test_the_agreed_export_of_several_annotators_is_reproducible_too(env, capsys):
+    for run in (1, 2):
+        code, _, err = hashiya(capsys, "export", "--resolve", "agreed", "-f", "native", "-o", f"agreed{run}.jsonl")
+        assert code == 0, err
+    first = (env / "agreed1.jsonl").read_bytes()
+    assert first == (env / "agreed2.jsonl").read_bytes()
+    spans = [span for line in first.decode().splitlines()[1:] for span in json.loads(line).get("spans", [])]
+    assert spans and len({span["id"] for span in spans}) == len(spans)  # still one id per span
+
+
 def test_spacy_docbin_from_the_command_loads(env, capsys):
     import spacy
     from spacy.tokens import DocBin

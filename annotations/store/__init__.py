@@ -1137,6 +1137,15 @@ class Store:
     def can_redo(self) -> bool:
         return bool(self._own.redo_stack) and not self.readonly
 
+    def undo_target(self, redo: bool = False) -> str | None:
+        """The article the next undo (or redo) would change, if any."""
+        stack = self._own.redo_stack if redo else self._own.undo_stack
+        if stack:
+            item = stack[-1]
+            if isinstance(item, dict) and isinstance(item.get("a"), str):
+                return item["a"]
+        return None
+
     def undo_history(self) -> tuple[list[str], list[str]]:
         """Descriptions on the undo and redo stacks, oldest first."""
         return [item["d"] for item in self._own.undo_stack], [item["d"] for item in self._own.redo_stack]
@@ -1360,7 +1369,7 @@ def _serialised(method):
 for _name in (
     "close spans span themes status statuses span_counts annotators article_ids fingerprint is_stale "
     "add_span delete_span relabel_span resize_span toggle_theme set_status undo redo can_undo can_redo "
-    "undo_history import_records check"
+    "undo_target undo_history import_records check"
 ).split():
     setattr(Store, _name, _serialised(getattr(Store, _name)))
 

@@ -248,6 +248,17 @@ def test_undo_redo_every_kind_of_edit(store: Store):
     assert not store.can_redo()  # a new edit drops the redo branch
 
 
+def test_undo_target_names_the_article_the_next_undo_or_redo_changes(store: Store):
+    assert store.undo_target() is None and store.undo_target(redo=True) is None
+    store.add_span("a1", TEXT, *find(TEXT, "بغداد"), "LOC", "entity")
+    store.toggle_theme("a2", "health")
+    assert store.undo_target() == "a2" and store.undo_target(redo=True) is None
+    store.undo()
+    assert store.undo_target() == "a1" and store.undo_target(redo=True) == "a2"
+    store.undo()
+    assert store.undo_target() is None and store.undo_target(redo=True) == "a1"
+
+
 def test_undo_history_survives_restart(root: Path):
     with Store(root, "ali") as s:
         span = s.add_span("a1", TEXT, *find(TEXT, "بغداد"), "LOC", "entity")

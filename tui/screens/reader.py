@@ -535,19 +535,12 @@ class ReaderScreen(Screen[None]):
         self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
         self._changed()
 
-    def _undo_target(self, redo: bool) -> str | None:
-        """The article the next undo/redo applies to (the store's history is
-        per annotator, across articles), when the store tells."""
-        own = getattr(self.store, "_own", None)
-        stack = getattr(own, "redo_stack" if redo else "undo_stack", None)
-        if stack:
-            item = stack[-1]
-            if isinstance(item, dict) and isinstance(item.get("a"), str):
-                return item["a"]
-        return None
-
     def _undo_redo(self, redo: bool) -> None:
-        target = self._undo_target(redo)
+        # The store's history is per annotator, across articles.
+        try:
+            target = self.store.undo_target(redo)
+        except HashiyaError:
+            target = None
         try:
             done = self.store.redo() if redo else self.store.undo()
         except HashiyaError as exc:

@@ -392,6 +392,13 @@ def remember_fingerprints(folder: Path, learned: dict[str, list]) -> None:
     _save(folder, index)
 
 
+def stale_among(stored: dict[str, str | None], now: dict[str, str]) -> dict[str, str]:
+    """id -> fingerprint now, of each article whose text is not the one it
+    was annotated on (``stored``: the fingerprint the store holds)."""
+    return {article_id: print_ for article_id, print_ in now.items()
+            if stored.get(article_id) is not None and stored[article_id] != print_}
+
+
 class Pacer:
     """Spreads a long check over time, so the thread drawing the screen gets
     the interpreter most of the time: called once per item, it sleeps after
@@ -628,10 +635,7 @@ def _process_main(argv: list[str]) -> int:
                 corpus = open_corpus_indexed(folder)
         else:
             corpus, changed = open_corpus_indexed(folder), True
-        now = fingerprints_of(corpus, list(stored))
-        stale = {article_id: print_ for article_id, print_ in now.items()
-                 if stored[article_id] is not None and stored[article_id] != print_}
-        answer = {"changed": changed, "stale": stale}
+        answer = {"changed": changed, "stale": stale_among(stored, fingerprints_of(corpus, list(stored)))}
     except CorpusError as exc:
         answer = {"error": str(exc)}
     except OSError as exc:

@@ -33,7 +33,7 @@ from annotations.corpus import Article
 from annotations.errors import HashiyaError
 from annotations.model import Status
 
-from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of
+from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
 from ..messages import AnnotationsChanged, DisplayModeChanged
 from ..widgets.footer import KeysFooter
@@ -515,11 +515,11 @@ class ArticlesScreen(Screen[None]):
     def _stale_in_thread(self, corpus) -> None:
         app = self.app
         try:
-            annotated = app.call_from_thread(app.store.article_ids)
+            stored = app.call_from_thread(self._stored_fingerprints)
         except HashiyaError:
             return
-        fingerprints = fingerprints_of(corpus, annotated, Pacer())
-        app.call_from_thread(self._apply_fingerprints, fingerprints)
+        stale = stale_among(stored, fingerprints_of(corpus, list(stored), Pacer()))
+        app.call_from_thread(self._apply_stale, stale)
 
     @work(thread=True, exclusive=True, group="checks")
     def check_corpus(self) -> None:
@@ -590,15 +590,6 @@ class ArticlesScreen(Screen[None]):
         self.stale_checked = True
         if now != self.article_list.stale:
             self.article_list.stale = now
-            self.article_list.refresh()
-            self.update_progress()
-
-    def _apply_fingerprints(self, fingerprints: dict[str, str]) -> None:
-        before = set(self.article_list.stale)
-        for article_id, print_ in fingerprints.items():
-            self._set_stale(article_id, print_)
-        self.stale_checked = True
-        if self.article_list.stale != before:
             self.article_list.refresh()
             self.update_progress()
 

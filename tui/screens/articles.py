@@ -165,8 +165,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.harakat = harakat
         self._titles: dict[tuple[str, int], str] = {}
         self._directions: dict[str, bool] = {}
-        self._style_key: tuple | None = None
-        self._style_cache: dict[str, Style] = {}
+        self._style_cache: dict[str, Style] | None = None
         self.virtual_size = Size(0, len(self.shown))
 
     # state -------------------------------------------------------------
@@ -309,9 +308,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return shown
 
     def _styles(self) -> dict[str, Style]:
-        """The row styles, worked out once per change of the CSS or focus."""
-        key = (self.has_focus, self.app.current_theme.name if hasattr(self.app, "current_theme") else "")
-        if self._style_key != key:
+        """The row styles, worked out again after each change of the CSS,
+        the theme or the focus (each one a style update)."""
+        if self._style_cache is None:
             base = self.rich_style
             get = self.get_component_rich_style
             self._style_cache = {
@@ -321,12 +320,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                     "article-list--todo", "article-list--in-progress", "article-list--done",
                     "article-list--count", "article-list--stale")},
             }
-            self._style_key = key
         return self._style_cache
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._style_key = None
+        self._style_cache = None
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

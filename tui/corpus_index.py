@@ -133,21 +133,26 @@ def _first(pair):
     return pair[0]
 
 
-def _fingerprints(index: dict, files: Files) -> dict[str, str]:
-    """name -> fingerprint, for the remembered fingerprints taken from a file
-    with the size and mtime it has in ``files``."""
-    remembered = index.get("fingerprints")
-    if not isinstance(remembered, dict) or not remembered:
+def _still_valid(entries, files: Files) -> dict[str, list]:
+    """Of ``name -> [size, mtime_ns, fingerprint]`` entries, those of a file
+    with that same size and mtime in ``files``."""
+    if not isinstance(entries, dict) or not entries:
         return {}
     names, sizes, mtimes = files
     row = {name: position for position, name in enumerate(names)}
     valid = {}
-    for name, entry in remembered.items():
+    for name, entry in entries.items():
         position = row.get(name)
         if (position is not None and isinstance(entry, list) and len(entry) == 3
                 and entry[0] == sizes[position] and entry[1] == mtimes[position] and isinstance(entry[2], str)):
-            valid[name] = entry[2]
+            valid[name] = entry
     return valid
+
+
+def _fingerprints(index: dict, files: Files) -> dict[str, str]:
+    """name -> fingerprint, for the remembered fingerprints taken from a file
+    with the size and mtime it has in ``files``."""
+    return {name: entry[2] for name, entry in _still_valid(index.get("fingerprints"), files).items()}
 
 
 class IndexedArticle(Article):
@@ -361,11 +366,9 @@ def _open_indexed(path: Path) -> tuple[Corpus, Callable[[], None]]:
         kept = {}
         if index is not None and files is not None:
             try:
-                still = _fingerprints(index, now)
+                kept = _still_valid(index.get("fingerprints"), now)
             except (TypeError, AttributeError, ValueError):
-                still = {}
-            row = {name: position for position, name in enumerate(names)}
-            kept = {name: [now[1][row[name]], now[2][row[name]], print_] for name, print_ in still.items()}
+                kept = {}
         _write_index(path, now, corpus, kept)
 
     return corpus, remember
@@ -378,14 +381,9 @@ def remember_fingerprints(folder: Path, learned: dict[str, list]) -> None:
     if index is None or not learned:
         return
     try:
-        names, sizes, mtimes = index["names"], index["sizes"], index["mtimes"]
-        row = {name: position for position, name in enumerate(names)}
         remembered = index.get("fingerprints")
         remembered = dict(remembered) if isinstance(remembered, dict) else {}
-        for name, (size, mtime, print_) in learned.items():
-            position = row.get(name)
-            if position is not None and sizes[position] == size and mtimes[position] == mtime:
-                remembered[name] = [size, mtime, print_]
+        remembered.update(_still_valid(learned, (index["names"], index["sizes"], index["mtimes"])))
     except (KeyError, TypeError, ValueError):
         return
     index["fingerprints"] = remembered

@@ -327,12 +327,10 @@ def adjudicate(
         names = sorted(recs)
         text = next(iter(recs.values())).text
         holders: dict[SpanKey, list[str]] = {}
-        span_of: dict[SpanKey, Span] = {}
         sources: dict[SpanKey, list[Span]] = {}
         for name in names:
             for span in recs[name].spans:
                 holders.setdefault(_key(span), []).append(name)
-                span_of.setdefault(_key(span), span)
                 sources.setdefault(_key(span), []).append(span)
         theme_holders: dict[str, list[str]] = {}
         for name in names:
@@ -363,7 +361,7 @@ def adjudicate(
                 if len(who) < len(names):
                     disputes.append(
                         Disagreement(
-                            article_id, "span", k[2], k[3], k[0], k[1], span_of[k].text,
+                            article_id, "span", k[2], k[3], k[0], k[1], sources[k][0].text,
                             tuple(who), tuple(n for n in names if n not in who), k in keep_keys,
                         )
                     )

@@ -9,10 +9,13 @@ accepts them.
 - :mod:`.storage` — :class:`SuggestionStore`: suggestions per article and
   annotator beside the store, rejections remembered, accepting through the
   store's API, and the doubt measure used to order articles.
+- :mod:`.run` — :func:`suggest_articles`: a source over many articles, into
+  the store, with a report per label.
 """
 
 from .patterns import Pattern, PatternError, PatternMatcher, load_patterns, parse_patterns
 from .sources import THEME_THRESHOLD, Found, ModelSource, PatternSource, theme_margin
+from .run import SuggestReport, suggest_articles
 from .storage import ArticleSuggestions, Suggestion, SuggestionStore, Waiting, doubt_key
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "PatternError",
     "PatternMatcher",
     "PatternSource",
+    "SuggestReport",
     "Suggestion",
     "SuggestionStore",
     "THEME_THRESHOLD",
@@ -30,5 +34,6 @@ __all__ = [
     "doubt_key",
     "load_patterns",
     "parse_patterns",
+    "suggest_articles",
     "theme_margin",
 ]

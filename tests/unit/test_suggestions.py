@@ -321,3 +321,26 @@ def test_doubt_key_orders_margin_then_density_then_none():
         "nothing": None,
     }
     assert sorted(rows, key=lambda k: doubt_key(rows[k])) == ["coin", "sure", "dense", "sparse", "nothing"]
+
+
+def test_suggest_articles_over_the_seeds_reports_per_label(store: Store, tmp_path: Path, seeds_dir: Path):
+    from annotations.corpus import open_corpus
+    from annotations.suggestions import suggest_articles
+
+    corpus = open_corpus(seeds_dir)
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "GPE", "pattern": "الصين"}\n{"label": "GPE", "pattern": "مصر"}\n', encoding="utf-8")
+    box = SuggestionStore(store)
+    china = next(a for a in corpus if "الصين" in a.text)
+    start = china.text.index("الصين")
+    store.add_span(china.id, china.text, start, start + 5, "GPE", "entity")
+    report = suggest_articles(corpus, box, PatternSource(path, load_schema()))
+    expected = sum(len(PatternSource(path, load_schema()).find(a.text).entities) for a in corpus)
+    assert report.articles == len(corpus)
+    assert sum(report.stored.values()) == expected > 0
+    assert report.waiting["GPE"] == report.stored["GPE"] - 1  # the one already marked
+    assert report.lines()[0].startswith("patterns:p.jsonl: suggestions stored for")
+    for article in corpus:
+        for s in box.waiting(article.id, article.text):
+            assert article.text[s.start:s.end] == s.text
+    assert store.span_counts() == {china.id: 1}

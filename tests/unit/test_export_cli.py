@@ -291,7 +291,7 @@ def test_no_progress_bar_when_piped(env, capsys):
 def test_progress_bar_on_a_terminal():
     import io
 
-    from annotations.formats.workflow import Progress
+    from annotations.records import Progress
 
     class Tty(io.StringIO):
         def isatty(self):

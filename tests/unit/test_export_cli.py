@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
 from annotations.model import Status
 from annotations.store import Store
+from tui.cli import main
 
 from .formats_data import seed_records, span_keys
 from .test_formats import read_conll

@@ -25,6 +25,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="hide harakat (diacritics) on screen; offsets are unchanged",
     )
+    parser.add_argument(
+        "--model",
+        metavar="DIR",
+        help="a spaCy pipeline folder: articles opened without stored suggestions get them "
+        "in the background (env HASHIYA_MODEL)",
+    )
+    parser.add_argument(
+        "--order",
+        choices=("list", "doubt"),
+        help="next article to do: in list order, or the one the model is least sure of first "
+        "(env HASHIYA_ORDER, default list)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         labels=args.labels,
         mode=args.mode,
         harakat=False if args.no_harakat else None,
+        model=args.model,
+        order=args.order,
     )
     # The app is imported only here: every other subcommand stays free of Textual.
     from ..app import run_app

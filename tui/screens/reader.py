@@ -22,6 +22,7 @@ from textual.widgets import Static
 from annotations import words
 from annotations.errors import HashiyaError
 from annotations.model import ENTITY, Span, Status
+from annotations.propagation import Outcome, other_occurrences
 from annotations.schema import Label
 from annotations.textnorm import find_all
 from tui.layout import display_line
@@ -708,24 +709,15 @@ class ReaderScreen(Screen[None]):
             self.notify(f"Looking for “{span.text}” in {len(self.corpus)} articles…", timeout=2)
             self._suggest_in_corpus(span)
         else:
-            self._offer(span, scope, self._suggestions(span, [self.article_id]))
-
-    def _suggestions(self, span: Span, article_ids: list[str]):
-        from tui.screens.suggestions import find_suggestions
-
-        found = find_suggestions(self.corpus, self.store, span.text, span.label, span.kind, article_ids)
-        return [
-            s for s in found
-            if not (s.article_id == span.article_id and (s.start, s.end) == (span.start, span.end))
-        ]
+            self._offer(span, scope, other_occurrences(self.corpus, self.store, span, [self.article_id]))
 
     @work(thread=True, exclusive=True, group="propagate")
     def _suggest_in_corpus(self, span: Span) -> None:
-        found = self._suggestions(span, [article.id for article in self.corpus])
+        found = other_occurrences(self.corpus, self.store, span, [article.id for article in self.corpus])
         self.app.call_from_thread(self._offer, span, "corpus", found)
 
     def _offer(self, span: Span, scope: str, suggestions) -> None:
-        from tui.screens.suggestions import Outcome, SuggestionsScreen
+        from tui.screens.suggestions import SuggestionsScreen
 
         if not suggestions:
             where = "in the corpus" if scope == "corpus" else "here"

@@ -29,9 +29,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article
+from annotations.corpus import Article, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
+from annotations.progress import to_do_after
 
 from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
@@ -82,7 +83,7 @@ class Subset(Sequence):
 
     def __init__(self, rows: Sequence[Article], positions: list[int]) -> None:
         self._rows, self._positions = rows, positions
-        all_ids = _ids_of(rows)
+        all_ids = ids_of(rows)
         self.ids = [all_ids[position] for position in positions]
 
     def __len__(self) -> int:
@@ -92,12 +93,6 @@ class Subset(Sequence):
         if isinstance(index, slice):
             return [self._rows[position] for position in self._positions[index]]
         return self._rows[self._positions[index]]
-
-
-def _ids_of(rows: Sequence[Article]) -> list[str]:
-    """The ids of the rows, without making every article of a lazy list."""
-    ids = getattr(rows, "ids", None)
-    return ids if ids is not None else [row.id for row in rows]
 
 
 def is_rtl(text: str) -> bool:
@@ -183,7 +178,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if not needle:
             self.shown = rows
         else:
-            ids = _ids_of(rows)
+            ids = ids_of(rows)
             folded = self._folded
             if len(folded) < len(ids):
                 # A corpus listed from its index has its titles at hand: no
@@ -647,14 +642,12 @@ class ArticlesScreen(Screen[None]):
         self.article_list.focus()
 
     def action_next_todo(self) -> None:
-        visible = self.article_list.shown
-        count = len(visible)
-        for step in range(1, count + 1):
-            index = (self.article_list.cursor + step) % count
-            article_id = visible[index].id
-            if self.article_list.status_of(article_id) is Status.TODO and not self.article_list.spans.get(article_id):
-                self.article_list.cursor = index
-                return
+        listing = self.article_list
+        ids = ids_of(listing.shown)
+        index = next(to_do_after(ids, listing.cursor, listing.statuses, listing.spans), None)
+        if index is not None:
+            listing.cursor = index
+            return
         self.notify("Every article shown has annotations.", title="Next unannotated")
 
     def action_problems(self) -> None:

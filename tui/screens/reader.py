@@ -20,8 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations import words
+from annotations.corpus import ids_of
 from annotations.errors import HashiyaError
 from annotations.model import ENTITY, Span, Status
+from annotations.progress import to_do_after
 from annotations.propagation import Outcome, other_occurrences
 from annotations.schema import Label
 from annotations.textnorm import find_all
@@ -595,17 +597,12 @@ class ReaderScreen(Screen[None]):
         self._switch(-1)
 
     def action_next_unannotated(self) -> None:
-        articles = self.corpus.articles
-        statuses = self.store.statuses()
-        counts = self.store.span_counts()
+        ids = ids_of(self.corpus.articles)
         start = self.corpus.index_of(self.article_id)
-        for step in range(1, len(articles) + 1):
-            article = articles[(start + step) % len(articles)]
-            if article.id == self.article_id:
-                continue
-            if statuses.get(article.id, Status.TODO) == Status.TODO and not counts.get(article.id):
-                if self.load_article(article.id):
-                    return
+        for index in to_do_after(ids, start, self.store.statuses(), self.store.span_counts()):
+            article_id = ids[index]
+            if article_id != self.article_id and self.load_article(article_id):
+                return
         self.notify("Every other article has annotations or a status.", timeout=3)
 
     def action_toggle_done(self) -> None:

@@ -9,7 +9,6 @@ is up.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from collections.abc import Sequence
 
@@ -33,6 +32,7 @@ from annotations.corpus import Article, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
 from annotations.progress import to_do_after
+from annotations.textnorm import fold_many, is_rtl, normalize
 
 from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
@@ -44,37 +44,6 @@ STATUS_WIDTH = 14
 COUNT_WIDTH = 6
 STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
-
-
-def fold(text: str) -> str:
-    """Text for filtering: harakat, tatweel, alef/hamza forms, ى/ي, ة/ه and case
-    ignored, exactly as annotations.textnorm folds search text."""
-    from annotations.textnorm import normalize
-
-    return normalize(text)
-
-
-def fold_many(texts: Sequence[str]) -> list[str]:
-    """fold() for every text, in one pass over all of them: 10,000 titles
-    folded one by one in Python take a noticeable moment on the first keystroke."""
-    from annotations.textnorm import fold_char
-
-    if not texts:
-        return []
-    joined = "\n".join(texts)
-    chars = set(joined)
-    # str.lower() is per character except for a final capital sigma and
-    # characters that lower to two; with those, or a newline inside a
-    # title, fold one by one.
-    if "\u03a3" in chars or "\n" in "".join(texts) or any(len(ch.lower()) != 1 for ch in chars):
-        return [fold(text) for text in texts]
-    joined = joined.lower()
-    for ch in chars:
-        folded = fold_char(ch)
-        lower = ch.lower()
-        if folded != lower:
-            joined = joined.replace(lower, folded)
-    return joined.split("\n")
 
 
 class Subset(Sequence):
@@ -93,16 +62,6 @@ class Subset(Sequence):
         if isinstance(index, slice):
             return [self._rows[position] for position in self._positions[index]]
         return self._rows[self._positions[index]]
-
-
-def is_rtl(text: str) -> bool:
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -173,7 +132,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_filter(self, query: str) -> None:
         current = self.current
-        needle = fold(query.strip())
+        needle = normalize(query.strip())
         rows = self.rows
         if not needle:
             self.shown = rows

@@ -347,12 +347,8 @@ class ReaderScreen(Screen[None]):
 
     # ------------------------------------------------------------ spans
 
-    def spans_at(self, offset: int) -> list[Span]:
-        """Spans covering `offset`, entities first, then the narrowest."""
-        return self.session.spans_at(offset)
-
-    def span_under_cursor(self, kind: str | None = None) -> Span | None:
-        return self.session.span_at(self.reader.cursor, kind)
+    def span_under_cursor(self) -> Span | None:
+        return self.session.span_at(self.reader.cursor)
 
     def _fail(self, exc: HashiyaError) -> None:
         self.notify(str(exc), title="Not saved", severity="error", timeout=6)

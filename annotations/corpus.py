@@ -19,7 +19,7 @@ import os
 from stat import S_ISDIR
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import CorpusError
 from .model import fingerprint
@@ -191,6 +191,13 @@ class ListedArticle(Article):
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
+
+
+def ids_of(articles: Sequence[Article]) -> Sequence[str]:
+    """The ids of `articles` in order, without making every article of a
+    lazy list (one that keeps its ``ids``, as a corpus listed from its index does)."""
+    ids = getattr(articles, "ids", None)
+    return ids if ids is not None else [article.id for article in articles]
 
 
 @dataclass

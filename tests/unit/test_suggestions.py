@@ -344,3 +344,30 @@ def test_suggest_articles_over_the_seeds_reports_per_label(store: Store, tmp_pat
         for s in box.waiting(article.id, article.text):
             assert article.text[s.start:s.end] == s.text
     assert store.span_counts() == {china.id: 1}
+
+
+def test_review_answers_the_reader_and_edits_through_the_store(store: Store):
+    from annotations.suggestions import Review
+
+    box = SuggestionStore(store)
+    box.save("a1", TEXT, Found(entities=found_egypt().entities, themes={"training": 0.9}), "model:m")
+    review = Review(box, "a1", TEXT)
+    review.update(store.spans("a1"), store.themes("a1"))
+    assert review.loaded and len(review) == 4 and review.themes == ["training"]
+    first, second, org = review.waiting
+    assert review.at(first.start + 1) == first and review.at(first.end) == first
+    assert review.at(0) is None
+    assert review.next_after(0) == first and review.next_after(first.start) == second
+    assert review.next_after(org.start) == first  # wraps round
+    span = review.accept(second)
+    review.update(store.spans("a1"), store.themes("a1"))
+    assert span.text == "مصر" and second not in review.waiting and len(review.of_label("GPE")) == 1
+    review.reject(org)
+    review.update(store.spans("a1"), store.themes("a1"))
+    assert review.waiting == [first]
+    assert review.accept_themes() == ["training"] and store.themes("a1") == ["training"]
+    review.update(store.spans("a1"), store.themes("a1"))
+    assert review.themes == [] and len(review) == 1
+    other = Review(box, "a2", TEXT)
+    other.update([], [])
+    assert not other.loaded and other.next_after(0) is None and len(other) == 0

@@ -7,7 +7,8 @@ Pipeline, per paragraph (the text split at "\\n"; "\\n" never reaches the bidi s
 
 1. Cells, in logical order (``_prepare``). The paragraph is shaped one to one
    (tui.shaping.shape: contextual forms, harakat kept, ligatures off) and cut into cells:
-   a base character with the combining marks that follow it; lam + alef joined by the
+   a base character with the combining marks that follow it (at most MAX_MARKS_DRAWN of
+   them drawn, the range covering them all); lam + alef joined by the
    shaper as one lam-alef ligature cell (U+FEF5..U+FEFC) covering both characters and their
    marks; a tab as one cell ``tab_size`` columns wide; a control or bidi formatting
    character as a one-column marker cell (tui.sanitize). Characters with no width of their
@@ -82,6 +83,12 @@ _INVISIBLE = frozenset("\u00ad\u180e")
 # then computed per piece: exact for everything but a bracket pair or an isolate that
 # spans a cut, which is several thousand characters long.
 MAX_PARAGRAPH = 8192
+
+# Combining marks drawn on one cell at most. A cell's range always covers every mark of
+# its cluster, but a flood of thousands of marks on one letter (no text needs more than a
+# handful: Unicode's stream-safe format allows 30 in a row) is not all sent to the
+# terminal, so a hostile cluster costs no more to draw than 30 marks.
+MAX_MARKS_DRAWN = 30
 
 MODES = ("visual", "logical")
 DIRECTIONS = ("auto", "ltr", "rtl")
@@ -186,6 +193,15 @@ def _char_info(ch: str) -> tuple[int, int, str | None, bool, str | None]:
     return info
 
 
+def _capped_marks(text: str, marks) -> str:
+    """The ``marks`` (a sequence of combining characters) that a cell whose text is
+    ``text`` so far still draws: at most MAX_MARKS_DRAWN marks in all."""
+    if len(text) + len(marks) <= MAX_MARKS_DRAWN + 1:
+        return "".join(marks)
+    room = MAX_MARKS_DRAWN - sum(1 for ch in text if is_combining(ch))
+    return "".join(marks[: max(room, 0)])
+
+
 class _Prep:
     """One paragraph's width-independent part: cells in logical order and bidi levels."""
 
@@ -256,7 +272,7 @@ class _Prep:
                             marks = para[i + 1 : j]
                             if not harakat:
                                 marks = "".join(m for m in marks if not is_harakah(m))
-                            text = lig + marks
+                            text = lig + _capped_marks(lig, marks)
                             end = j + 1
                 starts.append(start)
                 ends.append(end)
@@ -275,12 +291,30 @@ class _Prep:
                     elif pending < 0:
                         pending = i
                 elif texts and kinds[-1] == _BASE and ends[-1] == i:
-                    texts[-1] += ch
-                    if mtexts[-1] is not None:
-                        mtexts[-1] += ch
-                    ends[-1] = i + 1
-                    # Measured as a whole, as Rich does (e.g. a keycap or VS16 emoji).
-                    widths[-1] = max(1, cell_len(texts[-1]))
+                    # The whole run of marks (and of characters with no width) that
+                    # follows the base joins its cell in one step.
+                    j = i
+                    drawn: list[str] = []
+                    while j < n:
+                        c = infos[j][0]
+                        if c == _C_COMBINING:
+                            if harakat or not infos[j][3]:
+                                drawn.append(para[j])
+                        elif c != _C_HIDDEN:
+                            break
+                        j += 1
+                    ends[-1] = j
+                    if drawn:
+                        marks = _capped_marks(texts[-1], drawn)
+                        if marks:
+                            texts[-1] += marks
+                            if mtexts[-1] is not None:
+                                mtexts[-1] += marks
+                            # Measured as a whole, as Rich does (e.g. a keycap or VS16
+                            # emoji).
+                            widths[-1] = max(1, cell_len(texts[-1]))
+                    i = j
+                    continue
                 else:
                     self._add(starts, ends, texts, mtexts, widths, markers, bases, kinds,
                               pending, i, DOTTED_CIRCLE + ch, 1, False, _OTHER)

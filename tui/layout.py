@@ -691,7 +691,10 @@ def _split_long(
 
 
 def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
-    """Cell index ranges of the rows of one paragraph (greedy, break after whitespace)."""
+    """Cell index ranges of the rows of one paragraph (greedy, break after whitespace).
+
+    Each word is measured once: when it is cut over several rows, what is left of it is
+    carried on rather than measured again, so a word of any length wraps in linear time."""
     n = len(widths)
     if n == 0:
         return [(0, 0)]
@@ -699,12 +702,15 @@ def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
     row_start = 0
     col = 0
     k = 0
+    measured = -1  # the k for which w_end and word below are known
+    w_end = word = 0
     while k < n:
-        w_end = k
-        word = 0
-        while w_end < n and kinds[w_end] not in (_SPACE, _TAB):
-            word += widths[w_end]
-            w_end += 1
+        if k != measured:
+            w_end = k
+            word = 0
+            while w_end < n and kinds[w_end] not in (_SPACE, _TAB):
+                word += widths[w_end]
+                w_end += 1
         # A word goes on this row if it fits together with the space after it (so no row
         # starts with the space of the row before); at a row's start, if it fits at all.
         need = word + (widths[w_end] if w_end < n else 0)
@@ -724,15 +730,18 @@ def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
             rows.append((row_start, k))
             row_start = k
             col = 0
+            measured = k
         else:
+            # A word wider than the row: as much of it as fits, the rest on the next rows.
             t = k
             while t < w_end and col + widths[t] <= W:
                 col += widths[t]
                 t += 1
             rows.append((row_start, t))
             row_start = t
+            word -= col
             col = 0
-            k = t
+            k = measured = t
     if row_start < n:
         rows.append((row_start, n))
     return rows

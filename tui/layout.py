@@ -486,8 +486,10 @@ class Layout:
             rs, re_ = starts[a], ends[b - 1]
             line = line_levels(levels, bidi_text, rs, re_)
             cell_levels = [line[x - rs] for x in bases[a:b]]
-            for k in removed_cells:
-                if a <= k < b:
+            if removed_cells:
+                lo = bisect.bisect_left(removed_cells, a)
+                hi = bisect.bisect_left(removed_cells, b, lo)
+                for k in removed_cells[lo:hi]:
                     cell_levels[k - a] = base_level
             order = reorder(cell_levels) if visual else range(b - a)
             cells = []

@@ -626,6 +626,12 @@ def _resolve_brackets(cls: bytes, original: bytes, chars: str, level: int, sos: 
     n = len(buf)
     e = _R if level & 1 else _L
     opposite = _L if e == _R else _R
+    # The last strong direction before an opening bracket (sos when there is none) is
+    # found by one scan forward over the sequence: the pairs come in the order of their
+    # openings, and nothing before an opening changes once it is reached (N0 only sets
+    # the brackets of this and later pairs, and the marks after them).
+    scanned = 0
+    before = sos[0]  # the last strong direction in buf[:scanned]
     for o, c in pairs:
         inner = buf[o + 1 : c]
         has_l = _L in inner
@@ -634,12 +640,16 @@ def _resolve_brackets(cls: bytes, original: bytes, chars: str, level: int, sos: 
             t = e
         elif has_l or has_r:
             # Only the opposite direction inside: look at the context before the pair.
-            jl = buf.rfind(b"L", 0, o)
-            jr = max(buf.rfind(b"R", 0, o), buf.rfind(b"E", 0, o), buf.rfind(b"N", 0, o))
-            if jl < 0 and jr < 0:
-                before = sos[0]
-            else:
-                before = _L if jl > jr else _R
+            if scanned < o:
+                jl = buf.rfind(b"L", scanned, o)
+                jr = max(
+                    buf.rfind(b"R", scanned, o),
+                    buf.rfind(b"E", scanned, o),
+                    buf.rfind(b"N", scanned, o),
+                )
+                if jl >= 0 or jr >= 0:
+                    before = _L if jl > jr else _R
+                scanned = o
             t = opposite if before == opposite else e
         else:
             continue

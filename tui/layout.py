@@ -408,6 +408,7 @@ class Layout:
         self._pends = ends
         self._preps: dict[int, _Prep] = {} if _preps is None else _preps
         self._rows: dict[int, list[Row]] = {}
+        self._starts_of_rows: dict[int, list[int]] = {}
         self._wrapped: dict[int, list[tuple[int, int]]] = {}
         self._row_base: list[int] = [0]  # global index of paragraph p's first row (prefix)
 
@@ -594,6 +595,13 @@ class Layout:
             col += cell.width
         return r.cells[-1].start
 
+    def _row_starts(self, p: int) -> list[int]:
+        """Logical starts of paragraph ``p``'s rows (ascending), for bisection."""
+        starts = self._starts_of_rows.get(p)
+        if starts is None:
+            starts = self._starts_of_rows[p] = [r.start for r in self.paragraph_rows(p)]
+        return starts
+
     def locate(self, offset: int) -> tuple[int, int]:
         """(row, column) of the cell showing ``offset``.
 
@@ -619,7 +627,7 @@ class Layout:
             else:
                 col = r.indent + r.width
             return index, min(max(col, 0), W - 1)
-        k = bisect.bisect_right([r.start for r in rows], offset) - 1
+        k = bisect.bisect_right(self._row_starts(p), offset) - 1
         r = rows[k]
         col = r.indent
         for cell in r.cells:
@@ -640,8 +648,13 @@ class Layout:
         out: list[tuple[int, int, int]] = []
         for p in range(p0, p1 + 1):
             first = self._row_base[p]
-            for k, r in enumerate(self.paragraph_rows(p)):
-                if r.end <= start or r.start >= end:
+            rows = self.paragraph_rows(p)
+            k0 = max(bisect.bisect_right(self._row_starts(p), start) - 1, 0) if p == p0 else 0
+            for k in range(k0, len(rows)):
+                r = rows[k]
+                if r.start >= end:
+                    break
+                if r.end <= start:
                     continue
                 col = r.indent
                 run = -1

@@ -42,6 +42,8 @@ class HashiyaApp(App[int]):
                 tooltip="Switch who orders right-to-left text: hashiya or the terminal"),
         Binding("f3", "toggle_harakat", "Harakat on/off", show=False,
                 tooltip="Show or hide harakat (diacritics); offsets are unchanged"),
+        Binding("f4", "toggle_order", "Next to do: doubtful first/in order", show=False,
+                tooltip="Next article to do: the one the model is least sure of, or the next in the list"),
     ]
 
     #: Text cursors blink; snapshot tests turn this off.
@@ -60,6 +62,9 @@ class HashiyaApp(App[int]):
         #: What opening the corpus left for after the first frame (see
         #: tui.corpus_index.open_corpus_unchecked); the article list runs it.
         self.corpus_check = None
+        from .suggesting import Suggester
+
+        self.suggester = Suggester(settings, schema, store)
 
     # screens -------------------------------------------------------------
 
@@ -188,6 +193,11 @@ class HashiyaApp(App[int]):
         mode = "logical" if self.prefs.display_mode == "visual" else "visual"
         self.set_display(mode=mode)
         self.notify(f"Display mode: {mode}", timeout=3)
+
+    def action_toggle_order(self) -> None:
+        order = self.suggester.toggle_order()
+        self.notify("Next to do: the article the model is least sure of first" if order == "doubt"
+                    else "Next to do: the next article in the list", timeout=3)
 
     def action_toggle_harakat(self) -> None:
         self.set_display(harakat=not self.prefs.harakat)

@@ -59,6 +59,11 @@ class HashiyaCommands(Provider):
         yield Command("Clitic trimming: " + ("off" if prefs.clitic_trim else "on"),
                       "select word drops a leading conjunction, preposition or article",
                       app.toggle_clitic_trim)
+        doubt = app.suggester.order == "doubt"
+        yield Command("Next to do: " + ("in list order" if doubt else "most doubtful first"),
+                      "which article A (reader) and n (list) go to: "
+                      + ("the next in the list" if doubt else "the one the model is least sure of"),
+                      app.action_toggle_order)
         for name in sorted(app.available_themes):
             if name != app.theme:
                 yield Command(f"Colour theme: {name}", "change the colours of the app",

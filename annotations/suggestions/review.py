@@ -37,6 +37,11 @@ class Review:
             return
         self.waiting = sorted(self.item.waiting(spans), key=lambda s: (s.start, s.end))
         self.themes = self.item.waiting_themes(themes)
+        # an edit may have hidden or uncovered some (an undone accept comes
+        # back): the list's count follows
+        line = self.box.summary().get(self.article_id)
+        if (line is None or line.count != len(self)) and not self.box.store.readonly:
+            self.box.recount(self.article_id, self.text)
 
     @property
     def loaded(self) -> bool:

@@ -371,3 +371,18 @@ def test_review_answers_the_reader_and_edits_through_the_store(store: Store):
     other = Review(box, "a2", TEXT)
     other.update([], [])
     assert not other.loaded and other.next_after(0) is None and len(other) == 0
+
+
+def test_review_keeps_the_list_count_in_step_after_undo(store: Store):
+    from annotations.suggestions import Review
+
+    box = SuggestionStore(store)
+    box.save("a1", TEXT, found_egypt(), "patterns")
+    review = Review(box, "a1", TEXT)
+    review.update(store.spans("a1"), [])
+    review.accept(review.waiting[0])
+    assert box.summary()["a1"].count == 2
+    store.undo()
+    review.update(store.spans("a1"), [])
+    assert len(review) == 3
+    assert SuggestionStore(store).summary()["a1"].count == 3  # written, not only in memory

@@ -35,10 +35,13 @@ from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
 
+from . import reader_suggestions
+from .reader_suggestions import SuggestionKeys
+
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(SuggestionKeys, Screen[None]):
     """Read and annotate one article; switches to other articles in place."""
 
     DEFAULT_CSS = """
@@ -106,6 +109,7 @@ class ReaderScreen(Screen[None]):
         Binding("c", "toggle_clitics", "Clitic trim", show=False),
         Binding("m", "toggle_mode", "Visual/logical", show=False),
         Binding("h", "toggle_harakat", "Harakat", show=False),
+        *reader_suggestions.BINDINGS,
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -231,7 +235,9 @@ class ReaderScreen(Screen[None]):
         )
         self.search_query = ""
         self.reader.set_text(text)
+        self.start_review()
         self.refresh_annotations()
+        self.compute_if_missing()
         return True
 
     def refresh_annotations(self) -> None:
@@ -246,6 +252,7 @@ class ReaderScreen(Screen[None]):
         if article is not None:
             stale = self.store.is_stale(article_id, article.fingerprint)
         session.update(spans, article_stale=stale)
+        self._update_review()
         colours = {label.name: label.colour for label in self.schema.labels}
         self.reader.set_highlights(
             Highlight(
@@ -266,6 +273,8 @@ class ReaderScreen(Screen[None]):
             status=self.status.display,
             mode=prefs.display_mode,
             harakat=prefs.harakat,
+            suggestions=self.review.waiting if self.review is not None else (),
+            suggested_themes=self.review.themes if self.review is not None else (),
         )
         self._update_header()
         self._update_warning()
@@ -315,6 +324,11 @@ class ReaderScreen(Screen[None]):
         span = self.span_under_cursor()
         if span is not None:
             parts.append(f"on {span.label} [{span.start}, {span.end})")
+        suggestion = self.suggestion_under_cursor()
+        if suggestion is not None:
+            parts.append(f"suggested {suggestion.label} [{suggestion.start}, {suggestion.end}): y accept, r reject")
+        elif self.review is not None and len(self.review):
+            parts.append(f"{len(self.review)} suggested")
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
@@ -333,7 +347,7 @@ class ReaderScreen(Screen[None]):
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:
-        self.reader.move_cursor_to(event.span.start)
+        self.reader.move_cursor_to(event.start)
         self.reader.focus()
 
     def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
@@ -562,7 +576,8 @@ class ReaderScreen(Screen[None]):
     def action_next_unannotated(self) -> None:
         ids = ids_of(self.corpus.articles)
         start = self.corpus.index_of(self.article_id)
-        for index in to_do_after(ids, start, self.store.statuses(), self.store.span_counts()):
+        first = self.app.suggester.first()
+        for index in to_do_after(ids, start, self.store.statuses(), self.store.span_counts(), first):
             article_id = ids[index]
             if article_id != self.article_id and self.load_article(article_id):
                 return

@@ -167,6 +167,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._entity_ends: list[int] = []
         self._themes: list[Highlight] = []
         self._stale: list[Highlight] = []
+        self._suggested: list[Highlight] = []
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self._match_ends: list[int] = []
@@ -258,6 +259,13 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._entity_ends = ends
         self._themes = sorted(themes, key=lambda h: (h.start, h.end))
         self._stale = stale
+        self._invalidate()
+
+    def set_suggestions(self, highlights: Iterable[Highlight]) -> None:
+        """Replace the drawn suggestions: the label's colour as the text's
+        colour, italic and double-underlined, never a background, so a
+        suggestion never looks like an accepted entity."""
+        self._suggested = sorted(highlights, key=lambda h: (h.start, h.end))
         self._invalidate()
 
     def set_matches(self, matches: list[tuple[int, int]], current: tuple[int, int] | None = None) -> None:
@@ -383,7 +391,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         style = self._styles.get(key)
         if style is not None:
             return style
-        entity, themes, stale, match, selected, cursor, marker = key
+        entity, themes, stale, match, selected, cursor, marker, suggested = key
         style = Style()
         if marker:
             style += MARKER
@@ -397,6 +405,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                 style += Style(color=themes[0])
             if len(themes) > 1:
                 style += Style(bold=True)
+        if suggested is not None and entity is None:
+            style += Style(color=suggested, italic=True, underline2=True)
         if stale:
             style += STALE
         if match:
@@ -424,6 +434,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         entities = [self._entities[i] for i in _overlapping(self._entity_starts, self._entity_ends, lo, hi)]
         themes = [h for h in self._themes if h.start < hi and lo < h.end]
         stale = [h for h in self._stale if h.start < hi and lo < h.end]
+        suggested = [h for h in self._suggested if h.start < hi and lo < h.end]
         matches = [self._matches[i] for i in _overlapping(self._match_starts, self._match_ends, lo, hi)]
         segments: list[Segment] = []
         if row.indent:
@@ -439,6 +450,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                     break
             cell_themes = tuple(h.colour for h in themes if h.start < e and s < h.end)
             is_stale = any(h.start < e and s < h.end for h in stale)
+            suggestion = next((h.colour for h in suggested if h.start < e and s < h.end), None)
             match = 0
             for ms, me in matches:
                 if ms < e and s < me:
@@ -447,7 +459,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             selected = selection is not None and selection[0] < e and s < selection[1]
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
-            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker)
+            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion)
             segments.append(Segment(cell.text, self._style_for(key)))
             column += cell.width
         strip = Strip(segments, column)

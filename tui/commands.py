@@ -58,7 +58,7 @@ class HashiyaCommands(Provider):
                       partial(app.set_display, harakat=not prefs.harakat))
         yield Command("Clitic trimming: " + ("off" if prefs.clitic_trim else "on"),
                       "select word drops a leading conjunction, preposition or article",
-                      app.toggle_clitic_trim)
+                      app.action_toggle_clitic_trim)
         for name in sorted(app.available_themes):
             if name != app.theme:
                 yield Command(f"Colour theme: {name}", "change the colours of the app",

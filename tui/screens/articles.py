@@ -29,13 +29,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article
+from annotations.corpus import Article, Corpus
 from annotations.errors import HashiyaError
 from annotations.model import Status
 
 from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
-from ..messages import AnnotationsChanged, DisplayModeChanged
+from ..node import HashiyaNode
+from ..prefs import Display
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
@@ -383,7 +384,7 @@ class FilterHint(Static):
         await self.run_action("screen.focus_filter")
 
 
-class ArticlesScreen(Screen[None]):
+class ArticlesScreen(HashiyaNode, Screen[None]):
     """The corpus: pick an article to read and annotate."""
 
     # Focus the list straight away: every focus change rebuilds the footer.
@@ -420,16 +421,17 @@ class ArticlesScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        app = self.app
+        app.annotations_changed_signal.subscribe(self, self.refresh_from_store)
+        app.display_changed_signal.subscribe(self, self._display_changed)
+        app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
         self._just_mounted = True
         # Once the list is drawn, off the UI thread: what opening the corpus
         # left to check (every file of a corpus listed from its index, or the
         # full opening of a large folder listed by name), then which annotated
         # articles changed since they were annotated.
-        if getattr(self.app, "corpus_check", None) is not None:
-            self.call_after_refresh(self.check_corpus)
-        else:
-            self.call_after_refresh(self.check_stale)
+        self.call_after_refresh(self.check_corpus)
 
     def cancel_checks(self) -> None:
         """The app is closing: a check still running elsewhere stops."""
@@ -444,10 +446,6 @@ class ArticlesScreen(Screen[None]):
             self._just_mounted = False
             return
         self.refresh_from_store()
-        # The reader moves between articles in place: come back to the last one read.
-        reader = getattr(self.app, "last_reader", None)
-        if reader is not None:
-            self.article_list.select(reader.article_id)
 
     # store -------------------------------------------------------------
 
@@ -504,13 +502,9 @@ class ArticlesScreen(Screen[None]):
         else:
             self.article_list.stale.discard(article_id)
 
-    @work(thread=True, exclusive=True, group="checks")
-    def check_stale(self) -> None:
+    def _stale_in_thread(self, corpus: Corpus) -> None:
         """Fingerprint every annotated article off the UI thread (a folder
         reopened from its index remembers them; the others read the file)."""
-        self._stale_in_thread(self.app.corpus)
-
-    def _stale_in_thread(self, corpus) -> None:
         app = self.app
         try:
             stored = app.call_from_thread(self._stored_fingerprints)
@@ -527,9 +521,10 @@ class ArticlesScreen(Screen[None]):
         large folder that was only listed, or write the index of a folder
         opened for the first time; then the stale check."""
         app = self.app
-        check, app.corpus_check = app.corpus_check, None
+        check = app.start_corpus_check()
         corpus = app.corpus
         if check is None:
+            self._stale_in_thread(corpus)
             return
         try:
             if check.worth_a_process:
@@ -546,7 +541,7 @@ class ArticlesScreen(Screen[None]):
                     # checked here instead
                 else:
                     if fresh is not None:
-                        app.call_from_thread(self._corpus_changed, fresh)
+                        app.call_from_thread(app.replace_corpus, fresh)
                     app.call_from_thread(self._apply_stale, stale)
                     return
             fresh = check(Pacer())
@@ -558,18 +553,13 @@ class ArticlesScreen(Screen[None]):
                                  title="Corpus", severity="error")
             return
         if fresh is not None:
-            app.call_from_thread(self._corpus_changed, fresh)
+            app.call_from_thread(app.replace_corpus, fresh)
             corpus = fresh
         self._stale_in_thread(corpus)
 
-    def _corpus_changed(self, fresh) -> None:
-        app = self.app
-        before = [str(problem) for problem in app.corpus.problems]
-        app.corpus = fresh
+    def _corpus_changed(self, fresh: Corpus) -> None:
         self.article_list.set_rows(fresh.articles, self.filter_value)
         self.update_progress()
-        if [str(problem) for problem in fresh.problems] != before:
-            app._announce_problems()
 
     def _stored_fingerprints(self) -> dict[str, str | None]:
         store = self.app.store
@@ -609,13 +599,15 @@ class ArticlesScreen(Screen[None]):
 
     @on(ArticleList.Opened)
     def open_article(self, event: ArticleList.Opened) -> None:
-        self.app.open_article(event.article_id)
+        self.app.open_article(event.article_id, self._reader_closed)
 
-    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
-        self.refresh_from_store(message.article_id)
+    def _reader_closed(self, article_id: str | None) -> None:
+        # The reader moves between articles in place: come back to the last one read.
+        if article_id is not None:
+            self.article_list.select(article_id)
 
-    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
-        self.article_list.set_display(message.mode, message.harakat)
+    def _display_changed(self, display: Display) -> None:
+        self.article_list.set_display(display.mode, display.harakat)
 
     # actions -----------------------------------------------------------
 
@@ -634,7 +626,7 @@ class ArticlesScreen(Screen[None]):
         box = self.filter_box
         if box is None:
             box = ShapedInput(placeholder=FILTER_PLACEHOLDER, id="filter")
-            box.cursor_blink = getattr(self.app, "cursor_blink", True)
+            box.cursor_blink = self.app.cursor_blink
             bar = self.query_one("#list-bar")
             await bar.mount(box, before="#progress")
             await self.query_one("#filter-hint").remove()

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from ..layout import display_line
+from ..node import HashiyaNode
 
 
 def _title_of(node: DOMNode) -> str:
@@ -77,7 +78,7 @@ def _label_style(colour: str) -> Style:
         return Style(bold=True)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(HashiyaNode, ModalScreen[None]):
     HELP_TITLE = "Help"
     BINDINGS = [
         Binding("escape", "close", "Close"),

@@ -25,8 +25,9 @@ from annotations.model import ENTITY, Span, Status
 from annotations.schema import Label
 from annotations.textnorm import find_all
 from tui.layout import display_line
+from tui.node import HashiyaNode
+from tui.prefs import Display
 from tui.rtl import paragraph_level
-from tui.messages import AnnotationsChanged, DisplayModeChanged
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
@@ -38,8 +39,9 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.combining(ch) != 0 or ch in "\u200c\u200d"
 
 
-class ReaderScreen(Screen[None]):
-    """Read and annotate one article; switches to other articles in place."""
+class ReaderScreen(HashiyaNode, Screen[str]):
+    """Read and annotate one article; switches to other articles in place,
+    and closes with the id of the article it showed last."""
 
     DEFAULT_CSS = """
     ReaderScreen #reader-header {
@@ -103,7 +105,7 @@ class ReaderScreen(Screen[None]):
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
-        Binding("c", "toggle_clitics", "Clitic trim", show=False),
+        Binding("c", "app.toggle_clitic_trim", "Clitic trim", show=False),
         Binding("m", "toggle_mode", "Visual/logical", show=False),
         Binding("h", "toggle_harakat", "Harakat", show=False),
     ]
@@ -177,7 +179,10 @@ class ReaderScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
+        app = self.app
+        app.display_changed_signal.subscribe(self, self._display_changed)
+        app.clitic_trim_changed_signal.subscribe(self, self._clitic_trim_changed)
+        self._apply_width(app.size.width)
         if not self.load_article(self.article_id):
             # Nothing to show (the reason was notified): back to where we came from.
             self.app.call_later(self.app.pop_screen)
@@ -321,14 +326,19 @@ class ReaderScreen(Screen[None]):
         self.reader.move_cursor_to(event.span.start)
         self.reader.focus()
 
-    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
-        self.reader.set_display(message.mode, message.harakat)
+    def _display_changed(self, display: Display) -> None:
+        self.reader.set_display(display.mode, display.harakat)
         self.refresh_annotations()
+
+    def _clitic_trim_changed(self, on: bool) -> None:
+        self.reader.word_clitics = on
+        self._update_status()
 
     def _changed(self, *article_ids: str) -> None:
         self.refresh_annotations()
+        changed = self.app.annotations_changed_signal
         for article_id in dict.fromkeys(article_ids or (self.article_id,)):
-            self.app.post_message(AnnotationsChanged(article_id))
+            changed.publish(article_id)
 
     # ------------------------------------------------------------ spans
 
@@ -447,9 +457,6 @@ class ReaderScreen(Screen[None]):
             self._changed()
             self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
 
-    def on_screen_resume(self) -> None:
-        self.reader.word_clitics = self.app.prefs.clitic_trim
-
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
         if snapped is None:
@@ -463,12 +470,12 @@ class ReaderScreen(Screen[None]):
             self.search_query = ""
             reader.set_matches([])
             self._update_status()
-        elif len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+        else:
+            self.action_back()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+            self.dismiss(self.article_id)
 
     def action_delete_span(self) -> None:
         span = self._target_span()
@@ -761,38 +768,14 @@ class ReaderScreen(Screen[None]):
 
     # ------------------------------------------------------------ display
 
-    def action_toggle_clitics(self) -> None:
-        toggle = getattr(self.app, "toggle_clitic_trim", None)
-        if toggle is not None:
-            toggle()
-        else:
-            prefs = self.app.prefs
-            prefs.clitic_trim = not prefs.clitic_trim
-            prefs.save()
-        self.reader.word_clitics = self.app.prefs.clitic_trim
-        self._update_status()
+    # The status line shows the display mode and harakat: no notice here,
+    # unlike F2 and F3.
 
     def action_toggle_mode(self) -> None:
-        prefs = self.app.prefs
-        mode = "logical" if prefs.display_mode == "visual" else "visual"
-        self._set_display(mode=mode)
+        self.app.toggle_mode()
 
     def action_toggle_harakat(self) -> None:
-        self._set_display(harakat=not self.app.prefs.harakat)
-
-    def _set_display(self, mode: str | None = None, harakat: bool | None = None) -> None:
-        set_display = getattr(self.app, "set_display", None)
-        if set_display is not None:
-            # The app remembers the choice and tells every screen.
-            set_display(mode=mode, harakat=harakat)
-            return
-        prefs = self.app.prefs
-        if mode is not None:
-            prefs.mode = mode
-        if harakat is not None:
-            prefs.harakat = harakat
-        prefs.save()
-        self.post_message(DisplayModeChanged(prefs.display_mode, prefs.harakat))
+        self.app.toggle_harakat()
 
 
 _KEY_NAMES = {

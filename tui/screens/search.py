@@ -19,6 +19,7 @@ from annotations.corpus import Corpus
 from annotations.errors import HashiyaError
 from annotations.textnorm import normalize, normalize_with_map
 from tui.layout import display_cells, display_line
+from tui.node import HashiyaNode
 from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
 
@@ -109,7 +110,7 @@ def snippet(text: str, start: int, end: int, width: int, *, mode: str = "visual"
     return line
 
 
-class FindInArticle(ModalScreen[str | None]):
+class FindInArticle(HashiyaNode, ModalScreen[str | None]):
     """Ask for a query; matches are highlighted as it is typed (through
     `preview`, which returns how many there are); Enter keeps them and goes
     to the first one (n / N move)."""
@@ -124,11 +125,11 @@ class FindInArticle(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box", classes="dialog"):
-            prefs = getattr(self.app, "prefs", None)
+            mode, harakat = self.app.prefs.display
             title = Text("Find in article", style="bold")
             title.append(display_line(
                 "  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)", None, direction="ltr",
-                mode=prefs.display_mode if prefs else "visual", harakat=prefs.harakat if prefs else True))
+                mode=mode, harakat=harakat))
             yield Static(title, id="find-title")
             yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")
             yield Static("", id="find-count")

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import gc
 import sys
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
@@ -34,6 +34,7 @@ from annotations.errors import HashiyaError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
+from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
 from .prefs import Display, Prefs
 
 if TYPE_CHECKING:
@@ -52,12 +53,10 @@ class HashiyaApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False,
                 tooltip="Quit; every edit is already saved."),
-        Binding("f1", "help", "Help", tooltip="Every key of this screen and the label keys"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("f2", "toggle_mode", "Visual/logical", show=False,
-                tooltip="Switch who orders right-to-left text: hashiya or the terminal"),
-        Binding("f3", "toggle_harakat", "Harakat on/off", show=False,
-                tooltip="Show or hide harakat (diacritics); offsets are unchanged"),
+        HELP,
+        HELP_TOO,
+        DISPLAY_MODE.binding("f2"),
+        HARAKAT.binding("f3"),
     ]
 
     #: Text cursors blink; snapshot tests turn this off.
@@ -151,6 +150,23 @@ class HashiyaApp(App[int]):
         self.corpus_changed_signal.publish(fresh)
         if [str(problem) for problem in fresh.problems] != before:
             self._announce_problems()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, and the display switches by name."""
+        yield from super().get_system_commands(screen)
+        prefs = self.prefs
+        other = "logical" if prefs.display_mode == "visual" else "visual"
+        yield SystemCommand(f"Display mode: {other}",
+                            f"now {prefs.display_mode}; {other} means "
+                            + ("the terminal orders right-to-left text" if other == "logical"
+                               else "hashiya orders right-to-left text"),
+                            self.toggle_mode)
+        yield SystemCommand("Harakat: " + ("hide" if prefs.harakat else "show"),
+                            "diacritics on screen only; offsets never change",
+                            self.toggle_harakat)
+        yield SystemCommand("Clitic trimming: " + ("off" if prefs.clitic_trim else "on"),
+                            "select word drops a leading conjunction, preposition or article",
+                            self.action_toggle_clitic_trim)
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
         # Cells are already in display order; an SVG viewer would run its own

@@ -9,7 +9,7 @@ for what it has. Only type checkers see the narrower type; at run time
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from .app import HashiyaApp
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 class HashiyaNode:
     """Mixin for a screen or widget of hashiya (put it first among the bases)."""
+
+    #: What the help screen calls this node's keys, if not its class name.
+    HELP_TITLE: ClassVar[str] = ""
 
     if TYPE_CHECKING:
 

@@ -473,6 +473,31 @@ def test_palette_toggles_reach_the_reader_and_the_list_beneath_it(corpus_dir):
     run(scenario())
 
 
+def test_the_display_switches_are_system_commands_offered_once(corpus_dir):
+    from tui.commands import HashiyaCommands
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            switches = ["Display mode: logical", "Harakat: hide", "Clitic trimming: off"]
+            assert [title for title in titles if title in switches] == switches
+            assert "Quit" in titles  # Textual's own are kept
+            provider = HashiyaCommands(app.screen)
+            await provider.startup()
+            own = [command.title for command in provider.commands]
+            assert not set(own) & set(switches)
+            # the keys of the same switches, from their bindings
+            assert {"Visual/logical", "Harakat on/off", "Clitic trim"} <= set(own)
+            await palette_choose(pilot, "harakat hide", "Harakat: hide")
+            assert app.prefs.harakat is False
+            assert app.screen.reader.harakat is False
+
+    run(scenario())
+
+
 def test_command_palette_finds_and_runs_actions(corpus_dir):
     seed_store(corpus_dir)
 

@@ -10,6 +10,7 @@ rejected edit shows the store's reason instead of failing.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 from rich.cells import cell_len
 from textual import on, work
@@ -24,6 +25,7 @@ from annotations.errors import HashiyaError
 from annotations.model import ENTITY, Span, Status
 from annotations.schema import Label
 from annotations.textnorm import find_all
+from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.prefs import Display
@@ -79,8 +81,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
                 tooltip="Delete the span under the cursor (u undoes)"),
         # The app's own f1, repeated here so its hint comes before the rest;
         # system: the help screen lists it once, under "Everywhere".
-        Binding("f1", "app.help", "Help", system=True,
-                tooltip="Every key of this screen and the label keys"),
+        replace(HELP, system=True),
         Binding("M", "toggle_done", "Done"),
         Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("slash,ctrl+f", "find", "Find"),
@@ -105,9 +106,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
-        Binding("c", "app.toggle_clitic_trim", "Clitic trim", show=False),
-        Binding("m", "toggle_mode", "Visual/logical", show=False),
-        Binding("h", "toggle_harakat", "Harakat", show=False),
+        CLITIC_TRIM.screen_binding("c"),
+        DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
+        HARAKAT.screen_binding("h", action="toggle_harakat"),
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -138,13 +139,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
                 self.shadowed.append(label)
                 continue
             self._label_keys[key] = label
-            self._bindings.bind(
-                key,
-                f"apply_label({index})",
-                f"{label.name}",
-                show=False,
-                key_display=label.key,
-            )
+            add_binding(self, key, f"apply_label({index})", label.name, key_display=label.key)
 
     @property
     def reader(self) -> Reader:

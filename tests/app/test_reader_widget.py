@@ -74,6 +74,36 @@ async def test_entity_theme_stale_match_selection_cursor_styles():
         assert cell_styles(reader, reader.cursor).reverse
 
 
+class RestyledReaderApp(ReaderApp):
+    """An app that restyles the reader through its component classes."""
+
+    CSS = """
+    Reader > .reader--selection { color: ansi_white; background: ansi_blue; }
+    Reader > .reader--match { background: #123456; }
+    Reader > .reader--stale { text-style: underline; }
+    """
+
+
+@sync
+async def test_the_readers_colours_are_component_classes_an_app_can_restyle():
+    app = RestyledReaderApp(TEXT)
+    async with app.run_test(size=(60, 10)) as pilot:
+        reader = app.query_one(Reader)
+        nhs = TEXT.index("NHS")
+        reader.set_highlights([Highlight(nhs, nhs + 3, "ORG", "entity", "#3584e4", stale=True)])
+        london = TEXT.index("ولندن")
+        reader.set_matches([(london + 1, london + 5)])
+        ministry = TEXT.index("وزارة")
+        reader.select(ministry, ministry + 5)
+        await pilot.pause()
+        selected = cell_styles(reader, ministry + 1)
+        assert selected.bgcolor == RichColor.parse("blue") and selected.color == RichColor.parse("white")
+        assert cell_styles(reader, london + 2).bgcolor == RichColor.parse("#123456")
+        stale = cell_styles(reader, nhs + 1)
+        assert stale.underline and not stale.strike
+        assert cell_styles(reader, reader.cursor).reverse  # what the app left alone is the default
+
+
 @sync
 async def test_cursor_drawn_at_end_of_text_and_on_blank_rows():
     text = "سطر أول\n\nسطر"

@@ -55,11 +55,6 @@ class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
         Binding("up", "move(-1)", "Previous label", show=False),
     ]
 
-    DEFAULT_CSS = """
-    LabelPicker #picker-box { height: auto; max-height: 80%; }
-    LabelPicker OptionList { height: auto; max-height: 20; }
-    """
-
     def __init__(self, labels: tuple[Label, ...] | list[Label], title: str = "Apply label") -> None:
         super().__init__()
         self.labels = list(labels)
@@ -137,11 +132,6 @@ class ThemePicker(HashiyaNode, ModalScreen[set[str] | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "keep", "Keep themes", priority=True),
     ]
-
-    DEFAULT_CSS = """
-    ThemePicker #themes-box { height: auto; max-height: 80%; }
-    ThemePicker SelectionList { height: auto; max-height: 20; }
-    """
 
     def __init__(self, themes: tuple[Label, ...] | list[Label], chosen: set[str]) -> None:
         super().__init__()

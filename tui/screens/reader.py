@@ -45,31 +45,6 @@ class ReaderScreen(HashiyaNode, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
-    DEFAULT_CSS = """
-    ReaderScreen #reader-header {
-        height: 2;
-        padding: 0 1;
-        background: $panel;
-    }
-    ReaderScreen #reader-warning {
-        height: auto;
-        padding: 0 1;
-        background: $error;
-        color: $text;
-        display: none;
-    }
-    ReaderScreen #reader-warning.shown { display: block; }
-    ReaderScreen #reader-body { height: 1fr; }
-    ReaderScreen #reader-status { height: 1; padding: 0 1; color: $text-muted; }
-    ReaderScreen.narrow #reader-body { layout: vertical; }
-    ReaderScreen.narrow SpansPanel {
-        width: 1fr;
-        height: 5;
-        border-left: none;
-        border-top: solid $panel;
-    }
-    """
-
     # The footer shows the keys in this order and an 80-column terminal fits
     # about six: the ones an annotator needs all the time come first, with
     # Help (which lists the label keys) among them.

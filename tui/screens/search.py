@@ -116,7 +116,6 @@ class FindInArticle(HashiyaNode, ModalScreen[str | None]):
     to the first one (n / N move)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = "FindInArticle #find-box { height: auto; }"
 
     def __init__(self, initial: str = "", preview: Callable[[str], int] | None = None) -> None:
         super().__init__()
@@ -160,10 +159,6 @@ class FindInCorpus(ModalScreen[Hit | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "focus_results", "Results", show=False),
     ]
-    DEFAULT_CSS = """
-    FindInCorpus #corpus-find-box { height: 90%; }
-    FindInCorpus OptionList { height: 1fr; }
-    """
 
     def __init__(self, corpus: Corpus, initial: str = "", *, mode: str = "visual", harakat: bool = True) -> None:
         super().__init__()

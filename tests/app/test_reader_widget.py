@@ -105,6 +105,27 @@ async def test_the_readers_colours_are_component_classes_an_app_can_restyle():
 
 
 @sync
+async def test_layouts_of_recent_widths_are_kept_the_least_recently_used_dropped():
+    app = ReaderApp(TEXT * 20)
+    async with app.run_test(size=(60, 10)) as pilot:
+        reader = app.query_one(Reader)
+        seen = {}
+        for columns in (60, 50, 60, 40, 30, 20):  # 60 is used again before the others
+            await pilot.resize_terminal(columns, 10)
+            await pilot.pause()
+            layout = reader.layout
+            assert seen.setdefault(columns, layout) is layout  # a width seen before is not laid out again
+            assert reader.render_line(0).cell_length == reader.size.width
+        await pilot.resize_terminal(60, 10)
+        await pilot.pause()
+        assert reader.layout is seen[60]
+        await pilot.resize_terminal(50, 10)
+        await pilot.pause()
+        assert reader.layout is not seen[50]  # four widths were used since
+        assert reader.layout.options.width == seen[50].options.width
+
+
+@sync
 async def test_cursor_drawn_at_end_of_text_and_on_blank_rows():
     text = "سطر أول\n\nسطر"
     app = ReaderApp(text)

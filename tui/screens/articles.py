@@ -19,6 +19,7 @@ from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Horizontal
 from textual.events import Click
 from textual.geometry import Size
@@ -164,7 +165,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._folded: dict[str, str] = {}
         self.mode = mode
         self.harakat = harakat
-        self._titles: dict[tuple[str, int], str] = {}
+        # Titles as drawn, per article and width.
+        self._titles: LRUCache[tuple[str, int], str] = LRUCache(4096)
         self._directions: dict[str, bool] = {}
         self._style_cache: dict[str, Style] | None = None
         self.virtual_size = Size(0, len(self.shown))
@@ -291,11 +293,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.focus()
 
     # drawing -----------------------------------------------------------
-
-    def on_resize(self) -> None:
-        # Titles are kept per width; forget those of other widths now and then.
-        if len(self._titles) > 4096:
-            self._titles.clear()
 
     def _title(self, row: Article, width: int) -> str:
         key = (row.id, width)

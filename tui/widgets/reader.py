@@ -24,6 +24,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -181,7 +182,12 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._text = text
         self._mode = mode
         self._harakat = harakat
-        self._layouts: dict[int, Layout] = {}
+        # Layouts of the last few widths: a resize back costs nothing.
+        self._layouts: LRUCache[int, Layout] = LRUCache(4)
+        self._layout: Layout | None = None  # the one in use
+        # Drawn rows until something over them changes. A plain dict emptied
+        # when large: every row on screen is looked up on every key, where an
+        # LRU's bookkeeping shows.
         self._strips: dict[int, Strip] = {}
         self._cursor = 0
         self._anchor: int | None = None
@@ -200,7 +206,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._drag_cell: tuple[int, int] | None = None
         self._base_style: Style | None = None
         self._size_check_pending = False
-        self._cursor_place: tuple[tuple[int, int], tuple[int, int]] | None = None
+        self._cursor_place: tuple[Layout, int, tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
         #: Whether snapping a word trims a leading clitic (set from the prefs).
         self.word_clitics = False
@@ -237,8 +243,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     def set_text(self, text: str, cursor: int = 0) -> None:
         """Show another text (another article); cursor and selection reset."""
         self._text = text
-        self._layouts.clear()
-        self._cursor_place = None
+        self._forget_layouts()
         self._cursor = max(0, min(cursor, len(text)))
         self._anchor = None
         self._goal_column = None
@@ -257,8 +262,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._mode = mode
         self._harakat = harakat
-        self._layouts.clear()
-        self._cursor_place = None
+        self._forget_layouts()
         self._relayout()
         self._scroll_to_cursor()
 
@@ -308,21 +312,26 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     def layout(self) -> Layout:
         """The layout for the current width (cached per width)."""
         width = self.content_width
+        layout = self._layout
+        if layout is not None and layout.options.width == width:
+            return layout  # asked for many times per key: no cache lookup
         layout = self._layouts.get(width)
         if layout is None:
-            if self._layouts:
-                some = next(iter(self._layouts.values()))
-                layout = some.with_width(width)
+            if self._layout is not None:
+                layout = self._layout.with_width(width)
             else:
                 layout = Layout(
                     self._text,
                     LayoutOptions(width=width, mode=self._mode, harakat=self._harakat),
                 )
-            if len(self._layouts) >= 4:
-                self._layouts.pop(next(iter(self._layouts)))
-                self._cursor_place = None
             self._layouts[width] = layout
+        self._layout = layout
         return layout
+
+    def _forget_layouts(self) -> None:
+        self._layouts.clear()
+        self._layout = None
+        self._cursor_place = None
 
     def _row_count(self) -> int:
         """Rows as far as known: exact once laid out, estimated before (the
@@ -498,10 +507,11 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _cursor_row_col(self) -> tuple[int, int]:
         layout = self.layout
-        key = (id(layout), self._cursor)
-        if self._cursor_place is None or self._cursor_place[0] != key:
-            place = layout.locate(self._cursor)
-            if self._is_paragraph_end(self._cursor):
+        cursor = self._cursor
+        cached = self._cursor_place
+        if cached is None or cached[0] is not layout or cached[1] != cursor:
+            place = layout.locate(cursor)
+            if self._is_paragraph_end(cursor):
                 # The end of a paragraph is drawn at the row's far end in the
                 # paragraph direction (left of the text in RTL).
                 row = layout.row(place[0])
@@ -511,8 +521,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                         place = (place[0], max(0, row.indent - 1))
                     else:
                         place = (place[0], min(width - 1, row.indent + row.width))
-            self._cursor_place = (key, place)
-        return self._cursor_place[1]
+            self._cursor_place = cached = (layout, cursor, place)
+        return cached[2]
 
     # --------------------------------------------------------------- movement
 

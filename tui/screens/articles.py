@@ -430,13 +430,11 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         # articles changed since they were annotated.
         self.call_after_refresh(self.check_corpus)
 
-    def cancel_checks(self) -> None:
-        """The app is closing: a check still running elsewhere stops."""
+    def on_unmount(self) -> None:
+        # The app is closing: a check still running in its own process stops
+        # (the worker's thread would otherwise hold up the exit).
         if self.running_check is not None:
             self.running_check.cancel()
-
-    def on_unmount(self) -> None:
-        self.cancel_checks()
 
     def on_screen_resume(self) -> None:
         if self._just_mounted:  # on_mount has just read the store

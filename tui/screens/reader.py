@@ -96,7 +96,6 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         self.article_stale = False
         self.stale_ids: set[str] = set()
         self.search_query = ""
-        self._label_keys: dict[str, Label] = {}
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -113,7 +112,6 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             if key in taken:
                 self.shadowed.append(label)
                 continue
-            self._label_keys[key] = label
             add_binding(self, key, f"apply_label({index})", label.name, key_display=label.key)
 
     @property

@@ -222,10 +222,6 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         return self._cursor
 
     @property
-    def anchor(self) -> int | None:
-        return self._anchor
-
-    @property
     def selection(self) -> tuple[int, int] | None:
         """The selected logical range [start, end), or None."""
         if self._anchor is None or self._anchor == self._cursor:

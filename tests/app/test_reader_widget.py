@@ -86,14 +86,12 @@ class RestyledReaderApp(ReaderApp):
 
 @sync
 async def test_the_readers_colours_are_component_classes_an_app_can_restyle():
+    nhs, london, ministry = (TEXT.index(word) for word in ("NHS", "ولندن", "وزارة"))
     app = RestyledReaderApp(TEXT)
     async with app.run_test(size=(60, 10)) as pilot:
         reader = app.query_one(Reader)
-        nhs = TEXT.index("NHS")
         reader.set_highlights([Highlight(nhs, nhs + 3, "ORG", "entity", "#3584e4", stale=True)])
-        london = TEXT.index("ولندن")
         reader.set_matches([(london + 1, london + 5)])
-        ministry = TEXT.index("وزارة")
         reader.select(ministry, ministry + 5)
         await pilot.pause()
         selected = cell_styles(reader, ministry + 1)

@@ -514,7 +514,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         compare every file of a corpus listed from its index with what the
         index remembers (a stat each) and reopen on any change, open fully a
         large folder that was only listed, or write the index of a folder
-        opened for the first time; then the stale check."""
+        opened for the first time; then the stale check (all there is to do
+        when opening left nothing)."""
         app = self.app
         check = app.start_corpus_check()
         corpus = app.corpus

@@ -75,7 +75,18 @@ store refuses to add or resize spans on it against the new text until its
 old spans are deleted.
 
 Rules beyond model.check_span: an identical span (same start, end, kind and
-label) cannot be stored twice.
+label) cannot be stored twice; text holding a lone surrogate (which no UTF-8
+file can hold) is refused.
+
+Untrusted folders. A store may sit on a shared server where others can
+plant files. Annotator names follow ``annotations.names`` (never ".", "..",
+a hidden name or a path). Nothing in an annotator folder is opened through
+a symbolic link (``O_NOFOLLOW``; an annotator folder or ``articles`` folder
+that is a link is refused too), nor a FIFO or device in place of a file.
+Parsed JSON nested too deeply is damage like any other bad JSON. An article
+file that the index records as annotated but that is gone is damage too
+(StoreCorruptError naming it): ``repair`` rebuilds it from its ``.bak`` and
+the journal.
 """
 
 from __future__ import annotations
@@ -99,6 +110,7 @@ from tinydb import TinyDB, where
 from tinydb.table import Document
 
 from ..errors import AnnotationError, StoreCorruptError, StoreError
+from ..jsontext import has_surrogate, loads as json_loads
 from ..model import (
     ENTITY,
     KINDS,
@@ -110,6 +122,7 @@ from ..model import (
     new_id,
     now,
 )
+from ..names import name_problem
 from ..settings import safe_annotator
 from .files import (
     AnnotatorLock,
@@ -120,6 +133,7 @@ from .files import (
     dump_json,
     fsync_dir,
     load_json_file,
+    read_nofollow,
     read_tables,
     remove_leftovers,
     shard_corrupt,
@@ -249,6 +263,13 @@ class ImportSummary:
     spans_removed: int = 0
     themes: int = 0
     problems: list[str] = field(default_factory=list)
+    #: the ids of the refused records, each with its problems (the same
+    #: messages as ``problems``), so a caller never has to parse a message
+    refused: dict[str, list[str]] = field(default_factory=dict)
+
+    def refuse(self, article_id: str, message: str) -> None:
+        self.problems.append(message)
+        self.refused.setdefault(article_id, []).append(message)
 
 
 @dataclass(frozen=True)
@@ -502,11 +523,14 @@ class _Annotator:
         self.dirty: set[str] = set()  # article files written since the last checkpoint
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
+        self.indexed: set[str] = set()  # articles with content as of the index loaded
         if writer:
+            self._refuse_links()
             try:
                 self.articles_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create {self.articles_dir}: {exc.strerror or exc}") from None
+            self._refuse_links()
             self.lock = AnnotatorLock(self.dir / "lock", root, name)
             self.lock.acquire()
             try:
@@ -521,8 +545,14 @@ class _Annotator:
                 self.close(snapshot=False)
                 raise
         elif self.dir.is_dir():
+            self._refuse_links()
             self._load()
         self.loaded = self.dir.is_dir()
+
+    def _refuse_links(self) -> None:
+        for folder in (self.dir, self.articles_dir):
+            if folder.is_symlink():
+                raise StoreError(f"{folder} is a symbolic link; the store does not follow links in an annotator folder")
 
     # -- loading ---------------------------------------------------------
     def _read_snapshot(self) -> dict | None:
@@ -573,6 +603,8 @@ class _Annotator:
         if snap is not None:
             for aid, (n, status, fp, nthemes, ids) in snap["articles"].items():
                 self.summary[aid] = [n, status, fp, nthemes]
+                if n or nthemes or status != Status.TODO.value:
+                    self.indexed.add(aid)
                 self.ids[aid] = set(ids)
                 for sid in ids:
                     self.home[sid] = aid
@@ -652,6 +684,8 @@ class _Annotator:
         for article_id in sorted(by_article):
             shard = self.shard(article_id)
             state = shard.state()
+            if article_id in self.indexed and not state.seq:
+                self._check_present(shard.path, article_id)
             pending = [e for e in by_article[article_id] if e["seq"] > state.seq]
             for entry in pending:
                 shard.storage.backup = str(shard.path) not in self.dirty
@@ -784,7 +818,26 @@ class _Annotator:
     def state(self, article_id: str) -> _State:
         if article_id not in self.summary and self.writer:
             return _State(article_id)  # nothing stored: no need to touch the disk
-        return self._caught_up(self.shard(article_id).state())
+        shard = self.shard(article_id)
+        return self._present(self._caught_up(shard.state()), shard.path)
+
+    def _present(self, state: _State, path: Path | str) -> _State:
+        """``state``, unless it is empty where the index records content
+        and its file is gone: StoreCorruptError naming the file."""
+        if state.seq or state.spans or state.themes or state.status != Status.TODO.value:
+            return state
+        summary = self.summary.get(state.article_id)
+        if summary and (summary[0] or summary[3] or summary[1] != Status.TODO.value):
+            self._check_present(path, state.article_id)
+        return state
+
+    @staticmethod
+    def _check_present(path: Path | str, article_id: str) -> None:
+        if not os.path.lexists(path):
+            raise StoreCorruptError(
+                f"store file {path} of article {article_id} is missing though the index records "
+                f"its annotations; {REPAIR_HINT} rebuilds it from its .bak and the journal"
+            )
 
     def read_state(self, article_id: str) -> _State:
         """What state() gives, for reading many articles once each
@@ -795,7 +848,7 @@ class _Annotator:
         path = os.path.join(self.articles_path, shard_name(article_id))
         data = read_tables(path, REPAIR_HINT)
         state = _State(article_id) if data is None else _state_from_tables(article_id, data, path, owned=True)
-        return self._caught_up(state)
+        return self._present(self._caught_up(state), path)
 
     def _caught_up(self, state: _State) -> _State:
         article_id = state.article_id
@@ -875,9 +928,9 @@ def _article_id_from_file(path: Path, name: str) -> str | None:
     if not name.startswith("~"):
         return name[: -len(".json")]
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_loads((read_nofollow(path) or b"").decode("utf-8"))
         return str(data["article"]["1"]["article_id"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, StoreError, ValueError, KeyError, TypeError):
         unquoted = urllib.parse.unquote(name[1 : -len(".json")])
         return unquoted if "~" not in name[1:] else None
 
@@ -989,7 +1042,9 @@ class Store:
         except FileNotFoundError:
             entries = []
         for entry in entries:
-            if entry.is_dir() and not entry.name.startswith("."):
+            # a folder whose name is no annotator name (hidden, or made by
+            # hand with control characters) is not an annotator
+            if entry.is_dir(follow_symlinks=False) and name_problem(entry.name) is None:
                 folder = Path(entry.path)
                 if (folder / "articles").is_dir() or (folder / "journal.jsonl").exists():
                     names.add(entry.name)
@@ -1026,6 +1081,10 @@ class Store:
     def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str) -> Span:
         own = self._writer()
         label = _check_label(label)
+        if has_surrogate(article_id) or has_surrogate(article_text):
+            raise AnnotationError(
+                f"article {article_id!r} holds a lone surrogate (text no UTF-8 file can hold): it cannot be annotated"
+            )
         state = own.state(article_id)
         fp = self._check_fresh(state, article_text, "add spans")
         check_span(article_text, start, end, kind, state.span_objects())
@@ -1198,8 +1257,10 @@ class Store:
         (article id, span offsets, reason). ``replace=True`` makes each
         article exactly the record; ``replace=False`` adds the record's
         spans and themes to what is stored (a record status other than
-        todo wins). Not undoable: an import clears the undo history."""
-        own = self._writer()
+        todo wins). Not undoable: an import clears the undo history.
+        ``dry_run`` also works on a read-only store: it writes nothing and
+        creates nothing."""
+        own = self._view(None) if dry_run and self.readonly else self._writer()
         summary = ImportSummary()
         planned: dict[str, _State] = {}
         used_ids = set(own.home)
@@ -1208,13 +1269,18 @@ class Store:
             text = record.text
             fp = fingerprint(text)
             problems_before = len(summary.problems)
+            refuse = functools.partial(summary.refuse, article_id)
             if article_id in planned:
-                summary.problems.append(f"article {article_id}: appears twice in the import")
+                refuse(f"article {article_id}: appears twice in the import")
                 continue
             try:
                 status = Status(record.status).value
             except ValueError:
-                summary.problems.append(f"article {article_id}: unknown status {record.status!r}")
+                refuse(f"article {article_id}: unknown status {record.status!r}")
+                continue
+            unwritable = _unwritable(article_id, text, record)
+            if unwritable:
+                refuse(f"article {article_id!r}: {unwritable}")
                 continue
             current = own.state(article_id)
             incoming: list[Span] = []
@@ -1224,10 +1290,10 @@ class Store:
                     _check_label(span.label)
                     check_span(text, span.start, span.end, span.kind, incoming)
                 except AnnotationError as exc:
-                    summary.problems.append(f"{where}: {exc}")
+                    refuse(f"{where}: {exc}")
                     continue
                 if text[span.start : span.end] != span.text:
-                    summary.problems.append(
+                    refuse(
                         f"{where}: stored text “{_short(span.text)}” does not match the article text “{_short(text[span.start:span.end])}”"
                     )
                     continue
@@ -1240,7 +1306,7 @@ class Store:
                 themes = set(record.themes)
             else:
                 if existing and current.fingerprint not in (None, fp):
-                    summary.problems.append(
+                    refuse(
                         f"article {article_id}: the stored spans were made on a different text; import with replace"
                     )
                     continue
@@ -1256,7 +1322,7 @@ class Store:
                 if span.kind == ENTITY and not replace:
                     clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
                     if clash is not None:
-                        summary.problems.append(
+                        refuse(
                             f"article {article_id} span {span.label} [{span.start}, {span.end}): overlaps the stored "
                             f"{clash.label} “{_short(clash.text)}” at [{clash.start}, {clash.end})"
                         )
@@ -1276,7 +1342,7 @@ class Store:
                 try:
                     _check_label(label)
                 except AnnotationError as exc:
-                    summary.problems.append(f"article {article_id}: theme: {exc}")
+                    refuse(f"article {article_id}: theme: {exc}")
                     bad = True
             if bad:
                 continue
@@ -1377,7 +1443,17 @@ for _name in (
 def _check_label(label: str) -> str:
     if not isinstance(label, str) or not label.strip():
         raise AnnotationError("a label must be a non-empty name")
+    if has_surrogate(label):
+        raise AnnotationError(f"label {label!r} holds a lone surrogate, which no UTF-8 file can hold")
     return label
+
+
+def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:
+    """Why a record cannot be stored as UTF-8 (a lone surrogate in its id,
+    text or span texts), or ""."""
+    if has_surrogate(article_id) or has_surrogate(text) or any(has_surrogate(span.text) for span in record.spans):
+        return "holds a lone surrogate (text that no UTF-8 file can hold); refused"
+    return ""
 
 
 # --------------------------------------------------------------------------
@@ -1407,7 +1483,10 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             journal_ok = False
             entries = _salvage_journal(journal.path)
         articles_dir = folder / "articles"
+        if folder.is_symlink() or articles_dir.is_symlink():
+            raise StoreError(f"{folder}: a symbolic link in the store; not repaired")
         max_seq = max((int(e["seq"]) for e in entries), default=0)
+        present: set[str] = set()
         for name in sorted(os.listdir(articles_dir)) if articles_dir.is_dir() else []:
             if not name.endswith(".json") or name.startswith("."):
                 continue
@@ -1417,6 +1496,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
                 storage._load()
                 article_id = _article_id_from_file(path, name)
                 if article_id is not None:
+                    present.add(article_id)
                     state = _Shard(path, article_id, readonly=True).state()
                     max_seq = max(max_seq, state.seq)
                 continue
@@ -1426,32 +1506,24 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             if article_id is None:
                 done.append(f"{path}: damaged and its article id is unknown; left as it is")
                 continue
-            base = _State(article_id)
-            source = "an empty article"
-            bak = backup_path(path)
-            if bak.exists():
-                try:
-                    base = _Shard(bak, article_id, readonly=True).state()
-                    source = str(bak)
-                except StoreCorruptError:
-                    pass
-            state = base
-            replayed = 0
-            for entry in entries:
-                if entry.get("a") == article_id and "op" in entry and int(entry["seq"]) > state.seq:
-                    state = _apply_state(state, entry["op"], int(entry["seq"]))
-                    replayed += 1
+            present.add(article_id)
             damaged = path.with_name(path.name + ".damaged")
             if damaged.exists():  # an earlier repair's copy: keep both
                 damaged = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(path, damaged)
-            shard = _Shard(path, article_id, readonly=False)
-            shard.apply({"kind": "replace", "after": state.to_dict()}, state.seq or base.seq)
+            state, how = _rebuild(path, article_id, entries)
             max_seq = max(max_seq, state.seq)
-            done.append(
-                f"{path}: rebuilt from {source} and {replayed} journal entr{'y' if replayed == 1 else 'ies'} "
-                f"({len(state.spans)} spans); the damaged file is kept as {damaged}"
-            )
+            done.append(f"{path}: {how}; the damaged file is kept as {damaged}")
+        # Article files that are gone while the journal or the index holds
+        # their annotations (deleted by hand, with or without their .bak).
+        for article_id in sorted(_annotated_ids(folder / "index.json", entries) - present):
+            path = articles_dir / shard_name(article_id)
+            if os.path.lexists(path):
+                continue
+            articles_dir.mkdir(parents=True, exist_ok=True)
+            state, how = _rebuild(path, article_id, entries)
+            max_seq = max(max_seq, state.seq)
+            done.append(f"{path}: was missing; {how}")
         if not journal_ok:
             aside = journal.path.with_name(f"journal.jsonl.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(journal.path, aside)
@@ -1470,15 +1542,54 @@ def repair(root: str | Path, annotator: str) -> list[str]:
     return done
 
 
+def _rebuild(path: Path, article_id: str, entries: list[dict]) -> tuple[_State, str]:
+    """Write the article file at ``path`` (not there now) from its ``.bak``
+    (or nothing) plus the journal entries after it: (its state, what was done)."""
+    base = _State(article_id)
+    source = "an empty article"
+    bak = backup_path(path)
+    if bak.exists():
+        try:
+            base = _Shard(bak, article_id, readonly=True).state()
+            source = str(bak)
+        except StoreError:
+            pass
+    state = base
+    replayed = 0
+    for entry in entries:
+        if entry.get("a") == article_id and "op" in entry and int(entry["seq"]) > state.seq:
+            state = _apply_state(state, entry["op"], int(entry["seq"]))
+            replayed += 1
+    shard = _Shard(path, article_id, readonly=False)
+    shard.apply({"kind": "replace", "after": state.to_dict()}, state.seq or base.seq)
+    return state, (
+        f"rebuilt from {source} and {replayed} journal entr{'y' if replayed == 1 else 'ies'} "
+        f"({len(state.spans)} spans)"
+    )
+
+
+def _annotated_ids(index_path: Path, entries: list[dict]) -> set[str]:
+    """Articles that the journal edits or the index records with content."""
+    ids = {entry["a"] for entry in entries if isinstance(entry.get("a"), str) and "op" in entry}
+    try:
+        index = load_json_file(index_path, "index") or {}
+        for article_id, summary in index.get("articles", {}).items():
+            if summary[0] or summary[3] or summary[1] != Status.TODO.value:
+                ids.add(str(article_id))
+    except (StoreError, AttributeError, TypeError, KeyError, IndexError):
+        pass  # a damaged index: the journal alone says
+    return ids
+
+
 def _salvage_journal(path: Path) -> list[dict]:
     entries = []
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_nofollow(path) or b""
+    except StoreError:
         return entries
     for line in raw.split(b"\n"):
         try:
-            entry = json.loads(line.decode("utf-8"))
+            entry = json_loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
         if isinstance(entry, dict) and "seq" in entry:

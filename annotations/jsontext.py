@@ -1,0 +1,58 @@
+"""JSON made by others: what every reader of corpus, import and store files
+must guard against beyond ``json.loads``.
+
+- Nesting deeper than the parser can follow (``[[[[…`` a hundred thousand
+  deep) is a ``json.JSONDecodeError`` "nested too deeply", like any other
+  bad JSON, never a RecursionError.
+- ``"\\ud800"`` is valid JSON but a lone surrogate, which no UTF-8 file can
+  hold: ``lone_surrogate`` finds one anywhere in a parsed value, so a reader
+  can refuse the record instead of failing later when writing it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# the escape that can put a lone surrogate into parsed JSON text
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads``, with too deep nesting as a JSONDecodeError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
+
+
+def has_surrogate(text: str) -> bool:
+    """Does ``text`` hold a lone surrogate (a character no UTF-8 file holds)?"""
+    return _SURROGATE.search(text) is not None
+
+
+def may_hold_surrogate(raw: str | bytes) -> bool:
+    """Quick test on JSON source: can parsing it give a lone surrogate?
+    (Valid UTF-8 holds none; only a ``\\uD8xx``-``\\uDFxx`` escape can.)"""
+    if isinstance(raw, bytes):
+        return _SURROGATE_ESCAPE.search(raw.decode("ascii", "replace")) is not None
+    return _SURROGATE_ESCAPE.search(raw) is not None or has_surrogate(raw)
+
+
+def lone_surrogate(value: Any) -> bool:
+    """True when a string anywhere in ``value`` (keys included) holds a lone
+    surrogate. Walks without recursion: parsed JSON may be deep."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if has_surrogate(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False

@@ -8,6 +8,19 @@ by name with the reason, and the rest of the corpus still opens.
 The stored text is the file decoded as UTF-8 with a leading BOM removed and
 CRLF / lone CR line ends turned into LF: exactly what the annotator sees.
 Every offset refers to that text.
+
+Corpora made by others. Also listed as problems, never read or opened:
+
+- a ``*.txt`` entry that is a folder, a broken symbolic link, a FIFO or a
+  device, and a symbolic link to a file outside the corpus folder (links
+  inside the folder are followed; a link out could make the app show, and
+  an export carry, any file the annotator can read);
+- a file name that is not valid UTF-8 (its id could not be written out);
+- in JSONL: a record holding a lone surrogate (``"\ud800"``: valid JSON, but
+  text no UTF-8 file can hold), JSON nested too deeply to parse, and an id
+  that is not a non-empty string or a whole number (``null``, ``true``,
+  ``{}``; see ``model.id_problem``). A line over the size limit is skipped
+  without being held in memory.
 """
 
 from __future__ import annotations
@@ -22,7 +35,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import CorpusError
-from .model import fingerprint
+from .jsontext import has_surrogate, lone_surrogate, loads as json_loads, may_hold_surrogate
+from .model import fingerprint, id_problem
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 # Enough for a title; the rest of an article (and any bad byte in it) is
@@ -189,6 +203,27 @@ class ListedArticle(Article):
         return self._text
 
 
+def _entry_problem(entry: os.DirEntry, inside: list) -> str | None:
+    """Why a ``*.txt`` folder entry is not read as an article (see the
+    module docstring), or None. ``inside``: [the folder's real path], filled
+    the first time a link needs it."""
+    if has_surrogate(entry.name):
+        return "the file name is not valid UTF-8; rename the file"
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if not os.path.exists(target):
+            return "broken symbolic link"
+        if not inside:
+            inside.append(os.path.join(os.path.realpath(os.path.dirname(entry.path)), ""))
+        if not target.startswith(inside[0]):
+            return f"symbolic link to {target}, outside the corpus folder; not read"
+    if entry.is_file():
+        return None
+    if entry.is_dir():
+        return "is a folder, not a file"
+    return "not a regular file"
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
@@ -282,10 +317,13 @@ def open_folder(
     entries = sorted(
         (entry.name, entry) for entry in os.scandir(folder) if entry.name.endswith(".txt")
     )
+    inside: list[str] = []
     if not titles and stats is None:
         for name, entry in entries:
             try:
-                if not entry.is_file():
+                problem = _entry_problem(entry, inside)
+                if problem is not None:
+                    problems.append(CorpusProblem(name, problem))
                     continue
             except OSError as exc:
                 problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
@@ -295,7 +333,9 @@ def open_folder(
         return Corpus(source=folder, articles=articles, problems=problems)
     for name, entry in entries:
         try:
-            if not entry.is_file():
+            problem = _entry_problem(entry, inside)
+            if problem is not None:
+                problems.append(CorpusProblem(name, problem))
                 if stats is not None:
                     try:
                         stat = entry.stat()
@@ -363,6 +403,21 @@ def _first_line(head: str) -> str:
     return ""
 
 
+def _lines(handle, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line longer than ``limit``
+    bytes, which is skipped without being held in memory."""
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+            yield None
+            continue
+        yield raw
+
+
 def _open_jsonl(path: Path) -> Corpus:
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
@@ -372,15 +427,15 @@ def _open_jsonl(path: Path) -> Corpus:
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(_lines(handle, MAX_ARTICLE_BYTES), start=1):
             where = f"{path.name}:{number}"
-            if not raw.strip():
+            if raw is not None and not raw.strip():
                 continue
-            if len(raw) > MAX_ARTICLE_BYTES:
+            if raw is None or len(raw) > MAX_ARTICLE_BYTES:
                 problems.append(CorpusProblem(where, f"record over the {_mb(MAX_ARTICLE_BYTES)} limit"))
                 continue
             try:
-                record = json.loads(_decode(raw, where))
+                record = json_loads(_decode(raw, where))
             except CorpusError as exc:
                 problems.append(CorpusProblem(where, str(exc).split(": ", 1)[1]))
                 continue
@@ -396,6 +451,15 @@ def _open_jsonl(path: Path) -> Corpus:
                 continue
             if "id" not in record:
                 problems.append(CorpusProblem(where, "record has no \"id\""))
+                continue
+            bad_id = id_problem(record["id"])
+            if bad_id is not None:
+                problems.append(CorpusProblem(where, bad_id))
+                continue
+            if may_hold_surrogate(raw) and lone_surrogate(record):
+                problems.append(
+                    CorpusProblem(where, "holds a lone surrogate (a \\ud800-\\udfff escape): text no UTF-8 file can hold")
+                )
                 continue
             article_id = str(record["id"])
             text = normalise_text(text)
@@ -429,6 +493,8 @@ def open_corpus(source: str | Path, *, titles: bool = True) -> Corpus:
 
 
 def _open_folder_of_one(path: Path) -> Corpus:
+    if has_surrogate(path.name):
+        raise CorpusError(f"{path.name}: the file name is not valid UTF-8; rename the file")
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -1,0 +1,109 @@
+"""Attacks through the corpus: text no UTF-8 file can hold, deep JSON,
+odd ids, and folder entries that are not plain files."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from annotations.corpus import open_corpus
+from annotations.errors import CorpusError
+
+GOOD = json.dumps({"id": "ok", "text": "نص سليم"}, ensure_ascii=False)
+
+
+def _jsonl(tmp_path, *lines: str):
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join([GOOD, *lines]) + "\n", encoding="utf-8")
+    return open_corpus(path)
+
+
+def _reasons(corpus) -> dict[str, str]:
+    return {problem.name: problem.reason for problem in corpus.problems}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"id": "s", "text": "ab\\ud800cd"}',
+        '{"id": "s\\udce9", "text": "abcd"}',
+        '{"id": "s", "text": "abcd", "title": "\\udfff"}',
+        '{"id": "s", "text": "abcd", "source": {"\\ud800": 1}}',
+    ],
+)
+def test_lone_surrogates_are_refused_at_load(tmp_path, line):
+    corpus = _jsonl(tmp_path, line)
+    assert [a.id for a in corpus] == ["ok"]
+    assert "lone surrogate" in _reasons(corpus)["c.jsonl:2"]
+
+
+def test_a_surrogate_pair_is_one_character_and_fine(tmp_path):
+    corpus = _jsonl(tmp_path, '{"id": "e", "text": "a\\ud83d\\ude00b"}')
+    assert corpus["e"].text == "a\U0001f600b" and not corpus.problems
+
+
+def test_file_name_that_is_not_utf8_is_a_listed_problem(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text("عنوان\nنص", encoding="utf-8")
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write("نص".encode("utf-8"))
+    for titles in (True, False):
+        corpus = open_corpus(folder, titles=titles)
+        assert [a.id for a in corpus] == ["good"]
+        assert "not valid UTF-8" in _reasons(corpus)["caf\udce9.txt"]
+    with pytest.raises(CorpusError, match="not valid UTF-8"):
+        open_corpus(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.txt"))
+
+
+def test_deep_json_record_is_a_listed_problem(tmp_path):
+    corpus = _jsonl(tmp_path, "[" * 100_000)
+    assert "nested too deeply" in _reasons(corpus)["c.jsonl:2"]
+    assert [a.id for a in corpus] == ["ok"]
+
+
+@pytest.mark.parametrize("value, shown", [("null", "null"), ("true", "true"), ("{}", "an object"), ("[1]", "a list"), ("1.5", "1.5"), ('""', "empty")])
+def test_ids_that_are_no_ids_are_refused(tmp_path, value, shown):
+    corpus = _jsonl(tmp_path, f'{{"id": {value}, "text": "نص"}}')
+    assert [a.id for a in corpus] == ["ok"]
+    assert shown in _reasons(corpus)["c.jsonl:2"]
+
+
+def test_whole_number_ids_are_kept_as_their_digits(tmp_path):
+    corpus = _jsonl(tmp_path, '{"id": 7, "text": "نص"}')
+    assert [a.id for a in corpus] == ["ok", "7"]
+
+
+def test_entries_that_are_not_files_are_listed(tmp_path):
+    folder = tmp_path / "corpus"
+    outside = tmp_path / "secret.txt"
+    outside.write_text("كلمة السر", encoding="utf-8")
+    folder.mkdir()
+    (folder / "good.txt").write_text("عنوان\nنص", encoding="utf-8")
+    (folder / "x.txt").mkdir()
+    os.symlink(folder / "gone", folder / "dangling.txt")
+    os.symlink(outside, folder / "out.txt")
+    os.symlink(folder / "good.txt", folder / "alias.txt")
+    os.mkfifo(folder / "pipe.txt")
+    for titles in (True, False):
+        corpus = open_corpus(folder, titles=titles)
+        reasons = _reasons(corpus)
+        assert sorted(a.id for a in corpus) == ["alias", "good"]  # a link inside the folder is read
+        assert reasons["x.txt"] == "is a folder, not a file"
+        assert reasons["dangling.txt"] == "broken symbolic link"
+        assert "outside the corpus folder" in reasons["out.txt"]
+        assert reasons["pipe.txt"] == "not a regular file"
+
+
+def test_over_long_line_is_skipped_without_holding_it(tmp_path):
+    from annotations.corpus import MAX_ARTICLE_BYTES
+
+    path = tmp_path / "c.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"id": "big", "text": "' + b"x" * (MAX_ARTICLE_BYTES + 10) + b'"}\n')
+        handle.write(GOOD.encode("utf-8") + b"\n")
+    corpus = open_corpus(path)
+    assert [a.id for a in corpus] == ["ok"]
+    assert "limit" in _reasons(corpus)["c.jsonl:1"]

@@ -32,7 +32,7 @@ import os
 from stat import S_ISDIR
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import CorpusError
 from .jsontext import has_surrogate, lone_surrogate, loads as json_loads, may_hold_surrogate
@@ -226,6 +226,13 @@ def _entry_problem(entry: os.DirEntry, inside: list) -> str | None:
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
+
+
+def ids_of(articles: Sequence[Article]) -> Sequence[str]:
+    """The ids of `articles` in order, without making every article of a
+    lazy list (one that keeps its ``ids``, as a corpus listed from its index does)."""
+    ids = getattr(articles, "ids", None)
+    return ids if ids is not None else [article.id for article in articles]
 
 
 @dataclass

@@ -218,18 +218,12 @@ class HashiyaApp(App[int]):
 
 
 def _commands():
-    from .commands import HashiyaCommands
+    from .palette import HashiyaCommands
 
     return HashiyaCommands
 
 
 HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
-
-
-def open_parts(settings: Settings):
-    """Corpus, schema and store for these settings; raises HashiyaError."""
-    corpus, schema, store, _check = _open_parts(settings, unchecked=False)
-    return corpus, schema, store
 
 
 def _open_parts(settings: Settings, *, unchecked: bool):

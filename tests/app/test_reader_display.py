@@ -17,7 +17,8 @@ from tests.app.pilot import make, open_reader, sync
 from tui.layout import display_line
 from tui.notice import notice_text, toast_text_width
 from tui.screens.pickers import LabelPicker, ThemePicker
-from tui.screens.search import FindInArticle, FindInCorpus, context_of, context_with_match, snippet
+from annotations.search import context_of, context_with_match
+from tui.screens.search import FindInArticle, FindInCorpus, snippet
 from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
 

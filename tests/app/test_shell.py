@@ -181,8 +181,7 @@ def test_filter_box_shows_arabic_shaped_with_the_cursor_at_its_logical_end(corpu
 
 
 def test_batch_folding_matches_the_search_normaliser():
-    from annotations.textnorm import normalize
-    from tui.screens.articles import fold_many
+    from annotations.textnorm import fold_many, normalize
 
     titles = ["الأوَّل ـــ Hello WORLD", "مستشفى “الناس” إلى المدينة", "", "ﻻ ΣΑΣ", "İstanbul"]
     assert fold_many(titles) == [normalize(t) for t in titles]

@@ -9,7 +9,6 @@ is up.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from collections.abc import Sequence
 
@@ -29,9 +28,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article
+from annotations.corpus import Article, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
+from annotations.progress import to_do_after
+from annotations.textnorm import fold_many, is_rtl, normalize
 
 from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
@@ -45,44 +46,13 @@ STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
 
 
-def fold(text: str) -> str:
-    """Text for filtering: harakat, tatweel, alef/hamza forms, ى/ي, ة/ه and case
-    ignored, exactly as annotations.textnorm folds search text."""
-    from annotations.textnorm import normalize
-
-    return normalize(text)
-
-
-def fold_many(texts: Sequence[str]) -> list[str]:
-    """fold() for every text, in one pass over all of them: 10,000 titles
-    folded one by one in Python take a noticeable moment on the first keystroke."""
-    from annotations.textnorm import fold_char
-
-    if not texts:
-        return []
-    joined = "\n".join(texts)
-    chars = set(joined)
-    # str.lower() is per character except for a final capital sigma and
-    # characters that lower to two; with those, or a newline inside a
-    # title, fold one by one.
-    if "\u03a3" in chars or "\n" in "".join(texts) or any(len(ch.lower()) != 1 for ch in chars):
-        return [fold(text) for text in texts]
-    joined = joined.lower()
-    for ch in chars:
-        folded = fold_char(ch)
-        lower = ch.lower()
-        if folded != lower:
-            joined = joined.replace(lower, folded)
-    return joined.split("\n")
-
-
 class Subset(Sequence):
     """Some of the rows, in order; an article is only looked up when its row
     is drawn (a filter matching 10,000 titles makes no 10,000 objects)."""
 
     def __init__(self, rows: Sequence[Article], positions: list[int]) -> None:
         self._rows, self._positions = rows, positions
-        all_ids = _ids_of(rows)
+        all_ids = ids_of(rows)
         self.ids = [all_ids[position] for position in positions]
 
     def __len__(self) -> int:
@@ -92,22 +62,6 @@ class Subset(Sequence):
         if isinstance(index, slice):
             return [self._rows[position] for position in self._positions[index]]
         return self._rows[self._positions[index]]
-
-
-def _ids_of(rows: Sequence[Article]) -> list[str]:
-    """The ids of the rows, without making every article of a lazy list."""
-    ids = getattr(rows, "ids", None)
-    return ids if ids is not None else [row.id for row in rows]
-
-
-def is_rtl(text: str) -> bool:
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -178,12 +132,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_filter(self, query: str) -> None:
         current = self.current
-        needle = fold(query.strip())
+        needle = normalize(query.strip())
         rows = self.rows
         if not needle:
             self.shown = rows
         else:
-            ids = _ids_of(rows)
+            ids = ids_of(rows)
             folded = self._folded
             if len(folded) < len(ids):
                 # A corpus listed from its index has its titles at hand: no
@@ -647,14 +601,12 @@ class ArticlesScreen(Screen[None]):
         self.article_list.focus()
 
     def action_next_todo(self) -> None:
-        visible = self.article_list.shown
-        count = len(visible)
-        for step in range(1, count + 1):
-            index = (self.article_list.cursor + step) % count
-            article_id = visible[index].id
-            if self.article_list.status_of(article_id) is Status.TODO and not self.article_list.spans.get(article_id):
-                self.article_list.cursor = index
-                return
+        listing = self.article_list
+        ids = ids_of(listing.shown)
+        index = next(to_do_after(ids, listing.cursor, listing.statuses, listing.spans), None)
+        if index is not None:
+            listing.cursor = index
+            return
         self.notify("Every article shown has annotations.", title="Next unannotated")
 
     def action_problems(self) -> None:

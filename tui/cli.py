@@ -2,7 +2,7 @@
 
 ``hashiya [CORPUS]`` opens the app; subcommands export, import, stats,
 validate, render, agreement and adjudicate work without it. Every
-subcommand lives in ``annotations/commands/<name>.py`` and exposes
+subcommand lives in ``tui/commands/<name>.py`` and exposes
 ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 
 User mistakes end as one line on stderr and a non-zero exit, never a
@@ -15,7 +15,7 @@ import argparse
 import importlib
 import sys
 
-from .errors import HashiyaError
+from annotations.errors import HashiyaError
 
 # Order is the order shown in --help.
 SUBCOMMANDS = (
@@ -30,31 +30,12 @@ SUBCOMMANDS = (
 )
 
 
-def add_store_arguments(parser: argparse.ArgumentParser) -> None:
-    """--store / --annotator / --labels, shared by every subcommand that reads the store."""
-    parser.add_argument(
-        "--store",
-        metavar="DIR",
-        help="annotation store folder (env HASHIYA_STORE, default ./hashiya-store)",
-    )
-    parser.add_argument(
-        "--annotator",
-        metavar="NAME",
-        help="whose annotations (env HASHIYA_ANNOTATOR, default your login name)",
-    )
-    parser.add_argument(
-        "--labels",
-        metavar="FILE",
-        help="label schema TOML file (env HASHIYA_LABELS, default the built-in schema)",
-    )
-
-
 def _load(name: str):
     module_name = "import_" if name == "import" else name
     try:
-        return importlib.import_module(f"annotations.commands.{module_name}")
+        return importlib.import_module(f"tui.commands.{module_name}")
     except ModuleNotFoundError as exc:
-        if exc.name == f"annotations.commands.{module_name}":
+        if exc.name == f"tui.commands.{module_name}":
             return None
         raise
 

@@ -28,14 +28,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import HashiyaError
+from annotations.errors import HashiyaError
 
 HELP = "write annotations as training data (native, doccano, prodigy, conll, hf, spacy)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..formats import EXPORT_FORMATS
-    from ..formats.workflow import add_selection_arguments
+    from annotations.formats import EXPORT_FORMATS
+    from .common import add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
     parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
@@ -56,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def options_from(args):
-    from ..formats.common import ExportOptions
-    from ..model import ENTITY, KINDS, THEME
+    from annotations.formats.common import ExportOptions
+    from annotations.model import ENTITY, KINDS, THEME
 
     if args.entities_only:
         return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=(ENTITY,), themes=False)
@@ -68,7 +68,8 @@ def options_from(args):
 
 def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]:
     """[(path or None for stdout, records)] after per-annotator naming and split."""
-    from ..formats.workflow import parse_split, part_path, split_ids
+    from annotations.formats.output import part_path
+    from annotations.records import split_ids
 
     fmt = args.format
     if args.output is None:
@@ -99,6 +100,18 @@ def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]
     return out
 
 
+def parse_split(text: str) -> tuple[int, int, int]:
+    """--split 80/10/10 (or 80:10:10, 80,10,10) as (train, dev, test) ratios."""
+    pieces = text.replace(":", "/").replace(",", "/").split("/")
+    try:
+        numbers = tuple(int(p) for p in pieces)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 3 or any(n < 0 for n in numbers) or sum(numbers) <= 0:
+        raise HashiyaError(f"--split {text!r}: give three whole numbers like 80/10/10 (train/dev/test)")
+    return numbers  # type: ignore[return-value]
+
+
 def streams(args, names: list[str]) -> bool:
     """True when the export goes to one file from one annotator's records as
     they are read (no grouping, split or agreement needs them all first):
@@ -115,17 +128,21 @@ def streams(args, names: list[str]) -> bool:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..agreement import adjudicate
-    from ..formats import module
-    from ..formats.common import ExportReport
-    from ..formats.workflow import gc_paused, iter_records, open_sources, read_records, write_text_file
+    from annotations.agreement import adjudicate
+    from annotations.formats import module
+    from annotations.formats.common import ExportReport
+    from annotations.formats.output import write_text_file
+    from annotations.records import gc_paused, iter_records, open_sources, read_records
+
+    from .common import selection_from
 
     fmt_module = module(args.format)
     if args.format == "spacy":
         fmt_module._spacy()  # a clear error now if spaCy is missing
     # Export shows no titles: the corpus files are read only for the
     # annotated articles, once each.
-    settings, corpus, store, names = open_sources(args, titles=False)
+    selection = selection_from(args)
+    settings, corpus, store, names = open_sources(selection, titles=False)
     options = options_from(args)
     report = ExportReport()
     if streams(args, names):
@@ -134,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
 
         def records_read():
             nonlocal written
-            for record in iter_records(store, corpus, names, args.status, stale, label="export"):
+            for record in iter_records(store, corpus, names, selection.statuses, stale, label="export"):
                 written += 1
                 yield record
 
@@ -147,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"hashiya: wrote {written} record(s) to {args.output}", file=sys.stderr)
         return _finish(report, stale, written)
     try:
-        records, stale = read_records(store, corpus, names, args.status, label="export")
+        records, stale = read_records(store, corpus, names, selection.statuses, label="export")
     finally:
         store.close()
     if args.resolve == "agreed":
@@ -177,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         if path is not None:
             print(f"hashiya: wrote {len(recs)} record(s) to {path}", file=sys.stderr)
     if args.format == "hf":
-        from ..schema import load_schema
+        from annotations.schema import load_schema
 
         labels = hf_labels | {label.name for label in load_schema(settings.labels).entities}
         labels_file = fmt_module.labels_path(args.output)

@@ -8,13 +8,10 @@ HELP = "open the annotator on CORPUS (a folder of .txt files or a .jsonl file)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_store_arguments
+    from .common import add_corpus_argument, add_store_arguments
 
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        metavar="CORPUS",
-        help="folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)",
+    add_corpus_argument(
+        parser, "folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)"
     )
     add_store_arguments(parser)
     parser.add_argument(
@@ -31,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..settings import Settings
+    from annotations.settings import Settings
 
     settings = Settings.resolve(
         corpus=args.corpus,
@@ -42,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
         harakat=False if args.no_harakat else None,
     )
     # The app is imported only here: every other subcommand stays free of Textual.
-    from tui.app import run_app
+    from ..app import run_app
 
     return run_app(settings)

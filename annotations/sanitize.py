@@ -121,3 +121,50 @@ def visible(text: str) -> str:
             m = marker_for(ch)
             out.append(ch if m is None else m)
     return "".join(out)
+
+
+def visible_lines(text: str) -> str:
+    """``visible`` for text of several lines: each line on its own, the line
+    breaks kept (tables and CoNLL printed by the command line)."""
+    if _MARKED_RE.search(text) is None:
+        return text
+    return "\n".join(map(visible, text.split("\n")))
+
+
+def json_visible(text: str) -> str:
+    """JSON text with every character ``visible`` would replace written as
+    its ``\\u`` escape: the same JSON values, nothing a terminal acts on. (Such
+    characters can stand only inside JSON strings, where a character and its
+    escape mean the same; JSON writers escape the C0 controls themselves.)"""
+    if _MARKED_RE.search(text) is None:
+        return text
+    return _MARKED_RE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def say(message: str, stream=None) -> None:
+    """Print one line of the command line's (a message that may quote data:
+    ids, file names, labels, span text) through ``visible``; to stderr
+    unless ``stream`` is given."""
+    import sys
+
+    print(visible(message), file=stream if stream is not None else sys.stderr)
+
+
+class EscapingStream:
+    """A text stream that passes every write through ``escape`` (for data
+    written to a terminal or pipe: ``json_visible`` or ``visible_lines``)."""
+
+    def __init__(self, stream, escape) -> None:
+        self._stream = stream
+        self._escape = escape
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._escape(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()

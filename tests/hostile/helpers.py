@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from annotations.cli import main
+from tui.cli import main
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_ID = sorted(path.stem for path in SEEDS.glob("*.txt"))[0]

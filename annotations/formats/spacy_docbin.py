@@ -69,8 +69,8 @@ def write_path(records: Iterable[ArticleRecord], path: str | Path, report: Expor
 
 
 def write_bytes_file(path: Path, data: bytes) -> None:
-    """Written as every output file is (annotations.outputs): whole or not at
+    """Written as every output file is (annotations.formats.output): whole or not at
     all, with the umask's mode, never through a link or over an input."""
-    from ..outputs import write_file
+    from .output import write_file
 
     write_file(path, lambda stream: stream.write(data), binary=True)

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from annotations.errors import FormatError
-from annotations.outputs import refuse_inputs, write_file
+from annotations.formats.output import refuse_inputs, write_file
 
 
 def _mode(path) -> int:
@@ -87,3 +87,116 @@ def test_inputs_are_never_outputs(tmp_path):
         refuse_inputs(tmp_path / "labels.toml", files=[tmp_path / "labels.toml"])
     refuse_inputs(tmp_path / "out.jsonl", corpus=corpus, store=store)
     refuse_inputs(folder / "out.jsonl", corpus=folder, store=store)
+
+
+# -- through the command line ------------------------------------------------
+
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from annotations.store import Store  # noqa: E402
+
+from .helpers import SEED_ID, copy_seeds, one_error, run, tree  # noqa: E402
+
+
+def _jsonl_corpus(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "نص أول"}) + "\n" + json.dumps({"id": "b", "text": "نص ثان"}) + "\n")
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        store.add_span("a", "نص أول", 0, 2, "PER", "entity")
+    return path, root
+
+
+def test_export_onto_its_corpus_is_refused(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    before = corpus.read_bytes()
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", corpus)
+    one_error(code, err, str(corpus), "input")
+    assert corpus.read_bytes() == before
+
+
+def test_export_onto_an_article_or_the_store_is_refused(tmp_path, capsys):
+    folder = copy_seeds(tmp_path / "corpus")
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        store.set_status(SEED_ID, "done")
+    before, store_before = tree(folder), tree(root)
+    for target in (folder / f"{SEED_ID}.txt", root / "ali" / "index.json", root / "ali" / "articles" / f"{SEED_ID}.json"):
+        code, _, err = run(capsys, "export", folder, "--store", root, "-o", target)
+        one_error(code, err)
+    assert tree(folder) == before and tree(root) == store_before
+
+
+def test_export_to_dash_is_stdout(tmp_path, capsys, monkeypatch):
+    corpus, root = _jsonl_corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "export", corpus, "--store", root, "-o", "-")
+    assert code == 0 and json.loads(out)["id"] == "a"
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_to_an_empty_name_is_one_clear_line(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", "")
+    one_error(code, err, "empty file name")
+
+
+def test_export_through_a_link_is_refused(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / "out.jsonl").symlink_to(victim)
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", tmp_path / "out.jsonl")
+    one_error(code, err, "symbolic link")
+    assert victim.read_text() == "precious"
+
+
+def test_exported_files_and_corpus_out_texts_honour_the_umask(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    old = os.umask(0o022)
+    try:
+        run(capsys, "export", corpus, "--store", root, "-o", tmp_path / "o.jsonl")
+        (tmp_path / "in.jsonl").write_text(json.dumps({"id": "new", "text": "نص جديد", "spans": []}) + "\n")
+        code, _, err = run(capsys, "import", tmp_path / "in.jsonl", corpus, "--store", root,
+                           "--corpus-out", tmp_path / "texts")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert _mode(tmp_path / "o.jsonl") == 0o644
+    assert _mode(tmp_path / "texts" / "new.txt") == 0o644
+
+
+def _hashiya_to(stdout, *argv) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "hashiya"
+    return subprocess.run([str(exe), *map(str, argv)], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def test_output_that_cannot_be_written_is_one_line(tmp_path):
+    corpus, root = _jsonl_corpus(tmp_path)
+    article = tmp_path / "a.txt"
+    article.write_text("عنوان\nنص", encoding="utf-8")
+    commands = [
+        ["export", corpus, "--store", root],
+        ["stats", "--store", root],
+        ["validate", corpus, "--store", root],
+        ["agreement", corpus, "--store", root],
+        ["render", article],
+    ]
+    for argv in commands:
+        with open("/dev/full", "w") as full:
+            result = _hashiya_to(full, *argv)
+        assert result.returncode == 1, (argv, result.stderr)
+        assert result.stderr.count("\n") == 1 and "No space left" in result.stderr, (argv, result.stderr)
+
+
+def test_a_reader_that_goes_away_ends_quietly(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("عنوان\n" + "سطر من النص\n" * 20000, encoding="utf-8")
+    exe = Path(sys.executable).parent / "hashiya"
+    result = subprocess.run(f"'{exe}' render '{article}' | head -1", shell=True, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.count("\n") == 1
+    assert result.stderr == ""

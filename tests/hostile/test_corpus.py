@@ -107,3 +107,21 @@ def test_over_long_line_is_skipped_without_holding_it(tmp_path):
     corpus = open_corpus(path)
     assert [a.id for a in corpus] == ["ok"]
     assert "limit" in _reasons(corpus)["c.jsonl:1"]
+
+
+def test_render_id_of_an_over_size_record_says_why(tmp_path, capsys):
+    from annotations.corpus import MAX_ARTICLE_BYTES
+
+    from .helpers import one_error, run
+
+    path = tmp_path / "c.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(GOOD.encode("utf-8") + b"\n")
+        handle.write(b'{"id": "big", "text": "' + b"x" * (MAX_ARTICLE_BYTES + 10) + b'"}\n')
+    code, _, err = run(capsys, "render", path, "--id", "big")
+    one_error(code, err, "no article with id 'big'", "c.jsonl:2", "over the 5 MB limit")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    code, _, err = run(capsys, "render", folder, "--id", "empty")
+    one_error(code, err, "empty.txt: empty file")

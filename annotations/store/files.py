@@ -23,6 +23,7 @@ import orjson
 from tinydb.storages import Storage
 
 from ..errors import StoreCorruptError, StoreError, StoreLockedError
+from ..fileio import read_to_end
 from ..jsontext import loads as json_loads
 
 # --------------------------------------------------------------------------
@@ -61,14 +62,11 @@ def read_nofollow(path: str | Path, start: int = 0) -> bytes | None:
             raise StoreError(f"cannot read {path}: not a regular file")
         if start:
             os.lseek(fd, start, os.SEEK_SET)
-        pieces = []
-        while piece := os.read(fd, 1 << 20):
-            pieces.append(piece)
+        return read_to_end(fd, regular=True)
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    return b"".join(pieces)
 
 
 # --------------------------------------------------------------------------
@@ -354,25 +352,9 @@ def read_tables(path: str, hint: str = "") -> dict | None:
     """An article file's tables, read and parsed once, as ShardStorage would
     hand them to TinyDB (None when there is no file). For reading many
     articles once each: no TinyDB object, no stat, no cache."""
-    try:
-        fd = open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
+    raw = read_nofollow(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        if not S_ISREG(os.fstat(fd).st_mode):
-            raise StoreError(f"cannot read {path}: not a regular file")
-        raw = os.read(fd, 1 << 16)
-        if len(raw) == 1 << 16:  # a big article: read the rest
-            pieces = [raw]
-            while piece := os.read(fd, 1 << 20):
-                pieces.append(piece)
-            raw = b"".join(pieces)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
     return parse_tables(raw, path, hint)
 
 

@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 from annotations.errors import FormatError, HashiyaError
+from annotations.fileio import TooLarge, read_to_end
 from annotations.sanitize import say
 
 HELP = "import annotations (native, doccano, prodigy, conll) or a folder of .txt articles"
@@ -113,20 +114,16 @@ def _read_bounded(path: Path, fmt: str) -> bytes:
         mode = os.fstat(fd).st_mode
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
             raise FormatError(f"{path}: is a device, not a {fmt} file")
-        pieces = [os.read(fd, 8192)]
-        if b"\x00" in pieces[0]:
+        first = os.read(fd, 8192)
+        if b"\x00" in first:
             raise FormatError(f"{path}: looks like a binary file, not {fmt} text")
-        total = len(pieces[0])
-        while piece := os.read(fd, 1 << 20):
-            total += len(piece)
-            if total > MAX_IMPORT_BYTES:
-                raise FormatError(f"{path}: larger than the {MAX_IMPORT_BYTES >> 30} GB an import file may hold")
-            pieces.append(piece)
+        return read_to_end(fd, regular=False, limit=MAX_IMPORT_BYTES, first=first)
+    except TooLarge:
+        raise FormatError(f"{path}: larger than the {MAX_IMPORT_BYTES >> 30} GB an import file may hold") from None
     except OSError as exc:
         raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    return b"".join(pieces)
 
 
 def run(args: argparse.Namespace) -> int:

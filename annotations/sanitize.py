@@ -33,6 +33,7 @@ through ``visible``.
 from __future__ import annotations
 
 import re
+import sys
 
 NEUTRAL = "\ufffc"  # bidi class ON: what a neutralised character counts as for levels
 
@@ -149,8 +150,6 @@ def say(message: str, stream=None) -> None:
     """Print one line of the command line's (a message that may quote data:
     ids, file names, labels, span text) through ``visible``; to stderr
     unless ``stream`` is given."""
-    import sys
-
     print(visible(message), file=stream if stream is not None else sys.stderr)
 
 
@@ -165,6 +164,10 @@ class EscapingStream:
     def write(self, text: str) -> int:
         self._stream.write(self._escape(text))
         return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
 
     def flush(self) -> None:
         self._stream.flush()

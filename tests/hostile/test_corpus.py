@@ -125,3 +125,21 @@ def test_render_id_of_an_over_size_record_says_why(tmp_path, capsys):
     (folder / "empty.txt").write_bytes(b"")
     code, _, err = run(capsys, "render", folder, "--id", "empty")
     one_error(code, err, "empty.txt: empty file")
+
+
+def test_export_of_a_folder_with_an_undecodable_name_lists_it(tmp_path, capsys):
+    from annotations.store import Store
+
+    from .helpers import run
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text("عنوان\nنص", encoding="utf-8")
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write("نص".encode("utf-8"))
+    with Store(tmp_path / "store", "ali") as store:
+        store.add_span("good", "عنوان\nنص", 0, 5, "PER", "entity")
+    for fmt in ("native", "doccano", "prodigy", "conll"):
+        code, out, err = run(capsys, "export", folder, "--store", tmp_path / "store", "-f", fmt)
+        assert code == 0 and ("B-PER" if fmt == "conll" else '"good"') in out
+        assert "caf\ufffd.txt: the file name is not valid UTF-8" in err

@@ -4,10 +4,16 @@ format would silently drop, and the import command's refusals."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from annotations.formats import module
+from annotations.store import Store
+
+from .helpers import one_error, run, tree
 
 DEEP = "[" * 100_000
 
@@ -50,14 +56,6 @@ def test_native_ids_that_are_no_ids(value):
 
 
 # -- the import and adjudicate commands ----------------------------------------
-
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from annotations.store import Store  # noqa: E402
-
-from .helpers import one_error, run, tree  # noqa: E402
 
 
 def _corpus(tmp_path, ids=("a", "a:x")):
@@ -152,3 +150,17 @@ def test_corpus_out_names_follow_the_one_rule(tmp_path, capsys, article_id):
     code, _, err = run(capsys, "import", source, corpus, "--store", tmp_path / "store", "--corpus-out", out)
     assert code == 1 and "cannot be a file name" in err
     assert tree(tmp_path / "area") == {}
+
+
+def test_import_of_a_span_over_a_lone_surrogate_is_a_bad_line(tmp_path, capsys):
+    corpus = _corpus(tmp_path)
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "text": "x\ud800y", "spans": [{"start": 0, "end": 2, "label": "PER"}]}) + "\n"
+        + json.dumps(_record("a:x", 0, 2)) + "\n",
+        encoding="ascii",
+    )
+    code, _, err = run(capsys, "import", source, corpus, "--store", tmp_path / "store")
+    assert code == 1 and f"{source}:1:" in err and "lone surrogate" in err
+    with Store(tmp_path / "store", "tester", readonly=True) as own:
+        assert own.article_ids() == ["a:x"]

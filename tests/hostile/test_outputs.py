@@ -3,13 +3,20 @@ and writes that fail."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from annotations.errors import FormatError
 from annotations.formats.output import refuse_inputs, write_file
+from annotations.store import Store
+
+from .helpers import SEED_ID, copy_seeds, one_error, run, tree
 
 
 def _mode(path) -> int:
@@ -90,15 +97,6 @@ def test_inputs_are_never_outputs(tmp_path):
 
 
 # -- through the command line ------------------------------------------------
-
-import json  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from annotations.store import Store  # noqa: E402
-
-from .helpers import SEED_ID, copy_seeds, one_error, run, tree  # noqa: E402
 
 
 def _jsonl_corpus(tmp_path):

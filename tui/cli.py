@@ -21,7 +21,7 @@ import os
 import sys
 
 from annotations.errors import HashiyaError
-from annotations.sanitize import say
+from annotations.sanitize import say, visible
 
 # Order is the order shown in --help.
 SUBCOMMANDS = (
@@ -46,8 +46,17 @@ def _load(name: str):
         raise
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line (which quotes the arguments) escaped
+    like every other line; subcommand parsers are of this class too."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {visible(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hashiya",
         description="A terminal reader and annotator for Arabic text.",
         epilog="Run 'hashiya [CORPUS]' to open the annotator (default: the bundled seeds).",

@@ -164,3 +164,16 @@ def test_import_of_a_span_over_a_lone_surrogate_is_a_bad_line(tmp_path, capsys):
     assert code == 1 and f"{source}:1:" in err and "lone surrogate" in err
     with Store(tmp_path / "store", "tester", readonly=True) as own:
         assert own.article_ids() == ["a:x"]
+
+
+@pytest.mark.parametrize("content", ["a = " + "[" * 100_000, None])
+def test_label_files_deeply_nested_or_endless_are_one_error(tmp_path, capsys, content):
+    corpus = _corpus(tmp_path)
+    labels = "/dev/zero"
+    if content is not None:
+        labels = tmp_path / "labels.toml"
+        labels.write_text(content, encoding="utf-8")
+    source = _native(tmp_path, [_record("a", 0, 2)])
+    code, _, err = run(capsys, "import", source, corpus, "--store", tmp_path / "store", "--labels", labels)
+    one_error(code, err, str(labels), "nested too deeply" if content else "device")
+    assert not (tmp_path / "store").exists()

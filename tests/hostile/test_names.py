@@ -121,3 +121,10 @@ def test_annotator_folder_that_is_a_link_is_refused(tmp_path):
     with pytest.raises(StoreError, match="symbolic link"):
         Store(tmp_path / "store", "ali")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_app_refuses_dotdot_before_opening(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "open", "--annotator", "..", "--store", tmp_path / "area" / "store")
+    one_error(code, err, "annotator name", "'..'")
+    assert list(tmp_path.iterdir()) == []

@@ -128,6 +128,15 @@ def test_export_onto_an_article_or_the_store_is_refused(tmp_path, capsys):
     assert tree(folder) == before and tree(root) == store_before
 
 
+def test_export_to_a_device_writes_into_it(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    before = os.stat("/dev/null")
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", "/dev/null")
+    after = os.stat("/dev/null")
+    assert code == 0, err
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
 def test_export_to_dash_is_stdout(tmp_path, capsys, monkeypatch):
     corpus, root = _jsonl_corpus(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotations.store import Store
 
 from .helpers import one_error, run
@@ -93,3 +95,11 @@ def test_agreement_prints_label_names_escaped(tmp_path, capsys):
 def test_an_error_quoting_data_is_one_escaped_line(tmp_path, capsys):
     code, out, err = run(capsys, "render", tmp_path / f"missing{OSC52}\n.txt")
     one_error(code, err, "no such file", "␛]52", "⏎")
+
+
+def test_argument_errors_quote_arguments_escaped(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        run(capsys, "stats", "--store", tmp_path, f"--extra{OSC52}")
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--extra␛]52" in err and "\x1b" not in err

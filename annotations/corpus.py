@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from .errors import CorpusError
-from .jsontext import has_surrogate, lone_surrogate, loads as json_loads, may_hold_surrogate
+from .jsontext import has_surrogate, lone_surrogate_in, loads as json_loads
 from .model import fingerprint, id_problem
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -463,7 +463,7 @@ def _open_jsonl(path: Path) -> Corpus:
             if bad_id is not None:
                 problems.append(CorpusProblem(where, bad_id))
                 continue
-            if may_hold_surrogate(raw) and lone_surrogate(record):
+            if lone_surrogate_in(raw, record):
                 problems.append(
                     CorpusProblem(where, "holds a lone surrogate (a \\ud800-\\udfff escape): text no UTF-8 file can hold")
                 )

@@ -18,6 +18,7 @@ from typing import Any
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # the escape that can put a lone surrogate into parsed JSON text
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def loads(text: str | bytes) -> Any:
@@ -37,8 +38,14 @@ def may_hold_surrogate(raw: str | bytes) -> bool:
     """Quick test on JSON source: can parsing it give a lone surrogate?
     (Valid UTF-8 holds none; only a ``\\uD8xx``-``\\uDFxx`` escape can.)"""
     if isinstance(raw, bytes):
-        return _SURROGATE_ESCAPE.search(raw.decode("ascii", "replace")) is not None
+        return _SURROGATE_ESCAPE_BYTES.search(raw) is not None
     return _SURROGATE_ESCAPE.search(raw) is not None or has_surrogate(raw)
+
+
+def lone_surrogate_in(raw: str | bytes, value: Any) -> bool:
+    """``lone_surrogate(value)`` for ``value`` parsed from ``raw``, quick
+    when ``raw`` cannot have given one."""
+    return may_hold_surrogate(raw) and lone_surrogate(value)
 
 
 def lone_surrogate(value: Any) -> bool:

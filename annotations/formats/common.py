@@ -15,7 +15,7 @@ import orjson
 
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
 from ..errors import AnnotationError
-from ..jsontext import has_surrogate, lone_surrogate, loads as json_loads, may_hold_surrogate
+from ..jsontext import has_surrogate, lone_surrogate_in, loads as json_loads
 from ..tokenize import Token, tokenize
 
 __all__ = [
@@ -222,7 +222,7 @@ def iter_json_lines(lines: Iterable[str], result: ImportResult) -> Iterator[tupl
         if not isinstance(obj, dict):
             result.problems.append(LineProblem(number, "not a JSON object"))
             continue
-        if may_hold_surrogate(line) and lone_surrogate(obj):
+        if lone_surrogate_in(line, obj):
             result.problems.append(
                 LineProblem(number, "holds a lone surrogate (a \\ud800-\\udfff escape): text no UTF-8 file can hold")
             )

@@ -123,6 +123,9 @@ def write_file(path: str | Path, write: Callable[[TextIO], object], *, binary: b
     except OSError as exc:
         _remove(tmp)
         raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except UnicodeEncodeError:
+        _remove(tmp)
+        raise FormatError(f"{path}: not written: the data holds text no UTF-8 file can hold (a lone surrogate)") from None
     except BaseException:
         _remove(tmp)
         raise

@@ -24,7 +24,11 @@ from tinydb.storages import Storage
 
 from ..errors import StoreCorruptError, StoreError, StoreLockedError
 from ..fileio import read_to_end
-from ..jsontext import loads as json_loads
+from ..jsontext import lone_surrogate_in, loads as json_loads
+
+# A lone surrogate ("\ud800" in a file's JSON) is text no UTF-8 file can
+# hold: a store file holding one is damaged (the store never writes one).
+SURROGATE_DAMAGE = "holds a lone surrogate (text no UTF-8 file can hold)"
 
 # --------------------------------------------------------------------------
 # opening files in an annotator folder: never through a symbolic link
@@ -164,13 +168,16 @@ def load_json_file(path: Path, what: str) -> Any:
     if not raw.strip():
         raise StoreCorruptError(f"{what} {path} is damaged: the file is empty")
     try:
-        return json_loads(raw.decode("utf-8"))
+        data = json_loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise StoreCorruptError(
             f"{what} {path} is damaged: not valid UTF-8 (byte {exc.start})"
         ) from None
     except json.JSONDecodeError as exc:
         raise StoreCorruptError(f"{what} {path} is damaged: {describe_json_error(exc)}") from None
+    if lone_surrogate_in(raw, data):
+        raise StoreCorruptError(f"{what} {path} is damaged: it {SURROGATE_DAMAGE}")
+    return data
 
 
 def dump_json(data: Any) -> bytes:
@@ -345,6 +352,8 @@ def parse_tables(text: str | bytes, path: Path | str, hint: str = "") -> dict:
         and set(map(type, chain.from_iterable(map(dict.values, data.values())))) <= _DICT_ONLY
     ):
         raise shard_corrupt(path, hint, "not a TinyDB database (expected tables of documents)")
+    if lone_surrogate_in(text, data):
+        raise shard_corrupt(path, hint, f"it {SURROGATE_DAMAGE}")
     return data
 
 
@@ -415,6 +424,8 @@ class Journal:
                 entry = json_loads(line.decode("utf-8"))
                 if not isinstance(entry, dict) or "seq" not in entry:
                     raise ValueError("not a journal entry")
+                if lone_surrogate_in(line, entry):
+                    raise ValueError(f"the entry {SURROGATE_DAMAGE}")
             except (UnicodeDecodeError, ValueError) as exc:
                 reason = describe_json_error(exc) if isinstance(exc, json.JSONDecodeError) else str(exc)
                 raise StoreCorruptError(

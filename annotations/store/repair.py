@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from ..errors import StoreCorruptError, StoreError
-from ..jsontext import loads as json_loads
+from ..jsontext import lone_surrogate_in, loads as json_loads
 from ..model import Status, now
 from ..settings import safe_annotator
 from . import _apply_state, _article_id_from_file, _Shard, _State, shard_name
@@ -156,7 +156,7 @@ def _salvage_journal(path: Path) -> list[dict]:
             entry = json_loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
-        if isinstance(entry, dict) and "seq" in entry:
+        if isinstance(entry, dict) and "seq" in entry and not lone_surrogate_in(line, entry):
             entries.append(entry)
     return entries
 

@@ -85,3 +85,20 @@ def test_lone_surrogate_is_refused_by_the_store_and_changes_nothing(tmp_path):
             store.add_span("a", "x\ud800y", 0, 1, "PER", "entity")
     after = tree(root)
     assert {k: v for k, v in after.items() if k != "ali/lock"} == {k: v for k, v in before.items() if k != "ali/lock"}
+
+
+def test_store_file_holding_a_lone_surrogate_is_damage(tmp_path, capsys):
+    corpus, root, shard = _annotated(tmp_path)
+    data = json.loads(shard.read_text(encoding="utf-8"))
+    for span in data["spans"].values():
+        span["label"] = "PER\ud800"
+    shard.write_text(json.dumps(data), encoding="ascii")  # escaped: valid JSON, valid UTF-8
+    code, out, err = run(capsys, "export", corpus, "--store", root, "-o", tmp_path / "o.jsonl")
+    assert code != 0 and "lone surrogate" in err
+    code, out, err = run(capsys, "validate", corpus, "--store", root)
+    assert code != 0 and "lone surrogate" in out
+    assert not (tmp_path / "o.jsonl").exists()
+    done = repair(root, "ali")
+    assert any("rebuilt" in line for line in done)
+    with Store(root, "ali", readonly=True) as store:
+        assert [s.label for s in store.spans(SEED_ID)] == ["PER", "ORG"]

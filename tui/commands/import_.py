@@ -11,17 +11,25 @@ CoNLL file, whose text is rebuilt from its tokens — is written as
 ``<id>.txt`` into the folder given by ``--corpus-out DIR`` (pass the corpus
 folder itself to grow the corpus); without --corpus-out such records are
 reported and not imported. An existing ``<id>.txt`` with a different text is
-never overwritten.
+never overwritten; an id that breaks the name rule of annotations/names.py
+(".", "..", a path, controls) is a bad line, and a text is never written
+into the store or over the import or label file.
 
 Bad lines. Every line that cannot be read or imported is reported as
 FILE:LINE: reason. By default the good records are imported and the exit
 code is 1 when any line was bad; with ``--all-or-nothing`` nothing at all is
 written when any line is bad. ``--dry-run`` reads, checks and reports what
 would change (articles, spans added/removed, themes, files written) and
-writes nothing.
+writes nothing: the store is opened read-only, not even created.
+
+Files made by others. A device, a file whose first 8 KB hold NUL bytes
+(binary, /dev/zero through a pipe) or one over 1 GB is refused before it
+fills memory; CRLF and lone CR end lines as LF does.
 
 Each imported article is replaced by the record (``--merge`` adds the
-record's spans and themes to what the annotator already has instead).
+record's spans and themes to what the annotator already has instead). The
+store checks the records again and names each it refuses by id: those are
+reported by line and the rest are imported.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@ its article text. Each problem is printed on its own line (annotator,
 article id, span id, label, offsets, reason) and the exit status is 1; when
 all is well one summary line is printed and the exit status is 0.
 
-``--repair`` first repairs damaged store files (see annotations.store.repair:
-a damaged article file is rebuilt from its ``.bak`` and the journal, a
-damaged journal is set aside), then validates."""
+An article file that the index records but that is gone (deleted by hand)
+is a problem too. ``--repair`` first repairs damaged or missing store files
+(see annotations/store/repair.py: an article file is rebuilt from its
+``.bak`` and the journal, a damaged journal is set aside), then
+validates."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from .errors import CorpusError
-from .jsontext import has_surrogate, lone_surrogate_in, loads as json_loads
+from .jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from .model import fingerprint, id_problem
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -442,7 +442,7 @@ def _open_jsonl(path: Path) -> Corpus:
                 problems.append(CorpusProblem(where, f"record over the {_mb(MAX_ARTICLE_BYTES)} limit"))
                 continue
             try:
-                record = json_loads(_decode(raw, where))
+                record = json_loads(_decode(raw, where), RECORD_DEPTH)
             except CorpusError as exc:
                 problems.append(CorpusProblem(where, str(exc).split(": ", 1)[1]))
                 continue

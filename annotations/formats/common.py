@@ -15,7 +15,7 @@ import orjson
 
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
 from ..errors import AnnotationError
-from ..jsontext import has_surrogate, lone_surrogate_in, loads as json_loads
+from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..tokenize import Token, tokenize
 
 __all__ = [
@@ -215,7 +215,7 @@ def iter_json_lines(lines: Iterable[str], result: ImportResult) -> Iterator[tupl
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         try:
-            obj = json_loads(line)
+            obj = json_loads(line, RECORD_DEPTH)
         except json.JSONDecodeError as exc:
             result.problems.append(LineProblem(number, f"not valid JSON ({exc.msg}, column {exc.colno})"))
             continue

@@ -58,10 +58,17 @@ def test_file_name_that_is_not_utf8_is_a_listed_problem(tmp_path):
         open_corpus(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.txt"))
 
 
-def test_deep_json_record_is_a_listed_problem(tmp_path):
-    corpus = _jsonl(tmp_path, "[" * 100_000)
+@pytest.mark.parametrize("line", ["[" * 100_000, '{"id": "d", "text": "نص", "meta": ' + "[" * 900 + "]" * 900 + "}"])
+def test_deep_json_record_is_a_listed_problem(tmp_path, line):
+    # 900 deep parses, but could not be written out again by an export
+    corpus = _jsonl(tmp_path, line)
     assert "nested too deeply" in _reasons(corpus)["c.jsonl:2"]
     assert [a.id for a in corpus] == ["ok"]
+
+
+def test_nesting_a_record_may_hold(tmp_path):
+    corpus = _jsonl(tmp_path, '{"id": "d", "text": "[[[[ نص", "meta": ' + "[" * 50 + "]" * 50 + "}")
+    assert [a.id for a in corpus] == ["ok", "d"] and not corpus.problems
 
 
 @pytest.mark.parametrize("value, shown", [("null", "null"), ("true", "true"), ("{}", "an object"), ("[1]", "a list"), ("1.5", "1.5"), ('""', "empty")])

@@ -29,6 +29,7 @@ import codecs
 import errno
 import json
 import os
+import stat
 from stat import S_ISDIR
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -431,6 +432,9 @@ def _open_jsonl(path: Path) -> Corpus:
     seen: set[str] = set()
     try:
         handle = path.open("rb")
+        if stat.S_ISCHR(os.fstat(handle.fileno()).st_mode):
+            handle.close()
+            raise CorpusError(f"{path}: is a device, not a corpus file")  # /dev/zero would never end
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
     with handle:

@@ -150,3 +150,16 @@ def test_export_of_a_folder_with_an_undecodable_name_lists_it(tmp_path, capsys):
         code, out, err = run(capsys, "export", folder, "--store", tmp_path / "store", "-f", fmt)
         assert code == 0 and ("B-PER" if fmt == "conll" else '"good"') in out
         assert "caf\ufffd.txt: the file name is not valid UTF-8" in err
+
+
+def test_a_device_as_corpus_is_one_error(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "c.jsonl").symlink_to("/dev/zero")
+    exe = Path(sys.executable).parent / "hashiya"
+    # in a process of its own: reading /dev/zero as lines would never end
+    result = subprocess.run([str(exe), "render", str(tmp_path / "c.jsonl"), "--id", "x"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "is a device" in result.stderr

@@ -15,6 +15,8 @@ Corpora made by others. Also listed as problems, never read or opened:
   device, and a symbolic link to a file outside the corpus folder (links
   inside the folder are followed; a link out could make the app show, and
   an export carry, any file the annotator can read);
+  reading an article's text or title checks the same again, however the
+  folder was listed (the app lists a large folder by name first);
 - a file name that is not valid UTF-8 (its id could not be written out);
 - in JSONL: a record holding a lone surrogate (``"\ud800"``: valid JSON, but
   text no UTF-8 file can hold), JSON nested too deeply to parse, and an id
@@ -29,8 +31,7 @@ import codecs
 import errno
 import json
 import os
-import stat
-from stat import S_ISDIR
+from stat import S_ISCHR, S_ISDIR, S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -80,18 +81,40 @@ def _decode(raw: bytes, name: str) -> str:
         raise CorpusError(f"{name}: not valid UTF-8 (bad byte 0x{raw[at]:02x} at byte {at})") from None
 
 
+def _open_article(location: str) -> tuple[int, os.stat_result]:
+    """(fd, its stat) of the article file at ``location``, however it was
+    listed: never a FIFO or device (they would block or never end), and a
+    symbolic link only to a file inside its own folder. OSError (a folder:
+    EISDIR), or CorpusError giving the reason without the file's name."""
+    try:
+        fd = os.open(location, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        target = os.path.realpath(location)
+        if not target.startswith(os.path.join(os.path.realpath(os.path.dirname(location)), "")):
+            raise CorpusError(f"symbolic link to {target}, outside the corpus folder; not read") from None
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    info = os.fstat(fd)
+    if not S_ISREG(info.st_mode):
+        os.close(fd)
+        if S_ISDIR(info.st_mode):  # what opening it as a file says
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+        raise CorpusError("not a regular file")
+    return fd, info
+
+
 def _read_article(location: str) -> str:
     """The stored text of the article file at `location` (see the module
     docstring), or CorpusError naming the file. Plain os calls and one
     decode: an export reads every article of the corpus."""
     try:
-        fd = os.open(location, os.O_RDONLY)
+        fd, info = _open_article(location)
+    except CorpusError as exc:
+        raise CorpusError(f"{os.path.basename(location)}: {exc}") from None
     except OSError as exc:
         raise CorpusError(f"{os.path.basename(location)}: cannot read: {exc.strerror or exc}") from None
     try:
-        info = os.fstat(fd)
-        if S_ISDIR(info.st_mode):  # what opening it as a file says
-            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
         size = info.st_size
         if size > MAX_ARTICLE_BYTES:
             raise CorpusError(f"{os.path.basename(location)}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
@@ -290,9 +313,10 @@ def read_head(location: str, size: int | None = None) -> tuple[str, bool]:
     """The start of a file, enough for its title: (its text, whether that is
     the whole file). ``size``: the file's size when already known. OSError,
     or CorpusError giving the reason (without the file's name)."""
-    with open(location, "rb", buffering=0) as handle:
+    fd, info = _open_article(location)
+    with open(fd, "rb", buffering=0) as handle:
         if size is None:
-            size = os.fstat(handle.fileno()).st_size
+            size = info.st_size
         raw = handle.read(HEAD_BYTES)
     complete = len(raw) >= size
     if not complete:
@@ -432,7 +456,7 @@ def _open_jsonl(path: Path) -> Corpus:
     seen: set[str] = set()
     try:
         handle = path.open("rb")
-        if stat.S_ISCHR(os.fstat(handle.fileno()).st_mode):
+        if S_ISCHR(os.fstat(handle.fileno()).st_mode):
             handle.close()
             raise CorpusError(f"{path}: is a device, not a corpus file")  # /dev/zero would never end
     except OSError as exc:
@@ -514,7 +538,8 @@ def _open_folder_of_one(path: Path) -> Corpus:
         raise CorpusError(f"{path.name}: empty file")
     if size > MAX_ARTICLE_BYTES:
         raise CorpusError(f"{path.name}: {size:,} bytes, over the {_mb(MAX_ARTICLE_BYTES)} limit")
-    article = Article(path.stem, "", path=path)
+    # a file named on the command line is read wherever a link to it points
+    article = Article(path.stem, "", path=os.path.realpath(path))
     text = article.text
     if not text.strip():
         raise CorpusError(f"{path.name}: holds only whitespace")

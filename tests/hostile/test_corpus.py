@@ -163,3 +163,22 @@ def test_a_device_as_corpus_is_one_error(tmp_path):
     result = subprocess.run([str(exe), "render", str(tmp_path / "c.jsonl"), "--id", "x"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "is a device" in result.stderr
+
+
+def test_reading_an_article_refuses_a_link_out_however_it_was_listed(tmp_path):
+    from annotations.corpus import ListedArticle, read_head
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("كلمة السر", encoding="utf-8")
+    os.symlink(secret, folder / "out.txt")
+    os.mkfifo(folder / "pipe.txt")
+    with pytest.raises(CorpusError, match="outside the corpus folder"):
+        ListedArticle("out", folder / "out.txt").text
+    with pytest.raises(CorpusError, match="outside the corpus folder"):
+        read_head(str(folder / "out.txt"))
+    with pytest.raises(CorpusError, match="not a regular file"):  # and no wait for a writer
+        ListedArticle("pipe", folder / "pipe.txt").text
+    os.symlink(secret, tmp_path / "named.txt")  # a file named on the command line is read
+    assert open_corpus(tmp_path / "named.txt")["named"].text == "كلمة السر"

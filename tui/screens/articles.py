@@ -18,6 +18,7 @@ from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Horizontal
 from textual.events import Click
 from textual.geometry import Size
@@ -28,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article, ids_of
+from annotations.corpus import Article, Corpus, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
 from annotations.progress import to_do_after
@@ -36,7 +37,8 @@ from annotations.textnorm import fold_many, is_rtl, normalize
 
 from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
-from ..messages import AnnotationsChanged, DisplayModeChanged
+from ..node import HashiyaNode
+from ..prefs import Display
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
@@ -121,7 +123,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._folded: dict[str, str] = {}
         self.mode = mode
         self.harakat = harakat
-        self._titles: dict[tuple[str, int], str] = {}
+        # Titles as drawn, per article and width.
+        self._titles: LRUCache[tuple[str, int], str] = LRUCache(4096)
         self._directions: dict[str, bool] = {}
         self._style_cache: dict[str, Style] | None = None
         self.virtual_size = Size(0, len(self.shown))
@@ -249,11 +252,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # drawing -----------------------------------------------------------
 
-    def on_resize(self) -> None:
-        # Titles are kept per width; forget those of other widths now and then.
-        if len(self._titles) > 4096:
-            self._titles.clear()
-
     def _title(self, row: Article, width: int) -> str:
         key = (row.id, width)
         shown = self._titles.get(key)
@@ -346,7 +344,7 @@ class FilterHint(Static):
         await self.run_action("screen.focus_filter")
 
 
-class ArticlesScreen(Screen[None]):
+class ArticlesScreen(HashiyaNode, Screen[None]):
     """The corpus: pick an article to read and annotate."""
 
     # Focus the list straight away: every focus change rebuilds the footer.
@@ -383,34 +381,29 @@ class ArticlesScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        app = self.app
+        app.annotations_changed_signal.subscribe(self, self.refresh_from_store)
+        app.display_changed_signal.subscribe(self, self._display_changed)
+        app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
         self._just_mounted = True
         # Once the list is drawn, off the UI thread: what opening the corpus
         # left to check (every file of a corpus listed from its index, or the
         # full opening of a large folder listed by name), then which annotated
         # articles changed since they were annotated.
-        if getattr(self.app, "corpus_check", None) is not None:
-            self.call_after_refresh(self.check_corpus)
-        else:
-            self.call_after_refresh(self.check_stale)
-
-    def cancel_checks(self) -> None:
-        """The app is closing: a check still running elsewhere stops."""
-        if self.running_check is not None:
-            self.running_check.cancel()
+        self.call_after_refresh(self.check_corpus)
 
     def on_unmount(self) -> None:
-        self.cancel_checks()
+        # The app is closing: a check still running in its own process stops
+        # (the worker's thread would otherwise hold up the exit).
+        if self.running_check is not None:
+            self.running_check.cancel()
 
     def on_screen_resume(self) -> None:
         if self._just_mounted:  # on_mount has just read the store
             self._just_mounted = False
             return
         self.refresh_from_store()
-        # The reader moves between articles in place: come back to the last one read.
-        reader = getattr(self.app, "last_reader", None)
-        if reader is not None:
-            self.article_list.select(reader.article_id)
 
     # store -------------------------------------------------------------
 
@@ -468,13 +461,9 @@ class ArticlesScreen(Screen[None]):
         else:
             self.article_list.stale.discard(article_id)
 
-    @work(thread=True, exclusive=True, group="checks")
-    def check_stale(self) -> None:
+    def _stale_in_thread(self, corpus: Corpus) -> None:
         """Fingerprint every annotated article off the UI thread (a folder
         reopened from its index remembers them; the others read the file)."""
-        self._stale_in_thread(self.app.corpus)
-
-    def _stale_in_thread(self, corpus) -> None:
         app = self.app
         try:
             stored = app.call_from_thread(self._stored_fingerprints)
@@ -489,11 +478,13 @@ class ArticlesScreen(Screen[None]):
         compare every file of a corpus listed from its index with what the
         index remembers (a stat each) and reopen on any change, open fully a
         large folder that was only listed, or write the index of a folder
-        opened for the first time; then the stale check."""
+        opened for the first time; then the stale check (all there is to do
+        when opening left nothing)."""
         app = self.app
-        check, app.corpus_check = app.corpus_check, None
+        check = app.start_corpus_check()
         corpus = app.corpus
         if check is None:
+            self._stale_in_thread(corpus)
             return
         try:
             if check.worth_a_process:
@@ -510,7 +501,7 @@ class ArticlesScreen(Screen[None]):
                     # checked here instead
                 else:
                     if fresh is not None:
-                        app.call_from_thread(self._corpus_changed, fresh)
+                        app.call_from_thread(app.replace_corpus, fresh)
                     app.call_from_thread(self._apply_stale, stale)
                     return
             fresh = check(Pacer())
@@ -522,18 +513,13 @@ class ArticlesScreen(Screen[None]):
                                  title="Corpus", severity="error")
             return
         if fresh is not None:
-            app.call_from_thread(self._corpus_changed, fresh)
+            app.call_from_thread(app.replace_corpus, fresh)
             corpus = fresh
         self._stale_in_thread(corpus)
 
-    def _corpus_changed(self, fresh) -> None:
-        app = self.app
-        before = [str(problem) for problem in app.corpus.problems]
-        app.corpus = fresh
+    def _corpus_changed(self, fresh: Corpus) -> None:
         self.article_list.set_rows(fresh.articles, self.filter_value)
         self.update_progress()
-        if [str(problem) for problem in fresh.problems] != before:
-            app._announce_problems()
 
     def _stored_fingerprints(self) -> dict[str, str | None]:
         store = self.app.store
@@ -573,13 +559,15 @@ class ArticlesScreen(Screen[None]):
 
     @on(ArticleList.Opened)
     def open_article(self, event: ArticleList.Opened) -> None:
-        self.app.open_article(event.article_id)
+        self.app.open_article(event.article_id, self._reader_closed)
 
-    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
-        self.refresh_from_store(message.article_id)
+    def _reader_closed(self, article_id: str | None) -> None:
+        # The reader moves between articles in place: come back to the last one read.
+        if article_id is not None:
+            self.article_list.select(article_id)
 
-    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
-        self.article_list.set_display(message.mode, message.harakat)
+    def _display_changed(self, display: Display) -> None:
+        self.article_list.set_display(display.mode, display.harakat)
 
     # actions -----------------------------------------------------------
 
@@ -598,7 +586,7 @@ class ArticlesScreen(Screen[None]):
         box = self.filter_box
         if box is None:
             box = ShapedInput(placeholder=FILTER_PLACEHOLDER, id="filter")
-            box.cursor_blink = getattr(self.app, "cursor_blink", True)
+            box.cursor_blink = self.app.cursor_blink
             bar = self.query_one("#list-bar")
             await bar.mount(box, before="#progress")
             await self.query_one("#filter-hint").remove()

@@ -11,6 +11,8 @@ reason instead of failing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,9 +30,11 @@ from annotations.schema import Label
 from annotations.session import (
     ADD, ALREADY, EMPTY, NO_SPAN, NO_TARGET, STALE, ArticleSession, match_from,
 )
+from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
+from tui.node import HashiyaNode
+from tui.prefs import Display
 from tui.rtl import paragraph_level
-from tui.messages import AnnotationsChanged, DisplayModeChanged
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
@@ -41,33 +45,9 @@ from .reader_suggestions import SuggestionKeys
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(SuggestionKeys, Screen[None]):
-    """Read and annotate one article; switches to other articles in place."""
-
-    DEFAULT_CSS = """
-    ReaderScreen #reader-header {
-        height: 2;
-        padding: 0 1;
-        background: $panel;
-    }
-    ReaderScreen #reader-warning {
-        height: auto;
-        padding: 0 1;
-        background: $error;
-        color: $text;
-        display: none;
-    }
-    ReaderScreen #reader-warning.shown { display: block; }
-    ReaderScreen #reader-body { height: 1fr; }
-    ReaderScreen #reader-status { height: 1; padding: 0 1; color: $text-muted; }
-    ReaderScreen.narrow #reader-body { layout: vertical; }
-    ReaderScreen.narrow SpansPanel {
-        width: 1fr;
-        height: 5;
-        border-left: none;
-        border-top: solid $panel;
-    }
-    """
+class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
+    """Read and annotate one article; switches to other articles in place,
+    and closes with the id of the article it showed last."""
 
     # The footer shows the keys in this order and an 80-column terminal fits
     # about six: the ones an annotator needs all the time come first, with
@@ -80,8 +60,7 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
                 tooltip="Delete the span under the cursor (u undoes)"),
         # The app's own f1, repeated here so its hint comes before the rest;
         # system: the help screen lists it once, under "Everywhere".
-        Binding("f1", "app.help", "Help", system=True,
-                tooltip="Every key of this screen and the label keys"),
+        replace(HELP, system=True),
         Binding("M", "toggle_done", "Done"),
         Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("slash,ctrl+f", "find", "Find"),
@@ -106,9 +85,9 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
-        Binding("c", "toggle_clitics", "Clitic trim", show=False),
-        Binding("m", "toggle_mode", "Visual/logical", show=False),
-        Binding("h", "toggle_harakat", "Harakat", show=False),
+        CLITIC_TRIM.screen_binding("c"),
+        DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
+        HARAKAT.screen_binding("h", action="toggle_harakat"),
         *reader_suggestions.BINDINGS,
     ]
 
@@ -120,7 +99,6 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
         self.themes: list[str] = []
         self.status: Status = Status.TODO
         self.search_query = ""
-        self._label_keys: dict[str, Label] = {}
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -137,14 +115,7 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
             if key in taken:
                 self.shadowed.append(label)
                 continue
-            self._label_keys[key] = label
-            self._bindings.bind(
-                key,
-                f"apply_label({index})",
-                f"{label.name}",
-                show=False,
-                key_display=label.key,
-            )
+            add_binding(self, key, f"apply_label({index})", label.name, key_display=label.key)
 
     @property
     def text(self) -> str:
@@ -195,7 +166,10 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
+        app = self.app
+        app.display_changed_signal.subscribe(self, self._display_changed)
+        app.clitic_trim_changed_signal.subscribe(self, self._clitic_trim_changed)
+        self._apply_width(app.size.width)
         if not self.load_article(self.article_id):
             # Nothing to show (the reason was notified): back to where we came from.
             self.app.call_later(self.app.pop_screen)
@@ -350,14 +324,19 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
         self.reader.move_cursor_to(event.start)
         self.reader.focus()
 
-    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
-        self.reader.set_display(message.mode, message.harakat)
+    def _display_changed(self, display: Display) -> None:
+        self.reader.set_display(display.mode, display.harakat)
         self.refresh_annotations()
+
+    def _clitic_trim_changed(self, on: bool) -> None:
+        self.reader.word_clitics = on
+        self._update_status()
 
     def _changed(self, *article_ids: str) -> None:
         self.refresh_annotations()
+        changed = self.app.annotations_changed_signal
         for article_id in dict.fromkeys(article_ids or (self.article_id,)):
-            self.app.post_message(AnnotationsChanged(article_id))
+            changed.publish(article_id)
 
     # ------------------------------------------------------------ spans
 
@@ -455,9 +434,6 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
             self._changed()
             self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
 
-    def on_screen_resume(self) -> None:
-        self.reader.word_clitics = self.app.prefs.clitic_trim
-
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
         if snapped is None:
@@ -471,12 +447,12 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
             self.search_query = ""
             reader.set_matches([])
             self._update_status()
-        elif len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+        else:
+            self.action_back()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+            self.dismiss(self.article_id)
 
     def action_delete_span(self) -> None:
         span = self._target_span()
@@ -724,38 +700,14 @@ class ReaderScreen(SuggestionKeys, Screen[None]):
 
     # ------------------------------------------------------------ display
 
-    def action_toggle_clitics(self) -> None:
-        toggle = getattr(self.app, "toggle_clitic_trim", None)
-        if toggle is not None:
-            toggle()
-        else:
-            prefs = self.app.prefs
-            prefs.clitic_trim = not prefs.clitic_trim
-            prefs.save()
-        self.reader.word_clitics = self.app.prefs.clitic_trim
-        self._update_status()
+    # The status line shows the display mode and harakat: no notice here,
+    # unlike F2 and F3.
 
     def action_toggle_mode(self) -> None:
-        prefs = self.app.prefs
-        mode = "logical" if prefs.display_mode == "visual" else "visual"
-        self._set_display(mode=mode)
+        self.app.toggle_mode()
 
     def action_toggle_harakat(self) -> None:
-        self._set_display(harakat=not self.app.prefs.harakat)
-
-    def _set_display(self, mode: str | None = None, harakat: bool | None = None) -> None:
-        set_display = getattr(self.app, "set_display", None)
-        if set_display is not None:
-            # The app remembers the choice and tells every screen.
-            set_display(mode=mode, harakat=harakat)
-            return
-        prefs = self.app.prefs
-        if mode is not None:
-            prefs.mode = mode
-        if harakat is not None:
-            prefs.harakat = harakat
-        prefs.save()
-        self.post_message(DisplayModeChanged(prefs.display_mode, prefs.harakat))
+        self.app.toggle_harakat()
 
 
 _KEY_NAMES = {

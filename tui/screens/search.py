@@ -20,6 +20,7 @@ from annotations.corpus import Corpus
 from annotations.search import MAX_RESULTS, Hit, context_for_width, search_corpus
 from annotations.textnorm import normalize
 from tui.layout import display_cells, display_line
+from tui.node import HashiyaNode
 from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
 
@@ -36,13 +37,12 @@ def snippet(text: str, start: int, end: int, width: int, *, mode: str = "visual"
     return line
 
 
-class FindInArticle(ModalScreen[str | None]):
+class FindInArticle(HashiyaNode, ModalScreen[str | None]):
     """Ask for a query; matches are highlighted as it is typed (through
     `preview`, which returns how many there are); Enter keeps them and goes
     to the first one (n / N move)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = "FindInArticle #find-box { height: auto; }"
 
     def __init__(self, initial: str = "", preview: Callable[[str], int] | None = None) -> None:
         super().__init__()
@@ -51,11 +51,11 @@ class FindInArticle(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box", classes="dialog"):
-            prefs = getattr(self.app, "prefs", None)
+            mode, harakat = self.app.prefs.display
             title = Text("Find in article", style="bold")
             title.append(display_line(
                 "  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)", None, direction="ltr",
-                mode=prefs.display_mode if prefs else "visual", harakat=prefs.harakat if prefs else True))
+                mode=mode, harakat=harakat))
             yield Static(title, id="find-title")
             yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")
             yield Static("", id="find-count")
@@ -86,10 +86,6 @@ class FindInCorpus(ModalScreen[Hit | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "focus_results", "Results", show=False),
     ]
-    DEFAULT_CSS = """
-    FindInCorpus #corpus-find-box { height: 90%; }
-    FindInCorpus OptionList { height: 1fr; }
-    """
 
     def __init__(self, corpus: Corpus, initial: str = "", *, mode: str = "visual", harakat: bool = True) -> None:
         super().__init__()

@@ -34,10 +34,6 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         Binding("R", "reject_all", "Reject all"),
         Binding("escape", "close", "Done"),
     ]
-    DEFAULT_CSS = """
-    SuggestionsScreen #suggestions-box { height: 90%; }
-    SuggestionsScreen OptionList { height: 1fr; }
-    """
 
     def __init__(
         self,

@@ -71,11 +71,11 @@ async def test_accept_is_an_undoable_span_and_reject_stays_rejected(corpus_dir, 
         await pilot.press("u")
         assert app.store.spans("a") == []
         assert [(s.start, s.end) for s in screen.review.waiting] == expected  # back after undo
-        await pilot.press("semicolon")
-        assert screen.reader.cursor == expected[1][0]
+        assert screen.reader.cursor == expected[1][0]  # y went on to the next one
         rejected = screen.suggestion_under_cursor()
         await pilot.press("r")
         assert rejected not in screen.review.waiting and app.store.spans("a") == []
+        assert screen.reader.cursor == expected[2][0]
         await pilot.press("escape")  # back to the list
         await pilot.pause()
         assert app.screen.article_list.suggested == {"a": len(expected) - 1}

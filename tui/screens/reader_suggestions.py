@@ -7,8 +7,9 @@ with a model, computes suggestions for an article opened without stored
 ones in a thread worker, so the screen never waits on the model.
 
 Keys (declared in ReaderScreen.BINDINGS): ``;`` next suggestion, ``y``
-accept the one under the cursor, ``r`` reject it, ``Y`` accept every
-waiting suggestion of its label, ``T`` accept the suggested document themes.
+accept the one under the cursor, ``r`` reject it (both then go on to the
+next waiting suggestion), ``Y`` accept every waiting suggestion of its
+label, ``T`` accept the suggested document themes.
 """
 
 from __future__ import annotations
@@ -93,9 +94,14 @@ class SuggestionKeys:
         hint = f" ({waiting} wait: ; goes to the next)" if waiting else ""
         self.notify(f"No suggestion under the cursor{hint}.", timeout=3)
 
-    def _suggestions_edited(self) -> None:
+    def _suggestions_edited(self, advance: bool = False) -> None:
         # the list hears it with the other changes and recounts what waits
         self._changed()
+        if advance and self.review is not None:
+            # on to the next decision, as in a review queue
+            found = self.review.next_after(self.reader.cursor)
+            if found is not None:
+                self.reader.move_cursor_to(found.start)
 
     def action_next_suggestion(self) -> None:
         found = self.review.next_after(self.reader.cursor) if self.review is not None else None
@@ -114,7 +120,7 @@ class SuggestionKeys:
         except HashiyaError as exc:
             self._fail(exc)
             return
-        self._suggestions_edited()
+        self._suggestions_edited(advance=True)
 
     def action_reject_suggestion(self) -> None:
         suggestion = self.suggestion_under_cursor()
@@ -126,7 +132,7 @@ class SuggestionKeys:
         except HashiyaError as exc:
             self._fail(exc)
             return
-        self._suggestions_edited()
+        self._suggestions_edited(advance=True)
 
     def action_accept_suggested_label(self) -> None:
         suggestion = self.suggestion_under_cursor()

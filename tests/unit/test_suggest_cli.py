@@ -13,9 +13,8 @@ from annotations.corpus import open_corpus
 from annotations.store import Store
 from annotations.suggestions import SuggestionStore
 from tests.models import make_model
-from tui.cli import main
-
 from .formats_data import seed_records
+from .test_export_cli import hashiya
 
 FORMATS = [("native", "jsonl"), ("doccano", "jsonl"), ("prodigy", "jsonl"), ("conll", "conll"), ("hf", "jsonl"), ("spacy", "spacy")]
 PATTERNS = [
@@ -47,13 +46,6 @@ def env(tmp_path, seeds_dir, monkeypatch):
             store.toggle_theme(record.id, record.themes[0], record.text)
     write_patterns(tmp_path / "p.jsonl", PATTERNS)
     return tmp_path
-
-
-def hashiya(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def exports(env: Path, capsys, tag: str) -> dict[str, bytes]:

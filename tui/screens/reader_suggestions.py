@@ -110,42 +110,34 @@ class SuggestionKeys:
             return
         self.reader.move_cursor_to(found.start)
 
-    def action_accept_suggestion(self) -> None:
+    def _decide(self, decision: str) -> None:
+        """Carry out `decision` ("accept", "reject" or "accept_label") on
+        the suggestion under the cursor."""
         suggestion = self.suggestion_under_cursor()
         if suggestion is None:
             self._no_suggestion()
             return
+        review = self.review
         try:
-            self.review.accept(suggestion)
+            if decision == "accept_label":
+                spans = review.accept_label(suggestion.label)
+            else:
+                getattr(review, decision)(suggestion)
         except HashiyaError as exc:
             self._fail(exc)
             return
-        self._suggestions_edited(advance=True)
+        self._suggestions_edited(advance=decision != "accept_label")
+        if decision == "accept_label":
+            self.notify(f"{len(spans)} {suggestion.label} accepted", timeout=3)
+
+    def action_accept_suggestion(self) -> None:
+        self._decide("accept")
 
     def action_reject_suggestion(self) -> None:
-        suggestion = self.suggestion_under_cursor()
-        if suggestion is None:
-            self._no_suggestion()
-            return
-        try:
-            self.review.reject(suggestion)
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        self._suggestions_edited(advance=True)
+        self._decide("reject")
 
     def action_accept_suggested_label(self) -> None:
-        suggestion = self.suggestion_under_cursor()
-        if suggestion is None:
-            self._no_suggestion()
-            return
-        try:
-            spans = self.review.accept_label(suggestion.label)
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        self._suggestions_edited()
-        self.notify(f"{len(spans)} {suggestion.label} accepted", timeout=3)
+        self._decide("accept_label")
 
     def action_accept_suggested_themes(self) -> None:
         if self.review is None or not self.review.themes:

@@ -151,3 +151,14 @@ def test_suggest_waits_for_no_one_but_refuses_a_held_store(env, capsys):
     with Store(env / "store", "alice"):
         code, _, err = hashiya(capsys, "suggest", "--patterns", env / "p.jsonl")
     assert code != 0 and "alice" in err and "Traceback" not in err
+
+
+def test_what_suggest_prints_passes_the_escaping_path(env, capsys):
+    # a pattern file name and a model label are data: no escape sequence reaches the terminal
+    bad = write_patterns(env / "p\x1b[31m.jsonl", [{"label": "GPE\x1b]0;x\x07", "pattern": "x"}])
+    code, out, err = hashiya(capsys, "suggest", "--patterns", bad)
+    assert code == 1 and "\x1b" not in err and "\x07" not in err and "␛" in err
+    model = make_model(env / "model", [{"label": "EVIL\x1b[2J", "pattern": "الصين"}])
+    code, out, err = hashiya(capsys, "suggest", "--model", model)
+    assert code == 0, err
+    assert "\x1b" not in out and "EVIL␛[2J" in out

@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from annotations.corpus import open_corpus
     from annotations.errors import HashiyaError
+    from annotations.sanitize import say
     from annotations.schema import load_schema
     from annotations.settings import Settings
     from annotations.store import Store
@@ -58,17 +59,18 @@ def run(args: argparse.Namespace) -> int:
         source = ModelSource(model, schema) if model else PatternSource(args.patterns, schema)
     except PatternError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"hashiya: {len(exc.problems)} bad line(s): nothing stored", file=sys.stderr)
+            say(problem)
+        say(f"hashiya: {len(exc.problems)} bad line(s): nothing stored")
         return 1
     corpus = open_corpus(settings.corpus)
     for problem in corpus.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+        say(f"skipped: {problem}")
     with Store(settings.store, settings.annotator) as store:
         report = suggest_articles(corpus, SuggestionStore(store), source)
-    print(f"{settings.annotator} in {settings.store}:")
+    # labels, file names and model labels are data: printed through the one escaping path
+    say(f"{settings.annotator} in {settings.store}:", sys.stdout)
     for line in report.lines():
-        print(line)
+        say(line, sys.stdout)
     for problem in report.problems:
-        print(problem, file=sys.stderr)
+        say(problem)
     return 1 if report.problems else 0

@@ -173,8 +173,8 @@ def measure() -> dict[str, float]:
         os.environ["HASHIYA_ANNOTATOR"] = "bench"
         os.environ["HASHIYA_CONFIG_DIR"] = str(Path(tmp) / "config")
         try:
-            for name, suggestions, whole in (("without", False, False), ("with, y only", True, False),
-                                             ("with, Y for a whole label", True, True)):
+            for name, suggestions, whole in (("no suggestions", False, False), ("suggestions, y / r", True, False),
+                                             ("suggestions, Y for a whole label", True, True)):
                 store = Path(tmp) / f"store-{len(results)}"
                 os.environ["HASHIYA_STORE"] = str(store)
                 if suggestions:
@@ -209,10 +209,10 @@ def report() -> None:
           f"{results['suggested']:.0f}, {results['suggested right']:.0f} of them gold.\n")
     print("| pass | key presses | per entity | against no suggestions |")
     print("|---|---|---|---|")
-    base = results["without"]
-    for name in ("without", "with, y only", "with, Y for a whole label"):
+    base = results["no suggestions"]
+    for name in ("no suggestions", "suggestions, y / r", "suggestions, Y for a whole label"):
         presses = results[name]
-        print(f"| {name} suggestions | {presses:.0f} | {presses / n:.2f} | {presses / base:.2f}x |")
+        print(f"| {name} | {presses:.0f} | {presses / n:.2f} | {presses / base:.2f}x |")
     print("\nTarget: half the key presses per entity or fewer with suggestions.")
 
 

@@ -473,7 +473,7 @@ def test_palette_toggles_reach_the_reader_and_the_list_beneath_it(corpus_dir):
 
 
 def test_the_display_switches_are_system_commands_offered_once(corpus_dir):
-    from tui.commands import HashiyaCommands
+    from tui.palette import HashiyaCommands
 
     async def scenario():
         app = make_app(settings_for(corpus_dir))

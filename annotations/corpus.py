@@ -150,6 +150,16 @@ class Article:
             self._text = _read_article(os.fspath(self._path))
         return self._text
 
+    def peek_text(self) -> str:
+        """The text, without keeping it when it was not loaded yet: for a
+        pass over a whole corpus that must not hold every article."""
+        if self._text is not None:
+            return self._text
+        text = self.text
+        if self._path is not None:
+            self._text = None
+        return text
+
     @property
     def fingerprint(self) -> str:
         if self._fingerprint is None:

@@ -56,7 +56,22 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Token", "tokenize", "token_offsets", "token_texts", "token_items", "joined_tokens", "clitic_prefix_length", "MARKS"]
+from .segment import Evidence, canonical_offsets, canonical_tokens, evidence_for
+
+__all__ = [
+    "Token",
+    "tokenize",
+    "token_offsets",
+    "token_texts",
+    "token_items",
+    "joined_tokens",
+    "clitic_prefix_length",
+    "MARKS",
+    "Evidence",
+    "canonical_offsets",
+    "canonical_tokens",
+    "evidence_for",
+]
 
 # Combining marks that belong to the preceding letter.
 MARKS = (

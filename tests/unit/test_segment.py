@@ -1,0 +1,118 @@
+"""The canonical tokenization: token classes and evidence-based proclitics."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.corpus import open_corpus
+from annotations.tokenize import Evidence, canonical_offsets, evidence_for
+from annotations.segment import canonical_tokens, clitic_cuts
+
+
+def toks(text: str, words=None) -> list[str]:
+    return canonical_tokens(text, None if words is None else Evidence(words))
+
+
+def test_urls_emails_tags_whole_and_trailing_punctuation_left_out():
+    text = "راسلوا info@who.int أو (https://www.who.int/news/item-1). و www.moh.gov.iq، #الصحة_للجميع @WHO_EMRO"
+    assert toks(text) == [
+        "راسلوا", "info@who.int", "أو", "(", "https://www.who.int/news/item-1", ")", ".",
+        "و", "www.moh.gov.iq", "،", "#الصحة_للجميع", "@WHO_EMRO",
+    ]
+
+
+def test_dates_times_and_numbers_whole():
+    text = "في 14/5/2025 الساعة 09:15 و2025-05-14 و١٤/٥/٢٠٢٥ بلغ 1,250.75 و۳٫۵ و١٤٫٥."
+    assert toks(text) == [
+        "في", "14/5/2025", "الساعة", "09:15", "و", "2025-05-14", "و", "١٤/٥/٢٠٢٥", "بلغ",
+        "1,250.75", "و", "۳٫۵", "و", "١٤٫٥", ".",
+    ]
+
+
+def test_abbreviations_whole_and_sentence_dots_apart():
+    text = "التقى Dr. Smith وJ. Doe من U.S. أي e.g. الوفد. Smith."
+    assert toks(text) == [
+        "التقى", "Dr.", "Smith", "و", "J.", "Doe", "من", "U.S.", "أي", "e.g.", "الوفد", ".", "Smith", ".",
+    ]
+
+
+def test_arabic_punctuation_and_brackets_each_a_token():
+    assert toks("قال: «نعم»، “ربما”؛ [لا] هل؟") == [
+        "قال", ":", "«", "نعم", "»", "،", "“", "ربما", "”", "؛", "[", "لا", "]", "هل", "؟",
+    ]
+
+
+def test_proclitics_cut_when_the_remainder_is_known():
+    known = ["الصين", "دمشق", "الهجرة", "الصحة", "العاصمة", "التعاون"]
+    assert toks("والصين بدمشق للهجرة وبالعاصمة وللتعاون وصحة فالصين", known) == [
+        "و", "الصين", "ب", "دمشق", "ل", "لهجرة", "و", "ب", "العاصمة",
+        "و", "ل", "لتعاون", "و", "صحة", "ف", "الصين",
+    ]
+
+
+def test_nothing_is_cut_without_evidence():
+    assert toks("والصين بدمشق للهجرة", []) == ["والصين", "بدمشق", "للهجرة"]
+
+
+def test_names_that_begin_with_clitic_letters_stay_whole():
+    names = "بكين لندن كندا فلسطين بغداد ليبيا بلبيسي فرنسا كوريا"
+    known = names.split() + ["الصين", "دمشق", "ندا", "الندا", "وريا"]
+    assert toks(names, known) == names.split()
+    # a name after a real clitic: only the clitic goes
+    assert toks("وبكين للندن لليبيا وفرنسا", known) == ["و", "بكين", "ل", "لندن", "ل", "ليبيا", "و", "فرنسا"]
+
+
+def test_short_remainders_and_bare_kaf_are_not_cut():
+    known = ["الي", "ال", "امل", "مال", "انت", "الغ"]
+    # الي after و: the stem after ال has one letter; ك before a bare word
+    assert toks("والي بالغ كامل كمال كانت", known) == ["والي", "بالغ", "كامل", "كمال", "كانت"]
+    assert toks("كالعادة", ["العادة"]) == ["ك", "العادة"]
+
+
+def test_harakat_on_a_clitic_stay_with_it_and_evidence_is_normalized():
+    assert toks("وَالصِّينُ بِدِمَشْقَ", ["الصين", "دمشق"]) == ["وَ", "الصِّينُ", "بِ", "دِمَشْقَ"]
+    assert toks("وإلى بأمريكا", ["الى", "امريكا"]) == ["و", "إلى", "ب", "أمريكا"]
+
+
+def test_default_evidence_is_the_texts_own_words():
+    assert toks("زار الوفد الصين ثم عاد من والصين") == ["زار", "الوفد", "الصين", "ثم", "عاد", "من", "و", "الصين"]
+
+
+def test_evidence_api_round_trip():
+    evidence = Evidence(["الصِّين", "وزارة الصحة"])
+    evidence.add("دمشق")
+    evidence.update(["بغداد"])
+    assert "الصين" in evidence and "صحة" not in evidence and "الصحه" in evidence
+    assert evidence.words() == sorted(["الصين", "وزاره", "الصحه", "دمشق", "بغداد"])
+    again = Evidence.from_words(evidence.words())
+    assert again.words() == evidence.words()
+    assert clitic_cuts("بدمشق", again) == (1,)
+    assert clitic_cuts("بغداد", again) == ()
+
+
+def test_evidence_for_the_seeds_holds_their_words():
+    evidence = evidence_for(open_corpus("seeds"))
+    assert "لندن" in evidence and "الصين" in evidence and "zzz" not in evidence
+
+
+ALPHABET = list(
+    "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئىةـ"
+    "\u064b\u064e\u0650\u0651\u0652\u0670"
+    "٠١٢٣٤٥٦٧٨٩0123456789.,٫٬/:@#_-"
+    "،؛؟«»“”\"'()[]!"
+    "abcDrUSwhtp \n\u200c"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=80), st.lists(st.text(alphabet="ابتدصينلوهمرك", max_size=6)))
+def test_tokens_are_ordered_slices_that_cover_every_non_space(text, words):
+    offsets = canonical_offsets(text, Evidence(words))
+    last = 0
+    for start, end in offsets:
+        assert last <= start < end
+        assert not any(ch.isspace() for ch in text[start:end])
+        assert text[last:start].isspace() or last == start
+        last = end
+    assert text[last:].isspace() or last == len(text)

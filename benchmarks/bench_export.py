@@ -8,7 +8,7 @@ about 700 characters on average), and the output goes to a file.
 2. The whole path: the same 10,000 articles as a corpus folder of .txt
    files and their 100,000 spans in a real store (filled by one bulk
    import, as bench_store fills its store), then ``hashiya export --format
-   native`` and ``--format conll`` through ``annotations.cli.main`` with
+   native`` and ``--format conll`` through ``tui.cli.main`` with
    ``-o`` a file — opening the corpus and the store, reading every article
    file (``Store.records``), checking offsets, writing. ``Store.records``
    over the same store is also timed alone.
@@ -114,7 +114,7 @@ def export_command(fmt: str, corpus: Path, store: Path, out: Path) -> None:
     import contextlib
     import io
 
-    from annotations.cli import main as cli_main
+    from tui.cli import main as cli_main
 
     with contextlib.redirect_stderr(io.StringIO()) as err:
         code = cli_main(["export", str(corpus), "--store", str(store), "-f", fmt, "-o", str(out)])

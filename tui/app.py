@@ -218,7 +218,7 @@ class HashiyaApp(App[int]):
 
 
 def _commands():
-    from .commands import HashiyaCommands
+    from .palette import HashiyaCommands
 
     return HashiyaCommands
 

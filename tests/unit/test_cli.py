@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations import cli
+from tui import cli
 from annotations.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from annotations.cli import main
+from tui.cli import main
 from annotations.corpus import MAX_ARTICLE_BYTES, ListedArticle, open_corpus
 from annotations.errors import CorpusError
 from annotations.store import Store

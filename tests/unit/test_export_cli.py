@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations.cli import main
+from tui.cli import main
 from annotations.model import Status
 from annotations.store import Store
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from annotations.cli import main
+from tui.cli import main
 from annotations.corpus import MAX_ARTICLE_BYTES
 
 
@@ -121,7 +121,7 @@ def test_bad_width(capsys, seeds_dir):
 def test_piped_default_width_is_80(seeds_dir):
     seed = sorted(seeds_dir.glob("*.txt"))[0]
     proc = subprocess.run(
-        [sys.executable, "-m", "annotations.cli", "render", str(seed)],
+        [sys.executable, "-m", "tui.cli", "render", str(seed)],
         capture_output=True,
         text=True,
         encoding="utf-8",

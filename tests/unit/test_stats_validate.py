@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations.cli import main
+from tui.cli import main
 from annotations.corpus import open_corpus
 from annotations.model import Status
 from annotations.store import Store

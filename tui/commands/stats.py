@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def collect(store, annotators: list[str], corpus=None) -> dict:
-    from ..model import Status
+    from annotations.model import Status
 
     wanted = None if corpus is None else {article.id for article in corpus}
     per_annotator: dict[str, dict] = {}
@@ -99,7 +99,7 @@ def _table(headers: list[str], rows: list[list]) -> list[str]:
 
 
 def render(data: dict) -> str:
-    from ..model import Status
+    from annotations.model import Status
 
     totals = data["totals"]
     lines = [
@@ -142,16 +142,16 @@ def render(data: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..corpus import open_corpus
-    from ..settings import Settings, safe_annotator
-    from ..store import open_for_reading
+    from annotations.corpus import open_corpus
+    from annotations.settings import Settings, safe_annotator
+    from annotations.store import open_for_reading
 
     settings = Settings.resolve(store=args.store, annotator=args.annotator)
     corpus = open_corpus(args.corpus) if args.corpus else None
     with open_for_reading(settings.store, settings.annotator) as store:
         annotators = [safe_annotator(args.annotator)] if args.annotator else store.annotators()
         if args.annotator and annotators[0] not in store.annotators():
-            from ..errors import StoreError
+            from annotations.errors import StoreError
 
             raise StoreError(f"no annotator {annotators[0]} in store {store.root} (it has: {', '.join(store.annotators()) or 'none'})")
         data = collect(store, annotators, corpus)

@@ -54,8 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _read(args: argparse.Namespace) -> str:
     from pathlib import Path
 
-    from ..corpus import open_corpus
-    from ..errors import CorpusError
+    from annotations.corpus import open_corpus
+    from annotations.errors import CorpusError
 
     path = Path(args.file)
     corpus = open_corpus(path)  # missing, empty, binary, undecodable, too large -> CorpusError
@@ -71,7 +71,7 @@ def _read(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import HashiyaError
+    from annotations.errors import HashiyaError
 
     if args.width is not None and args.width < 1:
         raise HashiyaError(f"--width must be at least 1, not {args.width}")
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     width = args.width
     if width is None:
         width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
-    from tui.layout import Layout, LayoutOptions
+    from ..layout import Layout, LayoutOptions
 
     layout = Layout(
         text,

@@ -28,14 +28,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import HashiyaError
+from annotations.errors import HashiyaError
 
 HELP = "write annotations as training data (native, doccano, prodigy, conll, hf, spacy)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..formats import EXPORT_FORMATS
-    from ..formats.workflow import add_selection_arguments
+    from annotations.formats import EXPORT_FORMATS
+    from annotations.formats.workflow import add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
     parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
@@ -56,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def options_from(args):
-    from ..formats.common import ExportOptions
-    from ..model import ENTITY, KINDS, THEME
+    from annotations.formats.common import ExportOptions
+    from annotations.model import ENTITY, KINDS, THEME
 
     if args.entities_only:
         return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=(ENTITY,), themes=False)
@@ -68,7 +68,7 @@ def options_from(args):
 
 def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]:
     """[(path or None for stdout, records)] after per-annotator naming and split."""
-    from ..formats.workflow import parse_split, part_path, split_ids
+    from annotations.formats.workflow import parse_split, part_path, split_ids
 
     fmt = args.format
     if args.output is None:
@@ -115,10 +115,10 @@ def streams(args, names: list[str]) -> bool:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..agreement import adjudicate
-    from ..formats import module
-    from ..formats.common import ExportReport
-    from ..formats.workflow import gc_paused, iter_records, open_sources, read_records, write_text_file
+    from annotations.agreement import adjudicate
+    from annotations.formats import module
+    from annotations.formats.common import ExportReport
+    from annotations.formats.workflow import gc_paused, iter_records, open_sources, read_records, write_text_file
 
     fmt_module = module(args.format)
     if args.format == "spacy":
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         if path is not None:
             print(f"hashiya: wrote {len(recs)} record(s) to {path}", file=sys.stderr)
     if args.format == "hf":
-        from ..schema import load_schema
+        from annotations.schema import load_schema
 
         labels = hf_labels | {label.name for label in load_schema(settings.labels).entities}
         labels_file = fmt_module.labels_path(args.output)

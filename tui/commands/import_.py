@@ -31,7 +31,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..errors import FormatError, HashiyaError
+from annotations.errors import FormatError, HashiyaError
 
 HELP = "import annotations (native, doccano, prodigy, conll) or a folder of .txt articles"
 
@@ -39,8 +39,9 @@ _SAFE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from annotations.formats import IMPORT_FORMATS
+
     from ..cli import add_store_arguments
-    from ..formats import IMPORT_FORMATS
 
     parser.add_argument("file", metavar="FILE", help="file to import (a folder for --format txt)")
     parser.add_argument(
@@ -78,12 +79,12 @@ def _allow_options_between_positionals(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_file(path: Path, fmt: str, schema, annotator: str):
-    from ..formats import module
+    from annotations.formats import module
 
     if not path.exists():
         raise FormatError(f"{path}: no such file")
     if fmt == "txt":
-        from ..formats.txt import read_folder
+        from annotations.formats.txt import read_folder
 
         return read_folder(path, annotator=annotator)
     if path.is_dir():
@@ -105,12 +106,12 @@ def _read_file(path: Path, fmt: str, schema, annotator: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..corpus import open_corpus
-    from ..formats.common import LineProblem
-    from ..model import fingerprint
-    from ..schema import load_schema
-    from ..settings import Settings
-    from ..store import Store
+    from annotations.corpus import open_corpus
+    from annotations.formats.common import LineProblem
+    from annotations.model import fingerprint
+    from annotations.schema import load_schema
+    from annotations.settings import Settings
+    from annotations.store import Store
 
     settings = Settings.resolve(corpus=args.corpus, store=args.store, annotator=args.annotator, labels=args.labels)
     schema = load_schema(settings.labels)
@@ -264,7 +265,7 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
 
 
 def _write_article(target: Path, text: str) -> None:
-    from ..formats.workflow import write_text_file
+    from annotations.formats.workflow import write_text_file
 
     write_text_file(target, lambda stream: stream.write(text))
 

@@ -37,10 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..corpus import open_corpus
-    from ..errors import StoreError
-    from ..settings import Settings, safe_annotator
-    from ..store import open_for_reading, repair
+    from annotations.corpus import open_corpus
+    from annotations.errors import StoreError
+    from annotations.settings import Settings, safe_annotator
+    from annotations.store import open_for_reading, repair
 
     settings = Settings.resolve(corpus=args.corpus, store=args.store, annotator=args.annotator)
     corpus = open_corpus(settings.corpus)

@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..settings import Settings
+    from annotations.settings import Settings
 
     settings = Settings.resolve(
         corpus=args.corpus,
@@ -42,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
         harakat=False if args.no_harakat else None,
     )
     # The app is imported only here: every other subcommand stays free of Textual.
-    from tui.app import run_app
+    from ..app import run_app
 
     return run_app(settings)

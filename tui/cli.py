@@ -2,7 +2,7 @@
 
 ``hashiya [CORPUS]`` opens the app; subcommands export, import, stats,
 validate, render, agreement and adjudicate work without it. Every
-subcommand lives in ``annotations/commands/<name>.py`` and exposes
+subcommand lives in ``tui/commands/<name>.py`` and exposes
 ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 
 User mistakes end as one line on stderr and a non-zero exit, never a
@@ -15,7 +15,7 @@ import argparse
 import importlib
 import sys
 
-from .errors import HashiyaError
+from annotations.errors import HashiyaError
 
 # Order is the order shown in --help.
 SUBCOMMANDS = (
@@ -52,9 +52,9 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
 def _load(name: str):
     module_name = "import_" if name == "import" else name
     try:
-        return importlib.import_module(f"annotations.commands.{module_name}")
+        return importlib.import_module(f"tui.commands.{module_name}")
     except ModuleNotFoundError as exc:
-        if exc.name == f"annotations.commands.{module_name}":
+        if exc.name == f"tui.commands.{module_name}":
             return None
         raise
 

@@ -12,16 +12,16 @@ HELP = "compare annotators: span P/R/F1 per label (exact, overlap) and Cohen's k
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..formats.workflow import add_selection_arguments
+    from annotations.formats.workflow import add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="compare only these annotators (repeat; default all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..agreement import agreement, format_table
-    from ..formats.workflow import open_sources, read_records
-    from ..schema import load_schema
+    from annotations.agreement import agreement, format_table
+    from annotations.formats.workflow import open_sources, read_records
+    from annotations.schema import load_schema
 
     settings, corpus, store, names = open_sources(args)
     try:

@@ -14,13 +14,13 @@ import argparse
 import json
 import sys
 
-from ..errors import HashiyaError
+from annotations.errors import HashiyaError
 
 HELP = "merge annotators' work into one store (e.g. gold) by agreement or priority, listing disagreements"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..formats.workflow import add_selection_arguments
+    from annotations.formats.workflow import add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="merge only these annotators (repeat; default all but --into)")
     parser.add_argument("--into", metavar="NAME", default="gold", help="annotator that receives the result (default gold)")
@@ -30,10 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..agreement import adjudicate, parse_rule
-    from ..formats.workflow import open_sources, read_records
-    from ..settings import safe_annotator
-    from ..store import Store
+    from annotations.agreement import adjudicate, parse_rule
+    from annotations.formats.workflow import open_sources, read_records
+    from annotations.settings import safe_annotator
+    from annotations.store import Store
 
     rule, priority = parse_rule(args.rule)
     into = safe_annotator(args.into)

@@ -102,11 +102,15 @@ def create_tokenizer():
     return make
 
 
-def write_evidence(evidence: Evidence, path: str | Path) -> None:
+def evidence_json(evidence: Evidence | None) -> str:
     """The evidence's words as a JSON list, one word a line."""
-    words = evidence.words()
+    words = evidence.words() if evidence is not None else []
     body = ",\n".join(json.dumps(word, ensure_ascii=False) for word in words)
-    Path(path).write_text(f"[\n{body}\n]\n" if words else "[]\n", encoding="utf-8")
+    return f"[\n{body}\n]\n" if words else "[]\n"
+
+
+def write_evidence(evidence: Evidence, path: str | Path) -> None:
+    Path(path).write_text(evidence_json(evidence), encoding="utf-8")
 
 
 def read_evidence(path: str | Path) -> Evidence:

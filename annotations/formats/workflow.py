@@ -42,6 +42,44 @@ def add_selection_arguments(parser: argparse.ArgumentParser, *, annotator_help: 
     )
 
 
+RESOLVE_CHOICES = ("per-annotator", "agreed")
+
+
+def add_resolve_argument(parser: argparse.ArgumentParser, *, help: str) -> None:
+    parser.add_argument("--resolve", choices=RESOLVE_CHOICES, default="per-annotator", help=help)
+
+
+def group_records(records: list[ArticleRecord], resolve: str) -> dict[str, list[ArticleRecord]]:
+    """annotator -> records; with ``resolve == "agreed"`` one group,
+    "agreed", of the articles at least two annotators share, holding only
+    the spans and themes all of them marked (what was left out is said on
+    stderr)."""
+    if resolve == "agreed":
+        from ..agreement import adjudicate
+
+        merged, disputes, single = adjudicate(records, "agreed", into="agreed")
+        print(
+            f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
+            f"left out, {len(single)} article(s) with one annotator skipped",
+            file=sys.stderr,
+        )
+        return {"agreed": merged} if merged else {}
+    groups: dict[str, list[ArticleRecord]] = {}
+    for record in records:
+        groups.setdefault(record.annotator, []).append(record)
+    return groups
+
+
+def warn_stale(stale: list[str]) -> None:
+    """Say which records were left out because their article changed."""
+    if stale:
+        print(
+            f"hashiya: left out {len(stale)} record(s) whose article text changed since it was annotated "
+            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}",
+            file=sys.stderr,
+        )
+
+
 class Progress:
     """A one-line progress counter on stderr, only when stderr is a terminal."""
 

@@ -263,7 +263,10 @@ def test_missing_spacy_is_a_clear_error(env, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy now fails
     code, _, err = hashiya(capsys, "export", "--annotator", "alice", "-f", "spacy", "-o", "x.spacy")
     assert code == 1
-    assert err.strip() == "hashiya: error: the spacy format needs spaCy: pip install 'hashiya[spacy]' (or spacy==3.8.18)"
+    assert err.strip() == (
+        "hashiya: error: spaCy is not installed: install it with `make spacy` in the hashiya folder "
+        "(or: .venv/bin/pip install -e '.[spacy]')"
+    )
     assert not (env / "x.spacy").exists()
 
 

@@ -35,7 +35,7 @@ HELP = "write annotations as training data (native, doccano, prodigy, conll, hf,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from annotations.formats import EXPORT_FORMATS
-    from annotations.formats.workflow import add_selection_arguments
+    from annotations.formats.workflow import add_resolve_argument, add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
     parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
@@ -45,12 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     only.add_argument("--themes-only", action="store_true", help="only theme spans and document themes")
     parser.add_argument("--split", metavar="TRAIN/DEV/TEST", help="split articles, e.g. 80/10/10, into FILE.train/.dev/.test")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
-    parser.add_argument(
-        "--resolve",
-        choices=("per-annotator", "agreed"),
-        default="per-annotator",
-        help="several annotators: one file each (default) or only the spans they agree on",
-    )
+    add_resolve_argument(parser, help="several annotators: one file each (default) or only the spans they agree on")
     parser.add_argument("--utf16", action="store_true", help="add start_utf16/end_utf16 offsets (for JavaScript tools)")
     parser.add_argument("--split-clitics", action="store_true", help="token formats: split و ف ب ل ك + ال into tokens")
 
@@ -64,6 +59,15 @@ def options_from(args):
     if args.themes_only:
         return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=(THEME,), themes=True)
     return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=KINDS, themes=True)
+
+
+def plan_bases(args, groups: dict[str, list]) -> list[tuple[str, list]]:
+    """[(path, records)] after per-annotator naming, before any split."""
+    from annotations.formats.workflow import part_path
+
+    if len(groups) > 1:
+        return [(str(part_path(args.output, name)), records) for name, records in groups.items()]
+    return [(args.output, next(iter(groups.values()), []))]
 
 
 def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]:
@@ -82,11 +86,7 @@ def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]
                 "--annotator NAME, or --resolve agreed"
             )
         return [(None, [r for records in groups.values() for r in records])]
-    bases: list[tuple[str, list]] = []
-    if len(groups) > 1:
-        bases = [(str(part_path(args.output, name)), records) for name, records in groups.items()]
-    else:
-        bases = [(args.output, next(iter(groups.values()), []))]
+    bases = plan_bases(args, groups)
     if not args.split:
         return bases
     ratios = parse_split(args.split)
@@ -115,10 +115,16 @@ def streams(args, names: list[str]) -> bool:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from annotations.agreement import adjudicate
     from annotations.formats import module
     from annotations.formats.common import ExportReport
-    from annotations.formats.workflow import gc_paused, iter_records, open_sources, read_records, write_text_file
+    from annotations.formats.workflow import (
+        gc_paused,
+        group_records,
+        iter_records,
+        open_sources,
+        read_records,
+        write_text_file,
+    )
 
     fmt_module = module(args.format)
     if args.format == "spacy":
@@ -148,20 +154,10 @@ def run(args: argparse.Namespace) -> int:
         return _finish(report, stale, written)
     try:
         records, stale = read_records(store, corpus, names, args.status, label="export")
+        evidence = spacy_evidence(settings, corpus, store) if args.format == "spacy" else None
     finally:
         store.close()
-    if args.resolve == "agreed":
-        merged, disputes, single = adjudicate(records, "agreed", into="agreed")
-        groups = {"agreed": merged} if merged else {}
-        print(
-            f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
-            f"left out, {len(single)} article(s) with one annotator skipped",
-            file=sys.stderr,
-        )
-    else:
-        groups: dict[str, list] = {}
-        for record in records:
-            groups.setdefault(record.annotator, []).append(record)
+    groups = group_records(records, args.resolve)
     outputs = plan_outputs(args, groups)
     hf_labels: set[str] = set()
     for path, recs in outputs:
@@ -176,6 +172,11 @@ def run(args: argparse.Namespace) -> int:
             write_text_file(path, lambda stream, recs=recs: fmt_module.write(recs, stream, report, options))
         if path is not None:
             print(f"hashiya: wrote {len(recs)} record(s) to {path}", file=sys.stderr)
+    if args.format == "spacy":
+        for base, recs in plan_bases(args, groups):
+            written = fmt_module.write_training_config(base, recs, options, evidence, split=bool(args.split))
+            if written:
+                print(f"hashiya: wrote the training config {written[0]} (python -m spacy train {written[0]})", file=sys.stderr)
     if args.format == "hf":
         from annotations.schema import load_schema
 
@@ -189,15 +190,21 @@ def run(args: argparse.Namespace) -> int:
     return _finish(report, stale, len(records))
 
 
+def spacy_evidence(settings, corpus, store):
+    """The tokenizer's evidence: the corpus's words, the schema's gazetteer
+    and every annotator's span texts."""
+    from annotations.schema import load_schema
+    from annotations.tokenize import evidence_for
+
+    return evidence_for(corpus, schema=load_schema(settings.labels), stores=(store,))
+
+
 def _finish(report, stale: list[str], n_records: int) -> int:
+    from annotations.formats.workflow import warn_stale
+
     for line in report.lines():
         print(f"hashiya: {line}", file=sys.stderr)
-    if stale:
-        print(
-            f"hashiya: left out {len(stale)} record(s) whose article text changed since it was annotated "
-            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}",
-            file=sys.stderr,
-        )
+    warn_stale(stale)
     if not n_records:
         print("hashiya: nothing matched: no records exported", file=sys.stderr)
     return 0

@@ -289,7 +289,7 @@ def _fill_scores(result: TrainResult, scores: dict, dev_examples: list, entity_l
 
 def score_table(result: TrainResult) -> str:
     """Per-label precision, recall and F1 on the dev split, as text."""
-    where = "the training articles (too few for a dev split)" if result.dev_is_train else f"{len(result.dev_ids)} dev article(s)"
+    where = "the training articles (no dev split)" if result.dev_is_train else f"{len(result.dev_ids)} dev article(s)"
     lines = [
         f"Scores of the saved pipeline (step {result.best_step} of {result.steps}) on {where}:",
         "",

@@ -30,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     defaults = TrainOptions()
     add_selection_arguments(parser, annotator_help="whose annotations (repeat with --resolve agreed; default all)")
-    add_resolve_argument(parser, help="several annotators: refuse (default) or train on the spans they agree on")
+    add_resolve_argument(
+        parser, help="several annotators: per-annotator (default) needs one --annotator; agreed trains on what all marked"
+    )
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to save the pipeline in")
     parser.add_argument(
         "--max-steps", type=int, default=defaults.max_steps, help=f"training steps (default {defaults.max_steps})"

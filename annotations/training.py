@@ -115,7 +115,7 @@ def split_records(
 ) -> tuple[list[ArticleRecord], list[ArticleRecord], bool]:
     """(train, dev, dev_is_train): articles split by id with the export's
     seeded split; at least one dev article when there are two or more."""
-    from .formats.workflow import split_ids
+    from .records import split_ids
 
     ids = sorted({record.id for record in records})
     if len(ids) < 2 or dev_fraction <= 0:

@@ -226,12 +226,6 @@ def _commands():
 HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
 
 
-def open_parts(settings: Settings):
-    """Corpus, schema and store for these settings; raises HashiyaError."""
-    corpus, schema, store, _check = _open_parts(settings, unchecked=False)
-    return corpus, schema, store
-
-
 def _open_parts(settings: Settings, *, unchecked: bool):
     from annotations.store import Store
 

@@ -31,25 +31,6 @@ SUBCOMMANDS = (
 )
 
 
-def add_store_arguments(parser: argparse.ArgumentParser) -> None:
-    """--store / --annotator / --labels, shared by every subcommand that reads the store."""
-    parser.add_argument(
-        "--store",
-        metavar="DIR",
-        help="annotation store folder (env HASHIYA_STORE, default ./hashiya-store)",
-    )
-    parser.add_argument(
-        "--annotator",
-        metavar="NAME",
-        help="whose annotations (env HASHIYA_ANNOTATOR, default your login name)",
-    )
-    parser.add_argument(
-        "--labels",
-        metavar="FILE",
-        help="label schema TOML file (env HASHIYA_LABELS, default the built-in schema)",
-    )
-
-
 def _load(name: str):
     module_name = "import_" if name == "import" else name
     try:

@@ -36,7 +36,7 @@ the first time its row count is needed and its rows are built the first time one
 asked for, both cached for the Layout's width (``row_count`` wraps everything but builds no
 rows). ``with_width`` shares the width-independent part (cells in logical order, levels).
 
-Notes on the API (see notes/api-layout.md):
+Notes on the API:
 - ``Cell`` is a NamedTuple with the documented fields and defaults (immutable, compares by
   value): three times cheaper to create than a frozen dataclass.
 - A tab is ONE cell, ``tab_size`` columns wide (``Cell.width``), covering the tab's offset;

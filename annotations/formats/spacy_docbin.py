@@ -98,7 +98,7 @@ def write_training_config(
     when the records hold nothing to train."""
     from ..spacy_config import components_for, config_text, training_config
     from ..spacy_tokenizer import evidence_json
-    from .workflow import part_path
+    from .output import part_path
 
     entities = ENTITY in options.kinds and any(s.kind == ENTITY for r in records for s in r.spans)
     components = components_for(entities=entities, themes=options.themes and bool(theme_labels(records)))

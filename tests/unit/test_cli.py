@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui import cli
 from annotations.settings import Settings
+from tui import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +64,14 @@ def test_installed_command_runs_without_traceback(tmp_path):
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     assert "no such file" in out.stderr
+
+
+def test_python_dash_m_tui_is_the_hashiya_command(tmp_path):
+    run = [sys.executable, "-m", "tui"]
+    help_out = subprocess.run([*run, "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert help_out.returncode == 0 and help_out.stdout.startswith("usage: hashiya")
+    missing = subprocess.run(
+        [*run, "render", str(tmp_path / "missing.txt")], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert missing.returncode != 0
+    assert missing.stderr.startswith("hashiya: error:") and "Traceback" not in missing.stderr

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from tui.cli import main
 from annotations.corpus import MAX_ARTICLE_BYTES, ListedArticle, open_corpus
 from annotations.errors import CorpusError
 from annotations.store import Store
+from tui.cli import main
 
 from .formats_data import seed_records
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
 from annotations.model import Status
 from annotations.store import Store
+from tui.cli import main
 
 from .formats_data import seed_records, span_keys
 from .test_formats import read_conll
@@ -294,7 +294,7 @@ def test_no_progress_bar_when_piped(env, capsys):
 def test_progress_bar_on_a_terminal():
     import io
 
-    from annotations.formats.workflow import Progress
+    from annotations.records import Progress
 
     class Tty(io.StringIO):
         def isatty(self):

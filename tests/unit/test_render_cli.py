@@ -9,8 +9,8 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from tui.cli import main
 from annotations.corpus import MAX_ARTICLE_BYTES
+from tui.cli import main
 
 
 def render(capsys, *args):

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
 from annotations.corpus import open_corpus
 from annotations.model import Status
 from annotations.store import Store
+from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

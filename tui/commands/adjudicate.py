@@ -20,7 +20,7 @@ HELP = "merge annotators' work into one store (e.g. gold) by agreement or priori
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from annotations.formats.workflow import add_selection_arguments
+    from .common import add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="merge only these annotators (repeat; default all but --into)")
     parser.add_argument("--into", metavar="NAME", default="gold", help="annotator that receives the result (default gold)")
@@ -31,13 +31,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.agreement import adjudicate, parse_rule
-    from annotations.formats.workflow import open_sources, read_records
+    from annotations.records import open_sources, read_records
     from annotations.settings import safe_annotator
     from annotations.store import Store
 
+    from .common import selection_from
+
     rule, priority = parse_rule(args.rule)
     into = safe_annotator(args.into)
-    settings, corpus, store, names = open_sources(args)
+    selection = selection_from(args)
+    settings, corpus, store, names = open_sources(selection)
     names = [n for n in names if n != into]
     try:
         if not names:
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         unknown = [n for n in priority if n not in store.annotators()]
         if unknown:
             raise HashiyaError(f"unknown annotator {unknown[0]!r} in --rule (the store has: {', '.join(store.annotators())})")
-        records, stale = read_records(store, corpus, names, args.status, label="adjudicate")
+        records, stale = read_records(store, corpus, names, selection.statuses, label="adjudicate")
     finally:
         store.close()
     merged, disputes, single = adjudicate(records, rule, priority, into=into)

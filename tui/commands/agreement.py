@@ -12,7 +12,7 @@ HELP = "compare annotators: span P/R/F1 per label (exact, overlap) and Cohen's k
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from annotations.formats.workflow import add_selection_arguments
+    from .common import add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="compare only these annotators (repeat; default all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
@@ -20,12 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.agreement import agreement, format_table
-    from annotations.formats.workflow import open_sources, read_records
+    from annotations.records import open_sources, read_records
     from annotations.schema import load_schema
 
-    settings, corpus, store, names = open_sources(args)
+    from .common import selection_from
+
+    selection = selection_from(args)
+    settings, corpus, store, names = open_sources(selection)
     try:
-        records, stale = read_records(store, corpus, names, args.status, label="agreement")
+        records, stale = read_records(store, corpus, names, selection.statuses, label="agreement")
     finally:
         store.close()
     schema = load_schema(settings.labels)

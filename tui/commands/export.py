@@ -35,7 +35,7 @@ HELP = "write annotations as training data (native, doccano, prodigy, conll, hf,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from annotations.formats import EXPORT_FORMATS
-    from annotations.formats.workflow import add_resolve_argument, add_selection_arguments
+    from .common import add_resolve_argument, add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
     parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
@@ -63,7 +63,7 @@ def options_from(args):
 
 def plan_bases(args, groups: dict[str, list]) -> list[tuple[str, list]]:
     """[(path, records)] after per-annotator naming, before any split."""
-    from annotations.formats.workflow import part_path
+    from annotations.formats.output import part_path
 
     if len(groups) > 1:
         return [(str(part_path(args.output, name)), records) for name, records in groups.items()]
@@ -72,7 +72,8 @@ def plan_bases(args, groups: dict[str, list]) -> list[tuple[str, list]]:
 
 def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]:
     """[(path or None for stdout, records)] after per-annotator naming and split."""
-    from annotations.formats.workflow import parse_split, part_path, split_ids
+    from annotations.formats.output import part_path
+    from annotations.records import split_ids
 
     fmt = args.format
     if args.output is None:
@@ -99,6 +100,18 @@ def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]
     return out
 
 
+def parse_split(text: str) -> tuple[int, int, int]:
+    """--split 80/10/10 (or 80:10:10, 80,10,10) as (train, dev, test) ratios."""
+    pieces = text.replace(":", "/").replace(",", "/").split("/")
+    try:
+        numbers = tuple(int(p) for p in pieces)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 3 or any(n < 0 for n in numbers) or sum(numbers) <= 0:
+        raise HashiyaError(f"--split {text!r}: give three whole numbers like 80/10/10 (train/dev/test)")
+    return numbers  # type: ignore[return-value]
+
+
 def streams(args, names: list[str]) -> bool:
     """True when the export goes to one file from one annotator's records as
     they are read (no grouping, split or agreement needs them all first):
@@ -117,21 +130,19 @@ def run(args: argparse.Namespace) -> int:
 
     from annotations.formats import module
     from annotations.formats.common import ExportReport
-    from annotations.formats.workflow import (
-        gc_paused,
-        group_records,
-        iter_records,
-        open_sources,
-        read_records,
-        write_text_file,
-    )
+    from annotations.formats.output import write_text_file
+    from annotations.records import gc_paused, group_records, iter_records, open_sources, read_records
+    from annotations.spacy_config import tokenizer_evidence
+
+    from .common import selection_from
 
     fmt_module = module(args.format)
     if args.format == "spacy":
         fmt_module._spacy()  # a clear error now if spaCy is missing
     # Export shows no titles: the corpus files are read only for the
     # annotated articles, once each.
-    settings, corpus, store, names = open_sources(args, titles=False)
+    selection = selection_from(args)
+    settings, corpus, store, names = open_sources(selection, titles=False)
     options = options_from(args)
     report = ExportReport()
     if streams(args, names):
@@ -140,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
 
         def records_read():
             nonlocal written
-            for record in iter_records(store, corpus, names, args.status, stale, label="export"):
+            for record in iter_records(store, corpus, names, selection.statuses, stale, label="export"):
                 written += 1
                 yield record
 
@@ -153,8 +164,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"hashiya: wrote {written} record(s) to {args.output}", file=sys.stderr)
         return _finish(report, stale, written)
     try:
-        records, stale = read_records(store, corpus, names, args.status, label="export")
-        evidence = spacy_evidence(settings, corpus, store) if args.format == "spacy" else None
+        records, stale = read_records(store, corpus, names, selection.statuses, label="export")
+        evidence = tokenizer_evidence(corpus, store, settings.labels) if args.format == "spacy" else None
     finally:
         store.close()
     groups = group_records(records, args.resolve)
@@ -190,17 +201,8 @@ def run(args: argparse.Namespace) -> int:
     return _finish(report, stale, len(records))
 
 
-def spacy_evidence(settings, corpus, store):
-    """The tokenizer's evidence: the corpus's words, the schema's gazetteer
-    and every annotator's span texts."""
-    from annotations.schema import load_schema
-    from annotations.tokenize import evidence_for
-
-    return evidence_for(corpus, schema=load_schema(settings.labels), stores=(store,))
-
-
 def _finish(report, stale: list[str], n_records: int) -> int:
-    from annotations.formats.workflow import warn_stale
+    from annotations.records import warn_stale
 
     for line in report.lines():
         print(f"hashiya: {line}", file=sys.stderr)

@@ -41,14 +41,11 @@ _SAFE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from annotations.formats import IMPORT_FORMATS
 
-    from ..cli import add_store_arguments
+    from .common import add_corpus_argument, add_store_arguments
 
     parser.add_argument("file", metavar="FILE", help="file to import (a folder for --format txt)")
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        metavar="CORPUS",
-        help="the corpus the annotations belong to (env HASHIYA_CORPUS, default the bundled seeds)",
+    add_corpus_argument(
+        parser, "the corpus the annotations belong to (env HASHIYA_CORPUS, default the bundled seeds)"
     )
     add_store_arguments(parser)
     parser.add_argument("--format", "-f", choices=IMPORT_FORMATS, default="native", help="input format (default native)")
@@ -265,7 +262,7 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
 
 
 def _write_article(target: Path, text: str) -> None:
-    from annotations.formats.workflow import write_text_file
+    from annotations.formats.output import write_text_file
 
     write_text_file(target, lambda stream: stream.write(text))
 

@@ -8,13 +8,10 @@ HELP = "open the annotator on CORPUS (a folder of .txt files or a .jsonl file)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_store_arguments
+    from .common import add_corpus_argument, add_store_arguments
 
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        metavar="CORPUS",
-        help="folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)",
+    add_corpus_argument(
+        parser, "folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)"
     )
     add_store_arguments(parser)
     parser.add_argument(

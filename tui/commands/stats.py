@@ -12,19 +12,16 @@ HELP = "count spans per label, per annotator and articles per status"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_store_arguments
+    from .common import add_corpus_argument, add_store_arguments
 
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        metavar="CORPUS",
-        help="count statuses over this corpus (articles never opened count as todo); "
+    add_corpus_argument(
+        parser,
+        "count statuses over this corpus (articles never opened count as todo); "
         "default: only the articles in the store",
     )
-    add_store_arguments(parser)
-    for action in parser._actions:
-        if action.dest == "annotator":
-            action.help = "count only this annotator's work (default: every annotator in the store)"
+    add_store_arguments(
+        parser, annotator_help="count only this annotator's work (default: every annotator in the store)"
+    )
     parser.add_argument("--json", action="store_true", help="print the counts as one JSON object")
 
 

@@ -25,8 +25,9 @@ HELP = "train a spaCy pipeline (entities, document themes) on the annotations"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from annotations.formats.workflow import add_resolve_argument, add_selection_arguments
     from annotations.training import TrainOptions
+
+    from .common import add_resolve_argument, add_selection_arguments
 
     defaults = TrainOptions()
     add_selection_arguments(parser, annotator_help="whose annotations (repeat with --resolve agreed; default all)")
@@ -48,11 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.formats.workflow import group_records, open_sources, read_records, warn_stale
-    from annotations.schema import load_schema
-    from annotations.spacy_config import require_spacy
-    from annotations.tokenize import evidence_for
+    from annotations.records import group_records, open_sources, read_records, warn_stale
+    from annotations.spacy_config import require_spacy, tokenizer_evidence
     from annotations.training import TrainOptions, check_output, score_table, train_pipeline
+
+    from .common import selection_from
 
     if args.max_steps < 1:
         raise HashiyaError(f"--max-steps {args.max_steps}: give a whole number of at least 1")
@@ -60,10 +61,11 @@ def run(args: argparse.Namespace) -> int:
         raise HashiyaError(f"--dev-fraction {args.dev_fraction}: give a share from 0 up to (not including) 1")
     require_spacy()
     output = check_output(args.output)
-    settings, corpus, store, names = open_sources(args, titles=False)
+    selection = selection_from(args)
+    settings, corpus, store, names = open_sources(selection, titles=False)
     try:
-        records, stale = read_records(store, corpus, names, args.status, label="reading")
-        evidence = evidence_for(corpus, schema=load_schema(settings.labels), stores=(store,))
+        records, stale = read_records(store, corpus, names, selection.statuses, label="reading")
+        evidence = tokenizer_evidence(corpus, store, settings.labels)
     finally:
         store.close()
     warn_stale(stale)

@@ -16,18 +16,14 @@ HELP = "re-check every span against its article text; exit non-zero naming each 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_store_arguments
+    from .common import add_corpus_argument, add_store_arguments
 
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        metavar="CORPUS",
-        help="the articles the store annotates (env HASHIYA_CORPUS, default the bundled seeds)",
+    add_corpus_argument(
+        parser, "the articles the store annotates (env HASHIYA_CORPUS, default the bundled seeds)"
     )
-    add_store_arguments(parser)
-    for action in parser._actions:
-        if action.dest == "annotator":
-            action.help = "check only this annotator's work (default: every annotator in the store)"
+    add_store_arguments(
+        parser, annotator_help="check only this annotator's work (default: every annotator in the store)"
+    )
     parser.add_argument(
         "--repair",
         action="store_true",

@@ -1,52 +1,36 @@
-"""What the export, import, agreement and adjudicate commands share: choosing
-annotators and statuses, reading records from the store with progress, and
-writing output files safely."""
+"""The annotated records a command reads from the store: which corpus,
+store, annotators and statuses (a ``Selection``), opening those sources,
+reading the records with progress (leaving out any whose article text
+changed) and splitting them by article into train/dev/test.
+
+Export, train, agreement and adjudicate share this; the command line turns its
+options into a ``Selection`` (tui/commands/common.py), a notebook builds
+one directly."""
 
 from __future__ import annotations
 
-import argparse
 import gc
-import os
 import sys
-import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import attrgetter, lt
-from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import FormatError, HashiyaError
-from ..model import ArticleRecord, Status
-
-STATUS_CHOICES = [s.value for s in Status]
+from .errors import HashiyaError
+from .model import ArticleRecord, Status
 
 
-def add_selection_arguments(parser: argparse.ArgumentParser, *, annotator_help: str) -> None:
-    parser.add_argument(
-        "corpus",
-        nargs="?",
-        metavar="CORPUS",
-        help="folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)",
-    )
-    parser.add_argument(
-        "--store", metavar="DIR", help="annotation store folder (env HASHIYA_STORE, default ./hashiya-store)"
-    )
-    parser.add_argument("--annotator", metavar="NAME", action="append", help=annotator_help)
-    parser.add_argument(
-        "--labels", metavar="FILE", help="label schema TOML file (env HASHIYA_LABELS, default the built-in schema)"
-    )
-    parser.add_argument(
-        "--status",
-        action="append",
-        choices=STATUS_CHOICES,
-        help="only articles with this status (repeat for several; default all)",
-    )
+@dataclass(frozen=True)
+class Selection:
+    """What to read. ``None`` for corpus, store or labels: the environment
+    or the default (see Settings.resolve). No annotators: every annotator
+    in the store. No statuses: articles of any status."""
 
-
-RESOLVE_CHOICES = ("per-annotator", "agreed")
-
-
-def add_resolve_argument(parser: argparse.ArgumentParser, *, help: str) -> None:
-    parser.add_argument("--resolve", choices=RESOLVE_CHOICES, default="per-annotator", help=help)
+    corpus: str | None = None
+    store: str | None = None
+    labels: str | None = None
+    annotators: tuple[str, ...] = ()
+    statuses: tuple[Status, ...] = ()
 
 
 def group_records(records: list[ArticleRecord], resolve: str) -> dict[str, list[ArticleRecord]]:
@@ -55,7 +39,7 @@ def group_records(records: list[ArticleRecord], resolve: str) -> dict[str, list[
     the spans and themes all of them marked (what was left out is said on
     stderr)."""
     if resolve == "agreed":
-        from ..agreement import adjudicate
+        from .agreement import adjudicate
 
         merged, disputes, single = adjudicate(records, "agreed", into="agreed")
         print(
@@ -110,24 +94,24 @@ class Progress:
             self.stream.flush()
 
 
-def open_sources(args, *, need_annotators: bool = True, titles: bool = True):
+def open_sources(selection: Selection, *, need_annotators: bool = True, titles: bool = True):
     """(settings, corpus, store, annotator names) for a reading command.
     ``titles=False``: a corpus folder's files are listed, not read, until an
     article's text is needed (a bad file is then a CorpusError naming it)."""
-    from ..corpus import open_corpus
-    from ..settings import Settings
-    from ..store import open_for_reading
+    from .corpus import open_corpus
+    from .settings import Settings
+    from .store import open_for_reading
 
-    settings = Settings.resolve(corpus=args.corpus, store=args.store, labels=args.labels)
+    settings = Settings.resolve(corpus=selection.corpus, store=selection.store, labels=selection.labels)
     corpus = open_corpus(settings.corpus, titles=titles)
     for problem in corpus.problems:
         print(f"hashiya: warning: corpus: {problem}", file=sys.stderr)
     store = open_for_reading(settings.store)
     known = store.annotators()
     names = known
-    if args.annotator:
+    if selection.annotators:
         names = []
-        for name in args.annotator:
+        for name in selection.annotators:
             if name not in known:
                 store.close()
                 have = ", ".join(known) or "none"
@@ -222,43 +206,6 @@ def iter_records(store, corpus, names: list[str], statuses, stale: list[str], *,
         )
 
 
-def part_path(path: str | Path, part: str) -> Path:
-    """out.jsonl + train -> out.train.jsonl; out + train -> out.train."""
-    path = Path(path)
-    if path.suffix:
-        return path.with_name(f"{path.stem}.{part}{path.suffix}")
-    return path.with_name(f"{path.name}.{part}")
-
-
-def write_text_file(path: Path, write) -> None:
-    """Write through a temp file beside `path` and rename it into place, so a
-    failed export never leaves half a file. `write(stream)` fills it."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            write(stream)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
-        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
 def split_ids(ids: Iterable[str], ratios: tuple[int, ...], seed: int) -> list[set[str]]:
     """Article ids shuffled with `seed` and cut by `ratios` (e.g. 80/10/10):
     the same ids, ratios and seed always give the same split."""
@@ -276,14 +223,3 @@ def split_ids(ids: Iterable[str], ratios: tuple[int, ...], seed: int) -> list[se
         parts.append(set(ordered[start:end]))
         start = end
     return parts
-
-
-def parse_split(text: str) -> tuple[int, int, int]:
-    pieces = text.replace(":", "/").replace(",", "/").split("/")
-    try:
-        numbers = tuple(int(p) for p in pieces)
-    except ValueError:
-        numbers = ()
-    if len(numbers) != 3 or any(n < 0 for n in numbers) or sum(numbers) <= 0:
-        raise HashiyaError(f"--split {text!r}: give three whole numbers like 80/10/10 (train/dev/test)")
-    return numbers  # type: ignore[return-value]

@@ -57,17 +57,23 @@ words, see :class:`Evidence`) shows that what follows is a word:
      letters (والصين: الصين), or
    * R has no article and ال + R is known (وصحة: الصحة), or
    * the chain ends with ل and R starts with ل — the لل form, ل + ال with
-     the alef elided — and ا + R is known (للهجرة: ل + لهجرة, because
-     الهجرة is known; the stem after لل keeps at least two letters).
+     the alef elided — and ا + R is known (للهجرة, because الهجرة is known;
+     the stem after لل keeps at least two letters).
 
    A remainder that starts with ال but has fewer than two letters after it
    is never known (والي، بالغ، والد stay whole).
-3. ك is taken as a preposition only in front of the article (كالعادة), not
+3. The remainder is then segmented as a word of its own would be (for the
+   لل form: لهجرة is ل + هجرة, because الهجرة is known; لليبيا is ل + ليبيا
+   and ليبيا stays whole). So tokenizing the tokens joined by spaces (the
+   text a CoNLL import rebuilds) gives the same tokens again.
+4. ك is taken as a preposition only in front of the article (كالعادة), not
    before a bare word: too many words and names begin with a radical ك
    whose remainder is a word (كامل/أمل، كمال/مال، كانت/أنت).
-4. The **article ال is never cut from its stem**: الصين is one token,
-   والصين is و + الصين, بالعاصمة is ب + العاصمة, وللصين is و + ل + لصين. Names
-   are annotated with their article, as in the Arabic NER corpora.
+5. The **article ال is never cut from its stem**: الصين is one token,
+   والصين is و + الصين, بالعاصمة is ب + العاصمة. Names are annotated with
+   their article, as in the Arabic NER corpora. The one exception is the
+   لل form, whose article has no alef: there the article's ل is a token of
+   its own (rule 3), للهجرة is ل + ل + هجرة and وللصين is و + ل + ل + صين.
 
 Names that merely begin with those letters (بكين، لندن، كندا، فلسطين، بغداد،
 ليبيا، بلبيسي، فرنسا، كوريا) are not cut because their remainders (كين، ندن،
@@ -99,6 +105,7 @@ __all__ = [
     "evidence_for",
     "word_ranges",
     "clitic_cuts",
+    "stem_start",
     "TOKEN_RE",
 ]
 
@@ -142,7 +149,8 @@ def _arabic_word_class() -> str:
     return _class_of(chars)
 
 
-ARABIC_WORD = _arabic_word_class() + _JOINERS
+ARABIC_LETTERS = _arabic_word_class()
+ARABIC_WORD = ARABIC_LETTERS + _JOINERS
 
 _URL_TAIL = r"""\s"«»“”<>"""
 _URL_STOP = r""".,:;!?')\]}،؛؟…"""
@@ -271,11 +279,16 @@ def _chains(word: str) -> list[tuple[tuple[int, ...], str]]:
 
 def _segment(word: str, known: set[str]) -> tuple[int, ...]:
     for cuts, last in _chains(word):
-        article = word.startswith(_ARTICLE, cuts[-1])
+        end = cuts[-1]
+        article = word.startswith(_ARTICLE, end)
         if last == "ك" and not article:
             continue
-        if _known(normalize(word[cuts[-1] :]), article, known, last == "ل"):
-            return cuts
+        if _known(normalize(word[end:]), article, known, last == "ل"):
+            # the remainder is then cut as a word of its own would be, so
+            # the tokens of the tokens joined by spaces are the same tokens
+            rest = word[end:]
+            more = _segment(rest, known) if rest[0] in CLITIC_START else ()
+            return (*cuts, *(end + cut for cut in more))
     return ()
 
 
@@ -284,6 +297,17 @@ def clitic_cuts(word: str, evidence: Evidence) -> tuple[int, ...]:
     if not word or word[0] not in CLITIC_START:
         return ()
     return evidence.cuts(word)
+
+
+def stem_start(word: str, cuts: tuple[int, ...]) -> int:
+    """Where the word's stem starts, with its article: after the last cut
+    proclitic, or at the article's ل in the لل form (وللصين -> لصين). The
+    لل form is the only one with two cut pieces ل in a row."""
+    if len(cuts) >= 2:
+        before = cuts[-3] if len(cuts) >= 3 else 0
+        if word[before] == "ل" and word[cuts[-2]] == "ل":
+            return cuts[-2]
+    return cuts[-1] if cuts else 0
 
 
 def text_evidence(text: str) -> Evidence:

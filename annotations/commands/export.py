@@ -52,7 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="several annotators: one file each (default) or only the spans they agree on",
     )
     parser.add_argument("--utf16", action="store_true", help="add start_utf16/end_utf16 offsets (for JavaScript tools)")
-    parser.add_argument("--split-clitics", action="store_true", help="token formats: split و ف ب ل ك + ال into tokens")
+    parser.add_argument(
+        "--split-clitics",
+        action="store_true",
+        help="accepted, no effect: token formats always split و ف ب ل ك where the corpus shows it (see README)",
+    )
 
 
 def options_from(args):
@@ -118,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     from ..agreement import adjudicate
     from ..formats import module
     from ..formats.common import ExportReport
-    from ..formats.workflow import gc_paused, iter_records, open_sources, read_records, write_text_file
+    from ..formats.workflow import gc_paused, iter_records, open_sources, read_records, token_evidence, write_text_file
 
     fmt_module = module(args.format)
     if args.format == "spacy":
@@ -127,6 +131,11 @@ def run(args: argparse.Namespace) -> int:
     # annotated articles, once each.
     settings, corpus, store, names = open_sources(args, titles=False)
     options = options_from(args)
+    try:
+        options.evidence = token_evidence(args.format, corpus, settings, store)
+    except BaseException:
+        store.close()
+        raise
     report = ExportReport()
     if streams(args, names):
         stale: list[str] = []

@@ -1,8 +1,9 @@
 """spaCy's own training format: a ``.spacy`` DocBin written with spaCy.
 
 Each article becomes a ``Doc`` built from the same tokens as the prodigy
-export (spaCy's layout, split at every span edge), so ``doc.text`` is the
-article text exactly. Entity spans are ``doc.ents``, theme spans the span
+export (the canonical tokens of :mod:`annotations.segment` in spaCy's
+layout, the same for every annotator), so ``doc.text`` is the article text
+exactly; a span with an edge inside a token is left out and reported. Entity spans are ``doc.ents``, theme spans the span
 group ``doc.spans["themes"]``, document themes ``doc.cats`` (1.0 each), and
 ``doc.user_data`` holds ``id``, ``annotator``, ``status`` and ``direction``.
 Needs the optional ``spacy`` extra (``pip install 'hashiya[spacy]'``).
@@ -15,7 +16,15 @@ from typing import Iterable
 
 from ..errors import FormatError
 from ..model import ENTITY, THEME, ArticleRecord
-from .common import ExportOptions, ExportReport, direction_of, record_tokens, selected_spans, spacy_tokens
+from .common import (
+    ExportOptions,
+    ExportReport,
+    direction_of,
+    record_offsets,
+    selected_spans,
+    spacy_tokens,
+    spans_on_tokens,
+)
 
 SUFFIX = ".spacy"
 SPAN_GROUP = "themes"
@@ -35,15 +44,13 @@ def _spacy():
 def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportReport):
     _, Doc, _ = _spacy()
     spans = selected_spans(record, options)
-    tokens = spacy_tokens(record.text, record_tokens(record, spans, options), spans)
+    offsets = record_offsets(record, options)
+    tokens = spacy_tokens(record.text, offsets)
     doc = Doc(vocab, words=[t.text for t in tokens], spaces=[t.ws for t in tokens])
     ents = []
     themes = []
-    for span in spans:
+    for span, _, _ in spans_on_tokens(record, spans, offsets, report):
         piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
-        if piece is None:  # cannot happen: tokens are split at every edge
-            report.leave_out("spans not on token boundaries", f"{record.id}:{span.start}-{span.end}")
-            continue
         (ents if span.kind == ENTITY else themes).append(piece)
     doc.ents = ents
     if THEME in options.kinds:

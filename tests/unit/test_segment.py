@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from annotations.corpus import open_corpus
 from annotations.tokenize import Evidence, canonical_offsets, evidence_for
-from annotations.segment import canonical_tokens, clitic_cuts
+from annotations.segment import canonical_tokens, clitic_cuts, stem_start
 
 
 def toks(text: str, words=None) -> list[str]:
@@ -46,9 +46,24 @@ def test_arabic_punctuation_and_brackets_each_a_token():
 def test_proclitics_cut_when_the_remainder_is_known():
     known = ["الصين", "دمشق", "الهجرة", "الصحة", "العاصمة", "التعاون"]
     assert toks("والصين بدمشق للهجرة وبالعاصمة وللتعاون وصحة فالصين", known) == [
-        "و", "الصين", "ب", "دمشق", "ل", "لهجرة", "و", "ب", "العاصمة",
-        "و", "ل", "لتعاون", "و", "صحة", "ف", "الصين",
+        "و", "الصين", "ب", "دمشق", "ل", "ل", "هجرة", "و", "ب", "العاصمة",
+        "و", "ل", "ل", "تعاون", "و", "صحة", "ف", "الصين",
     ]
+
+
+def test_stem_start_keeps_the_article_and_the_article_lam():
+    evidence = Evidence(["الصين", "ليبيا", "دمشق"])
+    for word, stem in [("وللصين", "لصين"), ("للصين", "لصين"), ("والصين", "الصين"), ("لليبيا", "ليبيا"),
+                       ("ولليبيا", "ليبيا"), ("وبدمشق", "دمشق"), ("الصين", "الصين"), ("بكين", "بكين")]:
+        assert word[stem_start(word, clitic_cuts(word, evidence)) :] == stem, word
+
+
+def test_tokens_joined_by_spaces_tokenize_the_same_again():
+    corpus = open_corpus("seeds")
+    evidence = evidence_for(corpus)
+    for article in corpus:
+        tokens = canonical_tokens(article.text, evidence)
+        assert canonical_tokens(" ".join(tokens), evidence) == tokens
 
 
 def test_nothing_is_cut_without_evidence():

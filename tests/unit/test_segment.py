@@ -131,3 +131,33 @@ def test_tokens_are_ordered_slices_that_cover_every_non_space(text, words):
         assert text[last:start].isspace() or last == start
         last = end
     assert text[last:].isspace() or last == len(text)
+
+
+def plain_offsets(text: str, evidence: Evidence) -> list[tuple[int, int]]:
+    """canonical_offsets the plain way: one match per token."""
+    from annotations.segment import TOKEN_RE
+
+    out = []
+    for match in TOKEN_RE.finditer(text):
+        start, end = match.span()
+        cuts = clitic_cuts(match.group(), evidence) if match.lastgroup == "arabic" else ()
+        edges = [start, *(start + cut for cut in cuts), end]
+        out += list(zip(edges, edges[1:]))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(ALPHABET + ["والصين", "بدمشق", "للهجرة", " ", "  ", "\u064e", "www.x.io"]), max_size=40).map("".join),
+    st.lists(st.sampled_from(["الصين", "دمشق", "الهجرة", "ب", "اب", "دصي", "لا"]), max_size=4),
+)
+def test_runs_of_words_give_the_tokens_one_match_per_token_gives(text, words):
+    evidence = Evidence(words)
+    assert canonical_offsets(text, evidence) == plain_offsets(text, evidence)
+
+
+def test_seeds_tokens_are_the_plain_ones():
+    corpus = open_corpus("seeds")
+    evidence = evidence_for(corpus)
+    for article in corpus:
+        assert canonical_offsets(article.text, evidence) == plain_offsets(article.text, evidence)

@@ -124,6 +124,24 @@ def open_sources(selection: Selection, *, need_annotators: bool = True, titles: 
     return settings, corpus, store, names
 
 
+#: Formats written as tokens: they share one tokenization per article.
+TOKEN_FORMATS = ("conll", "hf", "prodigy", "spacy")
+
+
+def token_evidence(fmt: str, corpus, settings, store):
+    """For a token format, the evidence its proclitic segmentation decides
+    with (annotations.segment.evidence_for): the corpus vocabulary, the
+    schema's gazetteer and the span texts of every annotator in the store,
+    so an article has the same tokens whichever annotator is exported.
+    None for the other formats."""
+    if fmt not in TOKEN_FORMATS:
+        return None
+    from .schema import load_schema
+    from .segment import evidence_for
+
+    return evidence_for(corpus, schema=load_schema(settings.labels), stores=[store])
+
+
 def read_records(store, corpus, names: list[str], statuses, *, label: str = "reading") -> tuple[list[ArticleRecord], list[str]]:
     """Records from the store, with a progress bar; records whose spans no
     longer match the article text (the article changed) are left out and

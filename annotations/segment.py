@@ -57,17 +57,23 @@ words, see :class:`Evidence`) shows that what follows is a word:
      letters (والصين: الصين), or
    * R has no article and ال + R is known (وصحة: الصحة), or
    * the chain ends with ل and R starts with ل — the لل form, ل + ال with
-     the alef elided — and ا + R is known (للهجرة: ل + لهجرة, because
-     الهجرة is known; the stem after لل keeps at least two letters).
+     the alef elided — and ا + R is known (للهجرة, because الهجرة is known;
+     the stem after لل keeps at least two letters).
 
    A remainder that starts with ال but has fewer than two letters after it
    is never known (والي، بالغ، والد stay whole).
-3. ك is taken as a preposition only in front of the article (كالعادة), not
+3. The remainder is then segmented as a word of its own would be (for the
+   لل form: لهجرة is ل + هجرة, because الهجرة is known; لليبيا is ل + ليبيا
+   and ليبيا stays whole). So tokenizing the tokens joined by spaces (the
+   text a CoNLL import rebuilds) gives the same tokens again.
+4. ك is taken as a preposition only in front of the article (كالعادة), not
    before a bare word: too many words and names begin with a radical ك
    whose remainder is a word (كامل/أمل، كمال/مال، كانت/أنت).
-4. The **article ال is never cut from its stem**: الصين is one token,
-   والصين is و + الصين, بالعاصمة is ب + العاصمة, وللصين is و + ل + لصين. Names
-   are annotated with their article, as in the Arabic NER corpora.
+5. The **article ال is never cut from its stem**: الصين is one token,
+   والصين is و + الصين, بالعاصمة is ب + العاصمة. Names are annotated with
+   their article, as in the Arabic NER corpora. The one exception is the
+   لل form, whose article has no alef: there the article's ل is a token of
+   its own (rule 3), للهجرة is ل + ل + هجرة and وللصين is و + ل + ل + صين.
 
 Names that merely begin with those letters (بكين، لندن، كندا، فلسطين، بغداد،
 ليبيا، بلبيسي، فرنسا، كوريا) are not cut because their remainders (كين، ندن،
@@ -88,6 +94,8 @@ without evidence uses the words of `text` itself.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
+from operator import add
 from typing import Iterable
 
 from .textnorm import normalize
@@ -99,6 +107,7 @@ __all__ = [
     "evidence_for",
     "word_ranges",
     "clitic_cuts",
+    "stem_start",
     "TOKEN_RE",
 ]
 
@@ -142,7 +151,8 @@ def _arabic_word_class() -> str:
     return _class_of(chars)
 
 
-ARABIC_WORD = _arabic_word_class() + _JOINERS
+ARABIC_LETTERS = _arabic_word_class()
+ARABIC_WORD = ARABIC_LETTERS + _JOINERS
 
 _URL_TAIL = r"""\s"«»“”<>"""
 _URL_STOP = r""".,:;!?')\]}،؛؟…"""
@@ -153,8 +163,7 @@ _ABBREVIATIONS = (
 _ABBREVIATION = "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True))
 _ASCII_WORD_END = r"(?![A-Za-z0-9])"
 
-TOKEN_RE = re.compile(
-    rf"(?P<arabic>[{ARABIC_WORD}]+)"
+_OTHER_TOKENS = (
     rf"|(?P<url>(?:https?://|ftp://|www\.)(?:[^{_URL_TAIL}]*[^{_URL_TAIL}{_URL_STOP}])?)"
     rf"|(?P<email>[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     rf"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+{_ASCII_WORD_END})"
@@ -165,6 +174,10 @@ TOKEN_RE = re.compile(
     rf"|(?P<num>\d+(?:[.,\u066b\u066c]\d+)*[{MARKS}]*)"
     rf"|(?P<other>[^\s][{MARKS}]*)"
 )
+TOKEN_RE = re.compile(rf"(?P<arabic>[{ARABIC_WORD}]+)" + _OTHER_TOKENS)
+# the same tokens, a run of Arabic words with single spaces between them
+# taken as one match (see canonical_offsets)
+_RUN_RE = re.compile(rf"(?P<run>[{ARABIC_WORD}]+(?: [{ARABIC_WORD}]+)*)" + _OTHER_TOKENS)
 _WORD_KINDS = frozenset(("arabic", "url", "email", "tag", "date", "abbr", "word", "num"))
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_WORD}]+")
 _LETTER_WORD_RE = re.compile(rf"[{ARABIC_WORD}]+|(?:[^\W\d_{_ARABIC}]|[{MARKS}{_JOINERS}])+")
@@ -176,41 +189,62 @@ CLITIC_START = frozenset(_CONJ + _PREP)
 _ARTICLE = "ال"
 
 
+class _Cuts(dict):
+    """Arabic word -> where its proclitics end, worked out on first use."""
+
+    __slots__ = ("known",)
+
+    def __init__(self, known: set[str]) -> None:
+        super().__init__()
+        self.known = known
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        cuts = self[word] = _segment(word, self.known) if word[:1] in CLITIC_START else ()
+        return cuts
+
+
 class Evidence:
     """Known words, normalized (see :mod:`annotations.textnorm`): what
     proclitic segmentation accepts as a remainder. ``add`` takes a word or a
     phrase (each of its words is added); ``words()`` and ``from_words``
-    serialise it."""
+    serialise it. Memory grows with the vocabulary: each distinct word is
+    kept once as written and once normalized."""
 
-    __slots__ = ("_known", "_cuts")
+    __slots__ = ("_known", "_cuts", "_seen")
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._known: set[str] = set()
-        self._cuts: dict[str, tuple[int, ...]] = {}
+        self._cuts = _Cuts(self._known)
+        self._seen: set[str] = set()  # words as written, already added
         self.update(words)
 
     def add(self, word: str) -> None:
         self.update((word,))
 
     def update(self, words: Iterable[str]) -> None:
-        known = self._known
-        size = len(known)
+        batch: list[str] = []
         for phrase in words:
-            for word in _LETTER_WORD_RE.findall(phrase):
-                folded = normalize(word)
-                if folded:
-                    known.add(folded)
-        if len(known) != size:
-            self._cuts.clear()
+            batch.append(phrase)
+            if len(batch) == 4096:  # one findall for many phrases
+                self._add_words(_LETTER_WORD_RE.findall("\n".join(batch)))
+                batch.clear()
+        if batch:
+            self._add_words(_LETTER_WORD_RE.findall("\n".join(batch)))
 
     def add_text(self, text: str) -> None:
         """Every word of an article's text."""
+        self._add_words(_LETTER_WORD_RE.findall(text))
+
+    def _add_words(self, words: list[str]) -> None:
+        new = set(words)
+        new -= self._seen
+        if not new:
+            return
+        self._seen |= new
         known = self._known
         size = len(known)
-        for word in set(_LETTER_WORD_RE.findall(text)):
-            folded = normalize(word)
-            if folded:
-                known.add(folded)
+        known.update(map(normalize, new))
+        known.discard("")
         if len(known) != size:
             self._cuts.clear()
 
@@ -228,17 +262,14 @@ class Evidence:
     def from_words(cls, words: list[str]) -> "Evidence":
         """The evidence whose ``words()`` were `words`."""
         evidence = cls()
-        evidence._known = {normalize(word) for word in words if word}
+        evidence._known.update(map(normalize, words))
         evidence._known.discard("")
         return evidence
 
     def cuts(self, word: str) -> tuple[int, ...]:
         """Offsets inside the Arabic word `word` where a proclitic ends
         (empty when nothing is cut); see the module docstring."""
-        cached = self._cuts.get(word)
-        if cached is None:
-            cached = self._cuts[word] = _segment(word, self._known)
-        return cached
+        return self._cuts[word]
 
 
 def _known(rest: str, article: bool, known: set[str], lam: bool) -> bool:
@@ -271,11 +302,16 @@ def _chains(word: str) -> list[tuple[tuple[int, ...], str]]:
 
 def _segment(word: str, known: set[str]) -> tuple[int, ...]:
     for cuts, last in _chains(word):
-        article = word.startswith(_ARTICLE, cuts[-1])
+        end = cuts[-1]
+        article = word.startswith(_ARTICLE, end)
         if last == "ك" and not article:
             continue
-        if _known(normalize(word[cuts[-1] :]), article, known, last == "ل"):
-            return cuts
+        if _known(normalize(word[end:]), article, known, last == "ل"):
+            # the remainder is then cut as a word of its own would be, so
+            # the tokens of the tokens joined by spaces are the same tokens
+            rest = word[end:]
+            more = _segment(rest, known) if rest[0] in CLITIC_START else ()
+            return (*cuts, *(end + cut for cut in more))
     return ()
 
 
@@ -284,6 +320,17 @@ def clitic_cuts(word: str, evidence: Evidence) -> tuple[int, ...]:
     if not word or word[0] not in CLITIC_START:
         return ()
     return evidence.cuts(word)
+
+
+def stem_start(word: str, cuts: tuple[int, ...]) -> int:
+    """Where the word's stem starts, with its article: after the last cut
+    proclitic, or at the article's ل in the لل form (وللصين -> لصين). The
+    لل form is the only one with two cut pieces ل in a row."""
+    if len(cuts) >= 2:
+        before = cuts[-3] if len(cuts) >= 3 else 0
+        if word[before] == "ل" and word[cuts[-2]] == "ل":
+            return cuts[-2]
+    return cuts[-1] if cuts else 0
 
 
 def text_evidence(text: str) -> Evidence:
@@ -296,25 +343,53 @@ def text_evidence(text: str) -> Evidence:
 
 def canonical_offsets(text: str, evidence: Evidence | None = None) -> list[tuple[int, int]]:
     """The canonical tokens of `text` as (start, end) pairs; with no
-    evidence, the text's own words serve as evidence."""
+    evidence, the text's own words serve as evidence.
+
+    A run of Arabic words with single spaces between them is one match of
+    the pattern, split with str.split: the words are exactly the tokens the
+    pattern's first alternative takes there, found with far fewer matches."""
     if evidence is None:
         evidence = text_evidence(text)
-    cuts_of = evidence.cuts
+    cuts_of = evidence._cuts.__getitem__
     out: list[tuple[int, int]] = []
     append = out.append
-    for match in TOKEN_RE.finditer(text):
-        start, end = match.span()
-        if text[start] in CLITIC_START and match.lastgroup == "arabic":
-            cuts = cuts_of(match.group())
+    extend = out.extend
+    for match in _RUN_RE.finditer(text):
+        if match.lastgroup != "run":
+            append(match.span())
+            continue
+        start = match.start()
+        run = match.group()
+        if " " not in run:
+            cuts = cuts_of(run)
             if cuts:
-                prev = start
-                for cut in cuts:
-                    append((prev, start + cut))
-                    prev = start + cut
-                append((prev, end))
-                continue
-        append((start, end))
+                _append_cut(append, start, len(run), cuts)
+            else:
+                append((start, match.end()))
+            continue
+        words = run.split(" ")
+        lengths = list(map(len, words))
+        starts = list(accumulate(map(_ONE.__add__, lengths), initial=start))
+        ends = list(map(add, starts, lengths))
+        found = list(map(cuts_of, words))
+        last = 0
+        for index in [i for i, cuts in enumerate(found) if cuts]:
+            extend(zip(starts[last:index], ends[last:index]))
+            _append_cut(append, starts[index], lengths[index], found[index])
+            last = index + 1
+        extend(zip(starts[last : len(words)], ends[last:]))
     return out
+
+
+_ONE = 1
+
+
+def _append_cut(append, start: int, length: int, cuts: tuple[int, ...]) -> None:
+    prev = start
+    for cut in cuts:
+        append((prev, start + cut))
+        prev = start + cut
+    append((prev, start + length))
 
 
 def canonical_tokens(text: str, evidence: Evidence | None = None) -> list[str]:
@@ -349,6 +424,5 @@ def evidence_for(corpus, *, schema=None, stores=()) -> Evidence:
         evidence.update(getattr(schema, "gazetteer", ()))
     for store in stores:
         for name in store.annotators():
-            for article_id in store.article_ids(name):
-                evidence.update(span.text for span in store.spans(article_id, name))
+            evidence.update(store.span_texts(name))
     return evidence

@@ -36,16 +36,6 @@ def require_spacy(error=HashiyaError):
     return spacy
 
 
-def tokenizer_evidence(corpus, store, labels=None):
-    """The known words the tokenizer cuts proclitics with: the corpus's
-    words, the label schema's gazetteer and every annotator's span texts
-    (the same for whoever's annotations are trained or exported)."""
-    from .schema import load_schema
-    from .tokenize import evidence_for
-
-    return evidence_for(corpus, schema=load_schema(labels), stores=(store,))
-
-
 def components_for(*, entities: bool, themes: bool) -> list[str]:
     return ([NER] if entities else []) + ([TEXTCAT] if themes else [])
 

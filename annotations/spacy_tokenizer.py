@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .formats.common import spacy_tokens
-from .tokenize import Evidence, Token, canonical_offsets
+from .tokenize import Evidence, canonical_offsets
 
 REGISTERED_NAME = "hashiya.ArabicTokenizer.v1"
 EVIDENCE_KEY = "evidence"
@@ -42,8 +42,7 @@ EVIDENCE_KEY = "evidence"
 
 def words_and_spaces(text: str, evidence: Evidence | None = None) -> tuple[list[str], list[bool]]:
     """The words and spaces of a Doc whose text is exactly `text`."""
-    tokens = [Token(start, end, text[start:end]) for start, end in canonical_offsets(text, evidence)]
-    laid_out = spacy_tokens(text, tokens)
+    laid_out = spacy_tokens(text, canonical_offsets(text, evidence))
     return [t.text for t in laid_out], [t.ws for t in laid_out]
 
 

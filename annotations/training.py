@@ -10,10 +10,12 @@ tokenizer with the given evidence, ``ner`` for entity labels and
 
 Every entity must survive alignment with the pipeline's own tokens
 (``Example(nlp.make_doc(text), reference)``): an entity whose edges are not
-token edges would be left out of the loss without a word from spaCy. Such
-entities are counted and named in :attr:`TrainResult.left_out`, never
-dropped silently; with the canonical tokenizer and its evidence there are
-none.
+token edges would be left out of the loss without a word from spaCy. The
+reference docs are tokenized as the pipeline tokenizes (the canonical
+tokenization with the same evidence), so alignment loses none; an entity
+whose edge is inside a canonical token (العراق marked inside العراقي) cannot
+be exported as tokens at all. Both kinds are named in
+:attr:`TrainResult.left_out`, never dropped silently.
 
 The articles are split by id into train and dev (``split_ids``, the export's
 split) with a seed. The dev split is evaluated every ``eval_every`` steps
@@ -37,7 +39,17 @@ from .errors import HashiyaError
 from .model import ENTITY, ArticleRecord
 from .spacy_config import components_for, require_spacy, training_config
 
-__all__ = ["TrainOptions", "TrainResult", "LabelScore", "TrainProgress", "train_pipeline", "split_records", "check_output"]
+__all__ = [
+    "TrainOptions",
+    "TrainResult",
+    "LabelScore",
+    "LeftOut",
+    "TrainProgress",
+    "train_pipeline",
+    "split_records",
+    "check_output",
+    "score_table",
+]
 
 
 @dataclass
@@ -72,7 +84,7 @@ class TrainResult:
     themes: list[LabelScore] = field(default_factory=list)
     entity_total: LabelScore | None = None
     theme_total: LabelScore | None = None
-    left_out: list[str] = field(default_factory=list)  # "id:start-end LABEL" not on token edges
+    left_out: list["LeftOut"] = field(default_factory=list)  # entities not trained on, none silently
 
 
 class TrainProgress:
@@ -143,35 +155,67 @@ def check_output(path: str | Path) -> Path:
     return path
 
 
-def reference_docs(vocab, records: Iterable[ArticleRecord], theme_labels: list[str]) -> list:
-    """The records as the spaCy export writes them (entities only), with
-    every document theme in ``doc.cats``: 1.0 if the article has it, else 0.0."""
+@dataclass(frozen=True)
+class LeftOut:
+    """An entity span that cannot be trained on, and why."""
+
+    article_id: str
+    start: int
+    end: int
+    label: str
+    text: str
+    reason: str  # "export": an edge inside a token; "alignment": lost by spacy's alignment
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} [{self.start}, {self.end}) {self.label} “{self.text}”"
+
+
+def reference_docs(vocab, records: Iterable[ArticleRecord], theme_labels: list[str], evidence=None) -> tuple[list, list[LeftOut]]:
+    """The records as the spaCy export writes them with `evidence` (entities
+    only), every document theme in ``doc.cats`` (1.0 if the article has it,
+    else 0.0), and the entity spans the export leaves out (an edge inside a
+    token)."""
     from .formats.common import ExportOptions, ExportReport
     from .formats.spacy_docbin import to_doc
 
-    options = ExportOptions(kinds=(ENTITY,), themes=bool(theme_labels))
-    report = ExportReport()
-    docs = [to_doc(vocab, record, options, report, theme_labels) for record in records]
-    if report.left_out:  # to_doc splits tokens at every span edge: never
-        raise HashiyaError("; ".join(report.lines()))
-    return docs
+    options = ExportOptions(kinds=(ENTITY,), themes=bool(theme_labels), evidence=evidence)
+    docs = []
+    left_out: list[LeftOut] = []
+    for record in records:
+        doc = to_doc(vocab, record, options, ExportReport(), theme_labels)
+        kept = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
+        left_out += [
+            LeftOut(record.id, s.start, s.end, s.label, s.text, "export")
+            for s in record.spans
+            if s.kind == ENTITY and (s.start, s.end, s.label) not in kept
+        ]
+        docs.append(doc)
+    return docs, left_out
 
 
-def aligned_examples(nlp, docs: list) -> tuple[list, list[str]]:
+def aligned_examples(nlp, docs: list) -> tuple[list, list[LeftOut]]:
     """Examples as ``spacy train`` builds them (the reference retokenized by
     the pipeline's tokenizer) and the entities that alignment loses."""
     from spacy.training import Example
 
     examples = []
-    lost: list[str] = []
+    lost: list[LeftOut] = []
     for doc in docs:
         example = Example(nlp.make_doc(doc.text), doc)
         kept = {(s.start_char, s.end_char, s.label_) for s in example.get_aligned_spans_y2x(doc.ents)}
-        for ent in doc.ents:
-            if (ent.start_char, ent.end_char, ent.label_) not in kept:
-                lost.append(f"{doc.user_data.get('id', '?')}:{ent.start_char}-{ent.end_char} {ent.label_}")
+        lost += [
+            LeftOut(doc.user_data.get("id", "?"), e.start_char, e.end_char, e.label_, e.text, "alignment")
+            for e in doc.ents
+            if (e.start_char, e.end_char, e.label_) not in kept
+        ]
         examples.append(example)
     return examples, lost
+
+
+def _examples(nlp, records: list[ArticleRecord], theme_labels: list[str]) -> tuple[list, list[LeftOut]]:
+    docs, off_tokens = reference_docs(nlp.vocab, records, theme_labels, nlp.tokenizer.evidence)
+    examples, lost = aligned_examples(nlp, docs)
+    return examples, off_tokens + lost
 
 
 def train_pipeline(
@@ -206,9 +250,9 @@ def train_pipeline(
     result = TrainResult(
         output, sorted({r.id for r in train_records}), sorted({r.id for r in dev_records}), dev_is_train
     )
-    train_examples, lost = aligned_examples(nlp, reference_docs(nlp.vocab, train_records, theme_labels))
-    dev_examples, dev_lost = aligned_examples(nlp, reference_docs(nlp.vocab, dev_records, theme_labels))
-    result.left_out = lost + ([] if dev_is_train else dev_lost)
+    train_examples, left_out = _examples(nlp, train_records, theme_labels)
+    dev_examples, dev_left_out = _examples(nlp, dev_records, theme_labels)
+    result.left_out = left_out + ([] if dev_is_train else dev_left_out)
     optimizer = nlp.initialize(lambda: train_examples)
     batcher = registry.resolve({"batcher": config["training"]["batcher"]})["batcher"]
     weights = {k: w for k, w in config["training"]["score_weights"].items() if w}

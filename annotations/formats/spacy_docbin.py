@@ -1,19 +1,21 @@
 """spaCy's own training format: a ``.spacy`` DocBin written with spaCy.
 
 Each article becomes a ``Doc`` built from the same tokens as the prodigy
-export (spaCy's layout, split at every span edge), so ``doc.text`` is the
-article text exactly. Entity spans are ``doc.ents``, theme spans the span
-group ``doc.spans["themes"]``, document themes ``doc.cats``: 1.0 for each
-theme of the article and 0.0 for every other theme found in the file
-(``textcat_multilabel`` takes a category left out as unknown, and would never
-learn that an article lacks a theme), and ``doc.user_data`` holds ``id``,
-``annotator``, ``status`` and ``direction``.
+export (the canonical tokens of :mod:`annotations.segment` in spaCy's
+layout, the same for every annotator), so ``doc.text`` is the article text
+exactly; a span with an edge inside a token is left out and reported. Entity
+spans are ``doc.ents``, theme spans the span group ``doc.spans["themes"]``,
+document themes ``doc.cats``: 1.0 for each theme of the article and 0.0 for
+every other theme found in the file (``textcat_multilabel`` takes a category
+left out as unknown, and would never learn that an article lacks a theme),
+and ``doc.user_data`` holds ``id``, ``annotator``, ``status`` and
+``direction``.
 
 Beside ``X.spacy`` the export writes a training config ``X.cfg`` (spaCy's
 starting config, see :mod:`annotations.spacy_config`) and the tokenizer's
-evidence ``X.evidence.json``, so that ``python -m spacy train X.cfg`` runs
-on the export as it is: its pipeline tokenizes with the canonical
-tokenization, and no exported entity is lost to alignment.
+evidence ``X.evidence.json`` (the export's own), so that ``python -m spacy
+train X.cfg`` runs on the export as it is: its pipeline tokenizes exactly as
+the export did, and no exported entity is lost to alignment.
 Needs the optional ``spacy`` extra (``make spacy``).
 """
 
@@ -25,7 +27,15 @@ from typing import Iterable
 from ..errors import FormatError
 from ..model import ENTITY, THEME, ArticleRecord
 from ..spacy_config import require_spacy
-from .common import ExportOptions, ExportReport, direction_of, record_tokens, selected_spans, spacy_tokens
+from .common import (
+    ExportOptions,
+    ExportReport,
+    direction_of,
+    record_offsets,
+    selected_spans,
+    spacy_tokens,
+    spans_on_tokens,
+)
 
 SUFFIX = ".spacy"
 SPAN_GROUP = "themes"
@@ -48,15 +58,13 @@ def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportR
     (each one the article does not have is 0.0 in ``doc.cats``)."""
     _, Doc, _ = _spacy()
     spans = selected_spans(record, options)
-    tokens = spacy_tokens(record.text, record_tokens(record, spans, options), spans)
+    offsets = record_offsets(record, options)
+    tokens = spacy_tokens(record.text, offsets)
     doc = Doc(vocab, words=[t.text for t in tokens], spaces=[t.ws for t in tokens])
     ents = []
     themes = []
-    for span in spans:
+    for span, _, _ in spans_on_tokens(record, spans, offsets, report):
         piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
-        if piece is None:  # cannot happen: tokens are split at every edge
-            report.leave_out("spans not on token boundaries", f"{record.id}:{span.start}-{span.end}")
-            continue
         (ents if span.kind == ENTITY else themes).append(piece)
     doc.ents = ents
     if THEME in options.kinds:
@@ -90,12 +98,11 @@ def config_paths(path: str | Path) -> tuple[Path, Path]:
     return path.with_name(f"{stem}.cfg"), path.with_name(f"{stem}.evidence.json")
 
 
-def write_training_config(
-    path: str | Path, records: list[ArticleRecord], options: ExportOptions, evidence, *, split: bool
-) -> list[Path]:
-    """X.cfg and X.evidence.json beside the export `path` (X.spacy, or the
-    name --split gave X.train.spacy and X.dev.spacy): the files written, none
-    when the records hold nothing to train."""
+def write_training_config(path: str | Path, records: list[ArticleRecord], options: ExportOptions, *, split: bool) -> list[Path]:
+    """X.cfg and X.evidence.json (``options.evidence``, what the export
+    tokenized with) beside the export `path` (X.spacy, or the name --split
+    gave X.train.spacy and X.dev.spacy): the files written, none when the
+    records hold nothing to train."""
     from ..spacy_config import components_for, config_text, training_config
     from ..spacy_tokenizer import evidence_json
     from .output import part_path
@@ -126,7 +133,7 @@ def write_training_config(
         f"runs); its known words are read from paths.evidence ({evidence_path.name}) at initialization.",
         "Paths are absolute; override any with --paths.train, --paths.dev, --paths.evidence.",
     ]
-    write_bytes_file(evidence_path, evidence_json(evidence).encode("utf-8"))
+    write_bytes_file(evidence_path, evidence_json(options.evidence).encode("utf-8"))
     write_bytes_file(cfg_path, config_text(config, header).encode("utf-8"))
     return [cfg_path, evidence_path]
 

@@ -962,6 +962,19 @@ class Store:
         data = view.state(article_id).spans.get(span_id)
         return Span.from_dict(data) if data else None
 
+    def span_texts(self, annotator: str | None = None) -> Iterator[str]:
+        """The text of every span of `annotator` in every article, each
+        article file read once and not kept (for gathering the annotated
+        words: annotations.segment.evidence_for)."""
+        with self._lock:
+            view = self._view(annotator)
+            article_ids = [aid for aid, summary in view.summary.items() if summary[0]]
+        for article_id in article_ids:
+            with self._lock:
+                state = view.read_state(article_id)
+            for doc in state.spans.values():
+                yield doc["text"]
+
     def themes(self, article_id: str, annotator: str | None = None) -> list[str]:
         return list(self._view(annotator).state(article_id).themes)
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from annotations.corpus import open_corpus
 from annotations.tokenize import Evidence, canonical_offsets, evidence_for
-from annotations.segment import canonical_tokens, clitic_cuts
+from annotations.segment import canonical_tokens, clitic_cuts, stem_start
 
 
 def toks(text: str, words=None) -> list[str]:
@@ -46,9 +46,24 @@ def test_arabic_punctuation_and_brackets_each_a_token():
 def test_proclitics_cut_when_the_remainder_is_known():
     known = ["الصين", "دمشق", "الهجرة", "الصحة", "العاصمة", "التعاون"]
     assert toks("والصين بدمشق للهجرة وبالعاصمة وللتعاون وصحة فالصين", known) == [
-        "و", "الصين", "ب", "دمشق", "ل", "لهجرة", "و", "ب", "العاصمة",
-        "و", "ل", "لتعاون", "و", "صحة", "ف", "الصين",
+        "و", "الصين", "ب", "دمشق", "ل", "ل", "هجرة", "و", "ب", "العاصمة",
+        "و", "ل", "ل", "تعاون", "و", "صحة", "ف", "الصين",
     ]
+
+
+def test_stem_start_keeps_the_article_and_the_article_lam():
+    evidence = Evidence(["الصين", "ليبيا", "دمشق"])
+    for word, stem in [("وللصين", "لصين"), ("للصين", "لصين"), ("والصين", "الصين"), ("لليبيا", "ليبيا"),
+                       ("ولليبيا", "ليبيا"), ("وبدمشق", "دمشق"), ("الصين", "الصين"), ("بكين", "بكين")]:
+        assert word[stem_start(word, clitic_cuts(word, evidence)) :] == stem, word
+
+
+def test_tokens_joined_by_spaces_tokenize_the_same_again():
+    corpus = open_corpus("seeds")
+    evidence = evidence_for(corpus)
+    for article in corpus:
+        tokens = canonical_tokens(article.text, evidence)
+        assert canonical_tokens(" ".join(tokens), evidence) == tokens
 
 
 def test_nothing_is_cut_without_evidence():
@@ -116,3 +131,33 @@ def test_tokens_are_ordered_slices_that_cover_every_non_space(text, words):
         assert text[last:start].isspace() or last == start
         last = end
     assert text[last:].isspace() or last == len(text)
+
+
+def plain_offsets(text: str, evidence: Evidence) -> list[tuple[int, int]]:
+    """canonical_offsets the plain way: one match per token."""
+    from annotations.segment import TOKEN_RE
+
+    out = []
+    for match in TOKEN_RE.finditer(text):
+        start, end = match.span()
+        cuts = clitic_cuts(match.group(), evidence) if match.lastgroup == "arabic" else ()
+        edges = [start, *(start + cut for cut in cuts), end]
+        out += list(zip(edges, edges[1:]))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(ALPHABET + ["والصين", "بدمشق", "للهجرة", " ", "  ", "\u064e", "www.x.io"]), max_size=40).map("".join),
+    st.lists(st.sampled_from(["الصين", "دمشق", "الهجرة", "ب", "اب", "دصي", "لا"]), max_size=4),
+)
+def test_runs_of_words_give_the_tokens_one_match_per_token_gives(text, words):
+    evidence = Evidence(words)
+    assert canonical_offsets(text, evidence) == plain_offsets(text, evidence)
+
+
+def test_seeds_tokens_are_the_plain_ones():
+    corpus = open_corpus("seeds")
+    evidence = evidence_for(corpus)
+    for article in corpus:
+        assert canonical_offsets(article.text, evidence) == plain_offsets(article.text, evidence)

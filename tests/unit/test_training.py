@@ -148,7 +148,7 @@ def test_an_entity_inside_a_word_is_named_not_dropped_silently(tmp_path, capsys,
         capsys, "train", seeds_dir, "--store", tmp_path / "store", "-o", tmp_path / "m", "--max-steps", "1"
     )
     assert code == 0, err
-    assert "left out of training 1 entity span(s)" in err and f"{first.id}:{at}-{at + 6} GPE" in err
+    assert "left out of training 1 entity span(s)" in err and f"article {first.id} [{at}, {at + 6}) GPE “العراق”" in err
 
 
 def test_user_mistakes_are_one_line(tmp_path, capsys, seeds_dir, trained):

@@ -47,7 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
     add_resolve_argument(parser, help="several annotators: one file each (default) or only the spans they agree on")
     parser.add_argument("--utf16", action="store_true", help="add start_utf16/end_utf16 offsets (for JavaScript tools)")
-    parser.add_argument("--split-clitics", action="store_true", help="token formats: split و ف ب ل ك + ال into tokens")
+    parser.add_argument(
+        "--split-clitics",
+        action="store_true",
+        help="accepted, no effect: token formats always split و ف ب ل ك where the corpus shows it (see README)",
+    )
 
 
 def options_from(args):
@@ -131,8 +135,7 @@ def run(args: argparse.Namespace) -> int:
     from annotations.formats import module
     from annotations.formats.common import ExportReport
     from annotations.formats.output import write_text_file
-    from annotations.records import gc_paused, group_records, iter_records, open_sources, read_records
-    from annotations.spacy_config import tokenizer_evidence
+    from annotations.records import gc_paused, group_records, iter_records, open_sources, read_records, token_evidence
 
     from .common import selection_from
 
@@ -144,6 +147,11 @@ def run(args: argparse.Namespace) -> int:
     selection = selection_from(args)
     settings, corpus, store, names = open_sources(selection, titles=False)
     options = options_from(args)
+    try:
+        options.evidence = token_evidence(args.format, corpus, settings, store)
+    except BaseException:
+        store.close()
+        raise
     report = ExportReport()
     if streams(args, names):
         stale: list[str] = []
@@ -165,7 +173,6 @@ def run(args: argparse.Namespace) -> int:
         return _finish(report, stale, written)
     try:
         records, stale = read_records(store, corpus, names, selection.statuses, label="export")
-        evidence = tokenizer_evidence(corpus, store, settings.labels) if args.format == "spacy" else None
     finally:
         store.close()
     groups = group_records(records, args.resolve)
@@ -185,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"hashiya: wrote {len(recs)} record(s) to {path}", file=sys.stderr)
     if args.format == "spacy":
         for base, recs in plan_bases(args, groups):
-            written = fmt_module.write_training_config(base, recs, options, evidence, split=bool(args.split))
+            written = fmt_module.write_training_config(base, recs, options, split=bool(args.split))
             if written:
                 print(f"hashiya: wrote the training config {written[0]} (python -m spacy train {written[0]})", file=sys.stderr)
     if args.format == "hf":

@@ -49,8 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.records import group_records, open_sources, read_records, warn_stale
-    from annotations.spacy_config import require_spacy, tokenizer_evidence
+    from annotations.records import group_records, open_sources, read_records, token_evidence, warn_stale
+    from annotations.spacy_config import require_spacy
     from annotations.training import TrainOptions, check_output, score_table, train_pipeline
 
     from .common import selection_from
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     settings, corpus, store, names = open_sources(selection, titles=False)
     try:
         records, stale = read_records(store, corpus, names, selection.statuses, label="reading")
-        evidence = tokenizer_evidence(corpus, store, settings.labels)
+        evidence = token_evidence("spacy", corpus, settings, store)  # as the spacy export tokenizes
     finally:
         store.close()
     warn_stale(stale)
@@ -83,10 +83,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"hashiya: training on {len(records)} article(s) ({', '.join(groups)})", file=sys.stderr)
     result = train_pipeline(records, output, evidence=evidence, options=options)
     if result.left_out:
-        shown = ", ".join(result.left_out[:8]) + (" …" if len(result.left_out) > 8 else "")
+        shown = "; ".join(map(str, result.left_out[:8])) + (" …" if len(result.left_out) > 8 else "")
         print(
-            f"hashiya: warning: left out of training {len(result.left_out)} entity span(s) whose edges are inside "
-            f"a token of the canonical tokenization (a span that ends inside a word): {shown}",
+            f"hashiya: warning: left out of training {len(result.left_out)} entity span(s) with an edge inside "
+            f"a token (a name marked inside a longer word): {shown}",
             file=sys.stderr,
         )
     sys.stdout.write(score_table(result))

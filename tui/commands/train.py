@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to save the pipeline in")
     parser.add_argument(
-        "--max-steps", type=int, default=defaults.max_steps, help=f"training steps (default {defaults.max_steps})"
+        "--max-steps", type=int, default=defaults.max_steps, metavar="N", help=f"training steps (default {defaults.max_steps})"
     )
     parser.add_argument(
         "--dev-fraction",

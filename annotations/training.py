@@ -241,6 +241,7 @@ def train_pipeline(
     if not components:
         raise HashiyaError("nothing to train on: the selected articles hold no entity spans and no document themes")
     started = time.perf_counter()
+    spacy.require_cpu()
     fix_random_seed(options.seed)
     config = training_config(components)
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
@@ -276,6 +277,7 @@ def train_pipeline(
                     score = _weighted(scores, weights)
                     better = best is None or score > best["score"]
                     if better:
+                        nlp.meta["performance"] = {"score": score, **scores}  # as spacy train records it
                         nlp.to_disk(output)
                         best = {"score": score, "step": step, "scores": scores}
                     progress.evaluated(step, loss, score, better)

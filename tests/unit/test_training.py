@@ -118,6 +118,7 @@ def test_progress_lines_and_the_score_table(trained):
     assert labels <= rows and {"cooperation", "diaspora"} <= rows
     meta = json.loads((trained["folder"] / "model" / "meta.json").read_text())
     assert set(meta["labels"]["ner"]) == labels
+    assert set(meta["performance"]["ents_per_type"]) <= labels and "cats_micro_f" in meta["performance"]
 
 
 def test_a_terminal_gets_a_bar_redrawn_in_place():

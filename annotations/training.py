@@ -240,6 +240,10 @@ def train_pipeline(
     components = components_for(entities=bool(entity_labels), themes=bool(theme_labels))
     if not components:
         raise HashiyaError("nothing to train on: the selected articles hold no entity spans and no document themes")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HashiyaError(f"--output {output}: cannot create the folder: {exc.strerror or exc}") from None
     started = time.perf_counter()
     spacy.require_cpu()
     fix_random_seed(options.seed)
@@ -278,7 +282,7 @@ def train_pipeline(
                     better = best is None or score > best["score"]
                     if better:
                         nlp.meta["performance"] = {"score": score, **scores}  # as spacy train records it
-                        nlp.to_disk(output)
+                        _save(nlp, output)
                         best = {"score": score, "step": step, "scores": scores}
                     progress.evaluated(step, loss, score, better)
                     losses = {}
@@ -293,6 +297,13 @@ def train_pipeline(
     result.seconds = time.perf_counter() - started
     _fill_scores(result, best["scores"], dev_examples, entity_labels, theme_labels)
     return result
+
+
+def _save(nlp, output: Path) -> None:
+    try:
+        nlp.to_disk(output)
+    except OSError as exc:
+        raise HashiyaError(f"--output {output}: cannot write the pipeline: {exc.strerror or exc}") from None
 
 
 def _weighted(scores: dict, weights: dict[str, float]) -> float:

@@ -167,6 +167,9 @@ def test_user_mistakes_are_one_line(tmp_path, capsys, seeds_dir, trained):
         code, _, err = hashiya(capsys, "train", seeds_dir, *extra, "-o", tmp_path / "m")
         assert code != 0 and message in err and "Traceback" not in err, err
         assert len(err.strip().splitlines()) == 1, err
+    (tmp_path / "file").write_text("x")
+    code, _, err = hashiya(capsys, "train", seeds_dir, "--store", store, "-o", tmp_path / "file" / "m")
+    assert code != 0 and "cannot create the folder" in err and "Traceback" not in err
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "a.txt").write_text("x")
     code, _, err = hashiya(capsys, "train", seeds_dir, "--store", store, "-o", tmp_path / "notes")
@@ -177,10 +180,12 @@ def test_two_annotators_need_one_chosen_or_their_agreement(tmp_path, capsys, see
     fill_store(tmp_path / "store", training_records("alice")[:3] + training_records("bob")[:3])
     code, _, err = hashiya(capsys, "train", seeds_dir, "--store", tmp_path / "store", "-o", tmp_path / "m")
     assert code == 1 and "2 annotators selected (alice, bob)" in err
+    out = tmp_path / "new" / "folders" / "m"  # made on the way
     code, _, err = hashiya(
-        capsys, "train", seeds_dir, "--store", tmp_path / "store", "--resolve", "agreed", "-o", tmp_path / "m", "--max-steps", "1"
+        capsys, "train", seeds_dir, "--store", tmp_path / "store", "--resolve", "agreed", "-o", out, "--max-steps", "1"
     )
     assert code == 0, err
+    assert (out / "config.cfg").is_file()
     assert "training on 3 article(s) (agreed)" in err
 
 

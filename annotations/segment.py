@@ -78,8 +78,8 @@ words, see :class:`Evidence`) shows that what follows is a word:
 Names that merely begin with those letters (بكين، لندن، كندا، فلسطين، بغداد،
 ليبيا، بلبيسي، فرنسا، كوريا) are not cut because their remainders (كين، ندن،
 لسطين، غداد، يبيا، لبيسي، رنسا) are not words; a remainder that happens to be
-a word elsewhere in the corpus does cut (that is what evidence means), so a
-label schema may list names in its gazetteer, which is evidence too.
+a word elsewhere in the corpus does cut (that is what evidence means). A
+label schema's gazetteer adds known words (بدمشق is cut when دمشق is listed).
 
 Evidence
 --------

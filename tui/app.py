@@ -23,6 +23,7 @@ from annotations.settings import Settings
 
 from .messages import AnnotationsChanged, DisplayModeChanged
 from .prefs import Prefs
+from .word_evidence import WordEvidence
 
 BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
 BDSM_IMPLICIT = "\x1b[8h"  # terminal applies its own bidi (the usual default)
@@ -60,6 +61,8 @@ class HashiyaApp(App[int]):
         #: What opening the corpus left for after the first frame (see
         #: tui.corpus_index.open_corpus_unchecked); the article list runs it.
         self.corpus_check = None
+        #: Known words for the reader's word selection (tui.word_evidence).
+        self.word_evidence = WordEvidence(corpus, schema, store)
 
     # screens -------------------------------------------------------------
 
@@ -73,6 +76,7 @@ class HashiyaApp(App[int]):
         return self.screen_stack[0] if self.screen_stack else None
 
     def on_mount(self) -> None:
+        self.word_evidence.start()
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
         if self.prefs.needs_first_run_check:

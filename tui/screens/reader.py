@@ -30,6 +30,7 @@ from tui.messages import AnnotationsChanged, DisplayModeChanged
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
+from tui.word_evidence import word_evidence
 
 WIDE = 110  # from this many columns the span list sits beside the text
 
@@ -372,7 +373,8 @@ class ReaderScreen(Screen[None]):
                 selection = (other.start, other.end)
             else:
                 selection = words.snap_to_words(
-                    self.text, reader.cursor, reader.cursor, clitics=self.app.prefs.clitic_trim
+                    self.text, reader.cursor, reader.cursor, clitics=self.app.prefs.clitic_trim,
+                    evidence=word_evidence(self.app),
                 )
                 if selection is None:
                     self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")

@@ -31,6 +31,7 @@ from textual.strip import Strip
 
 from annotations import words
 from tui.layout import Layout, LayoutOptions
+from tui.word_evidence import word_evidence
 
 # Styles chosen to survive a downgrade to 16 colours: named ANSI colours with
 # an explicit foreground, so text never vanishes into its own background.
@@ -712,7 +713,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         """Select the word(s) under the cursor or the selection, snapped to
         word boundaries (trimming a leading clitic if asked)."""
         current = self.selection or (self._cursor, self._cursor)
-        snapped = words.snap_to_words(self._text, current[0], current[1], clitics=clitics)
+        snapped = words.snap_to_words(
+            self._text, current[0], current[1], clitics=clitics, evidence=word_evidence(self.app)
+        )
         if snapped is not None:
             self.select(*snapped)
         return snapped

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from annotations.cli import main
+from tui.cli import main
 from annotations.store import Store
 
 TEXT = (

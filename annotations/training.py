@@ -96,6 +96,7 @@ class TrainProgress:
         self.bar = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.total = 1
         self.note = ""
+        self.shown = 0  # length of the bar line on screen
 
     def start(self, total: int) -> None:
         self.total = max(total, 1)
@@ -104,10 +105,10 @@ class TrainProgress:
         if self.bar:
             width = 30
             filled = width * step // self.total
-            self.stream.write(
-                f"\rtraining [{'#' * filled}{'-' * (width - filled)}] {step}/{self.total} loss {loss:9.2f}{self.note}"
-            )
+            line = f"training [{'#' * filled}{'-' * (width - filled)}] {step}/{self.total} loss {loss:9.2f}{self.note}"
+            self.stream.write("\r" + line)
             self.stream.flush()
+            self.shown = max(self.shown, len(line))
 
     def evaluated(self, step: int, loss: float, score: float, best: bool) -> None:
         self.note = f" dev {score:.3f}"
@@ -117,8 +118,8 @@ class TrainProgress:
             self.stream.flush()
 
     def close(self) -> None:
-        if self.bar:
-            self.stream.write("\r" + " " * (60 + len(self.note)) + "\r")
+        if self.bar and self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
             self.stream.flush()
 
 
@@ -279,7 +280,8 @@ def train_pipeline(
                 if step % options.eval_every == 0 or step == options.max_steps:
                     scores = nlp.evaluate(dev_examples)
                     score = _weighted(scores, weights)
-                    better = best is None or score > best["score"]
+                    # a tie goes to the later, longer-trained checkpoint
+                    better = best is None or score >= best["score"]
                     if better:
                         nlp.meta["performance"] = {"score": score, **scores}  # as spacy train records it
                         _save(nlp, output)

@@ -136,6 +136,8 @@ def test_a_terminal_gets_a_bar_redrawn_in_place():
     shown = stream.getvalue()
     assert "\rtraining [" + "#" * 15 + "-" * 15 + "] 5/10" in shown
     assert "dev 0.250" in shown and "\n" not in shown
+    longest = max(len(part) for part in shown.split("\r"))
+    assert shown.endswith("\r" + " " * longest + "\r")  # the bar is wiped whole
 
 
 def test_an_entity_inside_a_word_is_named_not_dropped_silently(tmp_path, capsys, seeds_dir):

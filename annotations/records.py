@@ -139,7 +139,8 @@ def token_evidence(fmt: str, corpus, settings, store):
     from .schema import load_schema
     from .segment import evidence_for
 
-    return evidence_for(corpus, schema=load_schema(settings.labels), stores=[store])
+    annotated = {article_id for name in store.annotators() for article_id in store.article_ids(name)}
+    return evidence_for(corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated)
 
 
 def read_records(store, corpus, names: list[str], statuses, *, label: str = "reading") -> tuple[list[ArticleRecord], list[str]]:

@@ -96,7 +96,7 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 from operator import add
-from typing import Iterable
+from typing import Container, Iterable
 
 from .textnorm import normalize
 
@@ -372,6 +372,9 @@ def canonical_offsets(text: str, evidence: Evidence | None = None) -> list[tuple
         starts = list(accumulate(map(_ONE.__add__, lengths), initial=start))
         ends = list(map(add, starts, lengths))
         found = list(map(cuts_of, words))
+        if not any(found):
+            extend(zip(starts, ends))
+            continue
         last = 0
         for index in [i for i, cuts in enumerate(found) if cuts]:
             extend(zip(starts[last:index], ends[last:index]))
@@ -406,17 +409,21 @@ def word_ranges(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int
     return [match.span() for match in TOKEN_RE.finditer(text, lo, hi) if match.lastgroup in _WORD_KINDS]
 
 
-def evidence_for(corpus, *, schema=None, stores=()) -> Evidence:
+def evidence_for(corpus, *, schema=None, stores=(), keep: Container[str] = ()) -> Evidence:
     """Evidence from a corpus (every word of every article, one article read
     at a time and not kept), the schema's gazetteer and the texts of the
     spans of every annotator in `stores`. Articles that cannot be read are
-    skipped (opening the corpus reports them)."""
+    skipped (opening the corpus reports them). `keep`: ids of articles whose
+    text stays loaded (an export reads those next)."""
     from .errors import HashiyaError
 
     evidence = Evidence()
     for article in corpus:
         try:
-            text = article.peek_text() if hasattr(article, "peek_text") else article.text
+            if article.id in keep or not hasattr(article, "peek_text"):
+                text = article.text
+            else:
+                text = article.peek_text()
         except (HashiyaError, OSError):
             continue
         evidence.add_text(text)

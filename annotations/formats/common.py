@@ -161,14 +161,19 @@ def record_offsets(record: ArticleRecord, options: ExportOptions) -> list[tuple[
 
 
 def spans_on_tokens(
-    record: ArticleRecord, spans: Iterable[Span], offsets: list[tuple[int, int]], report: ExportReport
+    record: ArticleRecord,
+    spans: Iterable[Span],
+    offsets: list[tuple[int, int]],
+    report: ExportReport,
+    edges: tuple[list[int], list[int]] | None = None,
 ) -> list[tuple[Span, int, int]]:
     """(span, first token, last token) for each span that starts at a token
     start and ends at a token end. A span with an edge elsewhere (inside a
     token, or in whitespace) is left out of the record and reported with its
-    id, article and annotator: never widened, trimmed or dropped silently."""
+    id, article and annotator: never widened, trimmed or dropped silently.
+    `edges`: the token starts and ends, when the caller has them."""
     out = []
-    starts = ends = None
+    starts, ends = edges or (None, None)
     for span in spans:
         if starts is None:
             starts = [start for start, _ in offsets]

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Iterable, TextIO
 
 from ..model import ENTITY, ArticleRecord
@@ -65,29 +67,38 @@ _INSIDE_TAG = _Tags("I-")
 _BEGIN_TAG = _Tags("B-")
 
 
-def sentence_breaks(text: str, offsets: list[tuple[int, int]], words: list[str], inside: set[int]) -> list[int]:
+def sentence_breaks(text: str, starts: list[int], words: list[str], inside: set[int]) -> list[int]:
     """Token indexes where a sentence starts (0 excluded), in order: after a
     run of sentence-end tokens and at the first token after a line break,
-    except a token in `inside` (one that continues an entity)."""
+    except a token in `inside` (one that continues an entity). Line breaks
+    and marks are found in the text and placed among the token starts, not
+    looked for token by token."""
     breaks: set[int] = set()
     n = len(words)
-    if "\n" in text and n:
-        starts = [start for start, _ in offsets]
-        at = text.find("\n", offsets[0][1])
+    find = text.find
+    at = find("\n", starts[0])
+    while at != -1:
+        index = bisect_left(starts, at)
+        if index >= n:
+            break
+        breaks.add(index)
+        at = find("\n", starts[index])
+    ends = SENTENCE_ENDS
+    for mark in _MARKS:
+        at = find(mark)
         while at != -1:
             index = bisect_left(starts, at)
-            if index >= n:
-                break
-            breaks.add(index)
-            at = text.find("\n", starts[index])
-    ends = SENTENCE_ENDS
-    for index, word in enumerate(words):
-        if word in ends and index + 1 < n and words[index + 1] not in ends:
-            breaks.add(index + 1)
+            if index < n and starts[index] == at and words[index] in ends:
+                if index + 1 < n and words[index + 1] not in ends:
+                    breaks.add(index + 1)
+            at = find(mark, at + 1)
     if inside:
         breaks -= inside
     breaks.discard(0)
     return sorted(breaks)
+
+
+_MARKS = tuple(SENTENCE_ENDS)
 
 
 def document(record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str = "conll") -> str:
@@ -100,20 +111,25 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     report.spans += len(spans)
     if not offsets:
         return ""
-    words = [text[start:end] for start, end in offsets]
-    lines = [word + " O" for word in words]
+    starts = list(map(_FIRST, offsets))
+    ends = list(map(_SECOND, offsets))
+    words = list(map(text.__getitem__, map(slice, starts, ends)))
+    lines = list(map(add, words, repeat(" O")))
     inside: set[int] = set()
-    for span, first, last in spans_on_tokens(record, spans, offsets, report) if spans else ():
+    for span, first, last in spans_on_tokens(record, spans, offsets, report, (starts, ends)) if spans else ():
         lines[first] = words[first] + _BEGIN_TAG[span.label]
         if last > first:
-            tag = _INSIDE_TAG[span.label]
-            lines[first + 1 : last + 1] = [word + tag for word in words[first + 1 : last + 1]]
+            lines[first + 1 : last + 1] = map(add, words[first + 1 : last + 1], repeat(_INSIDE_TAG[span.label]))
             inside.update(range(first + 1, last + 1))
-    breaks = sentence_breaks(text, offsets, words, inside)
+    breaks = sentence_breaks(text, starts, words, inside)
     if not breaks:
         return "\n".join(lines) + "\n\n"
     edges = [0, *breaks, len(lines)]
-    return "\n\n".join("\n".join(lines[a:b]) for a, b in zip(edges, edges[1:])) + "\n\n"
+    return "\n\n".join(map("\n".join, map(lines.__getitem__, map(slice, edges, edges[1:])))) + "\n\n"
+
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def tagged_sentences(

@@ -287,3 +287,21 @@ def test_the_seeds_cut_exactly_these_words():
                 found.setdefault("whole", set()).add(word)
     assert found.pop("whole") == set(SEED_NAMES)
     assert sorted(found.items()) == SEED_CUTS
+
+
+def test_span_texts_of_every_annotator_are_evidence(tmp_path):
+    from annotations.store import Store
+
+    text = "زار الوفد بدمشق وبكين ثم وصل لندن"
+    for who, word in (("alice", "دمشق"), ("bob", "لندن")):
+        with Store(tmp_path, who) as store:
+            start = text.index(word)
+            span = store.add_span("a", text, start, start + len(word), "GPE", "entity")
+            extra = store.add_span("a", text, 0, 3, "PER", "entity")
+            store.delete_span(extra.id)
+            assert list(store.span_texts(who)) == [span.text]
+    with Store(tmp_path, "carol") as store:  # a writer reads the others' files
+        assert sorted(store.span_texts("alice")) == ["دمشق"] and list(store.span_texts("bob")) == ["لندن"]
+        evidence = evidence_for([], stores=[store])
+    assert evidence.words() == ["دمشق", "لندن"]
+    assert canonical_tokens(text, evidence)[:4] == ["زار", "الوفد", "ب", "دمشق"]

@@ -36,6 +36,7 @@ from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
 from .prefs import Display, Prefs
+from .word_evidence import WordEvidence
 
 if TYPE_CHECKING:
     from .corpus_index import CorpusCheck
@@ -79,6 +80,8 @@ class HashiyaApp(App[int]):
         self.clitic_trim_changed_signal: Signal[bool] = Signal(self, "clitic-trim-changed")
         self.annotations_changed_signal: Signal[str] = Signal(self, "annotations-changed")
         self.corpus_changed_signal: Signal[Corpus] = Signal(self, "corpus-changed")
+        #: Known words for the reader's word selection (tui.word_evidence).
+        self.word_evidence = WordEvidence(corpus, schema, store)
 
     # screens -------------------------------------------------------------
 
@@ -92,6 +95,7 @@ class HashiyaApp(App[int]):
         return self.screen_stack[0] if self.screen_stack else None  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.word_evidence.start()
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
         if self.prefs.needs_first_run_check:

@@ -237,15 +237,17 @@ class Evidence:
     proclitic segmentation accepts as a remainder. ``add`` takes a word or a
     phrase (each of its words is added); ``words()`` and ``from_words``
     serialise it. Memory grows with the vocabulary: each distinct word is
-    kept once as written and once normalized."""
+    kept once as written and once normalized, each distinct chunk of text
+    between whitespace once, and the tokens of each distinct chunk once."""
 
-    __slots__ = ("_known", "_cuts", "_chunks", "_seen")
+    __slots__ = ("_known", "_cuts", "_chunks", "_seen", "_seen_chunks")
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._known: set[str] = set()
         self._cuts = _Cuts(self._known)
         self._chunks = _Chunks(self._cuts)
         self._seen: set[str] = set()  # words as written, already added
+        self._seen_chunks: set[str] = set()  # chunks of texts, already added
         self.update(words)
 
     def add(self, word: str) -> None:
@@ -262,8 +264,13 @@ class Evidence:
             self._add_words(_LETTER_WORD_RE.findall("\n".join(batch)))
 
     def add_text(self, text: str) -> None:
-        """Every word of an article's text."""
-        self._add_words(_LETTER_WORD_RE.findall(text))
+        """Every word of an article's text (each distinct chunk between
+        whitespace looked at once)."""
+        chunks = set(text.split())
+        chunks -= self._seen_chunks
+        if chunks:
+            self._seen_chunks |= chunks
+            self._add_words(_LETTER_WORD_RE.findall("\n".join(chunks)))
 
     def _add_words(self, words: list[str]) -> None:
         new = set(words)

@@ -203,8 +203,8 @@ class _Cuts(dict):
 
 class _Chunks(dict):
     """Chunk of text between whitespace -> its canonical tokens as
-    (starts, ends) relative to the chunk, or None when the chunk is one
-    token (most are). Tokens never hold whitespace and the pattern looks
+    (starts, ends, texts), offsets relative to the chunk, or None when the
+    chunk is one token (most are). Tokens never hold whitespace and the pattern looks
     behind nothing, so a chunk's tokens are the same wherever it stands."""
 
     __slots__ = ("cuts",)
@@ -214,7 +214,7 @@ class _Chunks(dict):
         super().__init__()
         self.cuts = cuts
 
-    def __missing__(self, chunk: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    def __missing__(self, chunk: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]] | None:
         starts: list[int] = []
         ends: list[int] = []
         for match in TOKEN_RE.finditer(chunk):
@@ -225,7 +225,9 @@ class _Chunks(dict):
                 ends.append(start + cut)
                 starts.append(start + cut)
             ends.append(end)
-        found = None if len(starts) == 1 else (tuple(starts), tuple(ends))
+        found = None
+        if len(starts) > 1:
+            found = (tuple(starts), tuple(ends), tuple(map(chunk.__getitem__, map(slice, starts, ends))))
         if len(self) >= self.LIMIT:
             self.clear()
         self[chunk] = found
@@ -388,7 +390,13 @@ def canonical_offsets(text: str, evidence: Evidence | None = None) -> list[tuple
 def token_edges(text: str, evidence: Evidence | None = None) -> tuple[list[int], list[int]]:
     """The starts and the ends of the canonical tokens of `text`, as two
     lists (what canonical_offsets pairs up; writers that bisect want them
-    apart).
+    apart)."""
+    starts, ends, _ = token_table(text, evidence)
+    return starts, ends
+
+
+def token_table(text: str, evidence: Evidence | None = None) -> tuple[list[int], list[int], list[str]]:
+    """The starts, the ends and the texts of the canonical tokens of `text`.
 
     The text is taken a run of chunks at a time — chunks of non-whitespace
     with single spaces between them, one match of a plain pattern — and each
@@ -399,8 +407,10 @@ def token_edges(text: str, evidence: Evidence | None = None) -> tuple[list[int],
     chunk_tokens = evidence._chunks.__getitem__
     starts_out: list[int] = []
     ends_out: list[int] = []
+    words_out: list[str] = []
     more_starts = starts_out.extend
     more_ends = ends_out.extend
+    more_words = words_out.extend
     for match in _CHUNK_RUN_RE.finditer(text):
         start = match.start()
         chunks = match.group().split(" ")
@@ -411,20 +421,24 @@ def token_edges(text: str, evidence: Evidence | None = None) -> tuple[list[int],
         if not any(found):
             more_starts(starts)
             more_ends(map(add, starts, lengths))
+            more_words(chunks)
             continue
         ends = list(map(add, starts, lengths))
         last = 0
         for index in [i for i, pieces in enumerate(found) if pieces]:
             more_starts(starts[last:index])
             more_ends(ends[last:index])
+            more_words(chunks[last:index])
             base = starts[index]
-            piece_starts, piece_ends = found[index]
+            piece_starts, piece_ends, piece_words = found[index]
             more_starts(map(base.__add__, piece_starts))
             more_ends(map(base.__add__, piece_ends))
+            more_words(piece_words)
             last = index + 1
         more_starts(starts[last:])
         more_ends(ends[last:])
-    return starts_out, ends_out
+        more_words(chunks[last:])
+    return starts_out, ends_out, words_out
 
 
 _ONE = 1
@@ -433,7 +447,7 @@ _CHUNK_RUN_RE = re.compile(r"\S+(?: \S+)*")
 
 def canonical_tokens(text: str, evidence: Evidence | None = None) -> list[str]:
     """The canonical token strings of `text`."""
-    return [text[start:end] for start, end in canonical_offsets(text, evidence)]
+    return token_table(text, evidence)[2]
 
 
 def word_ranges(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:

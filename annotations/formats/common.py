@@ -15,7 +15,7 @@ import orjson
 
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span
 from ..errors import AnnotationError
-from ..segment import Evidence, token_edges
+from ..segment import Evidence, token_edges, token_table
 
 __all__ = [
     "ExportOptions",
@@ -29,6 +29,7 @@ __all__ = [
     "Utf16",
     "spacy_tokens",
     "record_edges",
+    "record_tokens",
     "spans_on_tokens",
     "build_record",
 ]
@@ -159,6 +160,11 @@ def record_edges(record: ArticleRecord, options: ExportOptions) -> tuple[list[in
     (annotations.segment): the same for every annotator of the article,
     whatever their spans."""
     return token_edges(record.text, options.evidence)
+
+
+def record_tokens(record: ArticleRecord, options: ExportOptions) -> tuple[list[int], list[int], list[str]]:
+    """record_edges and the tokens' texts."""
+    return token_table(record.text, options.evidence)
 
 
 def spans_on_tokens(

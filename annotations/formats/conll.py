@@ -41,7 +41,7 @@ from .common import (
     IMPORTED_STATUS,
     build_record,
     entity_spans_for_tokens,
-    record_edges,
+    record_tokens,
     spans_on_tokens,
 )
 
@@ -106,12 +106,12 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     ending with a blank line (no -DOCSTART- line)."""
     spans = entity_spans_for_tokens(record, options, report, fmt)
     text = record.text
-    starts, ends = edges = record_edges(record, options)
+    starts, ends, words = record_tokens(record, options)
+    edges = (starts, ends)
     report.records += 1
     report.spans += len(spans)
     if not starts:
         return ""
-    words = list(map(text.__getitem__, map(slice, starts, ends)))
     lines = list(map(add, words, repeat(" O")))
     inside: set[int] = set()
     for span, first, last in spans_on_tokens(record, spans, edges, report) if spans else ():

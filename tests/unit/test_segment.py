@@ -153,7 +153,9 @@ def plain_offsets(text: str, evidence: Evidence) -> list[tuple[int, int]]:
 )
 def test_chunked_tokens_are_the_tokens_of_one_match_per_token(text, words):
     evidence = Evidence(words)
-    assert canonical_offsets(text, evidence) == plain_offsets(text, evidence)
+    offsets = canonical_offsets(text, evidence)
+    assert offsets == plain_offsets(text, evidence)
+    assert canonical_tokens(text, evidence) == [text[s:e] for s, e in offsets]
 
 
 def test_seeds_tokens_are_the_plain_ones():

@@ -424,20 +424,16 @@ def token_table(text: str, evidence: Evidence | None = None) -> tuple[list[int],
             more_words(chunks)
             continue
         ends = list(map(add, starts, lengths))
-        last = 0
-        for index in [i for i, pieces in enumerate(found) if pieces]:
-            more_starts(starts[last:index])
-            more_ends(ends[last:index])
-            more_words(chunks[last:index])
+        # each chunk of several tokens replaced by its tokens, from the
+        # last one back so the indexes still to come stay where they are
+        for index in [i for i, pieces in enumerate(found) if pieces][::-1]:
             base = starts[index]
-            piece_starts, piece_ends, piece_words = found[index]
-            more_starts(map(base.__add__, piece_starts))
-            more_ends(map(base.__add__, piece_ends))
-            more_words(piece_words)
-            last = index + 1
-        more_starts(starts[last:])
-        more_ends(ends[last:])
-        more_words(chunks[last:])
+            piece_starts, piece_ends, chunks[index : index + 1] = found[index]
+            starts[index : index + 1] = map(base.__add__, piece_starts)
+            ends[index : index + 1] = map(base.__add__, piece_ends)
+        more_starts(starts)
+        more_ends(ends)
+        more_words(chunks)
     return starts_out, ends_out, words_out
 
 

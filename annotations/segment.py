@@ -105,6 +105,7 @@ __all__ = [
     "canonical_offsets",
     "canonical_tokens",
     "token_edges",
+    "token_table",
     "evidence_for",
     "word_ranges",
     "clitic_cuts",

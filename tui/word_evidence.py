@@ -2,10 +2,12 @@
 corpus words, the schema's gazetteer and every annotator's span texts
 (:func:`annotations.segment.evidence_for`), built once per app session.
 
-A small corpus is read at once when the app starts; a larger one in a
-background thread, and until it is done each article's own words serve
-(``evidence`` is None). A corpus or store that cannot be read leaves it
-None: selection then works as it does without evidence.
+It is built the first time a word is selected, so the start-up and a
+session that never selects a word do not pay for it: a small corpus is read
+at once, a larger one in a background thread, and until that is done each
+article's own words serve (``evidence`` is None). A corpus or store that
+cannot be read leaves it None: selection then works as it does without
+evidence.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ class WordEvidence:
     def __init__(self, corpus, schema, store) -> None:
         self._sources = (corpus, schema, store)
         self.evidence: Evidence | None = None
+        self.started = False
 
     def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
         corpus = self._sources[0]
         if len(corpus) <= AT_ONCE:
             self._build()
@@ -39,6 +45,10 @@ class WordEvidence:
 
 
 def word_evidence(app) -> Evidence | None:
-    """The session's evidence, once built (None before, or outside the app)."""
+    """The session's evidence, once built (None before, or outside the app);
+    the first call starts building it."""
     holder = getattr(app, "word_evidence", None)
-    return holder.evidence if isinstance(holder, WordEvidence) else None
+    if not isinstance(holder, WordEvidence):
+        return None
+    holder.start()
+    return holder.evidence

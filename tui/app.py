@@ -95,7 +95,6 @@ class HashiyaApp(App[int]):
         return self.screen_stack[0] if self.screen_stack else None  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.word_evidence.start()
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
         if self.prefs.needs_first_run_check:

@@ -16,7 +16,7 @@ import orjson
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
-from ..segment import Evidence, canonical_offsets
+from ..segment import Evidence, token_edges, token_table
 
 __all__ = [
     "ExportOptions",
@@ -29,7 +29,8 @@ __all__ = [
     "direction_of",
     "Utf16",
     "spacy_tokens",
-    "record_offsets",
+    "record_edges",
+    "record_tokens",
     "spans_on_tokens",
     "build_record",
 ]
@@ -155,30 +156,29 @@ class ImportResult:
 # -- tokens -----------------------------------------------------------------
 
 
-def record_offsets(record: ArticleRecord, options: ExportOptions) -> list[tuple[int, int]]:
-    """The record's canonical tokens (annotations.segment): the same for
-    every annotator of the article, whatever their spans."""
-    return canonical_offsets(record.text, options.evidence)
+def record_edges(record: ArticleRecord, options: ExportOptions) -> tuple[list[int], list[int]]:
+    """The starts and ends of the record's canonical tokens
+    (annotations.segment): the same for every annotator of the article,
+    whatever their spans."""
+    return token_edges(record.text, options.evidence)
+
+
+def record_tokens(record: ArticleRecord, options: ExportOptions) -> tuple[list[int], list[int], list[str]]:
+    """record_edges and the tokens' texts."""
+    return token_table(record.text, options.evidence)
 
 
 def spans_on_tokens(
-    record: ArticleRecord,
-    spans: Iterable[Span],
-    offsets: list[tuple[int, int]],
-    report: ExportReport,
-    edges: tuple[list[int], list[int]] | None = None,
+    record: ArticleRecord, spans: Iterable[Span], edges: tuple[list[int], list[int]], report: ExportReport
 ) -> list[tuple[Span, int, int]]:
     """(span, first token, last token) for each span that starts at a token
-    start and ends at a token end. A span with an edge elsewhere (inside a
-    token, or in whitespace) is left out of the record and reported with its
-    id, article and annotator: never widened, trimmed or dropped silently.
-    `edges`: the token starts and ends, when the caller has them."""
+    start and ends at a token end (`edges`: the token starts and ends). A
+    span with an edge elsewhere (inside a token, or in whitespace) is left
+    out of the record and reported with its id, article and annotator:
+    never widened, trimmed or dropped silently."""
     out = []
-    starts, ends = edges or (None, None)
+    starts, ends = edges
     for span in spans:
-        if starts is None:
-            starts = [start for start, _ in offsets]
-            ends = [end for _, end in offsets]
         first = bisect_left(starts, span.start)
         last = bisect_left(ends, span.end)
         if first < len(starts) and starts[first] == span.start and last < len(ends) and ends[last] == span.end:

@@ -40,7 +40,7 @@ from .common import (
     dumps,
     iter_json_lines,
     kind_for,
-    record_offsets,
+    record_edges,
     selected_spans,
     spacy_tokens,
     spans_on_tokens,
@@ -50,9 +50,9 @@ SUFFIX = ".jsonl"
 
 
 def to_dict(record: ArticleRecord, options: ExportOptions, report: ExportReport) -> dict:
-    offsets = record_offsets(record, options)
-    tokens = spacy_tokens(record.text, offsets)
-    spans = [span for span, _, _ in spans_on_tokens(record, selected_spans(record, options), offsets, report)]
+    edges = record_edges(record, options)
+    tokens = spacy_tokens(record.text, list(zip(*edges)))
+    spans = [span for span, _, _ in spans_on_tokens(record, selected_spans(record, options), edges, report)]
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     utf16 = Utf16(record.text) if options.utf16 else None

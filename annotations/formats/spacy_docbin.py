@@ -31,7 +31,7 @@ from .common import (
     ExportOptions,
     ExportReport,
     direction_of,
-    record_offsets,
+    record_edges,
     selected_spans,
     spacy_tokens,
     spans_on_tokens,
@@ -58,12 +58,12 @@ def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportR
     (each one the article does not have is 0.0 in ``doc.cats``)."""
     _, Doc, _ = _spacy()
     spans = selected_spans(record, options)
-    offsets = record_offsets(record, options)
-    tokens = spacy_tokens(record.text, offsets)
+    edges = record_edges(record, options)
+    tokens = spacy_tokens(record.text, list(zip(*edges)))
     doc = Doc(vocab, words=[t.text for t in tokens], spaces=[t.ws for t in tokens])
     ents = []
     themes = []
-    for span, _, _ in spans_on_tokens(record, spans, offsets, report):
+    for span, _, _ in spans_on_tokens(record, spans, edges, report):
         piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
         (ents if span.kind == ENTITY else themes).append(piece)
     doc.ents = ents

@@ -348,7 +348,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
         plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
-            evidence=self.app.word_evidence.evidence,
+            evidence=self.app.word_evidence.current(),
         )
         if plan.action == NO_TARGET:
             self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
@@ -424,7 +424,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(
-            clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.evidence
+            clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.current()
         )
         if snapped is None:
             self.notify("No word under the cursor.", severity="warning", timeout=2)

@@ -37,6 +37,7 @@ from annotations.settings import Settings
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO, NEXT_ORDER
 from .prefs import Display, Prefs
 from .suggesting import Suggester
+from .word_evidence import WordEvidence
 
 if TYPE_CHECKING:
     from .corpus_index import CorpusCheck
@@ -83,6 +84,8 @@ class HashiyaApp(App[int]):
         self.corpus_changed_signal: Signal[Corpus] = Signal(self, "corpus-changed")
         #: suggestions, the model and the next-to-do order (no Textual inside)
         self.suggester = Suggester(settings, schema, store)
+        #: Known words for the reader's word selection (tui.word_evidence).
+        self.word_evidence = WordEvidence(corpus, schema, store)
 
     # screens -------------------------------------------------------------
 

@@ -8,8 +8,11 @@ Tags are strings (IOB2); the label list (``O`` then ``B-X``/``I-X`` for each
 label, sorted) is written beside the data as ``FILE.labels.json`` so the
 tags can be mapped to class ids the same way every time. Load with
 ``datasets.load_dataset("json", data_files=FILE)``. Tokens are the
-non-whitespace tokens of the article (one record per article, not per
-sentence). Like CoNLL it holds flat entities only; the rest is reported.
+article's canonical tokens (:mod:`annotations.segment`; one record per
+article, not per sentence), the same for every annotator, so two
+annotators' files line up token for token. Like CoNLL it holds flat
+entities only; the rest, and any span with an edge inside a token, is
+reported.
 """
 
 from __future__ import annotations

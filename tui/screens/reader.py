@@ -361,7 +361,9 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
     def apply_label(self, label: Label) -> Span | None:
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
-        plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim)
+        plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
+            evidence=self.app.word_evidence.current(),
+        )
         if plan.action == NO_TARGET:
             self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
             return None
@@ -435,7 +437,9 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
             self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
 
     def action_select_word(self) -> None:
-        snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
+        snapped = self.reader.select_word(
+            clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.current()
+        )
         if snapped is None:
             self.notify("No word under the cursor.", severity="warning", timeout=2)
 

@@ -176,3 +176,40 @@ def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
         (offset, offset + len(word), "GPE", "entity", word)
     ]
     assert first.text[spans[0].start:spans[0].end] == word
+
+
+def test_suggestions_in_a_real_terminal(tmux, tmp_path, seeds_dir):
+    """`hashiya suggest` from a pattern file, then the installed app: the list
+    counts what waits, the reader draws a suggestion in its own style (italic,
+    double underline, no background), `;` goes to it, `y` makes it a span."""
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus_dir)
+    first = open_corpus(corpus_dir).articles[0]
+    word = "العراق"
+    offset = first.text.index(word)
+    patterns = tmp_path / "p.jsonl"
+    patterns.write_text(json.dumps({"label": "GPE", "pattern": word}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(HASHIYA), "suggest", str(corpus_dir), "--patterns", str(patterns),
+         "--store", str(tmp_path / "store"), "--annotator", "e2e"],
+        capture_output=True, text=True, encoding="utf-8",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "GPE" in result.stdout
+
+    start(tmux, tmp_path, corpus_dir, term="xterm-256color", mode="visual")
+    screen = tmux.wait_for(lambda s: "0/5 done" in s, "the article list")
+    assert "✱" in screen
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "(1/5)" in s and "suggested" in s, "the reader with suggestions")
+    coloured = tmux.capture(escapes=True)
+    assert re.search(r"\x1b\[[0-9;:]*4:2[;m]", coloured), "no double underline drawn"
+    tmux.keys("\\;")  # a bare ; separates tmux commands
+    tmux.wait_for(lambda s: f"suggested GPE [{offset}, {offset + len(word)})" in s, "the cursor on the suggestion")
+    tmux.keys("y")
+    tmux.wait_for(lambda s: "E GPE" in s, "the accepted span")
+    quit_and_wait(tmux)
+    with Store(tmp_path / "store", "e2e", readonly=True) as store:
+        assert [(s.start, s.end, s.label, s.text) for s in store.spans(first.id)] == [
+            (offset, offset + len(word), "GPE", word)
+        ]

@@ -243,8 +243,14 @@ class PatternMatcher:
         return self._flat(found)
 
     def _flat(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
-        kept: list[tuple[int, int, int]] = []
-        for start, end, number in sorted(found, key=lambda m: (m[0] - m[1], m[0], m[2])):
-            if all(end <= s or e <= start for s, e, _ in kept):
-                kept.append((start, end, number))
-        return sorted((s, e, self.patterns[n].label) for s, e, n in kept)
+        return [(s, e, self.patterns[n].label) for s, e, n in flat(sorted(found, key=lambda m: m[2]))]
+
+
+def flat(found):
+    """The (start, end, tag) ranges to keep so that none overlap: the
+    longest first, then the earliest, then the first given; sorted by start."""
+    kept: list = []
+    for item in sorted(found, key=lambda m: (m[0] - m[1], m[0])):  # stable
+        if all(item[1] <= s or e <= item[0] for s, e, _ in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda m: (m[0], m[1]))

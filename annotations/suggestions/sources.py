@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from ..errors import HashiyaError
 from ..schema import Schema
-from .patterns import PatternMatcher, load_patterns
+from .patterns import PatternMatcher, flat, load_patterns
 
 __all__ = ["Found", "ModelSource", "PatternSource", "theme_margin", "THEME_THRESHOLD"]
 
@@ -44,14 +44,6 @@ def theme_margin(scores: dict[str, float]) -> float | None:
     if not scores:
         return None
     return round(min(abs(score - THEME_THRESHOLD) for score in scores.values()), 6)
-
-
-def _flat(entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    kept: list[tuple[int, int, str]] = []
-    for start, end, label in sorted(entities, key=lambda e: (e[0] - e[1], e[0])):
-        if all(end <= s or e <= start for s, e, _ in kept):
-            kept.append((start, end, label))
-    return sorted(kept)
 
 
 class PatternSource:
@@ -105,7 +97,7 @@ class ModelSource:
                     entities.append((ent.start_char, ent.end_char, ent.label_))
             else:
                 found.unknown[ent.label_] += 1
-        found.entities = _flat(entities)
+        found.entities = flat(entities)
         found.themes = {
             label: float(score) for label, score in doc.cats.items() if label in self.theme_labels
         }

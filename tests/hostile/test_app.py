@@ -9,12 +9,16 @@ taken out, holds no control character (``terminal_bytes``)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from annotations.settings import Settings
+from annotations.store import Store, shard_name
 from tests.app.pilot import sync
 from tui.app import make_app
 from tui.screens.pickers import MAX_SHOWN, LabelPicker
+from tui.screens.problems import ProblemsScreen, StoreErrorScreen
+from tui.screens.reader import ReaderScreen
 
 from .helpers import RAW_CONTROL, SEED_ID, copy_seeds, one_error, run
 
@@ -64,6 +68,95 @@ def _labels(tmp_path, body: str):
     path = tmp_path / "labels.toml"
     path.write_text(body, encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------ markup and escapes
+
+
+def _hostile_jsonl(tmp_path):
+    path = tmp_path / "c.jsonl"
+    records = [
+        {"id": "[/x]", "text": "نص أول"},
+        {"id": "[/x]", "text": "نص ثان"},  # a duplicate: listed as a problem, by its id
+        {"id": f"id{EVIL}", "text": f"عنوان [/b] {EVIL}\nقال محمد إن {EVIL} الخبر [/i]"},
+        {"id": "plain", "text": "نص عادي"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@sync
+async def test_hostile_ids_titles_and_store_path_are_shown_as_text(tmp_path):
+    corpus = _hostile_jsonl(tmp_path)
+    store = tmp_path / f"store[/b]{EVIL}"
+    app = _app(corpus, store)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        written = assert_clean(app)
+        assert "[/x]" in written and "duplicate" in written
+        await pilot.press("escape")
+        await pilot.pause()
+        written = assert_clean(app)
+        assert "store[/b]␛c␛]52" in written  # the header names the store, escaped
+        app.open_article(f"id{EVIL}")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("space", "1")  # a span of the hostile article, labelled
+        await pilot.pause()
+        written = assert_clean(app)
+        assert f"id␛c␛]52;c;aGVsbG8=␇␛[2J␦31m⇚" in written
+    assert app.return_code is None
+
+
+@sync
+async def test_corpus_path_with_markup_and_escapes_opens(tmp_path):
+    folder = copy_seeds(tmp_path / f"[/b]{EVIL}")
+    (folder / "empty.txt").write_bytes(b"")
+    app = _app(folder, tmp_path / "store")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        written = assert_clean(app)
+        assert "[/b]␛c" in written and "empty.txt" in written
+    assert app.return_code is None
+
+
+HOSTILE_LABELS = (
+    '[[entity]]\nname = "P\\u001bcER"\nkey = "1"\ncolour = "red"\n'
+    'description = "[/x] \\u001b]52;c;aGVsbG8=\\u0007"\n'
+    '[[theme]]\nname = "T\\u009b2J"\nkey = "a"\ndescription = "[/b]"\n'
+)
+
+
+@sync
+async def test_hostile_label_names_and_descriptions_are_escaped_everywhere(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    app = _app(corpus, tmp_path / "store", _labels(tmp_path, HOSTILE_LABELS))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        app.open_article(SEED_ID)
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("space", "1")  # labelled: span list, status, notification
+        await pilot.pause()
+        written = assert_clean(app)
+        assert "P␛cER" in written
+        for keys in (["l"], ["f1"], ["ctrl+p"], ["D"]):  # picker, help, palette, themes
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app.screen is not reader
+            written = assert_clean(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        app.screen.query_one("#help-body").scroll_end(animate=False)
+        await pilot.pause()
+        written = assert_clean(app)
+        assert "[/x]" in shown(app) and "T␦2J" in shown(app)
+    assert app.return_code is None
 
 
 # ------------------------------------------------------------ schemas that parse
@@ -121,3 +214,60 @@ async def test_the_label_picker_of_the_largest_schema_lists_a_page_and_filters(t
         assert [span.label for span in app.screen.spans] == [last]
         assert_clean(app)
     assert app.return_code is None
+
+
+# ------------------------------------------------------------ store damage
+
+
+def _damaged_store(tmp_path, damage):
+    corpus = copy_seeds(tmp_path / "corpus")
+    ids = sorted(path.stem for path in corpus.glob("*.txt"))
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        for article_id in ids[:2]:
+            text = (corpus / f"{article_id}.txt").read_text(encoding="utf-8")
+            store.add_span(article_id, text, 0, 3, "PER", "entity")
+    shard = root / "ali" / "articles" / shard_name(ids[0])
+    damage(shard)
+    return corpus, root, shard, ids
+
+
+def _truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+@sync
+async def test_a_truncated_store_file_is_shown_and_the_other_articles_stay_usable(tmp_path):
+    corpus, root, shard, ids = _damaged_store(tmp_path, _truncate)
+    app = _app(corpus, root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_article(ids[0])
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, StoreErrorScreen)
+        assert str(shard) in dialog.message and "not valid JSON" in dialog.message
+        assert dialog.command == f"hashiya validate {corpus} --store {root} --annotator ali --repair"
+        text = shown(app)  # on screen, wrapped to the dialog
+        assert "damaged" in text and "hashiya validate" in text and "--repair" in text
+        assert_clean(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_article(ids[1])  # another article opens and can be labelled
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article_id == ids[1]
+        reader.reader.move_cursor_to(12)  # past the stored span
+        await pilot.press("space", "2")
+        await pilot.pause()
+        assert len(reader.spans) == 2
+        await pilot.press("K")  # the previous article is the damaged one: shown, not opened
+        await pilot.pause()
+        assert isinstance(app.screen, StoreErrorScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is reader and reader.article_id == ids[1]
+    assert app.return_code is None
+    with Store(root, "ali") as store:
+        assert len(store.spans(ids[1])) == 2

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from annotations.settings import Settings
 from annotations.store import Store, shard_name
 from tests.app.pilot import sync
@@ -271,3 +273,59 @@ async def test_a_truncated_store_file_is_shown_and_the_other_articles_stay_usabl
     assert app.return_code is None
     with Store(root, "ali") as store:
         assert len(store.spans(ids[1])) == 2
+
+
+def _not_utf8(path):
+    path.write_bytes(b'{"spans": "\xff\xfe"}')
+
+
+def _array(path):
+    path.write_text("[1, 2, 3]", encoding="utf-8")
+
+
+def _folder(path):
+    path.unlink()
+    path.mkdir()
+
+
+def _link(path):
+    path.unlink()
+    path.symlink_to("/etc/hostname")
+
+
+def _fifo(path):
+    import os
+
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _deleted(path):
+    path.unlink()
+    path.with_name(path.name + ".bak").unlink(missing_ok=True)
+
+
+def _deep(path):
+    path.write_bytes(b"[" * 100_000)
+
+
+@pytest.mark.parametrize("damage", [_not_utf8, _array, _folder, _link, _fifo, _deleted, _deep],
+                         ids=lambda damage: damage.__name__.strip("_"))
+@sync
+async def test_every_kind_of_store_damage_is_shown_not_fatal(tmp_path, damage):
+    corpus, root, shard, ids = _damaged_store(tmp_path, damage)
+    app = _app(corpus, root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_article(ids[0])
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, StoreErrorScreen)
+        assert shard.name in dialog.message
+        assert_clean(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_article(ids[1])
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and len(app.screen.spans) == 1
+    assert app.return_code is None

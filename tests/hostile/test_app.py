@@ -239,27 +239,39 @@ def _truncate(path):
     path.write_bytes(data[: len(data) // 2])
 
 
+async def _refused(app, pilot, article_id: str) -> StoreErrorScreen:
+    """Open an article whose store file is damaged: the dialog, drawn clean."""
+    await pilot.pause()
+    app.open_article(article_id)
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, StoreErrorScreen)
+    assert_clean(app)
+    return dialog
+
+
+async def _opened(app, pilot, article_id: str) -> ReaderScreen:
+    """Close the dialog and open another article: the reader shows it."""
+    await pilot.press("escape")
+    await pilot.pause()
+    app.open_article(article_id)
+    await pilot.pause()
+    reader = app.screen
+    assert isinstance(reader, ReaderScreen) and reader.article_id == article_id
+    return reader
+
+
 @sync
 async def test_a_truncated_store_file_is_shown_and_the_other_articles_stay_usable(tmp_path):
     corpus, root, shard, ids = _damaged_store(tmp_path, _truncate)
     app = _app(corpus, root)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_article(ids[0])
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, StoreErrorScreen)
+        dialog = await _refused(app, pilot, ids[0])
         assert str(shard) in dialog.message and "not valid JSON" in dialog.message
         assert dialog.command == f"hashiya validate {corpus} --store {root} --annotator ali --repair"
         text = shown(app)  # on screen, wrapped to the dialog
         assert "damaged" in text and "hashiya validate" in text and "--repair" in text
-        assert_clean(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        app.open_article(ids[1])  # another article opens and can be labelled
-        await pilot.pause()
-        reader = app.screen
-        assert isinstance(reader, ReaderScreen) and reader.article_id == ids[1]
+        reader = await _opened(app, pilot, ids[1])  # another article opens and can be labelled
         reader.reader.move_cursor_to(12)  # past the stored span
         await pilot.press("space", "2")
         await pilot.pause()
@@ -316,16 +328,8 @@ async def test_every_kind_of_store_damage_is_shown_not_fatal(tmp_path, damage):
     corpus, root, shard, ids = _damaged_store(tmp_path, damage)
     app = _app(corpus, root)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_article(ids[0])
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, StoreErrorScreen)
+        dialog = await _refused(app, pilot, ids[0])
         assert shard.name in dialog.message
-        assert_clean(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        app.open_article(ids[1])
-        await pilot.pause()
-        assert isinstance(app.screen, ReaderScreen) and len(app.screen.spans) == 1
+        reader = await _opened(app, pilot, ids[1])
+        assert len(reader.spans) == 1
     assert app.return_code is None

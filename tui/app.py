@@ -21,6 +21,7 @@ every screen at once is published as a signal on the app (as Textual's own
 from __future__ import annotations
 
 import gc
+import shlex
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -30,11 +31,12 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from annotations.corpus import Corpus
-from annotations.errors import HashiyaError
+from annotations.errors import HashiyaError, StoreError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO, NEXT_ORDER
+from .layout import display_line
 from .prefs import Display, Prefs
 from .suggesting import Suggester
 from .word_evidence import WordEvidence
@@ -73,7 +75,7 @@ class HashiyaApp(App[int]):
         self.schema = schema
         self.store = store
         self.prefs = prefs
-        self.sub_title = f"{settings.annotator} · store {settings.store}"
+        self.sub_title = self._sub_title()
         self._store_closed = False
         #: What opening the corpus left for after the first frame (see
         #: tui.corpus_index.open_corpus_unchecked), until it is started.
@@ -86,6 +88,14 @@ class HashiyaApp(App[int]):
         self.suggester = Suggester(settings, schema, store)
         #: Known words for the reader's word selection (tui.word_evidence).
         self.word_evidence = WordEvidence(corpus, schema, store)
+
+    def _sub_title(self) -> str:
+        """Who annotates and where the store is: data (the store path and the
+        name come from the command line), drawn as the header's plain text."""
+        settings = self.settings
+        mode, harakat = self.prefs.display
+        return display_line(f"{settings.annotator} · store {settings.store}", None, mode=mode,
+                            harakat=harakat, direction="ltr")
 
     # screens -------------------------------------------------------------
 
@@ -136,10 +146,29 @@ class HashiyaApp(App[int]):
 
     def open_article(self, article_id: str, closed: Callable[[str | None], None] | None = None) -> None:
         """Show `article_id` in the reader; `closed` hears which article the
-        reader showed last (it moves between articles in place)."""
+        reader showed last (it moves between articles in place). An article
+        whose store file cannot be read is not opened: the error is shown."""
         from .screens.reader import ReaderScreen
 
+        try:
+            self.store.spans(article_id)
+        except StoreError as exc:
+            self.show_store_error(exc)
+            return
         self.push_screen(ReaderScreen(article_id), closed)
+
+    def repair_command(self) -> str:
+        """The command that repairs this store (for this corpus and annotator)."""
+        settings = self.settings
+        return shlex.join(["hashiya", "validate", str(settings.corpus), "--store", str(settings.store),
+                           "--annotator", settings.annotator, "--repair"])
+
+    def show_store_error(self, error: StoreError) -> None:
+        """A store file could not be read: say which and why, and how to repair it."""
+        from .screens.problems import StoreErrorScreen
+
+        if not isinstance(self.screen, StoreErrorScreen):  # one at a time
+            self.push_screen(StoreErrorScreen(str(error), self.repair_command()))
 
     # corpus ------------------------------------------------------------------
 
@@ -192,6 +221,7 @@ class HashiyaApp(App[int]):
             self.write_terminal(BDSM_EXPLICIT if mode == "visual" else BDSM_IMPLICIT)
         if harakat is not None:
             prefs.harakat = harakat
+        self.sub_title = self._sub_title()
         warning = prefs.save()
         if warning:
             self.notify(warning, title="Preferences", severity="warning")

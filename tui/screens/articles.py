@@ -39,6 +39,7 @@ from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of
 from ..layout import display_line
 from ..node import HashiyaNode
 from ..prefs import Display
+from ..sanitize import visible
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
@@ -259,7 +260,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             try:
                 shown = display_line(row.title, width, mode=self.mode, harakat=self.harakat)
             except Exception:  # a title the engine cannot draw must not hide the list
-                shown = row.id[:width]
+                shown = visible(row.id)[:width]
             self._titles[key] = shown
         return shown
 

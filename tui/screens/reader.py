@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations.corpus import ids_of
-from annotations.errors import HashiyaError
+from annotations.errors import HashiyaError, StoreError
 from annotations.model import Span, Status
 from annotations.progress import to_do_after
 from annotations.propagation import Outcome, other_occurrences
@@ -35,6 +36,7 @@ from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.prefs import Display
 from tui.rtl import paragraph_level
+from tui.sanitize import plain, visible
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
@@ -115,7 +117,8 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
             if key in taken:
                 self.shadowed.append(label)
                 continue
-            add_binding(self, key, f"apply_label({index})", label.name, key_display=label.key)
+            # The footer, help and the palette show these: escaped once, here.
+            add_binding(self, key, f"apply_label({index})", visible(label.name), key_display=visible(label.key))
 
     @property
     def text(self) -> str:
@@ -170,9 +173,16 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.clitic_trim_changed_signal.subscribe(self, self._clitic_trim_changed)
         self._apply_width(app.size.width)
-        if not self.load_article(self.article_id):
-            # Nothing to show (the reason was notified): back to where we came from.
-            self.app.call_later(self.app.pop_screen)
+        error = self._load(self.article_id)
+        if error is not None:
+            # Nothing to show: back to where we came from, then say why.
+            app = self.app
+
+            def leave() -> None:
+                app.pop_screen()
+                self._report(error)
+
+            app.call_later(leave)
             return
         self.reader.focus()
         if self.shadowed:
@@ -194,37 +204,56 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
 
     def load_article(self, article_id: str) -> bool:
         """Show `article_id` in place; False (with a message) if it cannot be read."""
+        error = self._load(article_id)
+        if error is not None:
+            self._report(error)
+        return error is None
+
+    def _report(self, error: HashiyaError) -> None:
+        if isinstance(error, StoreError):
+            self.app.show_store_error(error)
+        else:
+            self.notify(str(error), severity="error", timeout=8)
+
+    def _load(self, article_id: str) -> HashiyaError | None:
+        """Show `article_id` in place, or the reason it cannot be read (the
+        screen unchanged): its text or its store file."""
         article = self.corpus.get(article_id)
         if article is None:
-            self.notify(f"no article {article_id!r} in the corpus", severity="error")
-            return False
+            return HashiyaError(f"no article {article_id!r} in the corpus")
         try:
             text = article.text
+            # A store file that cannot be read stops here, before the screen changes.
+            self.store.spans(article_id)
+            stale = self.store.is_stale(article_id, article.fingerprint)
         except HashiyaError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return False
+            return exc
         self.article_id = article_id
-        self.session = ArticleSession(
-            article_id, text, article_stale=self.store.is_stale(article_id, article.fingerprint)
-        )
+        self.session = ArticleSession(article_id, text, article_stale=stale)
         self.search_query = ""
         self.reader.set_text(text)
         self.start_review()
         self.refresh_annotations()
         self.compute_if_missing()
-        return True
+        return None
 
     def refresh_annotations(self) -> None:
         """Re-read this article's spans, themes and status from the store."""
         article_id = self.article_id
         session = self.session
-        spans = self.store.spans(article_id)
-        self.themes = self.store.themes(article_id)
-        self.status = self.store.status(article_id)
         article = self.corpus.get(article_id)
         stale = session.article_stale
-        if article is not None:
-            stale = self.store.is_stale(article_id, article.fingerprint)
+        try:
+            spans = self.store.spans(article_id)
+            themes = self.store.themes(article_id)
+            status = self.store.status(article_id)
+            if article is not None:
+                stale = self.store.is_stale(article_id, article.fingerprint)
+        except StoreError as exc:  # damaged meanwhile: what is shown stays
+            self.app.show_store_error(exc)
+            return
+        self.themes = themes
+        self.status = status
         session.update(spans, article_stale=stale)
         self._update_review()
         colours = {label.name: label.colour for label in self.schema.labels}
@@ -271,7 +300,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         header = self.query_one("#reader-header", Static)
         # Article ids are file names and may be Arabic too.
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-        header.update(_escape(shown) + "\n" + _escape(meta), layout=False)
+        header.update(Text(f"{shown}\n{meta}"), layout=False)
 
     def _update_warning(self) -> None:
         warning = self.query_one("#reader-warning", Static)
@@ -310,7 +339,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
         # One fixed-height line: no layout pass needed on every keypress.
-        self.query_one("#reader-status", Static).update(_escape(" · ".join(parts)), layout=False)
+        self.query_one("#reader-status", Static).update(plain(" · ".join(parts)), layout=False)
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
@@ -731,6 +760,3 @@ def _key_name(key: str) -> str:
     """Textual's name for the key that types `key`."""
     return _KEY_NAMES.get(key, key)
 
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[")

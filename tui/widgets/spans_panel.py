@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from annotations.model import Span
 from tui.layout import display_line
+from tui.sanitize import visible
 
 
 class SpansPanel(OptionList, can_focus=False):
@@ -74,7 +75,7 @@ class SpansPanel(OptionList, can_focus=False):
         for span in spans:
             mark = "!" if span.id in stale_ids else " "
             kind = "E" if span.kind == "entity" else "T"
-            head = f"{mark}{kind} {span.label:<10.10} "
+            head = f"{mark}{kind} {visible(span.label):<10.10} "  # a label from the store
             tail = f"  {span.start}-{span.end}"
             width = max(4, room - cell_len(head) - cell_len(tail))
             shown = display_line(span.text, width, mode=mode, harakat=harakat)

@@ -172,12 +172,12 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
 
 
 def start_review(app, into: str = GOLD) -> None:
-    """The palette's review: every annotator of the store but `into`,
-    compared into `into`."""
+    """The palette's review: every annotator of the store with work in it
+    but `into`, compared into `into`."""
     from annotations.store import Store
 
     store = app.store
-    names = [name for name in store.annotators() if name != into]
+    names = [name for name in store.annotators() if name != into and store.article_ids(name)]
     if not names:
         app.notify(f"No annotators to review besides {into!r}.", severity="warning", timeout=4)
         return

@@ -82,6 +82,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
+        Binding("o", "other_annotator", "Other annotator's spans", show=False,
+                tooltip="Show another annotator's spans beside yours, read-only (again: hide them)"),
         CLITIC_TRIM.screen_binding("c"),
         DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
         HARAKAT.screen_binding("h", action="toggle_harakat"),
@@ -95,6 +97,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         self.themes: list[str] = []
         self.status: Status = Status.TODO
         self.search_query = ""
+        #: whose spans are drawn beside this annotator's (read-only), if anyone's
+        self.other_annotator: str | None = None
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -241,9 +245,20 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             mode=prefs.display_mode,
             harakat=prefs.harakat,
         )
+        self._show_other()
         self._update_header()
         self._update_warning()
         self._update_status()
+
+    def _show_other(self) -> None:
+        from tui.screens.other_annotator import show_other
+
+        show_other(self)
+
+    def action_other_annotator(self) -> None:
+        from tui.screens.other_annotator import toggle_other
+
+        toggle_other(self)
 
     def _update_header(self) -> None:
         article = self.corpus.get(self.article_id)
@@ -292,6 +307,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
+        if self.other_annotator is not None:
+            parts.append(f"beside {self.other_annotator}")
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")

@@ -37,6 +37,7 @@ spans that belong to no place and no agreement are listed as ``gold``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -126,12 +127,120 @@ def places(keys: Iterable[SpanKey]) -> list[list[SpanKey]]:
     return out
 
 
-def _state(versions, gold: tuple, settled: bool) -> tuple[str, tuple[str, ...]]:
+def _state(versions, gold: tuple, settled) -> tuple[str, tuple[str, ...]]:
+    """`settled`: whether the place bears its review mark (asked only when
+    gold holds nothing there)."""
     held = set(gold)
     same = tuple(name for name, keys in versions if set(keys) == held)
     if held:
         return (TAKEN, same) if same else (OWN, ())
-    return (NONE, same) if settled else (OPEN, ())
+    return (NONE, same) if settled() else (OPEN, ())
+
+
+@dataclass
+class Comparison:
+    """The annotators' side of a review (no gold): the agreements and the
+    places of disagreement, each with every annotator's version, spans in
+    text order and then the document themes. It changes only when an
+    annotator's work does, so a review screen keeps it while gold changes."""
+
+    article_id: str
+    text: str
+    names: list[str]
+    items: list[Item] = field(default_factory=list)
+
+    def span_keys(self) -> frozenset[SpanKey]:
+        """Every span key any compared annotator holds."""
+        return frozenset(k for item in self.items if item.what == SPAN for _, keys in item.versions for k in keys)
+
+
+def compare_annotators(article_id: str, text: str, records: dict[str, ArticleRecord], names: list[str]) -> Comparison:
+    """`records` by annotator (missing: nothing marked), compared as `names`
+    (in that order)."""
+    recs = {
+        name: ArticleRecord(r.id, r.text, [s for s in r.spans if s.is_aligned(text)], list(r.themes), r.status, name)
+        for name, r in records.items()
+        if name in names
+    }
+    match = match_article(recs, names)
+    agreed = match.agreed()
+    items: list[Item] = []
+    for key in agreed:
+        items.append(Item(SPAN, AGREED, key[0], key[1], key[3], key[2], tuple((n, (key,)) for n in names), (), OPEN))
+    disputed = [k for k in match.holders if k not in agreed]
+    for kind in sorted({k[3] for k in disputed}):
+        for group in places(k for k in disputed if k[3] == kind):
+            lo, hi = group[0][0], max(k[1] for k in group)
+            versions = tuple((n, tuple(k for k in group if n in match.holders[k])) for n in names)
+            if any(not keys for _, keys in versions):
+                sort = ONLY
+            else:
+                sort = LABEL if len({k[2] for k in group}) > 1 else EXTENT
+            items.append(Item(SPAN, sort, lo, hi, kind, "/".join(sorted({k[2] for k in group})), versions, (), OPEN))
+    items.sort(key=lambda item: (item.start, item.end, item.kind, item.label))
+    for theme in sorted(match.theme_holders):
+        who = match.theme_holders[theme]
+        versions = tuple((n, (theme,) if n in who else ()) for n in names)
+        items.append(Item(DOCUMENT, AGREED if len(who) == len(names) else ONLY, 0, 0, DOCUMENT, theme, versions, (), OPEN))
+    return Comparison(article_id, text, list(names), items)
+
+
+class _GoldIndex:
+    """Gold's span keys of one kind, found by overlap with a range."""
+
+    def __init__(self, keys: list[SpanKey]) -> None:
+        self.keys = sorted(keys)
+        self.starts = [k[0] for k in self.keys]
+        self.longest = max((k[1] - k[0] for k in self.keys), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[SpanKey]:
+        first = bisect_left(self.starts, lo - self.longest)
+        last = bisect_left(self.starts, hi)
+        return [k for k in self.keys[first:last] if overlapping(k, (lo, hi, "", ""))]
+
+
+def with_gold(
+    comparison: Comparison, gold_spans: Iterable[Span] = (), gold_themes: Iterable[str] = (), settled: Iterable[str] = ()
+) -> ArticleReview:
+    """The review: `comparison` against gold's spans, themes and review marks."""
+    text, names = comparison.text, comparison.names
+    marks = set(settled)
+    review = ArticleReview(comparison.article_id, text, list(names))
+    review.gold_ids = {(s.start, s.end, s.label, s.kind): s.id for s in gold_spans if s.is_aligned(text)}
+    gold_keys = set(review.gold_ids)
+    index = {kind: _GoldIndex([k for k in gold_keys if k[3] == kind]) for kind in {k[3] for k in gold_keys}}
+    agreed = {item.version(names[0])[0] for item in comparison.items if item.sort == AGREED and item.what == SPAN}
+    gold_themes = set(gold_themes)
+    placed: set[SpanKey] = set()
+    items: list[Item] = []
+    for item in comparison.items:
+        if item.what == DOCUMENT:
+            gold = (item.label,) if item.label in gold_themes else ()
+        elif item.sort == AGREED:
+            key = item.versions[0][1][0]
+            if key in gold_keys:
+                placed.add(key)
+                items.append(Item(SPAN, AGREED, item.start, item.end, item.kind, item.label, item.versions, (key,),
+                                  TAKEN, tuple(names)))
+            else:
+                items.append(item)  # as compared: open, gold holds nothing
+            continue
+        else:
+            found = index[item.kind].overlapping(item.start, item.end) if item.kind in index else []
+            gold = tuple(sorted((k for k in found if k not in agreed), key=key_order))
+        placed.update(gold)
+        state, taken = _state(item.versions, gold, lambda: item.mark in marks)
+        items.append(Item(item.what, item.sort, item.start, item.end, item.kind, item.label, item.versions, gold,
+                          state, taken))
+    empty = tuple((n, ()) for n in names)
+    extra = [Item(SPAN, GOLD, k[0], k[1], k[3], k[2], empty, (k,), OWN) for k in gold_keys - placed]
+    extra += [Item(DOCUMENT, GOLD, 0, 0, DOCUMENT, t, empty, (t,), OWN) for t in sorted(gold_themes - placed)]
+    if extra:
+        spans = [i for i in items + extra if i.what == SPAN]
+        spans.sort(key=lambda item: (item.start, item.end, item.kind, item.label))
+        items = spans + sorted((i for i in items + extra if i.what == DOCUMENT), key=lambda item: item.label)
+    review.items = items
+    return review
 
 
 def compare(
@@ -146,71 +255,25 @@ def compare(
     """The review of one article: `records` by annotator (missing: nothing
     marked), compared as `names` (in that order), against gold's spans,
     themes and review marks."""
-    recs = {
-        name: ArticleRecord(r.id, r.text, [s for s in r.spans if s.is_aligned(text)], list(r.themes), r.status, name)
-        for name, r in records.items()
-        if name in names
-    }
-    match = match_article(recs, names)
-    agreed = match.agreed()
-    marks = set(settled)
-    gold_list = [s for s in gold_spans if s.is_aligned(text)]
-    review = ArticleReview(article_id, text, list(names))
-    review.gold_ids = {(s.start, s.end, s.label, s.kind): s.id for s in gold_list}
-    gold_keys = set(review.gold_ids)
-    placed: set[SpanKey] = set()
-    items: list[Item] = []
-    for key in agreed:
-        state = TAKEN if key in gold_keys else OPEN
-        items.append(Item(SPAN, AGREED, key[0], key[1], key[3], key[2], tuple((n, (key,)) for n in names),
-                          (key,) if key in gold_keys else (), state, tuple(names) if state == TAKEN else ()))
-        placed.add(key)
-    disputed = [k for k in match.holders if k not in agreed]
-    for kind in sorted({k[3] for k in disputed}):
-        for group in places(k for k in disputed if k[3] == kind):
-            lo, hi = group[0][0], max(k[1] for k in group)
-            versions = tuple((n, tuple(k for k in group if n in match.holders[k])) for n in names)
-            gold = tuple(sorted((k for k in gold_keys if k[3] == kind and k not in agreed and overlapping(k, (lo, hi, "", ""))),
-                                key=key_order))
-            placed.update(gold)
-            if any(not keys for _, keys in versions):
-                sort = ONLY
-            else:
-                sort = LABEL if len({k[2] for k in group}) > 1 else EXTENT
-            item = Item(SPAN, sort, lo, hi, kind, "/".join(sorted({k[2] for k in group})), versions, gold, OPEN)
-            state, taken = _state(versions, gold, item.mark in marks)
-            items.append(Item(SPAN, sort, lo, hi, kind, item.label, versions, gold, state, taken))
-    for key in gold_keys - placed:
-        items.append(Item(SPAN, GOLD, key[0], key[1], key[3], key[2], tuple((n, ()) for n in names), (key,), OWN))
-    items.sort(key=lambda item: (item.start, item.end, item.kind, item.label))
-    gold_set = set(gold_themes)
-    for theme in sorted(set(match.theme_holders) | gold_set):
-        who = match.theme_holders.get(theme, [])
-        versions = tuple((n, (theme,) if n in who else ()) for n in names)
-        gold = (theme,) if theme in gold_set else ()
-        if len(who) == len(names):
-            sort = AGREED
-        elif who:
-            sort = ONLY
-        else:
-            sort = GOLD
-        state, taken = _state(versions, gold, f"document:{theme}" in marks)
-        if sort == GOLD:
-            state, taken = OWN, ()
-        items.append(Item(DOCUMENT, sort, 0, 0, DOCUMENT, theme, versions, gold, state, taken))
-    review.items = items
-    return review
+    return with_gold(compare_annotators(article_id, text, records, names), gold_spans, gold_themes, settled)
 
 
-def load(store, article_id: str, text: str, names: list[str]) -> ArticleReview:
-    """The review of one article from a store opened as gold (its own
-    annotator) that can read the compared annotators."""
+def load_annotators(store, article_id: str, text: str, names: list[str]) -> Comparison:
+    """The annotators' side of one article's review, read from `store`."""
     records = {
         name: ArticleRecord(article_id, text, store.spans(article_id, name), store.themes(article_id, name), annotator=name)
         for name in names
     }
-    return compare(article_id, text, records, names, store.spans(article_id), store.themes(article_id),
-                   store.settled(article_id))
+    return compare_annotators(article_id, text, records, names)
+
+
+def load(store, article_id: str, text: str, names: list[str], comparison: Comparison | None = None) -> ArticleReview:
+    """The review of one article from a store opened as gold (its own
+    annotator) that can read the compared annotators; `comparison`: the
+    annotators' side, if already read."""
+    if comparison is None:
+        comparison = load_annotators(store, article_id, text, names)
+    return with_gold(comparison, store.spans(article_id), store.themes(article_id), store.settled(article_id))
 
 
 def take(store, review: ArticleReview, item: Item, name: str | None) -> int:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from annotations import curation
 from annotations.curation import DOCUMENT, AGREED, ArticleReview, Item
@@ -31,6 +31,7 @@ from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
+from tui.widgets.row_list import RowList
 
 WIDE = 110  # from this many columns the list sits beside the text
 MAX_SIDES = 9
@@ -117,7 +118,12 @@ class ReviewScreen(HashiyaNode, Screen[str]):
         #: the articles J/K move through
         self.article_ids = list(article_ids or [article_id])
         self.review: ArticleReview | None = None
+        #: the annotators' side of the article, read when it is opened
+        self.comparison: curation.Comparison | None = None
         self.text = ""
+        self._rows: dict[tuple, str] = {}
+        self._drawn: tuple = ()
+        self._theirs: frozenset | None = None
 
     @property
     def gold(self):
@@ -128,8 +134,8 @@ class ReviewScreen(HashiyaNode, Screen[str]):
         return self.query_one("#review-reader", Reader)
 
     @property
-    def items_list(self) -> OptionList:
-        return self.query_one("#review-items", OptionList)
+    def items_list(self) -> RowList:
+        return self.query_one("#review-items", RowList)
 
     @property
     def current(self) -> Item | None:
@@ -145,7 +151,8 @@ class ReviewScreen(HashiyaNode, Screen[str]):
             reader = Reader(id="review-reader", mode=prefs.display_mode, harakat=prefs.harakat)
             reader.can_focus = False
             yield reader
-            yield OptionList(id="review-items", markup=False)
+            yield RowList(id="review-items", mode=prefs.display_mode, harakat=prefs.harakat,
+                          empty="(no annotator marked anything in this article)")
         yield Static("", id="review-status")
         yield KeysFooter()
 
@@ -159,10 +166,11 @@ class ReviewScreen(HashiyaNode, Screen[str]):
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < WIDE, "narrow")
-        self.call_after_refresh(self._redraw_list)
 
     def _display_changed(self, display) -> None:
+        self._drawn = ()
         self.reader.set_display(display.mode, display.harakat)
+        self.items_list.set_display(display.mode, display.harakat)
         self.refresh_review()
 
     # ------------------------------------------------------------ article
@@ -177,7 +185,14 @@ class ReviewScreen(HashiyaNode, Screen[str]):
         except HashiyaError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
+        try:
+            self.comparison = curation.load_annotators(self.gold, article_id, text, self.setup.names)
+        except HashiyaError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return False
         self.article_id, self.text = article_id, text
+        self._rows.clear()
+        self._drawn, self._theirs = (), None
         self.reader.set_text(text)
         self.items_list.highlighted = None
         self.refresh_review(first=True)
@@ -186,22 +201,12 @@ class ReviewScreen(HashiyaNode, Screen[str]):
     def refresh_review(self, first: bool = False) -> None:
         """Compare again (gold changed) and draw it all."""
         try:
-            self.review = curation.load(self.gold, self.article_id, self.text, self.setup.names)
+            self.review = curation.load(self.gold, self.article_id, self.text, self.setup.names, self.comparison)
         except HashiyaError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
-        colours = {label.name: label.colour for label in self.app.schema.labels}
         review = self.review
-        gold = set(review.gold_ids)
-        self.reader.set_highlights(
-            Highlight(k[0], k[1], k[2], k[3], colours.get(k[2], "white")) for k in review.gold_ids
-        )
-        theirs = {k for item in review.items if item.what != DOCUMENT for _, keys in item.versions for k in keys}
-        self.reader.set_others(
-            Highlight(k[0], k[1], k[2], k[3], colours.get(k[2], "white")) for k in theirs - gold
-        )
-        self.reader.set_matches(_merged((i.start, i.end) for i in review.items
-                                        if i.what != DOCUMENT and i.disagreement and i.open))
+        self._draw_text(review)
         index = self.items_list.highlighted
         self._redraw_list()
         if review.items:
@@ -211,22 +216,42 @@ class ReviewScreen(HashiyaNode, Screen[str]):
         self._update_header()
         self._show_current()
 
+    def _draw_text(self, review: ArticleReview) -> None:
+        """Gold's spans, the annotators' spans gold lacks, the open places;
+        each layer handed to the reader only when it changed."""
+        gold = frozenset(review.gold_ids)
+        if self._theirs is None:
+            self._theirs = self.comparison.span_keys()
+        theirs = self._theirs - gold
+        open_places = tuple(_merged((i.start, i.end) for i in review.items
+                                    if i.what != DOCUMENT and i.disagreement and i.open))
+        drawn = self._drawn or (None, None, None)
+        colours = {label.name: label.colour for label in self.app.schema.labels}
+        if gold != drawn[0]:
+            self.reader.set_highlights(Highlight(k[0], k[1], k[2], k[3], colours.get(k[2], "white")) for k in gold)
+        if theirs != drawn[1]:
+            self.reader.set_others(Highlight(k[0], k[1], k[2], k[3], colours.get(k[2], "white")) for k in theirs)
+        if open_places != drawn[2]:
+            self.reader.set_matches(list(open_places))
+        self._drawn = (gold, theirs, open_places)
+
     def _redraw_list(self) -> None:
-        if self.review is None:
+        review = self.review
+        if review is None:
             return
-        prefs = self.app.prefs
-        width = max(20, (self.items_list.scrollable_content_region.width or self.size.width or 80) - 1)
-        rows = [
-            display_line(describe(item, self.text, self.review.names), width,
-                         mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-            for item in self.review.items
-        ]
-        listing = self.items_list
-        index = listing.highlighted
-        listing.clear_options()
-        listing.add_options(rows or ["(no annotator marked anything in this article)"])
-        if rows and index is not None:
-            listing.highlighted = min(index, len(rows) - 1)
+        rows = self._rows
+        if len(rows) > 4 * len(review.items) + 100:
+            rows.clear()
+        shown = []
+        for item in review.items:
+            # the versions are the article's, fixed while it is open: what
+            # identifies a row's text is its place and gold's state there
+            key = (item.what, item.start, item.end, item.kind, item.label, item.sort, item.state, item.taken_from)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = describe(item, self.text, review.names)
+            shown.append(row)
+        self.items_list.set_rows(shown)
 
     def _update_header(self) -> None:
         review = self.review
@@ -245,8 +270,8 @@ class ReviewScreen(HashiyaNode, Screen[str]):
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
         self.query_one("#review-header", Static).update(_escape(title) + "\n" + _escape(meta))
 
-    @on(OptionList.OptionHighlighted, "#review-items")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(RowList.Highlighted, "#review-items")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
         self._show_current()
 
     def _show_current(self) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from annotations import curation
 from annotations.errors import HashiyaError
@@ -25,6 +25,7 @@ from tui.bindings import HELP
 from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.widgets.footer import KeysFooter
+from tui.widgets.row_list import RowList
 
 GOLD = "gold"
 
@@ -62,12 +63,14 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
         self.rows: list[Row] = []
 
     @property
-    def listing(self) -> OptionList:
-        return self.query_one("#review-articles", OptionList)
+    def listing(self) -> RowList:
+        return self.query_one("#review-articles", RowList)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-list-header")
-        yield OptionList(id="review-articles", markup=False)
+        prefs = self.app.prefs
+        yield RowList(id="review-articles", mode=prefs.display_mode, harakat=prefs.harakat,
+                      empty="(none of these annotators has work in this corpus)")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -78,13 +81,14 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
             wanted.update(store.article_ids(name))
         self.rows = [Row(a.id, a.title) for a in app.corpus.articles if a.id in wanted]
         app.annotations_changed_signal.subscribe(self, self._changed)
-        app.display_changed_signal.subscribe(self, lambda display: self._redraw())
+        app.display_changed_signal.subscribe(self, self._display_changed)
         self._redraw()
         self.listing.focus()
         self._count_all()
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._redraw)
+    def _display_changed(self, display) -> None:
+        self.listing.set_display(display.mode, display.harakat)
+        self._redraw()
 
     @work(thread=True, exclusive=True, group="review-count")
     def _count_all(self) -> None:
@@ -110,18 +114,14 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
     def _redraw(self) -> None:
         prefs = self.app.prefs
         listing = self.listing
-        width = max(20, (listing.scrollable_content_region.width or self.size.width or 80) - 1)
         lines = []
         for row in self.rows:
             counts = "    …" if row.remaining < 0 else f"{row.remaining:>3} open {row.missing:>3} to take"
-            head = f"{counts}  {row.status or '':<11} {row.article_id}  "
-            title = display_line(row.title, max(5, width - len(head)), mode=prefs.display_mode, harakat=prefs.harakat)
-            lines.append(head + title)
-        index = listing.highlighted
-        listing.clear_options()
-        listing.add_options(lines or ["(none of these annotators has work in this corpus)"])
-        if lines:
-            listing.highlighted = min(index or 0, len(lines) - 1)
+            # the title last, set off from the id: the row is drawn left to right
+            lines.append(f"{counts}  {row.status or '':<11} {row.article_id}  {row.title}")
+        listing.set_rows(lines)
+        if lines and listing.highlighted is None:
+            listing.highlighted = 0
         left = sum(max(0, row.remaining) for row in self.rows)
         header = (f"Review {', '.join(self.setup.names)} → {self.setup.into}: {len(self.rows)} article(s), "
                   f"{left} open disagreement(s); \"to take\": agreements not in gold yet")
@@ -129,9 +129,6 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
                               harakat=prefs.harakat, direction="ltr")
         self.query_one("#review-list-header", Static).update(header.replace("[", "\\["))
 
-    @on(OptionList.OptionSelected, "#review-articles")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         from .review import ReviewScreen

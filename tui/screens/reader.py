@@ -82,11 +82,11 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
-        Binding("o", "other_annotator", "Other annotator's spans", show=False,
-                tooltip="Show another annotator's spans beside yours, read-only (again: hide them)"),
         CLITIC_TRIM.screen_binding("c"),
         DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
         HARAKAT.screen_binding("h", action="toggle_harakat"),
+        Binding("o", "other_annotator", "Other annotator's spans", show=False,
+                tooltip="Show another annotator's spans beside yours, read-only (again: hide them)"),
     ]
 
     def __init__(self, article_id: str) -> None:

@@ -85,6 +85,13 @@ def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 
 
+class ReviewText(Reader, inherit_bindings=False):
+    """The article under review: drawn by the reader, moved by the list (it
+    takes no focus and no keys of its own)."""
+
+    BINDINGS = []
+
+
 class ReviewScreen(HashiyaNode, Screen[str]):
     """Review one article of a review (tui.screens.review_list.ReviewSetup);
     moves between its articles in place and closes with the last one's id."""
@@ -148,7 +155,7 @@ class ReviewScreen(HashiyaNode, Screen[str]):
         prefs = self.app.prefs
         yield Static("", id="review-header")
         with Horizontal(id="review-body"):
-            reader = Reader(id="review-reader", mode=prefs.display_mode, harakat=prefs.harakat)
+            reader = ReviewText(id="review-reader", mode=prefs.display_mode, harakat=prefs.harakat)
             reader.can_focus = False
             yield reader
             yield RowList(id="review-items", mode=prefs.display_mode, harakat=prefs.harakat,

@@ -23,7 +23,9 @@ Adjudication merges several annotators' records into one:
   the priority list who has one (annotators not listed follow, by name).
 
 Either way every span or theme not held by all annotators of an article is
-listed as a disagreement for review.
+listed as a disagreement for review. ``match_article`` is that one rule
+(who holds which key; agreed = held by all): adjudication and the review
+screen's comparison (annotations/curation.py) both use it.
 """
 
 from __future__ import annotations

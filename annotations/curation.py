@@ -33,6 +33,10 @@ from one not looked at yet. A place is then:
 
 Agreements are ``taken`` when gold holds them and ``open`` otherwise; gold
 spans that belong to no place and no agreement are listed as ``gold``.
+
+The annotators' side (``compare_annotators``: a ``Comparison``) is worked
+out once per article; gold's state is laid over it (``with_gold``) after
+every decision, which costs one pass over the rows.
 """
 
 from __future__ import annotations

@@ -22,12 +22,10 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
 import statistics
-import tempfile
 from pathlib import Path
 
-from benchmarks.bench_app import SIZE, _env, big_article, ms, press_and_draw
+from benchmarks.bench_app import SIZE, bench_home, big_article, ms, press_and_draw
 
 PRESSES = 60
 
@@ -111,10 +109,7 @@ async def _reader(folder: Path) -> list[float]:
 
 
 def main() -> dict:
-    home = Path(tempfile.mkdtemp(prefix="hashiya-bench-review-"))
-    saved = {k: os.environ.get(k) for k in ("HASHIYA_CONFIG_DIR", "HASHIYA_STORE", "HASHIYA_ANNOTATOR")}
-    try:
-        _env(home)
+    with bench_home("review") as home:
         folder = home / "big"
         folder.mkdir()
         text = big_article()
@@ -125,13 +120,6 @@ def main() -> dict:
         spans = _seed(Path(os.environ["HASHIYA_STORE"]), text)
         review = asyncio.run(_review(folder))
         reader = asyncio.run(_reader(folder))
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(home, ignore_errors=True)
 
     base = statistics.median(reader)
     print("## Review: keypress latency (`python -m benchmarks.bench_review`)\n")

@@ -1192,11 +1192,7 @@ class Store:
         label = _check_label(label)
         state = own.state(article_id)
         on = label not in state.themes
-        op: dict = {"kind": "theme", "label": label, "on": on}
-        if article_text is not None and state.fingerprint is None:
-            op["fp"] = [None, fingerprint(article_text)]
-        if on and state.status == Status.TODO.value:
-            op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+        op = _switch_op(state, {"kind": "theme", "label": label, "on": on}, article_text)
         own.commit(article_id, op, "do", f"theme {label} {'on' if on else 'off'}")
         return on
 
@@ -1212,11 +1208,7 @@ class Store:
         state = own.state(article_id)
         if (key in state.settled) == on:
             return False
-        op: dict = {"kind": "settle", "key": key, "on": on}
-        if article_text is not None and state.fingerprint is None:
-            op["fp"] = [None, fingerprint(article_text)]
-        if on and state.status == Status.TODO.value:
-            op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+        op = _switch_op(state, {"kind": "settle", "key": key, "on": on}, article_text)
         own.commit(article_id, op, "do", f"review mark {'on' if on else 'off'}")
         return True
 
@@ -1495,6 +1487,16 @@ for _name in (
     "undo_target undo_history import_records check"
 ).split():
     setattr(Store, _name, _serialised(getattr(Store, _name)))
+
+
+def _switch_op(state: _State, op: dict, article_text: str | None) -> dict:
+    """An on/off edit of an article (a theme, a review mark): it records the
+    text's fingerprint on a first edit, and switching on starts a todo article."""
+    if article_text is not None and state.fingerprint is None:
+        op["fp"] = [None, fingerprint(article_text)]
+    if op["on"] and state.status == Status.TODO.value:
+        op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+    return op
 
 
 def _check_label(label: str) -> str:

@@ -31,10 +31,15 @@ def gold_contents(article_id: str):
                 gold.settled(article_id))
 
 
-async def open_first(app, pilot) -> ReviewScreen:
+async def settled(app, pilot) -> None:
+    """Drawn, with the list's counts done."""
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_first(app, pilot) -> ReviewScreen:
+    await settled(app, pilot)
     assert isinstance(app.screen, ReviewListScreen)
     await pilot.press("enter")
     await pilot.pause()
@@ -54,9 +59,7 @@ async def test_list_counts_open_disagreements_per_article(review_corpus):
     corpus, ids = review_corpus
     app = make_review(corpus)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         screen = app.screen
         assert [(row.article_id, row.remaining, row.missing) for row in screen.rows] == [
             (ids[0], 3, 2), (ids[1], 1, 0)]
@@ -163,9 +166,7 @@ async def test_palette_review_opens_gold_beside_the_annotator_and_lets_it_go(rev
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         start_review(app)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReviewListScreen)
         assert screen.setup.names == ["alice", "bob"]  # tester has no work: not in the store

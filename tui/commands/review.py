@@ -12,10 +12,9 @@ HELP = "review several annotators side by side and take their work into gold, in
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from .common import add_corpus_argument
+    from .open import CORPUS_HELP, add_display_arguments
 
-    add_corpus_argument(
-        parser, "folder of .txt articles or a .jsonl file (env HASHIYA_CORPUS, default the bundled seeds)"
-    )
+    add_corpus_argument(parser, CORPUS_HELP)
     parser.add_argument("--from", dest="names", metavar="NAMES",
                         help="the annotators compared, comma-separated, in key order 1, 2, ... "
                         "(default: every annotator of the store but --into)")
@@ -25,28 +24,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="annotation store folder (env HASHIYA_STORE, default ./hashiya-store)")
     parser.add_argument("--labels", metavar="FILE",
                         help="label schema TOML file (env HASHIYA_LABELS, default the built-in schema)")
-    parser.add_argument("--mode", choices=("visual", "logical"),
-                        help="visual: hashiya orders RTL text; logical: the terminal does. Env HASHIYA_MODE.")
-    parser.add_argument("--no-harakat", action="store_true", help="hide harakat (diacritics) on screen")
+    add_display_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from annotations.errors import HashiyaError
-    from annotations.settings import Settings, safe_annotator
+    from annotations.settings import safe_annotator
+
+    from .open import app_settings
 
     names = [name.strip() for name in (args.names or "").split(",") if name.strip()]
     for name in names:
         safe_annotator(name)
     if len(set(names)) != len(names):
         raise HashiyaError("--from names an annotator twice")
-    settings = Settings.resolve(
-        corpus=args.corpus,
-        store=args.store,
-        annotator=args.into,
-        labels=args.labels,
-        mode=args.mode,
-        harakat=False if args.no_harakat else None,
-    )
+    settings = app_settings(args, args.into)
     from ..app import run_app
 
     return run_app(settings, review_from=names)

@@ -33,6 +33,7 @@ from annotations.session import (
 from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.screens.history import UndoKeys
 from tui.prefs import Display
 from tui.rtl import paragraph_level
 from tui.widgets.footer import KeysFooter
@@ -42,7 +43,7 @@ from tui.widgets.spans_panel import SpansPanel
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(HashiyaNode, Screen[str]):
+class ReaderScreen(HashiyaNode, UndoKeys, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -500,29 +501,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
         self._changed()
 
-    def _undo_redo(self, redo: bool) -> None:
-        # The store's history is per annotator, across articles.
-        try:
-            target = self.store.undo_target(redo)
-        except HashiyaError:
-            target = None
-        try:
-            done = self.store.redo() if redo else self.store.undo()
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        if done is None:
-            self.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
-            return
-        self._changed(self.article_id, *([target] if target else []))
-        where = f" (in article {target})" if target and target != self.article_id else ""
-        self.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
-
-    def action_undo(self) -> None:
-        self._undo_redo(False)
-
-    def action_redo(self) -> None:
-        self._undo_redo(True)
+    @property
+    def undo_store(self):
+        return self.store
 
     def action_next_span(self) -> None:
         span = self.session.next_span(self.reader.cursor)

@@ -29,6 +29,7 @@ from annotations.model import Status
 from tui.bindings import DISPLAY_MODE, HARAKAT, HELP
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.screens.history import UndoKeys
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.row_list import RowList
@@ -92,7 +93,7 @@ class ReviewText(Reader, inherit_bindings=False):
     BINDINGS = []
 
 
-class ReviewScreen(HashiyaNode, Screen[str]):
+class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
     """Review one article of a review (tui.screens.review_list.ReviewSetup);
     moves between its articles in place and closes with the last one's id."""
 
@@ -339,25 +340,9 @@ class ReviewScreen(HashiyaNode, Screen[str]):
             message += f"; {len(refused)} refused (first: {refused[0]})"
         self.notify(message, severity="warning" if refused else "information", timeout=4)
 
-    def _undo_redo(self, redo: bool) -> None:
-        try:
-            target = self.gold.undo_target(redo)
-            done = self.gold.redo() if redo else self.gold.undo()
-        except HashiyaError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=6)
-            return
-        if done is None:
-            self.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
-            return
-        self._changed(self.article_id, *([target] if target else []))
-        where = f" (in article {target})" if target and target != self.article_id else ""
-        self.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
-
-    def action_undo(self) -> None:
-        self._undo_redo(False)
-
-    def action_redo(self) -> None:
-        self._undo_redo(True)
+    @property
+    def undo_store(self):
+        return self.gold
 
     def action_toggle_done(self) -> None:
         new = Status.IN_PROGRESS if self.gold.status(self.article_id) == Status.DONE else Status.DONE

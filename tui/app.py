@@ -67,6 +67,10 @@ class HashiyaApp(App[int]):
     #: Text cursors blink; snapshot tests turn this off.
     cursor_blink: bool = True
 
+    #: Set by ``hashiya review``: the annotators compared (the app's own
+    #: annotator is gold), and the app opens on the review's article list.
+    review_from: list[str] | None = None
+
     def __init__(self, settings: Settings, corpus: Corpus, schema: Schema, store, prefs: Prefs,
                  corpus_check: CorpusCheck | None = None) -> None:
         super().__init__()
@@ -101,6 +105,11 @@ class HashiyaApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         from .screens.articles import ArticlesScreen
+
+        if self.review_from is not None:
+            from .screens.review_list import ReviewListScreen, ReviewSetup
+
+            return ReviewListScreen(ReviewSetup(self.review_from, self.settings.annotator, self.store))
 
         return ArticlesScreen()
 
@@ -357,10 +366,30 @@ def make_app(settings: Settings) -> HashiyaApp:
     return HashiyaApp(settings, corpus, schema, store, prefs, corpus_check=check)
 
 
-def run_app(settings: Settings) -> int:
+def _review_names(app: HashiyaApp, names: list[str]) -> list[str]:
+    """The annotators `hashiya review --from` names, checked against the store."""
+    into = app.settings.annotator
+    known = [name for name in app.store.annotators() if name != into]
+    names = names or known
+    unknown = [name for name in names if name not in known]
+    if into in names:
+        raise HashiyaError(f"{into!r} is where the review goes (--into); it cannot be compared too")
+    if unknown:
+        raise HashiyaError(f"unknown annotator {unknown[0]!r} (the store has: {', '.join(known) or 'none'})")
+    if not names:
+        raise HashiyaError(f"no annotators to review besides {into!r}")
+    return names
+
+
+def run_app(settings: Settings, review_from: list[str] | None = None) -> int:
+    app = None
     try:
         app = make_app(settings)
+        if review_from is not None:
+            app.review_from = _review_names(app, review_from)
     except HashiyaError as exc:
+        if app is not None:
+            app.close_store()
         print(f"hashiya: error: {exc}", file=sys.stderr)
         return exc.exit_code
     out = sys.__stdout__

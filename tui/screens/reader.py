@@ -34,6 +34,7 @@ from annotations.session import (
 from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.screens.history import UndoKeys
 from tui.prefs import Display
 from tui.rtl import paragraph_level
 from tui.sanitize import plain, visible
@@ -47,7 +48,7 @@ from .reader_suggestions import SuggestionKeys
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
+class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -91,6 +92,8 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
         HARAKAT.screen_binding("h", action="toggle_harakat"),
         *reader_suggestions.BINDINGS,
+        Binding("o", "other_annotator", "Other annotator's spans", show=False,
+                tooltip="Show another annotator's spans beside yours, read-only (again: hide them)"),
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -101,6 +104,8 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         self.themes: list[str] = []
         self.status: Status = Status.TODO
         self.search_query = ""
+        #: whose spans are drawn beside this annotator's (read-only), if anyone's
+        self.other_annotator: str | None = None
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -279,9 +284,20 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
             suggestions=self.review.waiting if self.review is not None else (),
             suggested_themes=self.review.themes if self.review is not None else (),
         )
+        self._show_other()
         self._update_header()
         self._update_warning()
         self._update_status()
+
+    def _show_other(self) -> None:
+        from tui.screens.other_annotator import show_other
+
+        show_other(self)
+
+    def action_other_annotator(self) -> None:
+        from tui.screens.other_annotator import toggle_other
+
+        toggle_other(self)
 
     def _update_header(self) -> None:
         article = self.corpus.get(self.article_id)
@@ -335,6 +351,8 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
+        if self.other_annotator is not None:
+            parts.append(f"beside {self.other_annotator}")
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
@@ -526,29 +544,9 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, Screen[str]):
         self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
         self._changed()
 
-    def _undo_redo(self, redo: bool) -> None:
-        # The store's history is per annotator, across articles.
-        try:
-            target = self.store.undo_target(redo)
-        except HashiyaError:
-            target = None
-        try:
-            done = self.store.redo() if redo else self.store.undo()
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        if done is None:
-            self.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
-            return
-        self._changed(self.article_id, *([target] if target else []))
-        where = f" (in article {target})" if target and target != self.article_id else ""
-        self.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
-
-    def action_undo(self) -> None:
-        self._undo_redo(False)
-
-    def action_redo(self) -> None:
-        self._undo_redo(True)
+    @property
+    def undo_store(self):
+        return self.store
 
     def action_next_span(self) -> None:
         span = self.session.next_span(self.reader.cursor)

@@ -203,6 +203,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._themes: list[Highlight] = []
         self._stale: list[Highlight] = []
         self._suggested: list[Highlight] = []
+        self._others: list[Highlight] = []
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self._match_ends: list[int] = []
@@ -297,6 +298,17 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         suggestion never looks like an accepted entity."""
         self._suggested = sorted(highlights, key=lambda h: (h.start, h.end))
         self._invalidate()
+
+    def set_others(self, highlights: Iterable[Highlight]) -> None:
+        """Another annotator's spans, drawn over the text in their label's
+        colour, italic and overlined (never editable here: the reader only
+        draws them)."""
+        self._others = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate()
+
+    @property
+    def others(self) -> list[Highlight]:
+        return list(self._others)
 
     def set_matches(self, matches: list[tuple[int, int]], current: tuple[int, int] | None = None) -> None:
         """Highlight search matches (sorted, non-overlapping logical ranges)."""
@@ -437,7 +449,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         style = self._styles.get(key)
         if style is not None:
             return style
-        entity, themes, stale, match, selected, cursor, marker, suggested = key
+        entity, themes, stale, match, selected, cursor, marker, suggested, other = key
         component = self._component
         style = Style()
         if marker:
@@ -454,6 +466,10 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                 style += Style(bold=True)
         if suggested is not None and entity is None:
             style += component("suggestion") + Style(color=suggested)
+        if other is not None:
+            style += Style(italic=True, overline=True)
+            if entity is None:
+                style += Style(color=other)
         if stale:
             style += component("stale")
         if match:
@@ -483,6 +499,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         stale = [h for h in self._stale if h.start < hi and lo < h.end]
         suggested = [h for h in self._suggested if h.start < hi and lo < h.end]
         matches = [self._matches[i] for i in _overlapping(self._match_starts, self._match_ends, lo, hi)]
+        others = [h for h in self._others if h.start < hi and lo < h.end] if self._others else ()
         segments: list[Segment] = []
         if row.indent:
             segments.append(Segment(" " * row.indent, base))
@@ -506,7 +523,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             selected = selection is not None and selection[0] < e and s < selection[1]
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
-            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion)
+            other = next((h.colour for h in others if h.start < e and s < h.end), None) if others else None
+            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion, other)
             segments.append(Segment(cell.text, self._style_for(key)))
             column += cell.width
         strip = Strip(segments, column)

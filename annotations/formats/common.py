@@ -226,6 +226,19 @@ def spacy_tokens(text: str, offsets: list[tuple[int, int]]) -> list[WsToken]:
     return out
 
 
+def write_encoded(records: Iterable[ArticleRecord], out, encode) -> None:
+    """``encode(record)`` of each record into `out`, a few hundred records
+    a write (one write per record costs more than the joins)."""
+    pending: list[str] = []
+    for record in records:
+        pending.append(encode(record))
+        if len(pending) >= 512:
+            out.write("".join(pending))
+            pending.clear()
+    if pending:
+        out.write("".join(pending))
+
+
 # -- reading ----------------------------------------------------------------
 
 

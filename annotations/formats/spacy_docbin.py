@@ -36,6 +36,7 @@ from .common import (
     spacy_tokens,
     spans_on_tokens,
 )
+from .stream import Sink
 
 SUFFIX = ".spacy"
 SPAN_GROUP = "themes"
@@ -80,15 +81,33 @@ def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportR
     return doc
 
 
+class DocBinSink(Sink):
+    """One .spacy file as records stream in: each record becomes a Doc in
+    the DocBin at once (the DocBin keeps its tokens' attributes, not the
+    record); `categories` are the file's document themes, known before
+    the first record."""
+
+    def __init__(self, path, report: ExportReport, options: ExportOptions, categories: Iterable[str]) -> None:
+        super().__init__(path, report)
+        spacy, _, DocBin = _spacy()
+        self.vocab = spacy.blank("ar").vocab
+        self.docbin = DocBin(store_user_data=True)
+        self.options = options
+        self.categories = list(categories)
+
+    def _add(self, record: ArticleRecord) -> None:
+        self.docbin.add(to_doc(self.vocab, record, self.options, self.report, self.categories))
+
+    def close(self) -> None:
+        write_bytes_file(Path(self.path), self.docbin.to_bytes())
+
+
 def write_path(records: Iterable[ArticleRecord], path: str | Path, report: ExportReport, options: ExportOptions) -> None:
-    spacy, _, DocBin = _spacy()
-    vocab = spacy.blank("ar").vocab
-    docbin = DocBin(store_user_data=True)
     records = list(records)
-    themes = theme_labels(records)
+    sink = DocBinSink(path, report, options, theme_labels(records))
     for record in records:
-        docbin.add(to_doc(vocab, record, options, report, themes))
-    write_bytes_file(Path(path), docbin.to_bytes())
+        sink.add(record)
+    sink.close()
 
 
 def config_paths(path: str | Path) -> tuple[Path, Path]:
@@ -98,17 +117,19 @@ def config_paths(path: str | Path) -> tuple[Path, Path]:
     return path.with_name(f"{stem}.cfg"), path.with_name(f"{stem}.evidence.json")
 
 
-def write_training_config(path: str | Path, records: list[ArticleRecord], options: ExportOptions, *, split: bool) -> list[Path]:
+def write_training_config(
+    path: str | Path, options: ExportOptions, *, entities: bool, themes: bool, split: bool
+) -> list[Path]:
     """X.cfg and X.evidence.json (``options.evidence``, what the export
     tokenized with) beside the export `path` (X.spacy, or the name --split
     gave X.train.spacy and X.dev.spacy): the files written, none when the
-    records hold nothing to train."""
+    records hold nothing to train (`entities`: some record of the export
+    has an entity span; `themes`: a document theme)."""
     from ..spacy_config import components_for, config_text, training_config
     from ..spacy_tokenizer import evidence_json
     from .output import part_path
 
-    entities = ENTITY in options.kinds and any(s.kind == ENTITY for r in records for s in r.spans)
-    components = components_for(entities=entities, themes=options.themes and bool(theme_labels(records)))
+    components = components_for(entities=ENTITY in options.kinds and entities, themes=options.themes and themes)
     if not components:
         return []
     path = Path(path)

@@ -157,7 +157,6 @@ import shutil  # noqa: E402
 from annotations.records import aligned  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from tui.cli import main  # noqa: E402
-from tui.commands import export as export_command  # noqa: E402
 
 from .formats_data import seed_records  # noqa: E402
 

@@ -255,8 +255,11 @@ def iter_records(
 
     def articles() -> Iterator:
         for article in corpus:
+            loaded = article.loaded
             yield article
             progress.step()
+            if not loaded:  # read for this pass: not kept after it
+                article.release_text()
 
     wanted = [Status(s) for s in statuses] if statuses else None
     try:

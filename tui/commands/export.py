@@ -3,7 +3,8 @@
 Formats (each module in annotations/formats/ documents its exact shape):
 native (JSONL, everything), doccano, prodigy, conll (IOB2), hf (token
 classification JSONL + FILE.labels.json), spacy (.spacy DocBin; needs the
-spacy extra). Every JSONL record states ``offset_unit`` (codepoint) and
+spacy extra), parquet (needs the parquet extra; --shard-rows N cuts it into
+FILE-00000.parquet, … of N rows). Every JSONL record states ``offset_unit`` (codepoint) and
 ``direction`` (rtl/ltr).
 
 Output naming. Without -o (or with ``-o -``) the data goes to stdout (not
@@ -21,6 +22,14 @@ out.dev.jsonl, out.test.jsonl (out.alice.train.jsonl with several
 annotators). A file is written whole or not at all, never over an input
 of the export (the corpus, its articles, the label file, the store), and
 as annotations/formats/output.py says (modes, devices, links).
+
+Streaming. Nothing waits for all the records: the groups (annotators, or
+"agreed"), the output names and the --split parts are decided from the
+store's ids (records.exported_ids) before reading, then the records are
+read once per group and each is written into its file at once
+(annotations/formats/stream.py). The spaCy file's categories are read from
+the store's themes first. A record left out as stale still has its place
+in the split's shuffle, so the other ids fall where they would anyway.
 
 What a format cannot hold (theme spans and document themes in conll/hf,
 overlapping entities) is reported on stderr with counts and ids; records

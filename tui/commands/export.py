@@ -242,7 +242,7 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
     Returns (the sinks, in output order; stale records; group -> (has an
     entity span, has a document theme), for the spaCy training config;
     the entity labels the hf format wrote)."""
-    from contextlib import ExitStack
+    from contextlib import ExitStack, nullcontext
 
     from annotations.formats.stream import open_sink
     from annotations.records import Agreed, agreed_records, gc_paused, iter_records, warn_missing_articles
@@ -252,8 +252,10 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
     tally = Agreed()
     hf_labels: set[str] = set()
     sinks = []
-    # the records pass through: the cyclic GC has nothing to find
-    with gc_paused(), ExitStack() as stack:
+    # The records pass through: the cyclic GC has nothing to find in them.
+    # A spaCy Doc holds cycles (its span groups point back at it): with the
+    # GC paused every Doc of the export would stay in memory.
+    with (nullcontext() if args.format == "spacy" else gc_paused()), ExitStack() as stack:
         shared = None
         for index, (group, path, part) in enumerate(outputs):
             if path is None and shared is not None:
@@ -294,17 +296,19 @@ def spacy_categories(args, store, ids, groups, outputs, options) -> list[list[st
     the records stream (no article text is read)."""
     if args.format != "spacy" or not options.themes:
         return [[] for _ in outputs]
+    from annotations.store.reading import themes as read_themes
+
+    # (group, article) -> its themes (agreed: those all its annotators share)
+    held: dict[tuple[str, str], frozenset[str]] = {}
+    for name, mine in ids.items():
+        group = "agreed" if args.resolve == "agreed" else name
+        for article_id, themes in read_themes(store, name, sorted(mine & groups.get(group, set()))):
+            key = (group, article_id)
+            held[key] = held[key] & frozenset(themes) if key in held else frozenset(themes)
     out = []
     for group, _, part in outputs:
         chosen = groups.get(group, set()) if part is None else part & groups.get(group, set())
-        themes: set[str] = set()
-        for article_id in chosen:
-            if args.resolve == "agreed":
-                held = [set(store.themes(article_id, name)) for name, mine in ids.items() if article_id in mine]
-                themes |= set.intersection(*held) if held else set()
-            else:
-                themes.update(store.themes(article_id, group))
-        out.append(sorted(themes))
+        out.append(sorted(set().union(*(held[(group, article_id)] for article_id in chosen))))
     return out
 
 

@@ -242,7 +242,7 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
     Returns (the sinks, in output order; stale records; group -> (has an
     entity span, has a document theme), for the spaCy training config;
     the entity labels the hf format wrote)."""
-    from contextlib import ExitStack, nullcontext
+    from contextlib import ExitStack
 
     from annotations.formats.stream import open_sink
     from annotations.records import Agreed, agreed_records, gc_paused, iter_records, warn_missing_articles
@@ -252,10 +252,8 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
     tally = Agreed()
     hf_labels: set[str] = set()
     sinks = []
-    # The records pass through: the cyclic GC has nothing to find in them.
-    # A spaCy Doc holds cycles (its span groups point back at it): with the
-    # GC paused every Doc of the export would stay in memory.
-    with (nullcontext() if args.format == "spacy" else gc_paused()), ExitStack() as stack:
+    # the records pass through: the cyclic GC has nothing to find
+    with gc_paused(), ExitStack() as stack:
         shared = None
         for index, (group, path, part) in enumerate(outputs):
             if path is None and shared is not None:

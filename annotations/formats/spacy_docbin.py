@@ -39,6 +39,7 @@ from .common import (
 from .stream import Sink
 
 SUFFIX = ".spacy"
+SHARD_DOCS = 5_000  # Docs a DocBin holds before the next file (a few kB each)
 SPAN_GROUP = "themes"
 
 
@@ -85,21 +86,53 @@ class DocBinSink(Sink):
     """One .spacy file as records stream in: each record becomes a Doc in
     the DocBin at once (the DocBin keeps its tokens' attributes, not the
     record); `categories` are the file's document themes, known before
-    the first record."""
+    the first record. A DocBin holds every Doc it was given until it is
+    written: when more than `shard_docs` records are `expected`, X.spacy
+    is a folder of DocBins of `shard_docs` Docs each (X-00000.spacy, …),
+    which ``spacy train`` reads as one corpus, given the folder. The files
+    are put in place when the caller's `stack` closes."""
 
-    def __init__(self, path, report: ExportReport, options: ExportOptions, categories: Iterable[str]) -> None:
+    def __init__(self, path, report: ExportReport, options: ExportOptions, categories: Iterable[str], *,
+                 stack=None, shard_docs: int | None = None, expected: int = 0) -> None:
         super().__init__(path, report)
         spacy, _, DocBin = _spacy()
+        self.new_docbin = lambda: DocBin(store_user_data=True)
         self.vocab = spacy.blank("ar").vocab
-        self.docbin = DocBin(store_user_data=True)
+        self.docbin = self.new_docbin()
         self.options = options
         self.categories = list(categories)
+        self.stack = stack
+        self.shard_docs = shard_docs or SHARD_DOCS
+        self.sharded = expected > self.shard_docs
+        self.files: list[Path] = []
 
     def _add(self, record: ArticleRecord) -> None:
+        if self.sharded and len(self.docbin) >= self.shard_docs:
+            self._write()
         self.docbin.add(to_doc(self.vocab, record, self.options, self.report, self.categories))
 
+    def _write(self) -> None:
+        from .output import opened
+        from .parquet import shard_path
+
+        path = Path(self.path)
+        if self.sharded:
+            path = path / shard_path(path.name, len(self.files)).name
+        data = self.docbin.to_bytes()
+        self.docbin = self.new_docbin()
+        if self.stack is None:
+            write_bytes_file(path, data)
+        else:
+            self.stack.enter_context(opened(path, binary=True)).write(data)
+        self.files.append(path)
+
     def close(self) -> None:
-        write_bytes_file(Path(self.path), self.docbin.to_bytes())
+        self._write()
+
+    def described(self) -> str:
+        if len(self.files) == 1:
+            return str(self.files[0])
+        return f"{self.path} (a folder of {len(self.files)} files {self.files[0].name} … {self.files[-1].name})"
 
 
 def write_path(records: Iterable[ArticleRecord], path: str | Path, report: ExportReport, options: ExportOptions) -> None:

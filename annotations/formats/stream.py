@@ -94,7 +94,9 @@ def open_sink(
 
     fmt_module = module(fmt)
     if fmt == "spacy":
-        return fmt_module.DocBinSink(path, report, options, categories)
+        return fmt_module.DocBinSink(
+            path, report, options, categories, stack=stack, shard_docs=shard_rows, expected=expected
+        )
     if fmt == "parquet":
         return fmt_module.ParquetSink(path, report, options, stack, shard_rows=shard_rows, expected=expected)
     if fmt == "hf":

@@ -70,3 +70,28 @@ def test_an_empty_split_part_is_named(capsys, tmp_path, two_annotators):  # noqa
         assert any(f"the {part} part" in line and str(part_path(out, part)) in line for line in warnings)
         assert part_path(out, part).read_bytes() == b""
     assert part_path(out, "train").read_bytes().count(b"\n") == 5
+
+
+def test_spacy_export_above_the_shard_size_is_a_folder_spacy_reads_as_one_corpus(capsys, tmp_path, two_annotators):  # noqa: F811
+    import spacy
+    from spacy.tokens import DocBin
+    from spacy.training import Corpus
+
+    corpus, store = two_annotators
+    out = tmp_path / "gold.spacy"
+    code = main(["export", str(corpus), "--store", str(store), "--annotator", "bob", "-f", "spacy", "-o", str(out),
+                 "--shard-rows", "2"])
+    err = capsys.readouterr().err
+    assert code == 0 and out.is_dir()
+    shards = sorted(p.name for p in out.iterdir())
+    assert shards == ["gold-00000.spacy", "gold-00001.spacy", "gold-00002.spacy"]
+    nlp = spacy.blank("ar")
+    sizes = [len(DocBin().from_disk(out / name)) for name in shards]
+    assert sizes == [2, 2, 1]
+    texts = [example.reference.text for example in Corpus(out)(nlp)]
+    groups, _ = _collected(corpus, store, "spacy", "per-annotator")
+    assert sorted(texts) == sorted(r.text for r in groups["bob"])
+    assert "wrote 5 record(s)" in err and "a folder of 3 files" in err
+    # the same export below the shard size: one file, as before
+    code = main(["export", str(corpus), "--store", str(store), "--annotator", "bob", "-f", "spacy", "-o", str(tmp_path / "one.spacy")])
+    assert code == 0 and len(DocBin().from_disk(tmp_path / "one.spacy")) == 5

@@ -61,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_resolve_argument(parser, help="several annotators: one file each (default) or only the spans they agree on")
     parser.add_argument(
         "--shard-rows", type=positive, metavar="N",
-        help="parquet: above N rows, write files FILE-00000.parquet, FILE-00001.parquet, … of N rows each (default 500000)",
+        help="parquet: above N rows, files FILE-00000.parquet, FILE-00001.parquet, … of N rows each (default 500000); "
+        "spacy: above N docs, FILE.spacy is a folder of such files (default 5000)",
     )
     parser.add_argument("--utf16", action="store_true", help="add start_utf16/end_utf16 offsets (for JavaScript tools)")
     parser.add_argument(

@@ -58,6 +58,16 @@ def test_streamed_split_is_the_collected_split(capsys, tmp_path, two_annotators,
                 assert f", {spans} span(s) to" in line
 
 
+def test_agreed_with_one_annotator_says_every_article_was_skipped(capsys, tmp_path, two_annotators):  # noqa: F811
+    corpus, store = two_annotators
+    out = tmp_path / "agreed.jsonl"
+    code = main(["export", str(corpus), "--store", str(store), "--annotator", "bob", "--resolve", "agreed", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0 and out.read_bytes() == b""
+    assert "0 shared article(s), 0 disagreement(s) left out, 5 article(s) with one annotator skipped" in err
+    assert "wrote 0 record(s), 0 span(s)" in err
+
+
 def test_an_empty_split_part_is_named(capsys, tmp_path, two_annotators):  # noqa: F811
     corpus, store = two_annotators
     out = tmp_path / "out.jsonl"

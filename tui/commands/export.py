@@ -268,8 +268,10 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
             sinks.append(sink)
             if path is None:
                 shared = sink
-        for group in groups:
-            mine = [sink for sink in sinks if sink.group == group] or [shared]
+        # --resolve agreed reads the records even when no article is shared,
+        # to say how many were skipped
+        for group in list(groups) or (["agreed"] if args.resolve == "agreed" else []):
+            mine = [sink for sink in sinks if sink.group == group] or [s for s in sinks if s.group is None] or [shared]
             where = {article_id: sink for sink in mine if sink.part for article_id in sink.part}
             readers = names if args.resolve == "agreed" else [group]
             records = iter_records(store, corpus, readers, statuses, stale, label="export", warn_missing=False)
@@ -277,7 +279,9 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
                 records = agreed_records(records, tally)
             entities = themes = False
             for record in records:
-                (where.get(record.id, mine[0]) if where else mine[0]).add(record)
+                sink = where.get(record.id, mine[0]) if where else mine[0]
+                if sink is not None:  # None: standard output, and no group was planned
+                    sink.add(record)
                 entities = entities or any(span.kind == "entity" for span in record.spans)
                 themes = themes or bool(record.themes)
             flags[group] = (entities, themes)

@@ -226,6 +226,19 @@ def spacy_tokens(text: str, offsets: list[tuple[int, int]]) -> list[WsToken]:
     return out
 
 
+def write_encoded(records: Iterable[ArticleRecord], out, encode) -> None:
+    """``encode(record)`` of each record into `out`, a few hundred records
+    a write (one write per record costs more than the joins)."""
+    pending: list[str] = []
+    for record in records:
+        pending.append(encode(record))
+        if len(pending) >= 512:
+            out.write("".join(pending))
+            pending.clear()
+    if pending:
+        out.write("".join(pending))
+
+
 # -- reading ----------------------------------------------------------------
 
 
@@ -380,6 +393,8 @@ def entity_spans_for_tokens(
         ends = list(map(_END, spans))
         if starts[0] >= -1 and all(map(lt, starts, ends)) and all(map(ge, starts[1:], ends)):
             keep = list(spans)
+    # what is left out names the article and whose record it is
+    whose = f" ({record.annotator})" if record.annotator else ""
     if keep is None:
         spans = sorted(spans, key=_START_END)
         keep = []
@@ -387,18 +402,18 @@ def entity_spans_for_tokens(
         for span in spans:
             if span.kind == THEME:
                 if THEME in options.kinds:
-                    report.leave_out(f"theme spans ({fmt} holds entities only)", f"{record.id}:{span.start}-{span.end}")
+                    report.leave_out(f"theme spans ({fmt} holds entities only)", f"{record.id}:{span.start}-{span.end}{whose}")
                 continue
             if span.kind not in options.kinds:
                 continue
             if span.start < last_end:
-                report.leave_out(f"overlapping entity spans ({fmt} is flat)", f"{record.id}:{span.start}-{span.end}")
+                report.leave_out(f"overlapping entity spans ({fmt} is flat)", f"{record.id}:{span.start}-{span.end}{whose}")
                 continue
             keep.append(span)
             last_end = span.end
     if options.themes and record.themes:
         for theme in record.themes:
-            report.leave_out(f"document themes ({fmt} has no place for them)", f"{record.id}:{theme}")
+            report.leave_out(f"document themes ({fmt} has no place for them)", f"{record.id}:{theme}{whose}")
     return keep
 
 

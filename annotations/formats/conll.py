@@ -43,6 +43,7 @@ from .common import (
     entity_spans_for_tokens,
     record_tokens,
     spans_on_tokens,
+    write_encoded,
 )
 
 SUFFIX = ".conll"
@@ -109,12 +110,13 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     starts, ends, words = record_tokens(record, options)
     edges = (starts, ends)
     report.records += 1
-    report.spans += len(spans)
     if not starts:
         return ""
     lines = list(map(add, words, repeat(" O")))
     inside: set[int] = set()
-    for span, first, last in spans_on_tokens(record, spans, edges, report) if spans else ():
+    placed = spans_on_tokens(record, spans, edges, report) if spans else ()
+    report.spans += len(placed)
+    for span, first, last in placed:
         lines[first] = words[first] + _BEGIN_TAG[span.label]
         if last > first:
             lines[first + 1 : last + 1] = map(add, words[first + 1 : last + 1], repeat(_INSIDE_TAG[span.label]))
@@ -137,19 +139,16 @@ def tagged_sentences(
     return out
 
 
+_HEAD = DOCSTART + "\n\n"
+
+
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions) -> str:
+    """One article with its -DOCSTART- line."""
+    return _HEAD + document(record, options, report)
+
+
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    # documents are written a few hundred at a time: one write per article
-    # costs more than the joins
-    pending: list[str] = []
-    head = DOCSTART + "\n\n"
-    for record in records:
-        pending.append(head)
-        pending.append(document(record, options, report))
-        if len(pending) >= 512:
-            out.write("".join(pending))
-            pending.clear()
-    if pending:
-        out.write("".join(pending))
+    write_encoded(records, out, lambda record: encode(record, report, options))
 
 
 _TAG_RE = re.compile(r"^(O|[BI]-\S+)$")

@@ -44,6 +44,7 @@ from .common import (
     selected_spans,
     spacy_tokens,
     spans_on_tokens,
+    write_encoded,
 )
 
 SUFFIX = ".jsonl"
@@ -92,12 +93,16 @@ def to_dict(record: ArticleRecord, options: ExportOptions, report: ExportReport)
     }
 
 
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions) -> str:
+    """One record as its JSON line (with the line end)."""
+    obj = to_dict(record, options, report)
+    report.records += 1
+    report.spans += len(obj["spans"]) + len(obj["theme_spans"])
+    return dumps(obj) + "\n"
+
+
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    for record in records:
-        out.write(dumps(to_dict(record, options, report)))
-        out.write("\n")
-        report.records += 1
-        report.spans += len(record.spans)
+    write_encoded(records, out, lambda record: encode(record, report, options))
 
 
 def _spans(items, default_kind: str, schema, key: str):

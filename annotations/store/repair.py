@@ -12,10 +12,11 @@ from ..errors import StoreCorruptError, StoreError
 from ..jsontext import lone_surrogate_in, loads as json_loads
 from ..model import Status, now
 from ..settings import safe_annotator
-from . import _apply_state, _article_id_from_file, _Shard, _State, shard_name
+from . import _apply_state, _Shard, _State, shard_name
 from .files import (
     AnnotatorLock,
     Journal,
+    article_id_from_file,
     ShardStorage,
     backup_path,
     fsync_dir,
@@ -58,7 +59,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             storage = ShardStorage(path, readonly=True)
             try:
                 storage._load()
-                article_id = _article_id_from_file(path, name)
+                article_id = article_id_from_file(path, name)
                 if article_id is not None:
                     present.add(article_id)
                     state = _Shard(path, article_id, readonly=True).state()
@@ -66,7 +67,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
                 continue
             except StoreCorruptError:
                 pass
-            article_id = _article_id_from_file(path, name)
+            article_id = article_id_from_file(path, name)
             if article_id is None:
                 done.append(f"{path}: damaged and its article id is unknown; left as it is")
                 continue

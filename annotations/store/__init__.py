@@ -6,8 +6,8 @@ Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
     <store>/<annotator>/lock              fcntl.flock'd while a session writes;
                                           says who holds it (pid, host, since)
     <store>/<annotator>/articles/<id>.json      one TinyDB database per article
-    <store>/<annotator>/articles/<id>.json.bak  the same as of the last checkpoint
-    <store>/<annotator>/journal.jsonl     every edit, in order (write-ahead log)
+    <store>/<annotator>/articles/<id>.json.bak  the same as of a checkpoint
+    <store>/<annotator>/journal.jsonl     the edits since its last cut (write-ahead log)
     <store>/<annotator>/index.json        span counts / status / fingerprint per
                                           article and the undo history, as of a
                                           byte offset in the journal (checkpoint)
@@ -38,6 +38,12 @@ when a writer opens or closes the store and after a large import, the
 article files written since the last checkpoint are synced, then
 ``index.json`` is written atomically with the journal offset it reflects.
 
+The journal's bound (``checkpoint.py``): once it has grown by 4 MiB since
+its last cut, a checkpoint (run by the save taking it there) copies each
+article it edits, checked, to its ``.bak`` and replaces it by a ``mark``
+line (its name) and a ``base`` line (undo/redo history). A returned save
+leaves it at most that head (≤ 1,000 undo, 1,000 redo items) plus 4 MiB.
+
 Opening as writer: the index is loaded and the journal entries after its
 offset are replayed into it. Each article file records the sequence number
 of the last journal entry it reflects; an article whose file is behind the
@@ -49,10 +55,10 @@ out-of-date index is rebuilt from the article files, which are the truth.
 Damage. A damaged article file or journal raises StoreCorruptError naming
 the file and the problem, and is never written over. ``hashiya validate
 --repair`` (:func:`repair`) keeps the damaged file as ``.damaged`` and
-rebuilds the article from its ``.bak`` plus the journal entries after it
-(or from the journal alone); a damaged journal is set aside and a new one
-started (the article files are kept; undo history is lost). It lives in
-``annotations/store/repair.py``.
+rebuilds the article from its ``.bak`` plus the journal entries after it (or
+from the journal alone, while it was never cut); a damaged journal is set
+aside and a new one started (the article files are kept; undo history is
+lost). It lives in ``annotations/store/repair.py``.
 
 Locking. One writer per annotator: ``Store(root, annotator)`` takes an
 exclusive ``fcntl.flock`` on the annotator's ``lock`` file for its whole
@@ -64,10 +70,9 @@ lock and sees what writers have saved. Within a process a Store may be used
 from several threads (one lock serialises its methods).
 
 Undo/redo. Every edit is an operation with an exact inverse (add/delete,
-relabel/resize as before/after, theme on/off, status before/after). The
-undo and redo stacks follow from the journal (``do``, ``undo``, ``redo``
-entries), so they survive a restart (the last 1,000 edits); an import
-clears them.
+relabel/resize as before/after, theme on/off, status before/after). Undo
+and redo stacks follow from the journal (``base``, ``do``, ``undo``, ``redo``
+lines), so they survive a restart (the last 1,000 edits); imports clear them.
 
 Stale articles. Each article file records the fingerprint of the text its
 spans were made on. ``is_stale`` compares it with the current text; spans

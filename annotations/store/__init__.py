@@ -893,8 +893,7 @@ class _Annotator:
             raise
         self._note(entry)
         self.pos = self.journal.size
-        if due(self):
-            self.write_snapshot()
+        after_save(self)
 
     def bulk_replace(self, states: list[_State]) -> None:
         """Write many whole articles: journal first (one fdatasync), then the
@@ -1497,5 +1496,5 @@ def open_for_reading(root: str | Path, annotator: str | None = None) -> Store:
 
 
 # checkpoints and repair need the pieces above; they live in their own modules
-from .checkpoint import due, journal_gen, make_checkpoint  # noqa: E402
+from .checkpoint import after_save, due, journal_gen, make_checkpoint  # noqa: E402
 from .repair import repair  # noqa: E402

@@ -104,6 +104,17 @@ def due(ann) -> bool:
     return size - ann.journal_base > JOURNAL_LIMIT and size >= ann.cut_retry
 
 
+def after_save(ann) -> None:
+    """A checkpoint when a save has taken the journal past its bound. The
+    save is on disk already: a checkpoint that fails here (the disk refusing
+    a sync) does not make it fail; it is tried again at twice the size."""
+    if due(ann):
+        try:
+            make_checkpoint(ann)
+        except StoreError:
+            ann.cut_retry = 2 * ann.journal.size
+
+
 def make_checkpoint(ann) -> None:
     """Article files synced, the journal cut if it has grown past the
     limit, then the index written (``_Annotator.write_snapshot``)."""
@@ -212,8 +223,10 @@ def _replace_journal(ann) -> bool:
             pass
         return False
     _reached("journal written")
+    replaced = False
     try:
         os.replace(tmp, path)
+        replaced = True
         _reached("journal replaced")
         fsync_dir(ann.dir)
     except OSError as exc:
@@ -221,8 +234,9 @@ def _replace_journal(ann) -> bool:
     finally:
         ann.journal.close()
         ann.journal.open_for_append()
+        if replaced:
+            ann.journal_gen = gen
+            ann.journal_base = ann.pos = ann.journal.size
+            ann.cut_retry = 0
     _reached("journal synced")
-    ann.journal_gen = gen
-    ann.journal_base = ann.pos = ann.journal.size
-    ann.cut_retry = 0
     return True

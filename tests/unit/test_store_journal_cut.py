@@ -268,3 +268,22 @@ def test_an_index_of_the_journal_before_a_cut_is_not_trusted(tmp_path: Path, mon
     with Store(root, "ali") as store:
         assert store.recovery == ["rebuilt the index from the article files"]
         assert contents(store) == expected and store.undo_history() == undo
+
+
+def test_repair_after_a_cut_with_no_index(tmp_path: Path, monkeypatch):
+    # After a cut neither the journal nor (here) an index names the
+    # article: its .bak is what says it was there.
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        for n in range(150):
+            edit(store, n)
+        expected = contents(store)
+    monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
+    Store(root, "ali").close()  # opening cuts
+    assert [line["act"] for line in lines(journal(root))] == ["mark", "base"]
+    (root / "ali" / "index.json").unlink()
+    (root / "ali" / "articles" / "art1.json").unlink()
+    done = repair(root, "ali")
+    assert len(done) == 1 and "art1.json: was missing; rebuilt from" in done[0] and ".bak" in done[0]
+    with Store(root, "ali") as store:
+        assert contents(store) == expected

@@ -155,6 +155,9 @@ def cut_journal(ann) -> bool:
         copies.append((path, raw))
     if not _copy_to_backups(ann, copies):
         return False
+    # Their .bak holds the file as of this checkpoint already: counted as
+    # written since, so that their next save does not replace it again.
+    ann.dirty.update(str(path) for path, _ in copies)
     return _replace_journal(ann)
 
 

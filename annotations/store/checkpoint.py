@@ -34,6 +34,7 @@ from ..errors import StoreError
 from ..jsontext import loads as json_loads
 from ..model import now
 from . import REPAIR_HINT, _state_from_tables, shard_name
+from .files import _loads as fast_loads
 from .files import backup_path, dump_json, fsync_dir, open_nofollow, parse_tables, read_nofollow
 
 #: growth of journal.jsonl (bytes) since its last cut that makes the next
@@ -130,35 +131,61 @@ def make_checkpoint(ann) -> None:
     _reached("done")
 
 
+class _InDoubt(Exception):
+    """An article file the cut cannot vouch for: nothing is cut."""
+
+
 def cut_journal(ann) -> bool:
     """Steps 1-3 of the module docstring. False (nothing changed but
     ``.bak`` copies of good files) when an article file is in doubt."""
-    entries, good_end, _ = ann.journal.read(0)
-    if good_end != ann.journal.size:
+    last = _last_edits(ann.journal.path)
+    if last is None:
         return False
-    last: dict[str, int] = {}
-    for entry, _ in entries:
-        if "op" in entry and isinstance(entry.get("a"), str):
-            last[entry["a"]] = max(last.get(entry["a"], 0), int(entry["seq"]))
-    copies = []
-    for article_id in sorted(last):
-        path = ann.articles_dir / shard_name(article_id)
-        try:
-            raw = read_nofollow(path)
-            if raw is None:
-                return False
-            state = _state_from_tables(article_id, parse_tables(raw, path, REPAIR_HINT), path, owned=True)
-        except StoreError:
-            return False
-        if state.seq < last[article_id]:
-            return False
-        copies.append((path, raw))
-    if not _copy_to_backups(ann, copies):
+
+    def checked():
+        for article_id in sorted(last):
+            path = ann.articles_dir / shard_name(article_id)
+            try:
+                raw = read_nofollow(path)
+                if raw is None:
+                    raise _InDoubt(path)
+                state = _state_from_tables(article_id, parse_tables(raw, path, REPAIR_HINT), path, owned=True)
+            except StoreError:
+                raise _InDoubt(path) from None
+            if state.seq < last[article_id]:
+                raise _InDoubt(path)
+            yield path, raw
+
+    copied = _copy_to_backups(ann, checked(), many=len(last) > 64)
+    if copied is None:
         return False
     # Their .bak holds the file as of this checkpoint already: counted as
     # written since, so that their next save does not replace it again.
-    ann.dirty.update(str(path) for path, _ in copies)
+    ann.dirty.update(map(str, copied))
     return _replace_journal(ann)
+
+
+def _last_edits(path: Path) -> dict[str, int] | None:
+    """Each article the journal edits, with the seq of its last edit; None
+    if a line is no journal entry. Read a line at a time: a journal from
+    before cuts existed may hold hundreds of megabytes."""
+    last: dict[str, int] = {}
+    try:
+        handle = os.fdopen(open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
+    except (OSError, StoreError):
+        return None
+    with handle:
+        try:
+            for line in handle:
+                entry = fast_loads(line)
+                if not line.endswith(b"\n") or not isinstance(entry, dict) or "seq" not in entry:
+                    return None
+                article_id = entry.get("a")
+                if "op" in entry and isinstance(article_id, str):
+                    last[article_id] = max(last.get(article_id, 0), int(entry["seq"]))
+        except (OSError, ValueError, TypeError):
+            return None
+    return last
 
 
 def _write_new(path: Path, data: bytes, *, sync: bool) -> None:
@@ -177,10 +204,11 @@ def _write_new(path: Path, data: bytes, *, sync: bool) -> None:
         os.close(fd)
 
 
-def _copy_to_backups(ann, copies: list[tuple[Path, bytes]]) -> bool:
-    """Step 2: each article file's checked bytes as its ``.bak``, durably."""
+def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
+    """Step 2: each article file's checked bytes (``copies``: (path, bytes),
+    one at a time) as its ``.bak``, durably. The paths, or None when the
+    copies could not all be made (no ``.bak`` is replaced then)."""
     temps = []
-    many = len(copies) > 64
     try:
         for path, raw in copies:
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -194,15 +222,15 @@ def _copy_to_backups(ann, copies: list[tuple[Path, bytes]]) -> bool:
             os.replace(tmp, bak)
             _reached("backup replaced")
         fsync_dir(ann.articles_dir)
-    except (OSError, StoreError):
+    except (OSError, StoreError, _InDoubt):
         for tmp, _ in temps:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-        return False
+        return None
     _reached("backups synced")
-    return True
+    return [bak.with_name(bak.name[: -len(".bak")]) for _, bak in temps]
 
 
 def _replace_journal(ann) -> bool:

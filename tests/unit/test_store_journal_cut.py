@@ -287,3 +287,28 @@ def test_repair_after_a_cut_with_no_index(tmp_path: Path, monkeypatch):
     assert len(done) == 1 and "art1.json: was missing; rebuilt from" in done[0] and ".bak" in done[0]
     with Store(root, "ali") as store:
         assert contents(store) == expected
+
+
+def test_no_cut_while_an_article_file_is_damaged(tmp_path: Path, monkeypatch):
+    # The journal is what rebuilds a damaged file: it is not cut then, and
+    # no .bak is replaced.
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        for n in range(150):
+            edit(store, n)
+        expected = contents(store)
+    damaged = root / "ali" / "articles" / "art1.json"
+    damaged.write_bytes(b'{"spans": ')
+    baks = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*.bak")}
+    before = journal(root).read_bytes()
+    monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
+    with Store(root, "ali") as store:
+        assert len(store.spans("art0")) == len(expected["art0"][0])  # the rest opens
+        edit(store, 0)  # a save past the limit tries to cut again; the journal stays whole
+    assert journal(root).read_bytes().startswith(before)
+    # (art0's save keeps its file as of the checkpoint as .bak, as any save does)
+    after = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*.bak")}
+    assert {name: raw for name, raw in after.items() if name != "art0.json.bak"} == baks
+    repair(root, "ali")
+    with Store(root, "ali") as store:
+        assert contents(store)["art1"] == expected["art1"]

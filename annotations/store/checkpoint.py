@@ -211,7 +211,7 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
     temps = []
     try:
         for path, raw in copies:
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.tmp")
             _write_new(tmp, raw, sync=not many)
             temps.append((tmp, backup_path(path)))
             _reached("copied")

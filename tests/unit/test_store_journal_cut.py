@@ -51,6 +51,16 @@ def edit(store: Store, n: int) -> None:
         store.add_span(article, TEXT, start, start + 2, "PER", "entity")
 
 
+def saved_store(tmp_path: Path, edits: int = 150) -> tuple[Path, dict]:
+    """A store holding ``edits`` edits, saved under the default limit (no
+    cut), and what its articles hold."""
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        for n in range(edits):
+            edit(store, n)
+        return root, contents(store)
+
+
 @pytest.fixture
 def small_limit(monkeypatch):
     monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
@@ -273,11 +283,7 @@ def test_an_index_of_the_journal_before_a_cut_is_not_trusted(tmp_path: Path, mon
 def test_repair_after_a_cut_with_no_index(tmp_path: Path, monkeypatch):
     # After a cut neither the journal nor (here) an index names the
     # article: its .bak is what says it was there.
-    root = tmp_path / "store"
-    with Store(root, "ali") as store:
-        for n in range(150):
-            edit(store, n)
-        expected = contents(store)
+    root, expected = saved_store(tmp_path)
     monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
     Store(root, "ali").close()  # opening cuts
     assert [line["act"] for line in lines(journal(root))] == ["mark", "base"]
@@ -292,11 +298,7 @@ def test_repair_after_a_cut_with_no_index(tmp_path: Path, monkeypatch):
 def test_no_cut_while_an_article_file_is_damaged(tmp_path: Path, monkeypatch):
     # The journal is what rebuilds a damaged file: it is not cut then, and
     # no .bak is replaced.
-    root = tmp_path / "store"
-    with Store(root, "ali") as store:
-        for n in range(150):
-            edit(store, n)
-        expected = contents(store)
+    root, expected = saved_store(tmp_path)
     damaged = root / "ali" / "articles" / "art1.json"
     damaged.write_bytes(b'{"spans": ')
     baks = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*.bak")}

@@ -34,15 +34,16 @@ from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.prefs import Display
+from tui.screens import notes
 from tui.rtl import paragraph_level
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
-from tui.widgets.spans_panel import SpansPanel
+from tui.widgets.spans_panel import SpansPanel, SpansSide
 
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(HashiyaNode, Screen[str]):
+class ReaderScreen(notes.NotesActions, HashiyaNode, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -59,6 +60,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         # system: the help screen lists it once, under "Everywhere".
         replace(HELP, system=True),
         Binding("M", "toggle_done", "Done"),
+        Binding("S", "focus_spans", "Span list",
+                tooltip="The span list (also Tab): ↑ ↓ spans, Enter goes there, a label key relabels, x deletes"),
+        Binding("tab", "focus_spans", "Span list", show=False),
         Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("slash,ctrl+f", "find", "Find"),
         Binding("escape", "escape", "Clear/back"),
@@ -85,6 +89,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         CLITIC_TRIM.screen_binding("c"),
         DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
         HARAKAT.screen_binding("h", action="toggle_harakat"),
+        *notes.BINDINGS,
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -157,7 +162,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             reader = Reader(id="reader", mode=prefs.display_mode, harakat=prefs.harakat)
             reader.word_clitics = prefs.clitic_trim
             yield reader
-            yield SpansPanel(id="spans-panel")
+            yield SpansSide(id="spans-side")
         yield Static("", id="reader-status")
         yield KeysFooter()
 
@@ -240,6 +245,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             status=self.status.display,
             mode=prefs.display_mode,
             harakat=prefs.harakat,
+            notes=self.current_notes(),
         )
         self._update_header()
         self._update_warning()
@@ -255,9 +261,11 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         if prefs.display_mode == "visual" and paragraph_level(title) & 1:
             # Right-to-left titles sit at the right edge, like the text below.
             shown = " " * max(0, width - cell_len(shown)) + shown
+        article_note = self.notes_summary(notes.ARTICLE, shaped=False)
         meta = (
             f"{self.article_id} ({index}/{len(self.corpus)}) · {self.status.display} · "
-            f"annotator {self.app.settings.annotator} · store {self.store.root}"
+            + (f"article {article_note} · " if article_note else "")
+            + f"annotator {self.app.settings.annotator} · store {self.store.root}"
         )
         header = self.query_one("#reader-header", Static)
         # Article ids are file names and may be Arabic too.
@@ -289,6 +297,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         span = self.span_under_cursor()
         if span is not None:
             parts.append(f"on {span.label} [{span.start}, {span.end})")
+            if span_note := self.notes_summary(span.id):
+                parts.append(span_note)
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
@@ -302,13 +312,32 @@ class ReaderScreen(HashiyaNode, Screen[str]):
     def _moved(self, event: Reader.Moved) -> None:
         self._update_status()
         span = self.span_under_cursor()
-        if span is not None:
+        if span is not None and not self.panel.has_focus:
             self.panel.highlight_span(span.id)
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:
         self.reader.move_cursor_to(event.span.start)
         self.reader.focus()
+
+    @on(SpansPanel.Highlighted)
+    def _panel_highlighted(self, event: SpansPanel.Highlighted) -> None:
+        # The text follows the list, so the reader's keys act on that span.
+        self.reader.clear_selection()
+        self.reader.move_cursor_to(event.span.start)
+
+    @on(SpansPanel.Left)
+    def _panel_left(self) -> None:
+        self.reader.focus()
+
+    def action_focus_spans(self) -> None:
+        if not self.spans:
+            self.notify("No spans in this article yet.", timeout=2)
+            return
+        cursor = self.reader.cursor
+        span = self.span_under_cursor() or self.session.next_span(cursor) or self.spans[-1]
+        self.panel.highlight_span(span.id)
+        self.panel.focus()
 
     def _display_changed(self, display: Display) -> None:
         self.reader.set_display(display.mode, display.harakat)
@@ -347,6 +376,10 @@ class ReaderScreen(HashiyaNode, Screen[str]):
     def apply_label(self, label: Label) -> Span | None:
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
+        listed = self.panel.focused_span()
+        if listed is not None:  # a label key in the span list relabels the span highlighted there
+            plan = self.session.relabel(listed, label)
+            return self._relabel(plan.span, label, plan.action)
         plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
             evidence=self.app.word_evidence.evidence,
         )
@@ -460,7 +493,10 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     def _target_span(self) -> Span | None:
         """The span an edit key acts on: the one under the cursor, or the one
-        the selection exactly covers."""
+        the selection exactly covers; in the span list, the span highlighted."""
+        listed = self.panel.focused_span()
+        if listed is not None:
+            return listed
         return self.session.target_span(self.reader.cursor, self.reader.selection)
 
     def action_resize(self, edge: str, step: int, unit: str) -> None:

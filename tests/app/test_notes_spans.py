@@ -146,3 +146,43 @@ async def test_span_ranges_are_isolated_in_logical_mode_and_labels_are_whole(cor
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reader(app, pilot, "a_rtl")
         assert not any("\u2066" in line for line in panel_lines(screen))
+
+
+@sync
+async def test_document_theme_boxes_differ_in_glyph_on_and_off(corpus_dir):
+    from tui.widgets.theme_checks import ThemeChecks
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        app.store.toggle_theme("a_rtl", "diaspora", screen.text)
+        screen.refresh_annotations()
+        await pilot.press("D")
+        await pilot.pause()
+        checks = app.screen.query_one(ThemeChecks)
+        boxes = {}
+        for y in range(checks.option_count):
+            text = checks.render_line(y).text
+            name = text[4:].split()[0]
+            boxes[name] = text[:3]
+        assert boxes["diaspora"] == "▐X▌"
+        assert boxes["cooperation"] == "▐ ▌"
+        checks.select("cooperation")
+        await pilot.pause()
+        assert checks.render_line(0).text[:3] == "▐X▌"
+
+
+def test_a_notice_quoting_arabic_twice_reads_in_order_in_both_modes():
+    from tui.layout import display_line
+    from tui.notice import notice_text
+
+    message = "Redone: resize GPE “بكين” → “وبكين”"
+    visual = notice_text(message, 57)
+    assert visual == f"Redone: resize GPE “{display_line('بكين')}” → “{display_line('وبكين')}”"
+    logical = notice_text(message, 57, mode="logical")
+    shaped = lambda text: display_line(text, mode="logical")  # noqa: E731
+    assert logical == f"Redone: resize GPE “\u2068{shaped('بكين')}\u2069” → “\u2068{shaped('وبكين')}\u2069”"
+    # a quote broken over two lines stays a quote on the second
+    wrapped = notice_text("deleted a span on “في مدينة لندن الكبرى” (u undoes)", 28).split("\n")
+    assert len(wrapped) > 1 and "\u2068" not in "".join(wrapped)
+    assert display_line("الكبرى") in "".join(wrapped)

@@ -35,6 +35,7 @@ from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
+from .resume import Resume
 from .prefs import Display, Prefs
 from .word_evidence import WordEvidence
 
@@ -82,6 +83,8 @@ class HashiyaApp(App[int]):
         self.corpus_changed_signal: Signal[Corpus] = Signal(self, "corpus-changed")
         #: Known words for the reader's word selection (tui.word_evidence).
         self.word_evidence = WordEvidence(corpus, schema, store)
+        #: Where this annotator left off in this corpus (tui.resume).
+        self.resume = Resume.load(str(corpus.source), settings.annotator)
 
     # screens -------------------------------------------------------------
 
@@ -270,7 +273,13 @@ class HashiyaApp(App[int]):
             except HashiyaError:
                 pass
 
+    def save_resume(self) -> None:
+        warning = self.resume.save()
+        if warning:
+            self.log.warning(warning)
+
     def on_unmount(self) -> None:
+        self.save_resume()
         self.close_store()
         # make_app froze what opening left behind; an app closed lets it go.
         gc.unfreeze()

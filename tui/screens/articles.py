@@ -357,6 +357,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("n", "next_todo", "Next unannotated"),
+        Binding("o", "reopen", "Reopen the last article", show=False,
+                tooltip="The article that was open when hashiya last closed, where you left it"),
         # shown on the status line, once an article is flagged
         Binding("exclamation_mark", "toggle_flagged", "Flagged only", show=False,
                 tooltip="Show only the articles flagged for review (⚑), or all again"),
@@ -392,6 +394,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
+        self._resume_where_left()
         self._just_mounted = True
         # Once the list is drawn, off the UI thread: what opening the corpus
         # left to check (every file of a corpus listed from its index, or the
@@ -619,6 +622,29 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
             listing.cursor = index
             return
         self.notify("Every article shown has annotations.", title="Next unannotated")
+
+    def _resume_where_left(self) -> None:
+        """Back on the article the list was on last time; offer the one open then."""
+        resume = self.app.resume
+        if resume.list_article and self.article_list.select(resume.list_article):
+            self.article_list.scroll_to_region_of(self.article_list.cursor)
+        self.watch(self.article_list, "cursor", self._list_moved, init=False)
+        last = resume.open_article
+        if last and self.app.corpus.get(last) is not None:
+            self.notify(f"{last} was open when hashiya closed: o reopens it where you left it.",
+                        title="Resume", timeout=8)
+
+    def _list_moved(self, _cursor: int) -> None:
+        current = self.article_list.current
+        if current is not None:
+            self.app.resume.list_article = current.id
+
+    def action_reopen(self) -> None:
+        last = self.app.resume.open_article or self.app.resume.list_article
+        if last and self.app.corpus.get(last) is not None:
+            self.app.open_article(last, self._reader_closed)
+        else:
+            self.notify("No article to reopen.", timeout=2)
 
     def action_toggle_flagged(self) -> None:
         listing = self.article_list

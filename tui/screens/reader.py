@@ -35,6 +35,7 @@ from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.prefs import Display
 from tui.screens import notes
+from tui.screens.resume import ResumeActions
 from tui.rtl import paragraph_level
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
@@ -43,7 +44,7 @@ from tui.widgets.spans_panel import SpansPanel, SpansSide
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(notes.NotesActions, HashiyaNode, Screen[str]):
+class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -204,6 +205,7 @@ class ReaderScreen(notes.NotesActions, HashiyaNode, Screen[str]):
         except HashiyaError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
+        self.remember_position()
         self.article_id = article_id
         self.session = ArticleSession(
             article_id, text, article_stale=self.store.is_stale(article_id, article.fingerprint)
@@ -211,6 +213,7 @@ class ReaderScreen(notes.NotesActions, HashiyaNode, Screen[str]):
         self.search_query = ""
         self.reader.set_text(text)
         self.refresh_annotations()
+        self.restore_position()
         return True
 
     def refresh_annotations(self) -> None:
@@ -311,6 +314,7 @@ class ReaderScreen(notes.NotesActions, HashiyaNode, Screen[str]):
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
         self._update_status()
+        self.remember_position(save=False)
         span = self.span_under_cursor()
         if span is not None and not self.panel.has_focus:
             self.panel.highlight_span(span.id)
@@ -475,6 +479,7 @@ class ReaderScreen(notes.NotesActions, HashiyaNode, Screen[str]):
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
+            self.remember_position(closing=True)
             self.dismiss(self.article_id)
 
     def action_delete_span(self) -> None:

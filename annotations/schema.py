@@ -29,6 +29,7 @@ DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default_labels.toml")
 MAX_LABEL_FILE_BYTES = 1 << 20  # a schema of thousands of labels is far smaller
 FIELDS = {"name", "key", "colour", "description"}
 GAZETTEER = "gazetteer"
+EXAMPLES = "examples"  # annotation guidelines: example phrases for a label
 REQUIRED = {"name", "key"}
 _NAME_RE = re.compile(r"^[^\s\[\]]+$")
 _COLOUR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z_]+[0-9]*)$")
@@ -42,6 +43,8 @@ class Label:
     colour: str = "white"
     description: str = ""
     gazetteer: tuple[str, ...] = ()
+    #: guideline examples (phrases, Arabic or Latin) shown beside the description
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
         for index, table in enumerate(tables):
             line0 = starts[index] if index < len(starts) else 0
             where = f"{name}:{line0 + 1}"
-            allowed = FIELDS | {GAZETTEER} if kind == ENTITY else FIELDS
+            allowed = (FIELDS | {GAZETTEER} if kind == ENTITY else FIELDS) | {EXAMPLES}
             for key in table:
                 if key not in allowed:
                     raise SchemaError(
@@ -127,6 +130,7 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                     )
             names = tuple(_gazetteer(table, lines, name, line0, f"[[{kind}]]"))
             gazetteer += names
+            examples = tuple(_examples(table, lines, name, line0, f"[[{kind}]]"))
             missing = REQUIRED - set(table)
             if missing:
                 raise SchemaError(f"{where}: [[{kind}]] is missing {', '.join(sorted(missing))}")
@@ -173,11 +177,26 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                     colour=colour,
                     description=table.get("description", "").strip(),
                     gazetteer=names,
+                    examples=examples,
                 )
             )
     if not labels:
         raise SchemaError(f"{name}: defines no labels (add [[entity]] or [[theme]] tables)")
     return Schema(labels=tuple(labels), source=name, gazetteer=tuple(dict.fromkeys(gazetteer)))
+
+
+def _examples(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:
+    """A label's ``examples``: a list of non-empty strings (one example each)."""
+    if EXAMPLES not in table:
+        return []
+    value = table[EXAMPLES]
+    line = _line_of(lines, EXAMPLES, line0)
+    if not isinstance(value, list):
+        raise SchemaError(f"{name}:{line}: examples in {where} must be a list of strings")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise SchemaError(f"{name}:{line}: examples in {where}: every item must be a non-empty string, not {item!r}")
+    return [item.strip() for item in value]
 
 
 def _gazetteer(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:

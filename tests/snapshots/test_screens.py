@@ -207,3 +207,17 @@ def test_notice_quoting_arabic(snap_compare, themed):
         await settle(pilot)
 
     assert snap_compare(make("seeds"), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_guidelines_panel(snap_compare, themed, size):
+    """G under the GPE span: its description and examples, wrapped and shaped."""
+
+    async def run_before(pilot):
+        await open_reader(pilot)
+        screen = pilot.app.screen
+        screen.reader.move_cursor_to(screen.text.index("العراق") + 1)
+        await pilot.press("G")
+        await settle(pilot)
+
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)

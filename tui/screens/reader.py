@@ -38,6 +38,7 @@ from tui.screens import notes
 from tui.screens.resume import ResumeActions
 from tui.rtl import paragraph_level
 from tui.widgets.footer import KeysFooter
+from tui.widgets.guidelines import Guidelines
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel, SpansSide
 
@@ -91,6 +92,8 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
         DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
         HARAKAT.screen_binding("h", action="toggle_harakat"),
         *notes.BINDINGS,
+        Binding("G", "toggle_guidelines", "Guidelines",
+                tooltip="The description and examples of the label under the cursor (or chosen with l)"),
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -164,6 +167,7 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
             reader.word_clitics = prefs.clitic_trim
             yield reader
             yield SpansSide(id="spans-side")
+        yield Guidelines(id="guidelines")
         yield Static("", id="reader-status")
         yield KeysFooter()
 
@@ -318,6 +322,8 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
         span = self.span_under_cursor()
         if span is not None and not self.panel.has_focus:
             self.panel.highlight_span(span.id)
+        if span is not None:
+            self.query_one(Guidelines).show_label(self.schema.get(span.label))
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:
@@ -346,6 +352,7 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
     def _display_changed(self, display: Display) -> None:
         self.reader.set_display(display.mode, display.harakat)
         self.refresh_annotations()
+        self.query_one(Guidelines).redraw()
 
     def _clitic_trim_changed(self, on: bool) -> None:
         self.reader.word_clitics = on
@@ -429,6 +436,7 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
 
         def chosen(label: Label | None) -> None:
             if label is not None:
+                self.query_one(Guidelines).show_label(label)
                 self.apply_label(label)
 
         self.app.push_screen(LabelPicker(self.schema.labels), chosen)
@@ -732,6 +740,13 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
 
     # The status line shows the display mode and harakat: no notice here,
     # unlike F2 and F3.
+
+    def action_toggle_guidelines(self) -> None:
+        guidelines = self.query_one(Guidelines)
+        span = self.span_under_cursor()
+        if span is not None:
+            guidelines.show_label(self.schema.get(span.label))
+        guidelines.toggle()
 
     def action_toggle_mode(self) -> None:
         self.app.toggle_mode()

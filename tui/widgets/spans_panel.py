@@ -64,7 +64,7 @@ class SpansSide(Vertical):
         yield Static("", id="doc-themes", markup=False)
 
 
-class SpansPanel(HashiyaNode, OptionList):
+class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
     """One line per span: label, the span's text shaped for display, offsets.
     Enter (or a click) on a span moves the reader's cursor to it."""
 
@@ -81,6 +81,13 @@ class SpansPanel(HashiyaNode, OptionList):
 
     HELP_TITLE = "Span list (Tab from the text)"
     BINDINGS = [
+        Binding("up", "cursor_up", "Previous span", show=False),
+        Binding("down", "cursor_down", "Next span", show=False),
+        Binding("home", "first", "First span", show=False),
+        Binding("end", "last", "Last span", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("enter", "select", "Go to the span in the text"),
         Binding("escape,tab", "leave", "Back to the text"),
     ]
 

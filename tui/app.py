@@ -36,6 +36,7 @@ from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
 from .resume import Resume
+from .session_figures import SessionFigures
 from .prefs import Display, Prefs
 from .word_evidence import WordEvidence
 
@@ -85,6 +86,8 @@ class HashiyaApp(App[int]):
         self.word_evidence = WordEvidence(corpus, schema, store)
         #: Where this annotator left off in this corpus (tui.resume).
         self.resume = Resume.load(str(corpus.source), settings.annotator)
+        #: Spans made this session, and per hour (tui.session_figures).
+        self.session_figures = SessionFigures(store)
 
     # screens -------------------------------------------------------------
 

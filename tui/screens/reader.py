@@ -309,6 +309,7 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
+        parts.append(self.app.session_figures.text())
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
@@ -359,6 +360,7 @@ class ReaderScreen(notes.NotesActions, ResumeActions, HashiyaNode, Screen[str]):
         self._update_status()
 
     def _changed(self, *article_ids: str) -> None:
+        self.app.session_figures.refresh()
         self.refresh_annotations()
         changed = self.app.annotations_changed_signal
         for article_id in dict.fromkeys(article_ids or (self.article_id,)):

@@ -186,33 +186,29 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
 
 
 def _examples(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:
-    """A label's ``examples``: a list of non-empty strings (one example each)."""
-    if EXAMPLES not in table:
-        return []
-    value = table[EXAMPLES]
-    line = _line_of(lines, EXAMPLES, line0)
-    if not isinstance(value, list):
-        raise SchemaError(f"{name}:{line}: examples in {where} must be a list of strings")
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            raise SchemaError(f"{name}:{line}: examples in {where}: every item must be a non-empty string, not {item!r}")
-    return [item.strip() for item in value]
+    """A label's ``examples`` (guidelines), checked: a list of non-empty strings."""
+    return _strings(table, EXAMPLES, lines, name, line0, where)
 
 
 def _gazetteer(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:
     """The gazetteer list of `table` (top level or one [[entity]]), checked:
     a list of non-empty strings."""
-    if GAZETTEER not in table:
+    return _strings(table, GAZETTEER, lines, name, line0, where)
+
+
+def _strings(table: dict, field: str, lines: list[str], name: str, line0: int, where: str) -> list[str]:
+    """``table[field]`` as a list of non-empty strings (stripped); [] when absent."""
+    if field not in table:
         return []
-    items = table[GAZETTEER]
-    line = _line_of(lines, GAZETTEER, line0)
+    items = table[field]
+    line = _line_of(lines, field, line0)
     if not isinstance(items, list):
-        raise SchemaError(f"{name}:{line}: gazetteer in {where} must be a list of strings")
+        raise SchemaError(f"{name}:{line}: {field} in {where} must be a list of strings")
     out = []
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise SchemaError(
-                f"{name}:{line}: gazetteer in {where}: every item must be a non-empty string, not {item!r}"
+                f"{name}:{line}: {field} in {where}: every item must be a non-empty string, not {item!r}"
             )
         out.append(item.strip())
     return out

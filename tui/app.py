@@ -21,6 +21,7 @@ every screen at once is published as a signal on the app (as Textual's own
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -85,7 +86,7 @@ class HashiyaApp(App[int]):
         #: Known words for the reader's word selection (tui.word_evidence).
         self.word_evidence = WordEvidence(corpus, schema, store)
         #: Where this annotator left off in this corpus (tui.resume).
-        self.resume = Resume.load(str(corpus.source), settings.annotator)
+        self.resume = Resume.load(os.path.abspath(str(corpus.source)), settings.annotator)
         #: Spans made this session, and per hour (tui.session_figures).
         self.session_figures = SessionFigures(store)
 

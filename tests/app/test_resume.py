@@ -37,7 +37,8 @@ async def test_an_article_reopens_where_it_was_left_and_a_restart_returns_to_it(
         screen.reader.move_cursor_to(target + 5)
         await pilot.pause()
     # the app closed with e_long open: written where the prefs live
-    path = resume_path(str(app.corpus.source), app.settings.annotator)
+    path = app.resume.path
+    assert path == resume_path(str(corpus_dir.resolve()), app.settings.annotator)
     assert path.parent.parent == config_dir()
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["open_article"] == "e_long" and saved["positions"]["e_long"][0] == target + 5
@@ -58,7 +59,7 @@ async def test_an_article_reopens_where_it_was_left_and_a_restart_returns_to_it(
         await pilot.press("q")
         await pilot.pause()
     # closed from the list: nothing left open to offer
-    assert Resume.load(str(app.corpus.source), app.settings.annotator).open_article is None
+    assert Resume.load(str(corpus_dir.resolve()), app.settings.annotator).open_article is None
 
 
 def test_a_damaged_resume_file_is_ignored(tmp_path):

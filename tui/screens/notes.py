@@ -24,7 +24,6 @@ from tui.node import HashiyaNode
 from tui.widgets.shaped_input import ShapedInput
 
 FLAG = "⚑"
-NOTED = "✎"
 
 #: the reader's keys for notes and flags (ReaderScreen.BINDINGS holds them)
 BINDINGS = [
@@ -34,13 +33,6 @@ BINDINGS = [
             tooltip="Flag the span under the cursor (else the article) as uncertain, for review"),
     Binding("ctrl+t", "toggle_flag('article')", "Flag the article", show=False),
 ]
-
-
-def badge(note: Note | None) -> str:
-    """Two cells: ⚑ when flagged, ✎ when there is a note."""
-    if note is None:
-        return "  "
-    return (FLAG if note.flagged else " ") + (NOTED if note.note else " ")
 
 
 class NoteEditor(HashiyaNode, ModalScreen[Note | None]):

@@ -140,7 +140,7 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         for span in spans:
             mark = "!" if span.id in stale_ids else " "
             kind = "E" if span.kind == "entity" else "T"
-            head = f"{mark}{kind} {abbreviate(span.label):<{label_width}} {badge(notes.get(span.id))}"
+            head = f"{mark}{kind} {abbreviate(span.label):<{label_width}} {badge(notes.get(span.id))} "
             tail = f"  {span.start}-{span.end}"
             width = max(4, room - cell_len(head) - cell_len(tail))
             shown = display_line(span.text, width, mode=mode, harakat=harakat)

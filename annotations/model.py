@@ -147,6 +147,45 @@ def check_span(
                 )
 
 
+ARTICLE = ""  # the target of an article's own note, beside span ids
+NOTE_LIMIT = 10_000  # characters in one note
+
+
+@dataclass(frozen=True)
+class Note:
+    """A free-text note and an "uncertain / for review" flag, on a span
+    (keyed by its id) or on the article itself (keyed by ``ARTICLE``)."""
+
+    note: str = ""
+    flagged: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.note) or self.flagged
+
+    def to_dict(self) -> dict:
+        return {"note": self.note, "flagged": self.flagged}
+
+    @classmethod
+    def from_dict(cls, data: object) -> "Note":
+        """A Note from ``{"note": str, "flagged": bool}``; anything else
+        raises AnnotationError saying what is wrong."""
+        if not isinstance(data, dict):
+            raise AnnotationError("a note must be an object with \"note\" and \"flagged\"")
+        return cls.checked(data.get("note", ""), data.get("flagged", False))
+
+    @classmethod
+    def checked(cls, note: object, flagged: object) -> "Note":
+        if note is None:
+            note = ""
+        if not isinstance(note, str):
+            raise AnnotationError(f"\"note\" must be a string, not {type(note).__name__}")
+        if len(note) > NOTE_LIMIT:
+            raise AnnotationError(f"a note may hold at most {NOTE_LIMIT:,} characters")
+        if not isinstance(flagged, bool):
+            raise AnnotationError(f"\"flagged\" must be true or false, not {flagged!r}")
+        return cls(note, flagged)
+
+
 @dataclass
 class ArticleRecord:
     """Everything one annotator holds for one article, with its text: the unit
@@ -159,6 +198,11 @@ class ArticleRecord:
     status: Status = Status.TODO
     annotator: str = ""
     metadata: dict = field(default_factory=dict)
+    #: notes and flags: span id (or ``ARTICLE`` for the article) -> Note
+    notes: dict[str, Note] = field(default_factory=dict)
+
+    def note_for(self, target: str = ARTICLE) -> Note:
+        return self.notes.get(target) or Note()
 
 
 def id_problem(value: object) -> str | None:

@@ -29,6 +29,7 @@ DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default_labels.toml")
 MAX_LABEL_FILE_BYTES = 1 << 20  # a schema of thousands of labels is far smaller
 FIELDS = {"name", "key", "colour", "description"}
 GAZETTEER = "gazetteer"
+EXAMPLES = "examples"  # annotation guidelines: example phrases for a label
 REQUIRED = {"name", "key"}
 #: Each label has a key of its own and a row in the reader's keys, help and
 #: picker: a schema of more labels than this is refused, naming the line.
@@ -45,6 +46,8 @@ class Label:
     colour: str = "white"
     description: str = ""
     gazetteer: tuple[str, ...] = ()
+    #: guideline examples (phrases, Arabic or Latin) shown beside the description
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                     f"{where}: too many labels ({total:,}); a schema may define at most "
                     f"{MAX_LABELS:,} (each needs a key of its own)"
                 )
-            allowed = FIELDS | {GAZETTEER} if kind == ENTITY else FIELDS
+            allowed = (FIELDS | {GAZETTEER} if kind == ENTITY else FIELDS) | {EXAMPLES}
             for key in table:
                 if key not in allowed:
                     raise SchemaError(
@@ -136,6 +139,7 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                     )
             names = tuple(_gazetteer(table, lines, name, line0, f"[[{kind}]]"))
             gazetteer += names
+            examples = tuple(_examples(table, lines, name, line0, f"[[{kind}]]"))
             missing = REQUIRED - set(table)
             if missing:
                 raise SchemaError(f"{where}: [[{kind}]] is missing {', '.join(sorted(missing))}")
@@ -182,6 +186,7 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                     colour=colour,
                     description=table.get("description", "").strip(),
                     gazetteer=names,
+                    examples=examples,
                 )
             )
     if not labels:
@@ -202,20 +207,30 @@ def _is_colour(colour: str) -> bool:
     return True
 
 
+def _examples(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:
+    """A label's ``examples`` (guidelines), checked: a list of non-empty strings."""
+    return _strings(table, EXAMPLES, lines, name, line0, where)
+
+
 def _gazetteer(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:
     """The gazetteer list of `table` (top level or one [[entity]]), checked:
     a list of non-empty strings."""
-    if GAZETTEER not in table:
+    return _strings(table, GAZETTEER, lines, name, line0, where)
+
+
+def _strings(table: dict, field: str, lines: list[str], name: str, line0: int, where: str) -> list[str]:
+    """``table[field]`` as a list of non-empty strings (stripped); [] when absent."""
+    if field not in table:
         return []
-    items = table[GAZETTEER]
-    line = _line_of(lines, GAZETTEER, line0)
+    items = table[field]
+    line = _line_of(lines, field, line0)
     if not isinstance(items, list):
-        raise SchemaError(f"{name}:{line}: gazetteer in {where} must be a list of strings")
+        raise SchemaError(f"{name}:{line}: {field} in {where} must be a list of strings")
     out = []
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise SchemaError(
-                f"{name}:{line}: gazetteer in {where}: every item must be a non-empty string, not {item!r}"
+                f"{name}:{line}: {field} in {where}: every item must be a non-empty string, not {item!r}"
             )
         out.append(item.strip())
     return out

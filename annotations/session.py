@@ -175,6 +175,11 @@ class ArticleSession:
             return self._relabel(same, label)
         return LabelPlan(ADD, start, end)
 
+    def relabel(self, span: Span, label: Label) -> LabelPlan:
+        """What `label`'s key does to `span` chosen in the span list: relabel
+        it (kind and all), or say why not."""
+        return self._relabel(span, label)
+
     def _relabel(self, span: Span, label: Label) -> LabelPlan:
         if span.label == label.name and span.kind == label.kind:
             return LabelPlan(ALREADY, span.start, span.end, span)

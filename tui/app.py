@@ -21,6 +21,7 @@ every screen at once is published as a signal on the app (as Textual's own
 from __future__ import annotations
 
 import gc
+import os
 import shlex
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -37,6 +38,8 @@ from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO, NEXT_ORDER
 from .layout import display_line
+from .resume import Resume
+from .session_figures import SessionFigures
 from .prefs import Display, Prefs
 from .suggesting import Suggester
 from .word_evidence import WordEvidence
@@ -92,6 +95,10 @@ class HashiyaApp(App[int]):
         self.suggester = Suggester(settings, schema, store)
         #: Known words for the reader's word selection (tui.word_evidence).
         self.word_evidence = WordEvidence(corpus, schema, store)
+        #: Where this annotator left off in this corpus (tui.resume).
+        self.resume = Resume.load(os.path.abspath(str(corpus.source)), settings.annotator)
+        #: Spans made this session, and per hour (tui.session_figures).
+        self.session_figures = SessionFigures(store)
 
     def _sub_title(self) -> str:
         """Who annotates and where the store is: data (the store path and the
@@ -317,7 +324,13 @@ class HashiyaApp(App[int]):
             except HashiyaError:
                 pass
 
+    def save_resume(self) -> None:
+        warning = self.resume.save()
+        if warning:
+            self.log.warning(warning)
+
     def on_unmount(self) -> None:
+        self.save_resume()
         self.close_store()
         # make_app froze what opening left behind; an app closed lets it go.
         gc.unfreeze()

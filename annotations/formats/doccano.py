@@ -14,13 +14,18 @@ list of ``[start, end, label]`` (sequence labelling) or of strings (text
 classification), and entities as objects with ``start_offset``,
 ``end_offset`` and ``label``. doccano has no article status: imported
 articles are ``in_progress``.
+
+The article's note, where there is one, goes where doccano keeps notes on an
+example: ``comments``, a list holding it (``[]`` for none); import takes
+the comments back as the article's note (several joined by blank lines).
+doccano has no place for a span's note or for a review flag.
 """
 
 from __future__ import annotations
 
 from typing import Iterable, TextIO
 
-from ..model import OFFSET_UNIT, THEME, ArticleRecord
+from ..model import ARTICLE, OFFSET_UNIT, THEME, ArticleRecord, Note
 from .common import (
     ExportOptions,
     ExportReport,
@@ -47,6 +52,7 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
     obj = {
         "annotator": record.annotator,
         "cats": list(record.themes) if options.themes else [],
+        "comments": [note] if (note := record.note_for(ARTICLE).note) else [],
         "direction": direction_of(record.text),
         "entities": [[s.start, s.end, s.label] for s in spans],
         "id": record.id,
@@ -88,6 +94,23 @@ def _spans(items, schema, theme_labels=()):
         yield start, end, label, kind, None, None
 
 
+def _comments(comments) -> dict:
+    """The article's note from doccano ``comments`` (strings, or objects
+    with a ``text``, as doccano's own export writes them)."""
+    if comments is None:
+        return {}
+    if not isinstance(comments, list):
+        raise RecordError("\"comments\" must be a list")
+    texts = []
+    for item in comments:
+        text = item.get("text") if isinstance(item, dict) else item
+        if not isinstance(text, str):
+            raise RecordError(f"comment {dumps(item)} is not text")
+        if text.strip():
+            texts.append(text)
+    return {ARTICLE: Note("\n\n".join(texts))} if texts else {}
+
+
 def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
     result = ImportResult()
     for number, obj in iter_json_lines(lines, result):
@@ -118,6 +141,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 status=IMPORTED_STATUS,
                 annotator=annotator or str(obj.get("annotator") or ""),
             )
+            record.notes.update(_comments(obj.get("comments")))
         except RecordError as exc:
             result.problems.append(LineProblem(number, str(exc)))
             continue

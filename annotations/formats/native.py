@@ -5,7 +5,12 @@ store holds for it.
      "metadata": {…}, "offset_unit": "codepoint",
      "spans": [{"annotator": "alice", "end": 9, "id": "…", "kind": "entity",
                 "label": "GPE", "start": 4, "text": "…"}],
-     "status": "done", "text": "…", "themes": ["…"]}
+     "status": "done", "text": "…", "themes": ["…"],
+     "note": "…", "flagged": false}
+
+Each span and each record carries its ``note`` (free text, "" for none) and
+its ``flagged`` review flag (true / false); import reads both, and a record
+or span without them has no note and no flag.
 
 Offsets are Python code points into ``text`` (``offset_unit``); with UTF-16
 offsets asked for, each span also has ``start_utf16``/``end_utf16``.
@@ -18,7 +23,8 @@ from __future__ import annotations
 
 from typing import Iterable, TextIO
 
-from ..model import OFFSET_UNIT, ArticleRecord, fingerprint
+from ..errors import AnnotationError
+from ..model import ARTICLE, OFFSET_UNIT, ArticleRecord, Note, fingerprint
 from .common import (
     ExportOptions,
     ExportReport,
@@ -54,6 +60,7 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
             "label": span.label,
             "start": span.start,
             "text": span.text,
+            **record.note_for(span.id).to_dict(),
         }
         if utf16:
             item["start_utf16"] = utf16(span.start)
@@ -70,6 +77,7 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
         "status": record.status.value,
         "text": record.text,
         "themes": list(record.themes) if options.themes else [],
+        **record.note_for(ARTICLE).to_dict(),
     }
 
 
@@ -105,6 +113,33 @@ def _span_tuples(obj: dict, schema):
         yield item["start"], item["end"], label, kind, item.get("text"), item.get("id")
 
 
+def _note(item: dict, where: str) -> Note:
+    try:
+        return Note.from_dict(item)
+    except AnnotationError as exc:
+        raise RecordError(f"{where}: {exc}") from None
+
+
+def _attach_notes(record: ArticleRecord, obj: dict) -> None:
+    """The record's and its spans' notes and flags, from the same places
+    ``to_dict`` writes them."""
+    by_key = {}
+    for item in obj["spans"]:
+        note = _note(item, f"span [{item['start']}, {item['end']}) {item['label']}")
+        if note:
+            kind = item.get("kind")
+            by_key[(item["start"], item["end"], item["label"], kind)] = note
+    for span in record.spans:
+        note = by_key.get((span.start, span.end, span.label, span.kind)) or by_key.get(
+            (span.start, span.end, span.label, None)
+        )
+        if note:
+            record.notes[span.id] = note
+    article_note = _note(obj, f"article {record.id!r}")
+    if article_note:
+        record.notes[ARTICLE] = article_note
+
+
 def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
     result = ImportResult()
     for number, obj in iter_json_lines(lines, result):
@@ -125,6 +160,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 annotator=annotator or str(obj.get("annotator") or ""),
                 metadata=metadata,
             )
+            _attach_notes(record, obj)
         except RecordError as exc:
             result.problems.append(LineProblem(number, str(exc)))
             continue

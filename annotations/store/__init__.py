@@ -116,9 +116,11 @@ from tinydb.table import Document
 from ..errors import AnnotationError, StoreCorruptError, StoreError
 from ..jsontext import has_surrogate
 from ..model import (
+    ARTICLE,
     ENTITY,
     KINDS,
     ArticleRecord,
+    Note,
     Span,
     Status,
     check_span,
@@ -255,6 +257,21 @@ def _no_duplicate(state: "_State", start: int, end: int, kind: str, label: str, 
             raise AnnotationError(f"{label} “{_short(data['text'])}” is already marked there")
 
 
+def _notes_by_key(state: "_State") -> dict:
+    """An article's notes keyed by what they are on (the span's offsets,
+    kind and label, not its id), to compare an import with the store."""
+    keyed = {}
+    for target, note in state.live_notes().items():
+        data = state.spans.get(target)
+        key = () if target == ARTICLE else (data["start"], data["end"], data["kind"], data["label"])
+        keyed[key] = note
+    return keyed
+
+
+def _span_words(data: dict) -> str:
+    return f"{data['label']} “{_short(data['text'])}”"
+
+
 def _short(text: str, limit: int = 30) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -311,6 +328,21 @@ class _State:
     #: review marks: the places of the article a review settled by taking
     #: nothing (annotations.curation); not exported, not counted
     settled: tuple[str, ...] = ()
+    #: notes and flags: span id (or ARTICLE) -> {"note": str, "flagged": bool};
+    #: a deleted span's note is kept, so undoing the delete brings it back
+    notes: dict[str, dict] = field(default_factory=dict)
+
+    def live_notes(self) -> dict[str, Note]:
+        """The notes of the article and of its spans (not of deleted ones)."""
+        return {
+            target: Note(data["note"], data["flagged"])
+            for target, data in self.notes.items()
+            if target == ARTICLE or target in self.spans
+        }
+
+    def flagged(self) -> bool:
+        """The article, or one of its spans, is flagged for review."""
+        return any(note.flagged for note in self.live_notes().values())
 
     def span_objects(self) -> list[Span]:
         if self._objects is None:  # states are replaced, never changed, on an edit
@@ -329,6 +361,8 @@ class _State:
         }
         if self.settled:
             out["settled"] = list(self.settled)
+        if self.notes:
+            out["notes"] = {target: dict(value) for target, value in self.notes.items()}
         return out
 
 
@@ -338,8 +372,16 @@ def _apply_state(state: _State, op: dict, seq: int) -> _State:
     settled = state.settled
     status = state.status
     fp = state.fingerprint
+    notes = state.notes
     kind = op["kind"]
-    if kind == "add":
+    if kind == "note":
+        notes = dict(notes)
+        after = op["after"]
+        if after["note"] or after["flagged"]:
+            notes[op["target"]] = dict(after)
+        else:
+            notes.pop(op["target"], None)
+    elif kind == "add":
         spans[op["span"]["id"]] = dict(op["span"])
     elif kind == "delete":
         spans.pop(op["span"]["id"], None)
@@ -358,11 +400,12 @@ def _apply_state(state: _State, op: dict, seq: int) -> _State:
         status = after["status"]
         fp = after["fingerprint"]
         settled = tuple(after.get("settled", ()))
+        notes = {target: dict(value) for target, value in after.get("notes", {}).items()}
     if "status" in op:
         status = op["status"][1]
     if "fp" in op:
         fp = op["fp"][1]
-    return _State(state.article_id, fp, status, tuple(sorted(themes)), spans, seq, settled=settled)
+    return _State(state.article_id, fp, status, tuple(sorted(themes)), spans, seq, settled=settled, notes=notes)
 
 
 def _invert(op: dict) -> dict:
@@ -377,6 +420,8 @@ def _invert(op: dict) -> dict:
         inv = {"kind": "theme", "label": op["label"], "on": not op["on"]}
     elif kind == "settle":
         inv = {"kind": "settle", "key": op["key"], "on": not op["on"]}
+    elif kind == "note":
+        inv = {"kind": "note", "target": op["target"], "before": op["after"], "after": op["before"]}
     elif kind == "status":
         inv = {"kind": "status"}
     else:
@@ -423,6 +468,7 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
                 {},
                 int(meta.get("seq", 0)),
                 settled=tuple(sorted(str(k) for k in settled)) if settled else (),
+                notes=_stored_notes(meta.get("notes")),
             )
         table = data.get("spans", {})
         list(map(int, table))  # TinyDB's document ids are whole numbers
@@ -451,6 +497,24 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
     return state
+
+
+def _stored_notes(value: object) -> dict[str, dict]:
+    """The notes of an article file's ``article`` document, checked (bad
+    content raises ValueError, which the caller reports as damage)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("\"notes\" is not an object")
+    notes = {}
+    for target, data in value.items():
+        try:
+            note = Note.from_dict(data)
+        except AnnotationError as exc:
+            raise ValueError(f"note on {target!r}: {exc}") from None
+        if note:
+            notes[str(target)] = note.to_dict()
+    return notes
 
 
 class _Shard:
@@ -506,8 +570,10 @@ class _Shard:
             }
             if after.settled:
                 meta["settled"] = list(after.settled)
-            elif before.settled:
-                meta_table.truncate()  # upsert would keep the old marks
+            if after.notes:
+                meta["notes"] = after.notes
+            if (before.settled and not after.settled) or (before.notes and not after.notes):
+                meta_table.truncate()  # upsert would keep the old marks or notes
             meta_table.upsert(Document(meta, doc_id=1))
         # what the file now holds, without parsing it back
         self._cached = (self.storage._text, after)
@@ -548,6 +614,7 @@ class _Annotator:
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
         self.indexed: set[str] = set()  # articles with content as of the index loaded
+        self.flagged: set[str] = set()  # articles flagged for review (or with a flagged span)
         if writer:
             self._refuse_links()
             try:
@@ -598,6 +665,7 @@ class _Annotator:
             snap["journal_pos"] = int(snap["journal_pos"])
             if not isinstance(snap["undo"], list) or not isinstance(snap["redo"], list):
                 return None
+            snap["flagged"] = [str(aid) for aid in snap.get("flagged", [])]
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         return snap
@@ -648,6 +716,7 @@ class _Annotator:
                     self.home[sid] = aid
             self.undo_stack = list(snap["undo"])
             self.redo_stack = list(snap["redo"])
+            self.flagged = set(snap["flagged"])
             self.seq = snap["seq"]
             self.snapshot_seq = self.seq if not entries else -1
             for entry, _ in entries:
@@ -679,6 +748,7 @@ class _Annotator:
         self.home.clear()
         self.undo_stack.clear()
         self.redo_stack.clear()
+        self.flagged.clear()
         self.seq = 0
         try:
             names = sorted(os.listdir(self.articles_dir))
@@ -698,6 +768,7 @@ class _Annotator:
 
     def _set_summary(self, article_id: str, state: _State) -> None:
         self.summary[article_id] = state.summary()
+        (self.flagged.add if state.flagged() else self.flagged.discard)(article_id)
         for sid in self.ids.get(article_id, ()):
             if self.home.get(sid) == article_id:
                 del self.home[sid]
@@ -772,6 +843,8 @@ class _Annotator:
             self.unapplied.setdefault(article_id, []).append(entry)
         if index:
             self.summary[article_id] = list(entry["sum"])
+            if "flag" in entry:
+                (self.flagged.add if entry["flag"] else self.flagged.discard)(article_id)
             ids = self.ids.setdefault(article_id, set())
             kind = op["kind"]
             if kind == "add":
@@ -823,6 +896,7 @@ class _Annotator:
             },
             "undo": self.undo_stack,
             "redo": self.redo_stack,
+            "flagged": sorted(self.flagged),
         }
         atomic_write(self.index_path, dump_json(data))
         self.snapshot_seq = self.seq
@@ -894,6 +968,8 @@ class _Annotator:
         seq = self.seq + 1
         after = _apply_state(state, op, seq)
         entry = {"seq": seq, "t": now(), "act": act, "a": article_id, "op": op, "d": desc, "sum": after.summary()}
+        if after.notes or state.notes:
+            entry["flag"] = after.flagged()
         before = self.journal.append([entry])
         # .bak keeps the file as of the last checkpoint: with the journal
         # entries after it, that rebuilds any later version.
@@ -921,7 +997,7 @@ class _Annotator:
         for state in states:
             seq += 1
             op = {"kind": "replace", "after": state.to_dict()}
-            entries.append({"seq": seq, "t": now(), "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": _apply_state(_State(state.article_id), op, seq).summary()})
+            entries.append({"seq": seq, "t": now(), "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": _apply_state(_State(state.article_id), op, seq).summary(), "flag": state.flagged()})
         self.journal.append(entries)
         for entry in entries:
             shard = self.shard(entry["a"])
@@ -1102,7 +1178,50 @@ class Store:
         stored = self.fingerprint(article_id, annotator)
         return stored is not None and stored != current_fingerprint
 
+    def notes(self, article_id: str, annotator: str | None = None) -> dict[str, Note]:
+        """The article's note (key ``ARTICLE``) and its spans' notes, by span id."""
+        return self._view(annotator).state(article_id).live_notes()
+
+    def flagged_articles(self, annotator: str | None = None) -> set[str]:
+        """Articles flagged for review, or holding a flagged span (from the index)."""
+        return set(self._view(annotator).flagged)
+
     # -- edits ---------------------------------------------------------------
+    def set_note(
+        self,
+        article_id: str,
+        target: str = ARTICLE,
+        *,
+        note: str | None = None,
+        flagged: bool | None = None,
+        article_text: str | None = None,
+    ) -> Note:
+        """Set the note and/or the review flag of the article (``target``
+        ``ARTICLE``) or of one of its spans (its id); None keeps that part.
+        Journaled and undoable like any edit."""
+        own = self._writer()
+        state = own.state(article_id)
+        if target != ARTICLE and target not in state.spans:
+            raise AnnotationError(f"article {article_id} has no span with id {target!r}")
+        old = state.live_notes().get(target) or Note()
+        new = Note.checked(old.note if note is None else note, old.flagged if flagged is None else flagged)
+        if has_surrogate(new.note):
+            raise AnnotationError("the note holds a lone surrogate, which no UTF-8 file can hold")
+        if new == old:
+            return new
+        op: dict = {"kind": "note", "target": target, "before": old.to_dict(), "after": new.to_dict()}
+        if article_text is not None and state.fingerprint is None:
+            op["fp"] = [None, fingerprint(article_text)]
+        if new and state.status == Status.TODO.value:
+            op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+        what = "article" if target == ARTICLE else _span_words(state.spans[target])
+        if new.note == old.note:
+            desc = f"{'flag' if new.flagged else 'unflag'} {what}"
+        else:
+            desc = f"note on {what}" if new.note else f"note removed from {what}"
+        own.commit(article_id, op, "do", desc)
+        return new
+
     def _check_fresh(self, state: _State, article_text: str, what: str) -> str:
         fp = fingerprint(article_text)
         if state.fingerprint is not None and state.fingerprint != fp and state.spans:
@@ -1288,7 +1407,14 @@ class Store:
                         continue
                     spans = state.span_objects()
                 yield ArticleRecord(
-                    article_id, article.text, spans, list(state.themes), status, name, dict(article.metadata)
+                    article_id,
+                    article.text,
+                    spans,
+                    list(state.themes),
+                    status,
+                    name,
+                    dict(article.metadata),
+                    notes=state.live_notes(),
                 )
 
     def import_records(
@@ -1362,6 +1488,7 @@ class Store:
                 status = status if status != Status.TODO.value else current.status
             have = {SPAN_KEY(s) for s in keep}
             spans: dict[str, dict] = {s.id: _span_dict(s) for s in keep}
+            notes = {} if replace else {t: n.to_dict() for t, n in current.live_notes().items()}
             bad = False
             for span in incoming:
                 if SPAN_KEY(span) in have:
@@ -1383,6 +1510,13 @@ class Store:
                 data = _span_dict(span)
                 data.update(id=sid, annotator=self.annotator, article_id=article_id)
                 spans[sid] = data
+                if record.notes.get(span.id):
+                    notes[sid] = record.notes[span.id].to_dict()
+            if record.notes.get(ARTICLE):
+                notes[ARTICLE] = record.notes[ARTICLE].to_dict()
+            if any(has_surrogate(n["note"]) for n in notes.values()):
+                refuse(f"article {article_id!r}: a note holds a lone surrogate (text that no UTF-8 file can hold); refused")
+                bad = True
             if bad:
                 continue
             for label in themes:
@@ -1393,7 +1527,7 @@ class Store:
                     bad = True
             if bad:
                 continue
-            after = _State(article_id, fp, status, tuple(sorted(themes)), spans)
+            after = _State(article_id, fp, status, tuple(sorted(themes)), spans, notes=notes)
             before_keys = {SPAN_KEY(s) for s in existing}
             after_keys = {(d["start"], d["end"], d["kind"], d["label"]) for d in spans.values()}
             unchanged = (
@@ -1401,6 +1535,7 @@ class Store:
                 and set(current.themes) == themes
                 and current.status == status
                 and (current.fingerprint == fp or not (spans or themes))
+                and _notes_by_key(current) == _notes_by_key(after)
             )
             if unchanged:
                 continue
@@ -1481,7 +1616,7 @@ def _serialised(method):
 
 for _name in (
     "close spans span themes status statuses span_counts annotators article_ids fingerprint is_stale "
-    "add_span delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
+    "notes flagged_articles set_note add_span delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
     "undo_target undo_history import_records check"
 ).split():
     setattr(Store, _name, _serialised(getattr(Store, _name)))

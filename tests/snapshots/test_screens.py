@@ -190,3 +190,34 @@ def test_propagation_suggestions(snap_compare, themed, size):
         await settle(pilot)
 
     assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
+
+
+def test_notice_quoting_arabic(snap_compare, themed):
+    """Redone: resize GPE “العراق” → “العراق لدى”: each quote reads right to
+    left in its place, the sentence left to right."""
+
+    async def run_before(pilot):
+        await open_reader(pilot)
+        screen = pilot.app.screen
+        start = screen.text.index("العراق")
+        screen.reader.move_cursor_to(start + 1)
+        await pilot.press("right_parenthesis", "u", "U")
+        await settle(pilot)
+        pilot.app.screen.reader.move_cursor_to(0)
+        await settle(pilot)
+
+    assert snap_compare(make("seeds"), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_guidelines_panel(snap_compare, themed, size):
+    """G under the GPE span: its description and examples, wrapped and shaped."""
+
+    async def run_before(pilot):
+        await open_reader(pilot)
+        screen = pilot.app.screen
+        screen.reader.move_cursor_to(screen.text.index("العراق") + 1)
+        await pilot.press("G")
+        await settle(pilot)
+
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)

@@ -69,7 +69,7 @@ def test_native_keeps_span_ids_annotator_and_states_unit_and_direction(records):
     assert [s["id"] for s in first["spans"]] == [s.id for s in records[0].spans]
     assert set(first) == {
         "annotator", "direction", "fingerprint", "id", "metadata", "offset_unit",
-        "spans", "status", "text", "themes",
+        "spans", "status", "text", "themes", "note", "flagged",
     }
     for span in first["spans"]:
         assert first["text"][span["start"] : span["end"]] == span["text"]

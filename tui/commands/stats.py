@@ -1,5 +1,5 @@
 """`hashiya stats`: how much is annotated — spans per label, per annotator,
-articles per status. Reads the store without locking it, so it can run while
+articles per status, notes and review flags. Reads the store without locking it, so it can run while
 annotators work."""
 
 from __future__ import annotations
@@ -45,7 +45,12 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
         label_counts: Counter = Counter()
         theme_counts: Counter = Counter()
         spans = 0
+        notes = Counter()
         for article_id in ids:
+            for target, note in store.notes(article_id, name).items():
+                where = "article" if target == "" else "span"
+                notes[f"{where}_notes"] += bool(note.note)
+                notes[f"flagged_{where}s"] += note.flagged
             article_spans = store.spans(article_id, name)
             spans += len(article_spans)
             for span in article_spans:
@@ -67,6 +72,8 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
             "statuses": dict(statuses),
             "labels": {f"{label}/{kind}": n for (label, kind), n in sorted(label_counts.items())},
             "themes": dict(sorted(theme_counts.items())),
+            "notes": {key: notes[key] for key in NOTE_COUNTS},
+            "articles_for_review": len(store.flagged_articles(name) & set(ids)),
         }
     return {
         "store": str(store.root),
@@ -84,6 +91,9 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
             "spans": sum(a["spans"] for a in per_annotator.values()),
         },
     }
+
+
+NOTE_COUNTS = ("article_notes", "span_notes", "flagged_articles", "flagged_spans")
 
 
 def _table(headers: list[str], rows: list[list]) -> list[str]:
@@ -141,6 +151,11 @@ def render(data: dict) -> str:
             ["annotator", "articles", "entities", "theme spans", "doc themes", "todo", "in progress", "done"],
             rows,
         )
+        if any(any(a["notes"].values()) for a in data["annotators"].values()):
+            lines += ["", "Notes and review flags (for review: the article or one of its spans is flagged)"]
+            rows = [[name, *(a["notes"][key] for key in NOTE_COUNTS), a["articles_for_review"]] for name, a in data["annotators"].items()]
+            headers = ["annotator", "article notes", "span notes", "flagged articles", "flagged spans", "for review"]
+            lines += _table(headers, rows)
         lines += ["", "Articles per status (all annotators)"]
         lines += _table(["status", "articles"], [[s.display, data["statuses"][s.value]] for s in Status])
     return "\n".join(lines)

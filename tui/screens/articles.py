@@ -1,5 +1,7 @@
 """The article list: every article of the corpus with this annotator's
-status, span count and stale marker, a filter box and the corpus progress.
+status, span count, stale marker and review flag (⚑: the article or one of
+its spans is flagged; ! shows only those), a filter box and the corpus
+progress.
 
 The list is drawn with the line API: only the rows on screen are shaped,
 so a corpus of 10,000 articles appears at once. Staleness needs every
@@ -121,6 +123,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.stale: set[str] = set()
         #: waiting suggestions per article (never counted as spans)
         self.suggested: dict[str, int] = {}
+        self.flagged: set[str] = set()
+        self.flagged_only = False
         self._folded: dict[str, str] = {}
         self.mode = mode
         self.harakat = harakat
@@ -142,7 +146,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.current
         needle = normalize(query.strip())
         rows = self.rows
-        if not needle:
+        if self.flagged_only:
+            ids = ids_of(rows)
+            positions = [position for position, article_id in enumerate(ids) if article_id in self.flagged]
+            if needle:
+                titles = fold_many([rows[position].title for position in positions])
+                positions = [position for position, title in zip(positions, titles) if needle in title]
+            self.shown = Subset(rows, positions)
+        elif not needle:
             self.shown = rows
         else:
             ids = ids_of(rows)
@@ -307,7 +318,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(f" {status_text:<{STATUS_WIDTH - 1}}", row_style if on_cursor else styles[status_style]),
             Segment(f"{spans:>{COUNT_WIDTH - 2}}  " if spans else " " * COUNT_WIDTH,
                     row_style if on_cursor else styles["article-list--count"]),
-            Segment("stale " if article_id in self.stale else " " * STALE_WIDTH,
+            Segment(("stale" if article_id in self.stale else " " * (STALE_WIDTH - 1))
+                    + ("⚑" if article_id in self.flagged else " "),
                     row_style if on_cursor else styles["article-list--stale"]),
         ]
         if suggested_width:
@@ -355,6 +367,11 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("n", "next_todo", "Next unannotated"),
+        Binding("o", "reopen", "Reopen the last article", show=False,
+                tooltip="The article that was open when hashiya last closed, where you left it"),
+        # shown on the status line, once an article is flagged
+        Binding("exclamation_mark", "toggle_flagged", "Flagged only", show=False,
+                tooltip="Show only the articles flagged for review (⚑), or all again"),
         Binding("p", "problems", "Problems", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -387,6 +404,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
+        self._resume_where_left()
         self._just_mounted = True
         # Once the list is drawn, off the UI thread: what opening the corpus
         # left to check (every file of a corpus listed from its index, or the
@@ -413,12 +431,17 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         try:
             counts = store.span_counts()
             statuses = store.statuses()
+            flagged = store.flagged_articles()
         except HashiyaError as exc:
             self.notify(str(exc), title="Store", severity="error")
             return
         listing = self.article_list
         listing.spans = counts
         listing.suggested = self.app.suggester.waiting_counts()
+        if flagged != listing.flagged:
+            listing.flagged = flagged
+            if listing.flagged_only:
+                listing.set_filter(self.filter_value)
         listing.statuses = {article_id: Status(status) for article_id, status in statuses.items()}
         if article_id is not None:
             self._recheck_stale(article_id)
@@ -441,6 +464,9 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         parts = [f"{shown} of {len(rows)} articles shown" if shown != len(rows) else f"{len(rows)} articles"]
         if stale:
             parts.append(f"{stale} stale (text changed after annotation)")
+        if listing.flagged:
+            parts.append(f"{len(listing.flagged)} ⚑ for review"
+                         + (" (showing only these: ! shows all)" if listing.flagged_only else " (! shows only these)"))
         problems = len(self.app.corpus.problems)
         if problems:
             parts.append(f"{problems} file{'s' if problems != 1 else ''} skipped (p)")
@@ -608,6 +634,37 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
             listing.cursor = index
             return
         self.notify("Every article shown has annotations.", title="Next unannotated")
+
+    def _resume_where_left(self) -> None:
+        """Back on the article the list was on last time; offer the one open then."""
+        resume = self.app.resume
+        if resume.list_article and self.article_list.select(resume.list_article):
+            self.article_list.scroll_to_region_of(self.article_list.cursor)
+        self.watch(self.article_list, "cursor", self._list_moved, init=False)
+        last = resume.open_article
+        if last and self.app.corpus.get(last) is not None:
+            self.notify(f"{last} was open when hashiya closed: o reopens it where you left it.",
+                        title="Resume", timeout=8)
+
+    def _list_moved(self, _cursor: int) -> None:
+        current = self.article_list.current
+        if current is not None:
+            self.app.resume.list_article = current.id
+
+    def action_reopen(self) -> None:
+        last = self.app.resume.open_article or self.app.resume.list_article
+        if last and self.app.corpus.get(last) is not None:
+            self.app.open_article(last, self._reader_closed)
+        else:
+            self.notify("No article to reopen.", timeout=2)
+
+    def action_toggle_flagged(self) -> None:
+        listing = self.article_list
+        listing.flagged_only = not listing.flagged_only
+        listing.set_filter(self.filter_value)
+        self.update_progress()
+        if listing.flagged_only and not listing.flagged:
+            self.notify("No article is flagged for review (! in the reader flags one).", timeout=3)
 
     def action_problems(self) -> None:
         self.app.show_problems()

@@ -16,6 +16,7 @@ from annotations.textnorm import normalize
 from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.widgets.shaped_input import ShapedInput
+from tui.widgets.theme_checks import ThemeChecks
 
 NAME_WIDTH = 16
 KIND_WIDTH = 6
@@ -169,7 +170,7 @@ class ThemePicker(HashiyaNode, ModalScreen[set[str] | None]):
         with Vertical(id="themes-box", classes="dialog"):
             yield Static("[b]Document themes[/b]  (Space toggles, Enter keeps, Esc cancels)")
             width = list_text_width(self.app.size.width, extra=4)
-            yield SelectionList[str](
+            yield ThemeChecks(
                 *[
                     (Text(self.option_text(label, width)), label.name, label.name in self.chosen)
                     for label in self.themes

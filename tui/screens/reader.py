@@ -36,11 +36,14 @@ from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.screens.history import UndoKeys
 from tui.prefs import Display
+from tui.screens import notes
+from tui.screens.resume import ResumeActions
 from tui.rtl import paragraph_level
 from tui.sanitize import plain, visible
 from tui.widgets.footer import KeysFooter
+from tui.widgets.guidelines import Guidelines
 from tui.widgets.reader import Highlight, Reader
-from tui.widgets.spans_panel import SpansPanel
+from tui.widgets.spans_panel import SpansPanel, SpansSide
 
 from . import reader_suggestions
 from .reader_suggestions import SuggestionKeys
@@ -48,7 +51,7 @@ from .reader_suggestions import SuggestionKeys
 WIDE = 110  # from this many columns the span list sits beside the text
 
 
-class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
+class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNode, UndoKeys, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -65,6 +68,9 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
         # system: the help screen lists it once, under "Everywhere".
         replace(HELP, system=True),
         Binding("M", "toggle_done", "Done"),
+        Binding("S", "focus_spans", "Span list",
+                tooltip="The span list (also Tab): ↑ ↓ spans, Enter goes there, a label key relabels, x deletes"),
+        Binding("tab", "focus_spans", "Span list", show=False),
         Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("slash,ctrl+f", "find", "Find"),
         Binding("escape", "escape", "Clear/back"),
@@ -94,6 +100,9 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
         *reader_suggestions.BINDINGS,
         Binding("o", "other_annotator", "Other annotator's spans", show=False,
                 tooltip="Show another annotator's spans beside yours, read-only (again: hide them)"),
+        *notes.BINDINGS,
+        Binding("G", "toggle_guidelines", "Guidelines",
+                tooltip="The description and examples of the label under the cursor (or chosen with l)"),
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -169,7 +178,8 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
             reader = Reader(id="reader", mode=prefs.display_mode, harakat=prefs.harakat)
             reader.word_clitics = prefs.clitic_trim
             yield reader
-            yield SpansPanel(id="spans-panel")
+            yield SpansSide(id="spans-side")
+        yield Guidelines(id="guidelines")
         yield Static("", id="reader-status")
         yield KeysFooter()
 
@@ -233,6 +243,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
             stale = self.store.is_stale(article_id, article.fingerprint)
         except HashiyaError as exc:
             return exc
+        self.remember_position()
         self.article_id = article_id
         self.session = ArticleSession(article_id, text, article_stale=stale)
         self.search_query = ""
@@ -240,6 +251,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
         self.start_review()
         self.refresh_annotations()
         self.compute_if_missing()
+        self.restore_position()
         return None
 
     def refresh_annotations(self) -> None:
@@ -283,6 +295,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
             harakat=prefs.harakat,
             suggestions=self.review.waiting if self.review is not None else (),
             suggested_themes=self.review.themes if self.review is not None else (),
+            notes=self.current_notes(),
         )
         self._show_other()
         self._update_header()
@@ -309,9 +322,11 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
         if prefs.display_mode == "visual" and paragraph_level(title) & 1:
             # Right-to-left titles sit at the right edge, like the text below.
             shown = " " * max(0, width - cell_len(shown)) + shown
+        article_note = self.notes_summary(notes.ARTICLE, shaped=False)
         meta = (
             f"{self.article_id} ({index}/{len(self.corpus)}) · {self.status.display} · "
-            f"annotator {self.app.settings.annotator} · store {self.store.root}"
+            + (f"article {article_note} · " if article_note else "")
+            + f"annotator {self.app.settings.annotator} · store {self.store.root}"
         )
         header = self.query_one("#reader-header", Static)
         # Article ids are file names and may be Arabic too.
@@ -343,6 +358,8 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
         span = self.span_under_cursor()
         if span is not None:
             parts.append(f"on {span.label} [{span.start}, {span.end})")
+            if span_note := self.notes_summary(span.id):
+                parts.append(span_note)
         suggestion = self.suggestion_under_cursor()
         if suggestion is not None:
             parts.append(f"suggested {suggestion.label} [{suggestion.start}, {suggestion.end}): y accept, r reject")
@@ -353,6 +370,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
             parts.append(f"find “{query}”: {len(reader.matches)}")
         if self.other_annotator is not None:
             parts.append(f"beside {self.other_annotator}")
+        parts.append(self.app.session_figures.text())
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
@@ -362,24 +380,48 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
         self._update_status()
+        self.remember_position(save=False)
         span = self.span_under_cursor()
-        if span is not None:
+        if span is not None and not self.panel.has_focus:
             self.panel.highlight_span(span.id)
+        if span is not None:
+            self.query_one(Guidelines).show_label(self.schema.get(span.label))
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:
         self.reader.move_cursor_to(event.start)
         self.reader.focus()
 
+    @on(SpansPanel.Highlighted)
+    def _panel_highlighted(self, event: SpansPanel.Highlighted) -> None:
+        # The text follows the list, so the reader's keys act on that span.
+        self.reader.clear_selection()
+        self.reader.move_cursor_to(event.span.start)
+
+    @on(SpansPanel.Left)
+    def _panel_left(self) -> None:
+        self.reader.focus()
+
+    def action_focus_spans(self) -> None:
+        if not self.spans:
+            self.notify("No spans in this article yet.", timeout=2)
+            return
+        cursor = self.reader.cursor
+        span = self.span_under_cursor() or self.session.next_span(cursor) or self.spans[-1]
+        self.panel.highlight_span(span.id)
+        self.panel.focus()
+
     def _display_changed(self, display: Display) -> None:
         self.reader.set_display(display.mode, display.harakat)
         self.refresh_annotations()
+        self.query_one(Guidelines).redraw()
 
     def _clitic_trim_changed(self, on: bool) -> None:
         self.reader.word_clitics = on
         self._update_status()
 
     def _changed(self, *article_ids: str) -> None:
+        self.app.session_figures.refresh()
         self.refresh_annotations()
         changed = self.app.annotations_changed_signal
         for article_id in dict.fromkeys(article_ids or (self.article_id,)):
@@ -408,6 +450,10 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
     def apply_label(self, label: Label) -> Span | None:
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
+        listed = self.panel.focused_span()
+        if listed is not None:  # a label key in the span list relabels the span highlighted there
+            plan = self.session.relabel(listed, label)
+            return self._relabel(plan.span, label, plan.action)
         plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
             evidence=self.app.word_evidence.current(),
         )
@@ -453,6 +499,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
 
         def chosen(label: Label | None) -> None:
             if label is not None:
+                self.query_one(Guidelines).show_label(label)
                 self.apply_label(label)
 
         self.app.push_screen(LabelPicker(self.schema.labels), chosen)
@@ -503,6 +550,7 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
+            self.remember_position(closing=True)
             self.dismiss(self.article_id)
 
     def action_delete_span(self) -> None:
@@ -521,7 +569,10 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
 
     def _target_span(self) -> Span | None:
         """The span an edit key acts on: the one under the cursor, or the one
-        the selection exactly covers."""
+        the selection exactly covers; in the span list, the span highlighted."""
+        listed = self.panel.focused_span()
+        if listed is not None:
+            return listed
         return self.session.target_span(self.reader.cursor, self.reader.selection)
 
     def action_resize(self, edge: str, step: int, unit: str) -> None:
@@ -733,6 +784,13 @@ class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
 
     # The status line shows the display mode and harakat: no notice here,
     # unlike F2 and F3.
+
+    def action_toggle_guidelines(self) -> None:
+        guidelines = self.query_one(Guidelines)
+        span = self.span_under_cursor()
+        if span is not None:
+            guidelines.show_label(self.schema.get(span.label))
+        guidelines.toggle()
 
     def action_toggle_mode(self) -> None:
         self.app.toggle_mode()

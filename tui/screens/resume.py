@@ -1,0 +1,53 @@
+"""The reader's part in resuming (tui.resume): each article opens where
+its cursor and scroll were left, and the app remembers which article was
+open when it closed."""
+
+from __future__ import annotations
+
+
+class ResumeActions:
+    """Mixed into ReaderScreen."""
+
+    def remember_position(self, *, closing: bool = False, save: bool = True) -> None:
+        """Keep the shown article's cursor and top row (as a text offset);
+        ``save=False`` only in memory (the app writes it when it closes)."""
+        reader = self.reader
+        if not reader.text or not self.article_id:
+            return
+        resume = self.app.resume
+        top = 0
+        row_index = round(reader.scroll_y)
+        try:
+            top = reader.layout.row(row_index).start
+        except (IndexError, ValueError):
+            top = 0
+        resume.remember(self.article_id, reader.cursor, top)
+        resume.open_article = None if closing else self.article_id
+        resume.list_article = self.article_id
+        if save:
+            self.app.save_resume()
+
+    def restore_position(self) -> None:
+        """Put the cursor and scroll back where they were, once laid out."""
+        position = self.app.resume.position(self.article_id)
+        self.app.resume.open_article = self.article_id
+        self.app.resume.list_article = self.article_id
+        self.app.save_resume()
+        if position is None:
+            return
+        cursor, top = position
+        article_id = self.article_id
+
+        def restore() -> None:
+            reader = self.reader
+            if self.article_id != article_id or not reader.text:
+                return
+            length = len(reader.text)
+            reader.move_cursor_to(min(cursor, length))
+            row, _ = reader.layout.locate(min(top, length))
+            height = reader.scrollable_content_region.height or 1
+            cursor_row, _ = reader.layout.locate(reader.cursor)
+            if row <= cursor_row < row + height:
+                reader.scroll_to(y=row, animate=False, immediate=True)
+
+        self.call_after_refresh(restore)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import sys
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,6 +22,7 @@ from annotations.errors import HashiyaError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
+from .frames import HELD_EVENTS, FrameHold
 from .messages import AnnotationsChanged, DisplayModeChanged
 from .prefs import Prefs
 
@@ -60,6 +62,13 @@ class HashiyaApp(App[int]):
         #: What opening the corpus left for after the first frame (see
         #: tui.corpus_index.open_corpus_unchecked); the article list runs it.
         self.corpus_check = None
+        self._frame_hold = FrameHold(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key (or a click) is drawn in one frame, with all it sets off.
+        if isinstance(event, HELD_EVENTS) and not event.is_forwarded:
+            self._frame_hold.hold()
+        await super().on_event(event)
 
     # screens -------------------------------------------------------------
 

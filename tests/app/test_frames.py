@@ -39,3 +39,42 @@ async def test_a_cursor_key_is_one_frame_with_its_status_line(corpus_dir):
             # One frame, and it already shows the new cursor in the status line.
             assert frames == [frames[0]]
             assert f"cursor {reader.cursor}" in frames[0]
+
+
+@sync
+async def test_rows_are_laid_out_and_sized_before_the_frame_that_draws_them(tmp_path, seeds_dir):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    (folder / "long.txt").write_text("\n".join(seeds * 6), encoding="utf-8")
+    app = make(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, "long")
+        reader = screen.reader
+        laid_out_while_drawing: list[int] = []
+        sizes_at_frames: list[tuple[int, int]] = []
+        render_line = reader.render_line
+
+        def drawing(y):
+            before = len(reader.layout._rows)
+            strip = render_line(y)
+            if len(reader.layout._rows) != before:
+                laid_out_while_drawing.append(reader.scroll_offset.y + y)
+            return strip
+
+        reader.render_line = drawing
+        display = app._display
+
+        def recording(screen, renderable):
+            if renderable is not None:
+                sizes_at_frames.append((reader.virtual_size.height, reader.layout.estimated_row_count()))
+            display(screen, renderable)
+
+        app._display = recording
+        for key in ["pagedown"] * 8 + ["down"] * 3 + ["ctrl+end", "ctrl+home", "J", "K"]:
+            await pilot.press(key)
+            await pilot.pause()
+        assert sizes_at_frames
+        assert laid_out_while_drawing == []
+        # The scrollable height is what the engine knows at every frame.
+        assert all(virtual == known for virtual, known in sizes_at_frames)

@@ -174,7 +174,6 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[tuple, Style] = {}
         self._drag_cell: tuple[int, int] | None = None
         self._base_style: Style | None = None
-        self._size_check_pending = False
         self._cursor_place: tuple[tuple[int, int], tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
         #: Whether snapping a word trims a leading clitic (set from the prefs).
@@ -221,8 +220,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._match_starts = []
         self._match_ends = []
         self._current_match = None
-        self._relayout()
+        # Back to the top first: the rows laid out for the next frame are the new text's first.
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._relayout()
         self._scroll_to_cursor()
         self.post_message(self.Moved(self))
 
@@ -314,20 +314,34 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         return True
 
     def _sync_virtual_size(self) -> None:
-        self._size_check_pending = False
         size = Size(self.content_width, self._row_count())
         if size != self.virtual_size:
             self.virtual_size = size
 
+    def _prepare_rows(self) -> None:
+        """Lay out the rows the next frame shows, and size the scrollable
+        area by what that taught the engine about the row count: before the
+        frame, so it never waits on layout nor is followed by another one
+        correcting the scrollbar."""
+        height = self.size.height
+        if height:
+            self.layout.rows(round(self.scroll_y), height)
+        self._sync_virtual_size()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._prepare_rows()
+
     def _relayout(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.content_width, self._row_count())
+        self._prepare_rows()
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
         self._goal_column = None
-        self.virtual_size = Size(self.content_width, self._row_count())
+        self._prepare_rows()
         self._scroll_to_cursor()
 
     def _invalidate(self, rows: Iterable[int] | None = None) -> None:
@@ -372,11 +386,6 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             if len(self._strips) > 512:
                 self._strips.clear()
             self._strips[index] = strip
-        if not self._size_check_pending:
-            # Rows laid out while drawing may refine the row estimate: check
-            # once per frame, not per line.
-            self._size_check_pending = True
-            self.call_after_refresh(self._sync_virtual_size)
         return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _style_for(self, key: tuple) -> Style:

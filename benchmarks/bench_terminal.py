@@ -25,8 +25,11 @@ What is timed:
   ``%output`` notification (well under a millisecond after the program's
   write) -- a frame drawn in several writes counts from its last. Also
   given: the first output that changed anything (a key drawn in two frames
-  shows its first half one frame earlier), the key's last output, and how
-  many frames it cost (bursts of output more than 4 ms apart).
+  shows its first half one frame earlier), the key's last output, how
+  many frames it cost (bursts of output more than 4 ms apart), and the CPU
+  time the program spent from the key until it settled (all its threads,
+  from /proc/PID/task/*/schedstat: steadier than wall time on a shared
+  machine).
 - **start-up to a usable list**: from writing ``respawn-pane`` (the process
   spawned) until the article list is drawn with its rows (their status
   column, "todo", has been written) and answers Down (the screen changed
@@ -78,12 +81,14 @@ class Press:
     complete: float  # ... to the screen showing what it shows once settled
     settled: float  # ... to the last output the key caused
     frames: int
+    cpu: float  # CPU time the program spent from the key to settled (every thread)
 
 
 @dataclass
 class Pane:
     id: str
     name: str
+    pid: int
     #: the keys whose notification disappears later, and the times it will
     toast_keys: dict[str, float] = field(default_factory=dict)
     toasts: list[float] = field(default_factory=list)
@@ -171,7 +176,7 @@ class Terminal:
 
     def new_pane(self, name: str, toast_keys: dict[str, float] | None = None) -> Pane:
         lines, _ = self.command(f"new-window -d -P -F '#{{pane_id}}' -n {name} 'sleep 100000'")
-        return Pane(lines[0].decode().strip(), name, dict(toast_keys or {}))
+        return Pane(lines[0].decode().strip(), name, 0, dict(toast_keys or {}))
 
     def screen(self, pane: Pane) -> tuple[list[bytes], int]:
         return self.command(f"capture-pane -p -e -t {pane.id}")
@@ -182,6 +187,8 @@ class Terminal:
         command = shlex.quote(shlex.join(argv))
         t0 = time.perf_counter()
         self.command(f"respawn-pane -k {options} -t {pane.id} {command}")
+        lines, _ = self.command(f"display-message -p -t {pane.id} '#{{pane_pid}}'")
+        pane.pid = int(lines[0])
         return t0
 
     def wait_for(self, pane: Pane, since: int, text: str, limit: float = 60.0) -> float:
@@ -233,6 +240,7 @@ class Terminal:
         pane.toasts = [due for due in pane.toasts if due > time.perf_counter()]
         before, _ = self.screen(pane)
         start = len(self.outputs)
+        cpu = cpu_time(pane.pid)
         t0 = time.perf_counter()
         self.command(f"send-keys -t {pane.id} {key}")
         # (arrival of the last output before a look at the screen, what it showed)
@@ -251,6 +259,7 @@ class Terminal:
             if left <= 0:
                 break
             self.pump(left)
+        cpu = cpu_time(pane.pid) - cpu
         final, _ = self.screen(pane)
         if final == before:
             raise RuntimeError(f"{pane.name}: key {key} changed nothing on the screen")
@@ -263,7 +272,7 @@ class Terminal:
         if key in pane.toast_keys:
             pane.toasts.append(complete + pane.toast_keys[key])
         frames = 1 + sum(1 for a, b in zip(times, times[1:]) if b - a > BURST_GAP)
-        return Press(changed - t0, complete - t0, times[-1] - t0, frames)
+        return Press(changed - t0, complete - t0, times[-1] - t0, frames, cpu)
 
     def _idle(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -275,6 +284,17 @@ class Terminal:
         for key in keys:
             self.command(f"send-keys -t {pane.id} {key}")
             self.settle(pane)
+
+
+def cpu_time(pid: int) -> float:
+    """Seconds of CPU a process has run for, all its threads (Linux schedstat: ns)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e9
 
 
 def _plain(data: bytes) -> str:
@@ -444,8 +464,8 @@ def main(presses: int = 30, starts: int = STARTS) -> dict:
           f"between parts and at the end: {', '.join(f'{x:.2f}' for x in load)}; "
           f"{took:.0f} s in all.\n")
     print("| keypress to changed screen | hashiya | minimal app | ratio (medians) | target "
-          "| hashiya: first change / last output | frames (minimal) |")
-    print("|---|---:|---:|---:|---|---:|---:|")
+          "| hashiya: first change / last output | frames (minimal) | CPU per key: hashiya / minimal |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|")
     summary: dict = {"load": load}
     for corpus, actions in keys.items():
         for action, runs in actions.items():
@@ -456,10 +476,11 @@ def main(presses: int = 30, starts: int = STARTS) -> dict:
             last = statistics.median(p.settled for p in runs["hashiya"])
             frames = statistics.median(p.frames for p in runs["hashiya"])
             base_frames = statistics.median(p.frames for p in runs["minimal"])
+            cpu = [statistics.median(p.cpu for p in runs[name]) for name in ("hashiya", "minimal")]
             print(f"| {action}, {corpus} | {ms(statistics.median(ours))} ({ms(p90(ours))}) | "
                   f"{ms(statistics.median(base))} ({ms(p90(base))}) | {ratio:.2f}x | "
                   f"<= {TARGETS[action]}x | {ms(first)} / {ms(last)} | "
-                  f"{frames:g} ({base_frames:g}) |")
+                  f"{frames:g} ({base_frames:g}) | {ms(cpu[0])} / {ms(cpu[1])} |")
             summary[(corpus, action)] = ratio
     print()
     print("| start-up to a usable list (spawn to drawn and answering Down) | median (p90) | vs minimal app | target |")

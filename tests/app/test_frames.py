@@ -78,3 +78,21 @@ async def test_rows_are_laid_out_and_sized_before_the_frame_that_draws_them(tmp_
         assert laid_out_while_drawing == []
         # The scrollable height is what the engine knows at every frame.
         assert all(virtual == known for virtual, known in sizes_at_frames)
+
+
+@sync
+async def test_the_next_article_is_one_frame(corpus_dir):
+    # Another article changes the row count of the reader and of the span
+    # list: their scrollbars move in the same frame, with no layout pass
+    # of the screen that a frame of its own would follow.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        frames = record_frames(app)
+        for key, index in (("J", 1), ("J", 2), ("K", 1)):
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.article_id == app.corpus.articles[index].id
+            assert len(frames) == 1
+            assert f"cursor {screen.reader.cursor}" in frames[0]

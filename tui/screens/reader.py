@@ -285,7 +285,8 @@ class ReaderScreen(Screen[None]):
                 "delete them (x) before adding or resizing spans here."
             )
             warning.add_class("shown")
-        else:
+        elif warning.has_class("shown"):
+            # Only when it was shown: an update asks for a layout of the screen.
             warning.update("")
             warning.remove_class("shown")
 

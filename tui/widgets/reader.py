@@ -316,7 +316,13 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     def _sync_virtual_size(self) -> None:
         size = Size(self.content_width, self._row_count())
         if size != self.virtual_size:
-            self.virtual_size = size
+            # The reader's own size never depends on its rows: a new row count
+            # moves the scrollbar and the scroll limits, which is all it
+            # updates here (showing or hiding the scrollbar still asks for
+            # a layout pass), instead of a layout of the whole screen, which
+            # would be followed by a frame of its own for the scrollbar.
+            self.set_reactive(Reader.virtual_size, size)
+            self._scroll_update(size)
 
     def _prepare_rows(self) -> None:
         """Lay out the rows the next frame shows, and size the scrollable

@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -26,6 +28,12 @@ class SpansPanel(OptionList, can_focus=False):
         height: 1fr;
     }
     """
+
+    # The panel's size is set by the screen, never by its rows: another
+    # article's span count only moves the scrollbar, without a layout pass
+    # of the whole screen (and the extra frame that follows one to redraw
+    # the scrollbar).
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     class Picked(Message):
         def __init__(self, span: Span) -> None:

@@ -201,3 +201,22 @@ async def test_drag_between_any_two_cells_selects_exactly_their_logical_hull():
                 else:
                     expected = (min(a.start, b.start), max(a.end, b.end))
                     assert reader.selection == expected, (text, a, b)
+
+
+@sync
+async def test_cells_of_one_style_are_drawn_as_one_segment():
+    # Each segment costs a style sequence on the terminal and a pass through
+    # Textual's line filters: a row is as many segments as it has style runs.
+    app = ReaderApp(TEXT)
+    async with app.run_test(size=(60, 10)) as pilot:
+        reader = app.query_one(Reader)
+        iraq = TEXT.index("العراق")
+        reader.set_highlights([Highlight(iraq, iraq + 6, "GPE", "entity", "#2ec27e")])
+        reader.move_cursor_to(TEXT.index("\n") + 1)  # the cursor on the second row
+        await pilot.pause()
+        drawn = [segment for segment in reader.render_line(0) if segment.text.strip()]
+        # The text one side of the entity, the entity, the text the other side.
+        assert len(drawn) == 3
+        assert [segment.style.bgcolor == RichColor.parse("#2ec27e") for segment in drawn] == [
+            False, True, False]
+        assert "".join(segment.text for segment in drawn).count(" ") >= 4

@@ -445,6 +445,11 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(" " * row.indent, base))
         column = row.indent
         cursor_drawn = False
+        # Neighbouring cells of one style are one segment: every segment is
+        # carried through Textual's line filters and written to the terminal
+        # with its own style sequence.
+        run: list[str] = []
+        run_style: Style | None = None
         for cell in row.cells:
             s, e = cell.start, cell.end
             entity = None
@@ -463,8 +468,15 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
             key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker)
-            segments.append(Segment(cell.text, self._style_for(key)))
+            style = self._style_for(key)
+            if style is not run_style and run:
+                segments.append(Segment("".join(run), run_style))
+                run = []
+            run_style = style
+            run.append(cell.text)
             column += cell.width
+        if run:
+            segments.append(Segment("".join(run), run_style))
         strip = Strip(segments, column)
         if cursor_col >= 0 and not cursor_drawn:
             # The cursor stands on no cell (end of a paragraph, a blank row):

@@ -96,3 +96,20 @@ async def test_the_next_article_is_one_frame(corpus_dir):
             assert screen.article_id == app.corpus.articles[index].id
             assert len(frames) == 1
             assert f"cursor {screen.reader.cursor}" in frames[0]
+
+
+@sync
+async def test_the_articles_either_side_are_laid_out_while_one_is_read(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        articles = app.corpus.articles
+        screen = await open_reader(app, pilot, articles[1].id)
+        await pilot.pause(0.3)  # the annotator reads
+        reader = screen.reader
+        ahead = dict(reader._ahead)
+        assert set(ahead) == {articles[0].text, articles[2].text}
+        await pilot.press("J")
+        await pilot.pause()
+        assert screen.article_id == articles[2].id
+        assert reader.layout is ahead[articles[2].text]  # no layout on the way
+        assert reader.layout.rows(0, reader.size.height)[0].start == 0

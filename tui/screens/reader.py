@@ -32,6 +32,7 @@ from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
 
 WIDE = 110  # from this many columns the span list sits beside the text
+AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 
 def _is_mark(ch: str) -> bool:
@@ -119,6 +120,7 @@ class ReaderScreen(Screen[None]):
         self.stale_ids: set[str] = set()
         self.search_query = ""
         self._label_keys: dict[str, Label] = {}
+        self._ahead_timer = None
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -217,7 +219,25 @@ class ReaderScreen(Screen[None]):
         self.article_stale = self.store.is_stale(article_id, article.fingerprint)
         self.reader.set_text(text)
         self.refresh_annotations()
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(AHEAD_DELAY, self._lay_out_ahead)
         return True
+
+    def _lay_out_ahead(self) -> None:
+        """The first screen of the articles either side, laid out while the
+        annotator reads this one: J and K then show them without waiting."""
+        self._ahead_timer = None
+        articles = self.corpus.articles
+        index = self.corpus.index_of(self.article_id)
+        texts = []
+        for other in (index + 1, index - 1):
+            if 0 <= other < len(articles):
+                try:
+                    texts.append(articles[other].text)
+                except HashiyaError:
+                    pass  # said when it is opened
+        self.reader.lay_out_ahead(texts)
 
     def refresh_annotations(self) -> None:
         """Re-read this article's spans, themes and status from the store."""

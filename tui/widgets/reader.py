@@ -158,6 +158,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._mode = mode
         self._harakat = harakat
         self._layouts: dict[int, Layout] = {}
+        #: texts laid out ahead (the articles next to this one), for set_text
+        self._ahead: dict[str, Layout] = {}
         self._strips: dict[int, Strip] = {}
         self._cursor = 0
         self._anchor: int | None = None
@@ -212,6 +214,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         """Show another text (another article); cursor and selection reset."""
         self._text = text
         self._layouts.clear()
+        ahead = self._ahead.pop(text, None)
+        if ahead is not None and ahead.options == self._options():
+            self._layouts[ahead.options.width] = ahead
         self._cursor_place = None
         self._cursor = max(0, min(cursor, len(text)))
         self._anchor = None
@@ -225,6 +230,22 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout()
         self._scroll_to_cursor()
         self.post_message(self.Moved(self))
+
+    def lay_out_ahead(self, texts: Iterable[str]) -> None:
+        """Lay out the first screen of texts that may be shown next (the
+        articles either side), so that showing one costs no layout."""
+        options = self._options()
+        ahead = {}
+        for text in texts:
+            layout = self._ahead.get(text)
+            if layout is None or layout.options != options:
+                layout = Layout(text, options)
+                layout.rows(0, self.size.height)
+            ahead[text] = layout
+        self._ahead = ahead
+
+    def _options(self) -> LayoutOptions:
+        return LayoutOptions(width=self.content_width, mode=self._mode, harakat=self._harakat)
 
     def set_display(self, mode: str, harakat: bool) -> None:
         """Switch display mode (visual/logical) and harakat on/off; offsets unchanged."""
@@ -289,10 +310,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                 some = next(iter(self._layouts.values()))
                 layout = some.with_width(width)
             else:
-                layout = Layout(
-                    self._text,
-                    LayoutOptions(width=width, mode=self._mode, harakat=self._harakat),
-                )
+                layout = Layout(self._text, self._options())
             if len(self._layouts) >= 4:
                 self._layouts.pop(next(iter(self._layouts)))
                 self._cursor_place = None

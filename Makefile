@@ -5,7 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean test-tools
+
+# What the suite drives besides Python: one line naming the missing package.
+UNICODE_DATA = /usr/share/unicode/BidiCharacterTest.txt
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +25,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/hashiya seeds
 
-test: $(VENV)/.installed-test
+test-tools:
+	$(if $(shell command -v tmux),,$(error make test needs tmux (the end-to-end test drives it): install the Debian package tmux))
+	$(if $(wildcard $(UNICODE_DATA)),,$(error make test needs $(UNICODE_DATA): install the Debian package unicode-data))
+
+test: test-tools $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test

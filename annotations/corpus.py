@@ -8,6 +8,21 @@ by name with the reason, and the rest of the corpus still opens.
 The stored text is the file decoded as UTF-8 with a leading BOM removed and
 CRLF / lone CR line ends turned into LF: exactly what the annotator sees.
 Every offset refers to that text.
+
+Corpora made by others. Also listed as problems, never read or opened:
+
+- a ``*.txt`` entry that is a folder, a broken symbolic link, a FIFO or a
+  device, and a symbolic link to a file outside the corpus folder (links
+  inside the folder are followed; a link out could make the app show, and
+  an export carry, any file the annotator can read);
+  reading an article's text or title checks the same again, however the
+  folder was listed (the app lists a large folder by name first);
+- a file name that is not valid UTF-8 (its id could not be written out);
+- in JSONL: a record holding a lone surrogate (``"\ud800"``: valid JSON, but
+  text no UTF-8 file can hold), JSON nested too deeply to parse, and an id
+  that is not a non-empty string or a whole number (``null``, ``true``,
+  ``{}``; see ``model.id_problem``). A line over the size limit is skipped
+  without being held in memory.
 """
 
 from __future__ import annotations
@@ -16,13 +31,14 @@ import codecs
 import errno
 import json
 import os
-from stat import S_ISDIR
+from stat import S_ISCHR, S_ISDIR, S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import CorpusError
-from .model import fingerprint
+from .jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
+from .model import fingerprint, id_problem
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 # Enough for a title; the rest of an article (and any bad byte in it) is
@@ -65,18 +81,40 @@ def _decode(raw: bytes, name: str) -> str:
         raise CorpusError(f"{name}: not valid UTF-8 (bad byte 0x{raw[at]:02x} at byte {at})") from None
 
 
+def _open_article(location: str) -> tuple[int, os.stat_result]:
+    """(fd, its stat) of the article file at ``location``, however it was
+    listed: never a FIFO or device (they would block or never end), and a
+    symbolic link only to a file inside its own folder. OSError (a folder:
+    EISDIR), or CorpusError giving the reason without the file's name."""
+    try:
+        fd = os.open(location, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        target = os.path.realpath(location)
+        if not target.startswith(os.path.join(os.path.realpath(os.path.dirname(location)), "")):
+            raise CorpusError(f"symbolic link to {target}, outside the corpus folder; not read") from None
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    info = os.fstat(fd)
+    if not S_ISREG(info.st_mode):
+        os.close(fd)
+        if S_ISDIR(info.st_mode):  # what opening it as a file says
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+        raise CorpusError("not a regular file")
+    return fd, info
+
+
 def _read_article(location: str) -> str:
     """The stored text of the article file at `location` (see the module
     docstring), or CorpusError naming the file. Plain os calls and one
     decode: an export reads every article of the corpus."""
     try:
-        fd = os.open(location, os.O_RDONLY)
+        fd, info = _open_article(location)
+    except CorpusError as exc:
+        raise CorpusError(f"{os.path.basename(location)}: {exc}") from None
     except OSError as exc:
         raise CorpusError(f"{os.path.basename(location)}: cannot read: {exc.strerror or exc}") from None
     try:
-        info = os.fstat(fd)
-        if S_ISDIR(info.st_mode):  # what opening it as a file says
-            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
         size = info.st_size
         if size > MAX_ARTICLE_BYTES:
             raise CorpusError(f"{os.path.basename(location)}: larger than the {_mb(MAX_ARTICLE_BYTES)} limit")
@@ -189,8 +227,36 @@ class ListedArticle(Article):
         return self._text
 
 
+def _entry_problem(entry: os.DirEntry, inside: list) -> str | None:
+    """Why a ``*.txt`` folder entry is not read as an article (see the
+    module docstring), or None. ``inside``: [the folder's real path], filled
+    the first time a link needs it."""
+    if has_surrogate(entry.name):
+        return "the file name is not valid UTF-8; rename the file"
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if not os.path.exists(target):
+            return "broken symbolic link"
+        if not inside:
+            inside.append(os.path.join(os.path.realpath(os.path.dirname(entry.path)), ""))
+        if not target.startswith(inside[0]):
+            return f"symbolic link to {target}, outside the corpus folder; not read"
+    if entry.is_file():
+        return None
+    if entry.is_dir():
+        return "is a folder, not a file"
+    return "not a regular file"
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
+
+
+def ids_of(articles: Sequence[Article]) -> Sequence[str]:
+    """The ids of `articles` in order, without making every article of a
+    lazy list (one that keeps its ``ids``, as a corpus listed from its index does)."""
+    ids = getattr(articles, "ids", None)
+    return ids if ids is not None else [article.id for article in articles]
 
 
 @dataclass
@@ -247,9 +313,10 @@ def read_head(location: str, size: int | None = None) -> tuple[str, bool]:
     """The start of a file, enough for its title: (its text, whether that is
     the whole file). ``size``: the file's size when already known. OSError,
     or CorpusError giving the reason (without the file's name)."""
-    with open(location, "rb", buffering=0) as handle:
+    fd, info = _open_article(location)
+    with open(fd, "rb", buffering=0) as handle:
         if size is None:
-            size = os.fstat(handle.fileno()).st_size
+            size = info.st_size
         raw = handle.read(HEAD_BYTES)
     complete = len(raw) >= size
     if not complete:
@@ -282,10 +349,13 @@ def open_folder(
     entries = sorted(
         (entry.name, entry) for entry in os.scandir(folder) if entry.name.endswith(".txt")
     )
+    inside: list[str] = []
     if not titles and stats is None:
         for name, entry in entries:
             try:
-                if not entry.is_file():
+                problem = _entry_problem(entry, inside)
+                if problem is not None:
+                    problems.append(CorpusProblem(name, problem))
                     continue
             except OSError as exc:
                 problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
@@ -295,7 +365,9 @@ def open_folder(
         return Corpus(source=folder, articles=articles, problems=problems)
     for name, entry in entries:
         try:
-            if not entry.is_file():
+            problem = _entry_problem(entry, inside)
+            if problem is not None:
+                problems.append(CorpusProblem(name, problem))
                 if stats is not None:
                     try:
                         stat = entry.stat()
@@ -363,24 +435,42 @@ def _first_line(head: str) -> str:
     return ""
 
 
+def _lines(handle, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line longer than ``limit``
+    bytes, which is skipped without being held in memory."""
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+            yield None
+            continue
+        yield raw
+
+
 def _open_jsonl(path: Path) -> Corpus:
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
     seen: set[str] = set()
     try:
         handle = path.open("rb")
+        if S_ISCHR(os.fstat(handle.fileno()).st_mode):
+            handle.close()
+            raise CorpusError(f"{path}: is a device, not a corpus file")  # /dev/zero would never end
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(_lines(handle, MAX_ARTICLE_BYTES), start=1):
             where = f"{path.name}:{number}"
-            if not raw.strip():
+            if raw is not None and not raw.strip():
                 continue
-            if len(raw) > MAX_ARTICLE_BYTES:
+            if raw is None or len(raw) > MAX_ARTICLE_BYTES:
                 problems.append(CorpusProblem(where, f"record over the {_mb(MAX_ARTICLE_BYTES)} limit"))
                 continue
             try:
-                record = json.loads(_decode(raw, where))
+                record = json_loads(_decode(raw, where), RECORD_DEPTH)
             except CorpusError as exc:
                 problems.append(CorpusProblem(where, str(exc).split(": ", 1)[1]))
                 continue
@@ -396,6 +486,15 @@ def _open_jsonl(path: Path) -> Corpus:
                 continue
             if "id" not in record:
                 problems.append(CorpusProblem(where, "record has no \"id\""))
+                continue
+            bad_id = id_problem(record["id"])
+            if bad_id is not None:
+                problems.append(CorpusProblem(where, bad_id))
+                continue
+            if lone_surrogate_in(raw, record):
+                problems.append(
+                    CorpusProblem(where, "holds a lone surrogate (a \\ud800-\\udfff escape): text no UTF-8 file can hold")
+                )
                 continue
             article_id = str(record["id"])
             text = normalise_text(text)
@@ -429,6 +528,8 @@ def open_corpus(source: str | Path, *, titles: bool = True) -> Corpus:
 
 
 def _open_folder_of_one(path: Path) -> Corpus:
+    if has_surrogate(path.name):
+        raise CorpusError(f"{path.name}: the file name is not valid UTF-8; rename the file")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -437,7 +538,8 @@ def _open_folder_of_one(path: Path) -> Corpus:
         raise CorpusError(f"{path.name}: empty file")
     if size > MAX_ARTICLE_BYTES:
         raise CorpusError(f"{path.name}: {size:,} bytes, over the {_mb(MAX_ARTICLE_BYTES)} limit")
-    article = Article(path.stem, "", path=path)
+    # a file named on the command line is read wherever a link to it points
+    article = Article(path.stem, "", path=os.path.realpath(path))
     text = article.text
     if not text.strip():
         raise CorpusError(f"{path.name}: holds only whitespace")

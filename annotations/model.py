@@ -159,3 +159,19 @@ class ArticleRecord:
     status: Status = Status.TODO
     annotator: str = ""
     metadata: dict = field(default_factory=dict)
+
+
+def id_problem(value: object) -> str | None:
+    """Why ``value`` (from a JSON record) is no article id, or None. An id
+    is a non-empty string or a whole number (stored as its digits); null,
+    true/false, lists, objects and fractions are refused, in the corpus and
+    in imports alike."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        if value is None or isinstance(value, bool):
+            what = {None: "null", True: "true", False: "false"}[value]
+        else:
+            what = {dict: "an object", list: "a list"}.get(type(value)) or repr(value)[:40]
+        return f"the id must be a string or a whole number, not {what}"
+    if value == "":
+        return "the id is empty"
+    return None

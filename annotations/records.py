@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from .errors import HashiyaError
 from .model import ArticleRecord, Status
+from .sanitize import say
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def open_sources(selection: Selection, *, need_annotators: bool = True, titles: 
     settings = Settings.resolve(corpus=selection.corpus, store=selection.store, labels=selection.labels)
     corpus = open_corpus(settings.corpus, titles=titles)
     for problem in corpus.problems:
-        print(f"hashiya: warning: corpus: {problem}", file=sys.stderr)
+        say(f"hashiya: warning: corpus: {problem}")
     store = open_for_reading(settings.store)
     known = store.annotators()
     names = known
@@ -168,10 +169,9 @@ def iter_records(store, corpus, names: list[str], statuses, stale: list[str], *,
     ]
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
-        print(
+        say(
             f"hashiya: warning: {len(missing)} annotated article(s) are not in the corpus "
             f"{corpus.source} and were left out: {shown}",
-            file=sys.stderr,
         )
 
 

@@ -7,15 +7,19 @@ A schema file holds ``[[entity]]`` and ``[[theme]]`` tables, each with
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SchemaError
+from .fileio import TooLarge, read_to_end
 from .model import ENTITY, THEME
 
 DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default_labels.toml")
+MAX_LABEL_FILE_BYTES = 1 << 20  # a schema of thousands of labels is far smaller
 FIELDS = {"name", "key", "colour", "description"}
 REQUIRED = {"name", "key"}
 _NAME_RE = re.compile(r"^[^\s\[\]]+$")
@@ -79,6 +83,8 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SchemaError(f"{name}: not valid TOML: nested too deeply") from None
     lines = source.splitlines()
     unknown_tables = set(data) - {ENTITY, THEME}
     if unknown_tables:
@@ -161,7 +167,16 @@ def load_schema(path: str | Path | None = None) -> Schema:
     """Load a schema file, or the built-in default when `path` is None."""
     target = Path(path) if path else DEFAULT_SCHEMA_PATH
     try:
-        raw = target.read_bytes()
+        fd = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                raise SchemaError(f"{target}: is a device, not a label file")
+            raw = read_to_end(fd, regular=stat.S_ISREG(mode), limit=MAX_LABEL_FILE_BYTES)
+        finally:
+            os.close(fd)
+    except TooLarge:
+        raise SchemaError(f"{target}: label file larger than {MAX_LABEL_FILE_BYTES >> 20} MB") from None
     except OSError as exc:
         raise SchemaError(f"{target}: cannot read label file: {exc.strerror or exc}") from None
     try:

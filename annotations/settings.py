@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +13,6 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEEDS = PACKAGE_ROOT / "seeds"
 DEFAULT_STORE = Path("hashiya-store")
 MODES = ("visual", "logical")
-
-_ANNOTATOR_RE = re.compile(r"^[\w.@-]{1,64}$")
 
 
 def default_annotator() -> str:
@@ -27,15 +24,11 @@ def default_annotator() -> str:
 
 
 def safe_annotator(name: str) -> str:
-    """Annotator names become file names in the store: keep them tame."""
-    from .errors import HashiyaError
+    """Annotator names become folder names in the store: they follow the
+    rule of ``annotations.names`` (an error names the value and the reason)."""
+    from .names import check_name
 
-    name = name.strip()
-    if not _ANNOTATOR_RE.match(name):
-        raise HashiyaError(
-            f"annotator name {name!r} must be 1-64 letters, digits, '.', '_', '@' or '-'"
-        )
-    return name
+    return check_name(name, "annotator name")
 
 
 def config_dir() -> Path:
@@ -71,7 +64,11 @@ class Settings:
         env = os.environ
         corpus_path = Path(corpus or env.get("HASHIYA_CORPUS") or BUNDLED_SEEDS)
         store_path = Path(store or env.get("HASHIYA_STORE") or DEFAULT_STORE)
-        who = safe_annotator(annotator or env.get("HASHIYA_ANNOTATOR") or default_annotator())
+        # An empty --annotator is a mistake, not "use the default"; an empty
+        # variable counts as unset.
+        if annotator is None:
+            annotator = env.get("HASHIYA_ANNOTATOR") or default_annotator()
+        who = safe_annotator(annotator)
         labels_value = labels or env.get("HASHIYA_LABELS")
         chosen_mode = mode or env.get("HASHIYA_MODE") or None
         if chosen_mode is not None and chosen_mode not in MODES:

@@ -5,26 +5,43 @@ taken over, so a user mistake ends as one line on stderr and a non-zero
 exit. In visual mode the terminal is switched to explicit bidi mode
 (``CSI 8 l``) so terminals that reorder RTL text themselves (VTE, mintty)
 draw our cells as sent; ``CSI 8 h`` restores it on the way out.
+
+The app owns the corpus, the store and the preferences. What changes for
+every screen at once is published as a signal on the app (as Textual's own
+``theme_changed_signal``), and the screens that care subscribe:
+
+- ``display_changed_signal``: the display mode or harakat changed (a ``Display``);
+- ``clitic_trim_changed_signal``: clitic trimming was switched (on: True);
+- ``annotations_changed_signal``: an article's spans, themes or status changed
+  in the store (its id);
+- ``corpus_changed_signal``: the corpus was read again after its check (the new
+  ``Corpus``, already ``app.corpus``).
 """
 
 from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from annotations.corpus import Corpus
 from annotations.errors import HashiyaError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
+from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
 from .frames import HELD_EVENTS, FrameHold
-from .messages import AnnotationsChanged, DisplayModeChanged
-from .prefs import Prefs
+from .prefs import Display, Prefs
+
+if TYPE_CHECKING:
+    from .corpus_index import CorpusCheck
+    from .screens.articles import ArticlesScreen
 
 BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
 BDSM_IMPLICIT = "\x1b[8h"  # terminal applies its own bidi (the usual default)
@@ -38,18 +55,17 @@ class HashiyaApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False,
                 tooltip="Quit; every edit is already saved."),
-        Binding("f1", "help", "Help", tooltip="Every key of this screen and the label keys"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("f2", "toggle_mode", "Visual/logical", show=False,
-                tooltip="Switch who orders right-to-left text: hashiya or the terminal"),
-        Binding("f3", "toggle_harakat", "Harakat on/off", show=False,
-                tooltip="Show or hide harakat (diacritics); offsets are unchanged"),
+        HELP,
+        HELP_TOO,
+        DISPLAY_MODE.binding("f2"),
+        HARAKAT.binding("f3"),
     ]
 
     #: Text cursors blink; snapshot tests turn this off.
     cursor_blink: bool = True
 
-    def __init__(self, settings: Settings, corpus: Corpus, schema: Schema, store, prefs: Prefs) -> None:
+    def __init__(self, settings: Settings, corpus: Corpus, schema: Schema, store, prefs: Prefs,
+                 corpus_check: CorpusCheck | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.corpus = corpus
@@ -58,10 +74,13 @@ class HashiyaApp(App[int]):
         self.prefs = prefs
         self.sub_title = f"{settings.annotator} · store {settings.store}"
         self._store_closed = False
-        self.last_reader = None  # the reader screen opened last, if any
         #: What opening the corpus left for after the first frame (see
-        #: tui.corpus_index.open_corpus_unchecked); the article list runs it.
-        self.corpus_check = None
+        #: tui.corpus_index.open_corpus_unchecked), until it is started.
+        self.corpus_check = corpus_check
+        self.display_changed_signal: Signal[Display] = Signal(self, "display-changed")
+        self.clitic_trim_changed_signal: Signal[bool] = Signal(self, "clitic-trim-changed")
+        self.annotations_changed_signal: Signal[str] = Signal(self, "annotations-changed")
+        self.corpus_changed_signal: Signal[Corpus] = Signal(self, "corpus-changed")
         self._frame_hold = FrameHold(self)
 
     async def on_event(self, event: events.Event) -> None:
@@ -78,8 +97,8 @@ class HashiyaApp(App[int]):
         return ArticlesScreen()
 
     @property
-    def articles_screen(self):
-        return self.screen_stack[0] if self.screen_stack else None
+    def articles_screen(self) -> ArticlesScreen | None:
+        return self.screen_stack[0] if self.screen_stack else None  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         if self.prefs.warning:
@@ -117,11 +136,46 @@ class HashiyaApp(App[int]):
 
         self.push_screen(ProblemsScreen(self.corpus.problems, source=str(self.corpus.source)))
 
-    def open_article(self, article_id: str) -> None:
+    def open_article(self, article_id: str, closed: Callable[[str | None], None] | None = None) -> None:
+        """Show `article_id` in the reader; `closed` hears which article the
+        reader showed last (it moves between articles in place)."""
         from .screens.reader import ReaderScreen
 
-        self.last_reader = ReaderScreen(article_id)
-        self.push_screen(self.last_reader)
+        self.push_screen(ReaderScreen(article_id), closed)
+
+    # corpus ------------------------------------------------------------------
+
+    def start_corpus_check(self) -> CorpusCheck | None:
+        """What opening the corpus left for after the first frame, handed to
+        the one who runs it (once): None if nothing was left."""
+        check, self.corpus_check = self.corpus_check, None
+        return check
+
+    def replace_corpus(self, fresh: Corpus) -> None:
+        """The corpus as its check found it: every screen hears of it, and
+        files that cannot be opened are announced if they changed."""
+        before = [str(problem) for problem in self.corpus.problems]
+        self.corpus = fresh
+        self.corpus_changed_signal.publish(fresh)
+        if [str(problem) for problem in fresh.problems] != before:
+            self._announce_problems()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, and the display switches by name."""
+        yield from super().get_system_commands(screen)
+        prefs = self.prefs
+        other = "logical" if prefs.display_mode == "visual" else "visual"
+        yield SystemCommand(f"Display mode: {other}",
+                            f"now {prefs.display_mode}; {other} means "
+                            + ("the terminal orders right-to-left text" if other == "logical"
+                               else "hashiya orders right-to-left text"),
+                            self.toggle_mode)
+        yield SystemCommand("Harakat: " + ("hide" if prefs.harakat else "show"),
+                            "diacritics on screen only; offsets never change",
+                            self.toggle_harakat)
+        yield SystemCommand("Clitic trimming: " + ("off" if prefs.clitic_trim else "on"),
+                            "select word drops a leading conjunction, preposition or article",
+                            self.action_toggle_clitic_trim)
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
         # Cells are already in display order; an SVG viewer would run its own
@@ -143,13 +197,31 @@ class HashiyaApp(App[int]):
         warning = prefs.save()
         if warning:
             self.notify(warning, title="Preferences", severity="warning")
-        message_mode, message_harakat = prefs.display_mode, prefs.harakat
-        for screen in self.screen_stack:
-            screen.post_message(DisplayModeChanged(message_mode, message_harakat))
+        self.display_changed_signal.publish(prefs.display)
+
+    def toggle_mode(self) -> str:
+        """Switch between visual and logical display; returns the mode now."""
+        mode = "logical" if self.prefs.display_mode == "visual" else "visual"
+        self.set_display(mode=mode)
+        return mode
+
+    def toggle_harakat(self) -> bool:
+        """Show or hide harakat; returns whether they show now."""
+        self.set_display(harakat=not self.prefs.harakat)
+        return self.prefs.harakat
+
+    def toggle_clitic_trim(self) -> bool:
+        """Switch whether selecting a word leaves out a leading clitic; returns
+        whether it does now."""
+        prefs = self.prefs
+        prefs.clitic_trim = not prefs.clitic_trim
+        prefs.save()
+        self.clitic_trim_changed_signal.publish(prefs.clitic_trim)
+        return prefs.clitic_trim
 
     def write_terminal(self, sequence: str) -> None:
         """Send a control sequence straight to the terminal (nothing in tests)."""
-        driver = getattr(self, "_driver", None)
+        driver = self._driver
         if driver is not None and not self.is_headless:
             driver.write(sequence)
             driver.flush()
@@ -170,18 +242,11 @@ class HashiyaApp(App[int]):
         ``markup`` is accepted for Textual's signature and ignored."""
         from .notice import notice_text, toast_text_width
 
-        prefs = getattr(self, "prefs", None)
-        mode = prefs.display_mode if prefs is not None else "visual"
-        harakat = prefs.harakat if prefs is not None else True
+        mode, harakat = self.prefs.display
         width = toast_text_width(self.size.width)
         message = notice_text(str(message), width, mode, harakat)
         title = notice_text(str(title), width, mode, harakat)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-
-    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
-        articles = self.articles_screen
-        if articles is not None and hasattr(articles, "refresh_from_store"):
-            articles.refresh_from_store(message.article_id)
 
     # actions ---------------------------------------------------------------
 
@@ -194,18 +259,13 @@ class HashiyaApp(App[int]):
         self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_mode(self) -> None:
-        mode = "logical" if self.prefs.display_mode == "visual" else "visual"
-        self.set_display(mode=mode)
-        self.notify(f"Display mode: {mode}", timeout=3)
+        self.notify(f"Display mode: {self.toggle_mode()}", timeout=3)
 
     def action_toggle_harakat(self) -> None:
-        self.set_display(harakat=not self.prefs.harakat)
-        self.notify(f"Harakat {'shown' if self.prefs.harakat else 'hidden'}", timeout=3)
+        self.notify(f"Harakat {'shown' if self.toggle_harakat() else 'hidden'}", timeout=3)
 
-    def toggle_clitic_trim(self) -> None:
-        self.prefs.clitic_trim = not self.prefs.clitic_trim
-        self.prefs.save()
-        self.notify(f"Clitic trimming {'on' if self.prefs.clitic_trim else 'off'}", timeout=3)
+    def action_toggle_clitic_trim(self) -> None:
+        self.notify(f"Clitic trimming {'on' if self.toggle_clitic_trim() else 'off'}", timeout=3)
 
     def close_store(self) -> None:
         if not self._store_closed:
@@ -216,11 +276,6 @@ class HashiyaApp(App[int]):
                 pass
 
     def on_unmount(self) -> None:
-        # A corpus check running in a separate process would hold up the exit.
-        for screen in self.screen_stack:
-            cancel = getattr(screen, "cancel_checks", None)
-            if cancel is not None:
-                cancel()
         self.close_store()
         # make_app froze what opening left behind; an app closed lets it go.
         gc.unfreeze()
@@ -266,9 +321,7 @@ def make_app(settings: Settings) -> HashiyaApp:
         gc.freeze()
         gc.enable()
     prefs = Prefs.for_settings(settings)
-    app = HashiyaApp(settings, corpus, schema, store, prefs)
-    app.corpus_check = check
-    return app
+    return HashiyaApp(settings, corpus, schema, store, prefs, corpus_check=check)
 
 
 def run_app(settings: Settings) -> int:

@@ -6,16 +6,22 @@ subcommand lives in ``tui/commands/<name>.py`` and exposes
 ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 
 User mistakes end as one line on stderr and a non-zero exit, never a
-traceback.
+traceback. Every line that may quote data (ids, file names, labels, span
+text) is printed through ``annotations.sanitize`` (``say``), so nothing
+from a corpus or store reaches the terminal as a control sequence. Output
+that cannot be written (``> /dev/full``) is one error line; a reader that
+went away (``| head -1``) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from annotations.errors import HashiyaError
+from annotations.sanitize import say, visible
 
 # Order is the order shown in --help.
 SUBCOMMANDS = (
@@ -40,8 +46,17 @@ def _load(name: str):
         raise
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line (which quotes the arguments) escaped
+    like every other line; subcommand parsers are of this class too."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {visible(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hashiya",
         description="A terminal reader and annotator for Arabic text.",
         epilog="Run 'hashiya [CORPUS]' to open the annotator (default: the bundled seeds).",
@@ -70,19 +85,37 @@ def main(argv: list[str] | None = None) -> int:
         if not hasattr(args, "_run"):
             parser.print_help()
             return 2
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()  # a write error shows here, not at exit
+        return code
     except HashiyaError as exc:
-        print(f"hashiya: error: {exc}", file=sys.stderr)
+        say(f"hashiya: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("hashiya: interrupted", file=sys.stderr)
+        say("hashiya: interrupted")
         return 130
     except BrokenPipeError:
         # `hashiya render x | head`: the reader went away; not an error.
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        finally:
-            return 0
+        _drop_stdout()
+        return 0
+    except OSError as exc:
+        # Writing the output failed (`> /dev/full`); every other OSError is
+        # turned into a HashiyaError where it happens.
+        _drop_stdout()
+        where = exc.filename or "standard output"
+        say(f"hashiya: error: cannot write to {where}: {exc.strerror or exc}")
+        return 1
+
+
+def _drop_stdout() -> None:
+    """Send what is still buffered for stdout (and anything later) nowhere,
+    so the interpreter's last flush at exit raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture it): nothing is flushed at exit
 
 
 if __name__ == "__main__":

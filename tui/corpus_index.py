@@ -34,6 +34,7 @@ import orjson
 from annotations import corpus as corpus_module
 from annotations.corpus import Article, Corpus, CorpusProblem, ListedArticle, open_corpus
 from annotations.errors import CorpusError
+from annotations.jsontext import has_surrogate
 from annotations.model import fingerprint
 from annotations.settings import config_dir
 
@@ -252,6 +253,9 @@ def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: d
 
 
 def _listed_articles(names: list[str], prefix: str) -> LazyArticles:
+    # a name that is not UTF-8 is never an article (corpus.open_folder lists it as a problem)
+    names = [name for name in names if not has_surrogate(name)]
+
     def make(position: int) -> Article:
         name = names[position]
         return HeadArticle(name[:-4], f"{prefix}{name}")

@@ -7,7 +7,8 @@ Pipeline, per paragraph (the text split at "\\n"; "\\n" never reaches the bidi s
 
 1. Cells, in logical order (``_prepare``). The paragraph is shaped one to one
    (tui.shaping.shape: contextual forms, harakat kept, ligatures off) and cut into cells:
-   a base character with the combining marks that follow it; lam + alef joined by the
+   a base character with the combining marks that follow it (at most MAX_MARKS_DRAWN of
+   them drawn, the range covering them all); lam + alef joined by the
    shaper as one lam-alef ligature cell (U+FEF5..U+FEFC) covering both characters and their
    marks; a tab as one cell ``tab_size`` columns wide; a control or bidi formatting
    character as a one-column marker cell (tui.sanitize). Characters with no width of their
@@ -82,6 +83,12 @@ _INVISIBLE = frozenset("\u00ad\u180e")
 # then computed per piece: exact for everything but a bracket pair or an isolate that
 # spans a cut, which is several thousand characters long.
 MAX_PARAGRAPH = 8192
+
+# Combining marks drawn on one cell at most. A cell's range always covers every mark of
+# its cluster, but a flood of thousands of marks on one letter (no text needs more than a
+# handful: Unicode's stream-safe format allows 30 in a row) is not all sent to the
+# terminal, so a hostile cluster costs no more to draw than 30 marks.
+MAX_MARKS_DRAWN = 30
 
 MODES = ("visual", "logical")
 DIRECTIONS = ("auto", "ltr", "rtl")
@@ -186,6 +193,15 @@ def _char_info(ch: str) -> tuple[int, int, str | None, bool, str | None]:
     return info
 
 
+def _capped_marks(text: str, marks) -> str:
+    """The ``marks`` (a sequence of combining characters) that a cell whose text is
+    ``text`` so far still draws: at most MAX_MARKS_DRAWN marks in all."""
+    if len(text) + len(marks) <= MAX_MARKS_DRAWN + 1:
+        return "".join(marks)
+    room = MAX_MARKS_DRAWN - sum(1 for ch in text if is_combining(ch))
+    return "".join(marks[: max(room, 0)])
+
+
 class _Prep:
     """One paragraph's width-independent part: cells in logical order and bidi levels."""
 
@@ -256,7 +272,7 @@ class _Prep:
                             marks = para[i + 1 : j]
                             if not harakat:
                                 marks = "".join(m for m in marks if not is_harakah(m))
-                            text = lig + marks
+                            text = lig + _capped_marks(lig, marks)
                             end = j + 1
                 starts.append(start)
                 ends.append(end)
@@ -275,12 +291,30 @@ class _Prep:
                     elif pending < 0:
                         pending = i
                 elif texts and kinds[-1] == _BASE and ends[-1] == i:
-                    texts[-1] += ch
-                    if mtexts[-1] is not None:
-                        mtexts[-1] += ch
-                    ends[-1] = i + 1
-                    # Measured as a whole, as Rich does (e.g. a keycap or VS16 emoji).
-                    widths[-1] = max(1, cell_len(texts[-1]))
+                    # The whole run of marks (and of characters with no width) that
+                    # follows the base joins its cell in one step.
+                    j = i
+                    drawn: list[str] = []
+                    while j < n:
+                        c = infos[j][0]
+                        if c == _C_COMBINING:
+                            if harakat or not infos[j][3]:
+                                drawn.append(para[j])
+                        elif c != _C_HIDDEN:
+                            break
+                        j += 1
+                    ends[-1] = j
+                    if drawn:
+                        marks = _capped_marks(texts[-1], drawn)
+                        if marks:
+                            texts[-1] += marks
+                            if mtexts[-1] is not None:
+                                mtexts[-1] += marks
+                            # Measured as a whole, as Rich does (e.g. a keycap or VS16
+                            # emoji).
+                            widths[-1] = max(1, cell_len(texts[-1]))
+                    i = j
+                    continue
                 else:
                     self._add(starts, ends, texts, mtexts, widths, markers, bases, kinds,
                               pending, i, DOTTED_CIRCLE + ch, 1, False, _OTHER)
@@ -374,6 +408,7 @@ class Layout:
         self._pends = ends
         self._preps: dict[int, _Prep] = {} if _preps is None else _preps
         self._rows: dict[int, list[Row]] = {}
+        self._starts_of_rows: dict[int, list[int]] = {}
         self._wrapped: dict[int, list[tuple[int, int]]] = {}
         self._row_base: list[int] = [0]  # global index of paragraph p's first row (prefix)
 
@@ -452,8 +487,10 @@ class Layout:
             rs, re_ = starts[a], ends[b - 1]
             line = line_levels(levels, bidi_text, rs, re_)
             cell_levels = [line[x - rs] for x in bases[a:b]]
-            for k in removed_cells:
-                if a <= k < b:
+            if removed_cells:
+                lo = bisect.bisect_left(removed_cells, a)
+                hi = bisect.bisect_left(removed_cells, b, lo)
+                for k in removed_cells[lo:hi]:
                     cell_levels[k - a] = base_level
             order = reorder(cell_levels) if visual else range(b - a)
             cells = []
@@ -558,6 +595,13 @@ class Layout:
             col += cell.width
         return r.cells[-1].start
 
+    def _row_starts(self, p: int) -> list[int]:
+        """Logical starts of paragraph ``p``'s rows (ascending), for bisection."""
+        starts = self._starts_of_rows.get(p)
+        if starts is None:
+            starts = self._starts_of_rows[p] = [r.start for r in self.paragraph_rows(p)]
+        return starts
+
     def locate(self, offset: int) -> tuple[int, int]:
         """(row, column) of the cell showing ``offset``.
 
@@ -583,7 +627,7 @@ class Layout:
             else:
                 col = r.indent + r.width
             return index, min(max(col, 0), W - 1)
-        k = bisect.bisect_right([r.start for r in rows], offset) - 1
+        k = bisect.bisect_right(self._row_starts(p), offset) - 1
         r = rows[k]
         col = r.indent
         for cell in r.cells:
@@ -604,8 +648,13 @@ class Layout:
         out: list[tuple[int, int, int]] = []
         for p in range(p0, p1 + 1):
             first = self._row_base[p]
-            for k, r in enumerate(self.paragraph_rows(p)):
-                if r.end <= start or r.start >= end:
+            rows = self.paragraph_rows(p)
+            k0 = max(bisect.bisect_right(self._row_starts(p), start) - 1, 0) if p == p0 else 0
+            for k in range(k0, len(rows)):
+                r = rows[k]
+                if r.start >= end:
+                    break
+                if r.end <= start:
                     continue
                 col = r.indent
                 run = -1
@@ -657,7 +706,10 @@ def _split_long(
 
 
 def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
-    """Cell index ranges of the rows of one paragraph (greedy, break after whitespace)."""
+    """Cell index ranges of the rows of one paragraph (greedy, break after whitespace).
+
+    Each word is measured once: when it is cut over several rows, what is left of it is
+    carried on rather than measured again, so a word of any length wraps in linear time."""
     n = len(widths)
     if n == 0:
         return [(0, 0)]
@@ -665,12 +717,15 @@ def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
     row_start = 0
     col = 0
     k = 0
+    measured = -1  # the k for which w_end and word below are known
+    w_end = word = 0
     while k < n:
-        w_end = k
-        word = 0
-        while w_end < n and kinds[w_end] not in (_SPACE, _TAB):
-            word += widths[w_end]
-            w_end += 1
+        if k != measured:
+            w_end = k
+            word = 0
+            while w_end < n and kinds[w_end] not in (_SPACE, _TAB):
+                word += widths[w_end]
+                w_end += 1
         # A word goes on this row if it fits together with the space after it (so no row
         # starts with the space of the row before); at a row's start, if it fits at all.
         need = word + (widths[w_end] if w_end < n else 0)
@@ -690,15 +745,18 @@ def _wrap(widths: list[int], kinds: list[int], W: int) -> list[tuple[int, int]]:
             rows.append((row_start, k))
             row_start = k
             col = 0
+            measured = k
         else:
+            # A word wider than the row: as much of it as fits, the rest on the next rows.
             t = k
             while t < w_end and col + widths[t] <= W:
                 col += widths[t]
                 t += 1
             rows.append((row_start, t))
             row_start = t
+            word -= col
             col = 0
-            k = t
+            k = measured = t
     if row_start < n:
         rows.append((row_start, n))
     return rows

@@ -10,10 +10,18 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from annotations.settings import MODES, Settings, config_dir
 
 PREFS_NAME = "prefs.json"
+
+
+class Display(NamedTuple):
+    """How text is drawn: who orders right-to-left text, and whether harakat show."""
+
+    mode: str  # "visual" or "logical"
+    harakat: bool
 
 
 @dataclass
@@ -31,6 +39,10 @@ class Prefs:
     def display_mode(self) -> str:
         """The mode to draw with: visual until a choice is made."""
         return self.mode or "visual"
+
+    @property
+    def display(self) -> Display:
+        return Display(self.display_mode, self.harakat)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Prefs":

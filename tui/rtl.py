@@ -149,7 +149,10 @@ _W2_RE = re.compile(rb"A[^LRA]*?E[^LRA]*")
 # engine can skip quickly to the candidates.)
 _W4_EN_RE = re.compile(rb"[+,](?<=E[+,])(?=E)")
 _W4_AN_RE = re.compile(rb",(?<=N,)(?=N)")
-_W5_RE = re.compile(rb"\$+(?=E)|(?<=E)\$+")
+# A run of ET is tried once, from its first character: without the lookbehind, a long run
+# followed by neither EN nor anything else would be scanned again from each of its
+# characters (quadratic in the run's length).
+_W5_RE = re.compile(rb"(?<!\$)\$+(?=E)|(?<=E)\$+")
 _W6_TABLE = bytes.maketrans(b"+$,", b"OOO")
 _W7_RE = re.compile(rb"L[^LR]*?E[^LR]*")
 _NI = rb"[PSWO6789]"
@@ -159,7 +162,9 @@ _KEPT_RE = re.compile(rb"[^b1-5]+")  # characters X9 keeps
 _REMOVED_RE = re.compile(rb"[b1-5]+")  # characters X9 removes
 _SAME_BYTE_RUN_RE = re.compile(rb"(.)\1*", re.DOTALL)
 _L1_WHITESPACE = b"W6789b12345"  # WS, isolate formatters, and what X9 removes
-_L1_BEFORE_SEPARATOR_RE = re.compile(rb"[W6789b1-5]*[SP]")
+# Whitespace (W6789b1-5) then a separator, tried from the start of each whitespace run only
+# (a lookbehind), so that a long run not followed by a separator is scanned once.
+_L1_BEFORE_SEPARATOR_RE = re.compile(rb"(?<![W6789b1-5])[W6789b1-5]*[SP]")
 
 _CANONICAL_BRACKET = _tables.BRACKET_CANONICAL  # U+2329/U+232A are U+3008/U+3009
 _BRACKET_RE = re.compile(
@@ -335,13 +340,8 @@ def reorder_line(levels: list[int], *, skip: list[bool] | None = None) -> list[i
     if not levels:
         return order
     packed = bytes(levels)
-    lowest = 0
-    while lowest not in packed:
-        lowest += 1
-    highest = lowest
-    while _runs_at_least(highest + 1).search(packed):
-        highest += 1
-    lowest_odd = lowest | 1
+    highest = max(packed)
+    lowest_odd = min(packed) | 1
     n = len(order)
     for level in range(highest, lowest_odd - 1, -1):
         for m in _runs_at_least(level).finditer(packed):
@@ -626,6 +626,12 @@ def _resolve_brackets(cls: bytes, original: bytes, chars: str, level: int, sos: 
     n = len(buf)
     e = _R if level & 1 else _L
     opposite = _L if e == _R else _R
+    # The last strong direction before an opening bracket (sos when there is none) is
+    # found by one scan forward over the sequence: the pairs come in the order of their
+    # openings, and nothing before an opening changes once it is reached (N0 only sets
+    # the brackets of this and later pairs, and the marks after them).
+    scanned = 0
+    before = sos[0]  # the last strong direction in buf[:scanned]
     for o, c in pairs:
         inner = buf[o + 1 : c]
         has_l = _L in inner
@@ -634,12 +640,16 @@ def _resolve_brackets(cls: bytes, original: bytes, chars: str, level: int, sos: 
             t = e
         elif has_l or has_r:
             # Only the opposite direction inside: look at the context before the pair.
-            jl = buf.rfind(b"L", 0, o)
-            jr = max(buf.rfind(b"R", 0, o), buf.rfind(b"E", 0, o), buf.rfind(b"N", 0, o))
-            if jl < 0 and jr < 0:
-                before = sos[0]
-            else:
-                before = _L if jl > jr else _R
+            if scanned < o:
+                jl = buf.rfind(b"L", scanned, o)
+                jr = max(
+                    buf.rfind(b"R", scanned, o),
+                    buf.rfind(b"E", scanned, o),
+                    buf.rfind(b"N", scanned, o),
+                )
+                if jl >= 0 or jr >= 0:
+                    before = _L if jl > jr else _R
+                scanned = o
             t = opposite if before == opposite else e
         else:
             continue

@@ -1,118 +1,14 @@
-"""What may reach the terminal: visible stand-ins for characters that must not.
+"""The terminal's safe stand-ins live in the core (``annotations.sanitize``),
+so the command line and the app escape data with one implementation; this
+name is kept for the layout engine and the app."""
 
-Article text is untrusted. Nothing in it is ever sent to the terminal as a control
-sequence, and nothing in it may silently change the order in which the annotator reads it.
-
-Control characters
-    C0 controls (U+0000-U+001F, except tab and newline, which the layout handles) are shown
-    as the matching symbol of the Control Pictures block (U+2400 + code, e.g. ESC -> "␛"),
-    DEL as "␡", NEL (U+0085) as "␤", the other C1 controls (U+0080-U+009F) as "␦", and a
-    lone surrogate (possible in a Python string, never in UTF-8) as U+FFFD.
-
-Bidi formatting characters ("Trojan Source")
-    The embeddings, overrides and pops (U+202A-U+202E), isolates (U+2066-U+2069) and marks
-    (LRM U+200E, RLM U+200F, ALM U+061C) are shown as one visible marker cell each (table
-    ``BIDI_MARKERS``: arrows pointing the way the character pushes text) at their logical
-    position, with their offsets kept, and they have NO effect on the order of what is
-    shown: the layout computes bidi levels on a copy of the paragraph in which every such
-    character (and every control, and the line/paragraph separators U+2028/U+2029) is
-    replaced by ``NEUTRAL`` (U+FFFC, bidi class ON). So a line crafted to display one thing
-    while meaning another is shown in its true logical order, with the tricks in plain
-    sight. Annotation offsets always refer to the true text, so this is also the order in
-    which offsets make sense.
-
-Every marker is one terminal column wide (East Asian width N, not mirrored), and cells
-made of markers carry ``marker=True`` so the reader can draw them dimmed or reversed.
-"""
-
-from __future__ import annotations
-
-import re
-
-NEUTRAL = "\ufffc"  # bidi class ON: what a neutralised character counts as for levels
-
-BIDI_MARKERS = {
-    "\u200e": "\u21e2",  # LRM  ⇢
-    "\u200f": "\u21e0",  # RLM  ⇠
-    "\u061c": "\u21dc",  # ALM  ⇜
-    "\u202a": "\u21e8",  # LRE  ⇨
-    "\u202b": "\u21e6",  # RLE  ⇦
-    "\u202c": "\u21de",  # PDF  ⇞
-    "\u202d": "\u21db",  # LRO  ⇛
-    "\u202e": "\u21da",  # RLO  ⇚
-    "\u2066": "\u21fe",  # LRI  ⇾
-    "\u2067": "\u21fd",  # RLI  ⇽
-    "\u2068": "\u21ff",  # FSI  ⇿
-    "\u2069": "\u21df",  # PDI  ⇟
-}
-
-SEPARATOR_MARKERS = {
-    "\u2028": "\u23ce",  # LINE SEPARATOR       ⏎
-    "\u2029": "\u204b",  # PARAGRAPH SEPARATOR  ⁋
-}
-
-NEWLINE_MARKER = "\u23ce"  # "\n" inside a one-line display (display_line)
-
-
-def marker_for(ch: str) -> str | None:
-    """The visible stand-in for ``ch``, or None if ``ch`` may be drawn as itself.
-
-    Tab and newline are not handled here (the layout expands tabs and splits paragraphs).
-    """
-    o = ord(ch)
-    if o < 0x20:
-        return chr(0x2400 + o)
-    if o < 0x7F:
-        return None
-    if o == 0x7F:
-        return "\u2421"
-    if o <= 0x9F:
-        return "\u2424" if o == 0x85 else "\u2426"
-    if o < 0x061C:
-        return None
-    m = BIDI_MARKERS.get(ch)
-    if m is not None:
-        return m
-    m = SEPARATOR_MARKERS.get(ch)
-    if m is not None:
-        return m
-    if 0xD800 <= o <= 0xDFFF:
-        return "\ufffd"
-    return None
-
-
-# Everything marker_for replaces, tab and newline aside (kept in sync by a test).
-_MARKED_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\u2028\u2029\ud800-\udfff]"
+from annotations.sanitize import (  # noqa: F401
+    BIDI_MARKERS,
+    NEUTRAL,
+    NEWLINE_MARKER,
+    SEPARATOR_MARKERS,
+    marker_for,
+    needs_marker,
+    neutralise,
+    visible,
 )
-
-
-def needs_marker(text: str) -> bool:
-    """Quick test: does ``text`` hold anything ``marker_for`` would replace (tab aside)?"""
-    return _MARKED_RE.search(text) is not None
-
-
-def neutralise(text: str) -> str:
-    """``text`` with every marker character replaced by NEUTRAL (same length).
-
-    Tabs are kept (class S, they end a segment as they should); newlines never reach here.
-    """
-    if _MARKED_RE.search(text) is None:
-        return text
-    return _MARKED_RE.sub(NEUTRAL, text)
-
-
-def visible(text: str) -> str:
-    """``text`` with every control / bidi format character replaced by its marker,
-    tabs as one space and newlines as ⏎: safe to print, no reordering, no shaping."""
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append(NEWLINE_MARKER)
-        elif ch == "\t":
-            out.append(" ")
-        else:
-            m = marker_for(ch)
-            out.append(ch if m is None else m)
-    return "".join(out)

@@ -115,10 +115,6 @@ def lam_alef(shaped_lam: str, alef: str) -> str | None:
     return None
 
 
-def is_lam(ch: str) -> bool:
-    return ch == "\u0644"
-
-
 # Arabic combining marks that the "hide harakat" display option hides.
 def is_harakah(ch: str) -> bool:
     o = ord(ch)

@@ -13,8 +13,9 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
 from ..errors import AnnotationError
+from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..tokenize import Token, tokenize
 
 __all__ = [
@@ -214,12 +215,17 @@ def iter_json_lines(lines: Iterable[str], result: ImportResult) -> Iterator[tupl
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         try:
-            obj = json.loads(line)
+            obj = json_loads(line, RECORD_DEPTH)
         except json.JSONDecodeError as exc:
             result.problems.append(LineProblem(number, f"not valid JSON ({exc.msg}, column {exc.colno})"))
             continue
         if not isinstance(obj, dict):
             result.problems.append(LineProblem(number, "not a JSON object"))
+            continue
+        if lone_surrogate_in(line, obj):
+            result.problems.append(
+                LineProblem(number, "holds a lone surrogate (a \\ud800-\\udfff escape): text no UTF-8 file can hold")
+            )
             continue
         yield number, obj
 
@@ -253,9 +259,12 @@ def build_record(
     (start, end, label, kind, text_or_None, id_or_None). Raises RecordError."""
     if article_id is None or article_id == "":
         raise RecordError("record has no id")
-    if not isinstance(article_id, (str, int)) or isinstance(article_id, bool):
-        raise RecordError(f"id must be a string, not {article_id!r}")
+    bad_id = id_problem(article_id)
+    if bad_id is not None:
+        raise RecordError(bad_id)
     article_id = str(article_id)
+    if has_surrogate(article_id) or (isinstance(text, str) and has_surrogate(text)):
+        raise RecordError(f"article {article_id!r}: holds a lone surrogate: text no UTF-8 file can hold")
     if not isinstance(text, str):
         raise RecordError(f"article {article_id!r}: no \"text\" string")
     if not text.strip():

@@ -1,14 +1,36 @@
-"""Where an export's output goes: each file written whole or not at all
-(through a temp file renamed into place), and the names of its parts
-(per annotator, train/dev/test)."""
+"""Where an export's output goes, and how every output file is written
+(export ``-o``, the label list of ``hf``, the spaCy DocBin, ``import
+--corpus-out`` texts), made safe for shared servers.
+
+- ``-`` is standard output (``is_stdout``); an empty name is refused.
+- A file is written whole or not at all: a temp file beside it, renamed
+  into place.
+- A new file gets mode 0666 less the umask, as any file a program makes
+  (teammates read the training data when the umask lets them); a file that
+  is replaced keeps its mode.
+- A device or FIFO (``/dev/null``, a pipe) is written into, never replaced
+  by a regular file. A symbolic link to one (``/dev/stdout``) too; a
+  symbolic link to a regular file, or a broken one, is refused (a link
+  planted under an output name would otherwise decide what gets replaced).
+- An input is never an output (``refuse_inputs``): the corpus file, an
+  article file of a corpus folder (or a new ``.txt`` in it, which would
+  become one), the label schema or the import file, and anything inside
+  the store folder.
+- Parts: per annotator and train/dev/test (``part_path``).
+"""
+
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import Callable, Iterable, TextIO
 
 from ..errors import FormatError
+
+STDOUT = "-"
 
 
 def part_path(path: str | Path, part: str) -> Path:
@@ -19,10 +41,74 @@ def part_path(path: str | Path, part: str) -> Path:
     return path.with_name(f"{path.name}.{part}")
 
 
-def write_text_file(path: Path, write) -> None:
-    """Write through a temp file beside `path` and rename it into place, so a
-    failed export never leaves half a file. `write(stream)` fills it."""
+def is_stdout(path: str | Path | None) -> bool:
+    return path is not None and str(path) == STDOUT
+
+
+def check_name(path: str | Path | None, flag: str = "-o") -> None:
+    """An output name that can be used at all (not empty)."""
+    if path is not None and not str(path):
+        raise FormatError(f"{flag} '': an empty file name; give a file name, or - for standard output")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(os.path.join(folder, ""))
+
+
+def refuse_inputs(path: str | Path, *, files: Iterable[str | Path | None] = (),
+                  corpus: str | Path | None = None, store: str | Path | None = None) -> None:
+    """FormatError when writing ``path`` would overwrite an input: one of
+    ``files`` (same file, through any link), the corpus (its file; in a
+    corpus folder any ``.txt``), or anything inside the ``store`` folder."""
+    real = os.path.realpath(path)
+    try:
+        here = os.stat(real)
+    except OSError:
+        here = None
+    if corpus is not None and os.path.isdir(corpus):
+        if _inside(real, os.path.realpath(corpus)) and real.endswith(".txt"):
+            raise FormatError(f"{path}: inside the corpus folder {corpus}, it would be read as an article; not written")
+    elif corpus is not None:
+        files = [*files, corpus]
+    if store is not None and _inside(real, os.path.realpath(store)):
+        raise FormatError(f"{path}: inside the store folder {store}; not written")
+    for source in files:
+        if source is None:
+            continue
+        try:
+            same = here is not None and os.path.samestat(here, os.stat(source))
+        except OSError:
+            same = False
+        if same or real == os.path.realpath(source):
+            raise FormatError(f"{path}: is an input of this command ({source}); not overwritten")
+
+
+def write_file(path: str | Path, write: Callable[[TextIO], object], *, binary: bool = False) -> None:
+    """Fill ``path`` with ``write(stream)`` as the module docstring says. A
+    text stream is UTF-8 with LF line ends."""
+    check_name(str(path))
     path = Path(path)
+    try:
+        info = os.stat(path)  # through a link: what it points to
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise FormatError(f"{path}: is a folder; give a file name")
+        _write_into(path, write, binary)  # a device or FIFO: never replaced
+        return
+    if path.is_symlink():
+        target = os.readlink(path)
+        raise FormatError(f"{path}: is a symbolic link (to {target}); not replaced: give the file itself")
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -30,15 +116,39 @@ def write_text_file(path: Path, write) -> None:
     except OSError as exc:
         raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+        os.fchmod(fd, mode)
+        with _stream(fd, binary) as stream:
             write(stream)
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
         raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except UnicodeEncodeError:
+        _remove(tmp)
+        raise FormatError(f"{path}: not written: the data holds text no UTF-8 file can hold (a lone surrogate)") from None
     except BaseException:
         _remove(tmp)
         raise
+
+
+def write_text_file(path: str | Path, write: Callable[[TextIO], object]) -> None:
+    """``write_file`` of text: UTF-8, LF line ends."""
+    write_file(path, write)
+
+
+def _stream(fd: int, binary: bool):
+    if binary:
+        return os.fdopen(fd, "wb")
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def _write_into(path: Path, write, binary: bool) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        with _stream(fd, binary) as stream:
+            write(stream)
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _remove(path: str) -> None:

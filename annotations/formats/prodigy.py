@@ -129,7 +129,7 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
                 article_id,
                 obj.get("text"),
                 spans,
-                themes=[t for t in themes if isinstance(t, str)] if themes else [],
+                themes=themes,  # a non-string entry is refused by name, never dropped
                 status=meta.get("status", IMPORTED_STATUS),
                 annotator=annotator or str(meta.get("annotator") or ""),
             )

@@ -69,23 +69,8 @@ def write_path(records: Iterable[ArticleRecord], path: str | Path, report: Expor
 
 
 def write_bytes_file(path: Path, data: bytes) -> None:
-    """Write through a temp file and rename: a failed export leaves no half file."""
-    import os
-    import tempfile
+    """Written as every output file is (annotations.formats.output): whole or not at
+    all, with the umask's mode, never through a link or over an input."""
+    from .output import write_file
 
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_file(path, lambda stream: stream.write(data), binary=True)

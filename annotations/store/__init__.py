@@ -51,7 +51,8 @@ the file and the problem, and is never written over. ``hashiya validate
 --repair`` (:func:`repair`) keeps the damaged file as ``.damaged`` and
 rebuilds the article from its ``.bak`` plus the journal entries after it
 (or from the journal alone); a damaged journal is set aside and a new one
-started (the article files are kept; undo history is lost).
+started (the article files are kept; undo history is lost). It lives in
+``annotations/store/repair.py``.
 
 Locking. One writer per annotator: ``Store(root, annotator)`` takes an
 exclusive ``fcntl.flock`` on the annotator's ``lock`` file for its whole
@@ -75,7 +76,18 @@ store refuses to add or resize spans on it against the new text until its
 old spans are deleted.
 
 Rules beyond model.check_span: an identical span (same start, end, kind and
-label) cannot be stored twice.
+label) cannot be stored twice; text holding a lone surrogate (which no UTF-8
+file can hold) is refused.
+
+Untrusted folders. A store may sit on a shared server where others can
+plant files. Annotator names follow ``annotations.names`` (never ".", "..",
+a hidden name or a path). Nothing in an annotator folder is opened through
+a symbolic link (``O_NOFOLLOW``; an annotator folder or ``articles`` folder
+that is a link is refused too), nor a FIFO or device in place of a file.
+Parsed JSON nested too deeply is damage like any other bad JSON. An article
+file that the index records as annotated but that is gone is damage too
+(StoreCorruptError naming it): ``repair`` rebuilds it from its ``.bak`` and
+the journal.
 """
 
 from __future__ import annotations
@@ -83,12 +95,10 @@ from __future__ import annotations
 import functools
 import gc
 import operator
-import json
 import threading
 import os
 import re
 import hashlib
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -99,6 +109,7 @@ from tinydb import TinyDB, where
 from tinydb.table import Document
 
 from ..errors import AnnotationError, StoreCorruptError, StoreError
+from ..jsontext import has_surrogate, loads as json_loads
 from ..model import (
     ENTITY,
     KINDS,
@@ -110,16 +121,17 @@ from ..model import (
     new_id,
     now,
 )
+from ..names import name_problem
 from ..settings import safe_annotator
 from .files import (
     AnnotatorLock,
     Journal,
     ShardStorage,
     atomic_write,
-    backup_path,
     dump_json,
     fsync_dir,
     load_json_file,
+    read_nofollow,
     read_tables,
     remove_leftovers,
     shard_corrupt,
@@ -249,6 +261,13 @@ class ImportSummary:
     spans_removed: int = 0
     themes: int = 0
     problems: list[str] = field(default_factory=list)
+    #: the ids of the refused records, each with its problems (the same
+    #: messages as ``problems``), so a caller never has to parse a message
+    refused: dict[str, list[str]] = field(default_factory=dict)
+
+    def refuse(self, article_id: str, message: str) -> None:
+        self.problems.append(message)
+        self.refused.setdefault(article_id, []).append(message)
 
 
 @dataclass(frozen=True)
@@ -502,11 +521,14 @@ class _Annotator:
         self.dirty: set[str] = set()  # article files written since the last checkpoint
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
+        self.indexed: set[str] = set()  # articles with content as of the index loaded
         if writer:
+            self._refuse_links()
             try:
                 self.articles_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create {self.articles_dir}: {exc.strerror or exc}") from None
+            self._refuse_links()
             self.lock = AnnotatorLock(self.dir / "lock", root, name)
             self.lock.acquire()
             try:
@@ -521,8 +543,14 @@ class _Annotator:
                 self.close(snapshot=False)
                 raise
         elif self.dir.is_dir():
+            self._refuse_links()
             self._load()
         self.loaded = self.dir.is_dir()
+
+    def _refuse_links(self) -> None:
+        for folder in (self.dir, self.articles_dir):
+            if folder.is_symlink():
+                raise StoreError(f"{folder} is a symbolic link; the store does not follow links in an annotator folder")
 
     # -- loading ---------------------------------------------------------
     def _read_snapshot(self) -> dict | None:
@@ -573,6 +601,8 @@ class _Annotator:
         if snap is not None:
             for aid, (n, status, fp, nthemes, ids) in snap["articles"].items():
                 self.summary[aid] = [n, status, fp, nthemes]
+                if n or nthemes or status != Status.TODO.value:
+                    self.indexed.add(aid)
                 self.ids[aid] = set(ids)
                 for sid in ids:
                     self.home[sid] = aid
@@ -652,6 +682,8 @@ class _Annotator:
         for article_id in sorted(by_article):
             shard = self.shard(article_id)
             state = shard.state()
+            if article_id in self.indexed and not state.seq:
+                self._check_present(shard.path, article_id)
             pending = [e for e in by_article[article_id] if e["seq"] > state.seq]
             for entry in pending:
                 shard.storage.backup = str(shard.path) not in self.dirty
@@ -784,7 +816,26 @@ class _Annotator:
     def state(self, article_id: str) -> _State:
         if article_id not in self.summary and self.writer:
             return _State(article_id)  # nothing stored: no need to touch the disk
-        return self._caught_up(self.shard(article_id).state())
+        shard = self.shard(article_id)
+        return self._present(self._caught_up(shard.state()), shard.path)
+
+    def _present(self, state: _State, path: Path | str) -> _State:
+        """``state``, unless it is empty where the index records content
+        and its file is gone: StoreCorruptError naming the file."""
+        if state.seq or state.spans or state.themes or state.status != Status.TODO.value:
+            return state
+        summary = self.summary.get(state.article_id)
+        if summary and (summary[0] or summary[3] or summary[1] != Status.TODO.value):
+            self._check_present(path, state.article_id)
+        return state
+
+    @staticmethod
+    def _check_present(path: Path | str, article_id: str) -> None:
+        if not os.path.lexists(path):
+            raise StoreCorruptError(
+                f"store file {path} of article {article_id} is missing though the index records "
+                f"its annotations; {REPAIR_HINT} rebuilds it from its .bak and the journal"
+            )
 
     def read_state(self, article_id: str) -> _State:
         """What state() gives, for reading many articles once each
@@ -795,7 +846,7 @@ class _Annotator:
         path = os.path.join(self.articles_path, shard_name(article_id))
         data = read_tables(path, REPAIR_HINT)
         state = _State(article_id) if data is None else _state_from_tables(article_id, data, path, owned=True)
-        return self._caught_up(state)
+        return self._present(self._caught_up(state), path)
 
     def _caught_up(self, state: _State) -> _State:
         article_id = state.article_id
@@ -875,9 +926,9 @@ def _article_id_from_file(path: Path, name: str) -> str | None:
     if not name.startswith("~"):
         return name[: -len(".json")]
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_loads((read_nofollow(path) or b"").decode("utf-8"))
         return str(data["article"]["1"]["article_id"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, StoreError, ValueError, KeyError, TypeError):
         unquoted = urllib.parse.unquote(name[1 : -len(".json")])
         return unquoted if "~" not in name[1:] else None
 
@@ -989,7 +1040,9 @@ class Store:
         except FileNotFoundError:
             entries = []
         for entry in entries:
-            if entry.is_dir() and not entry.name.startswith("."):
+            # a folder whose name is no annotator name (hidden, or made by
+            # hand with control characters) is not an annotator
+            if entry.is_dir(follow_symlinks=False) and name_problem(entry.name) is None:
                 folder = Path(entry.path)
                 if (folder / "articles").is_dir() or (folder / "journal.jsonl").exists():
                     names.add(entry.name)
@@ -1026,6 +1079,10 @@ class Store:
     def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str) -> Span:
         own = self._writer()
         label = _check_label(label)
+        if has_surrogate(article_id) or has_surrogate(article_text):
+            raise AnnotationError(
+                f"article {article_id!r} holds a lone surrogate (text no UTF-8 file can hold): it cannot be annotated"
+            )
         state = own.state(article_id)
         fp = self._check_fresh(state, article_text, "add spans")
         check_span(article_text, start, end, kind, state.span_objects())
@@ -1198,8 +1255,10 @@ class Store:
         (article id, span offsets, reason). ``replace=True`` makes each
         article exactly the record; ``replace=False`` adds the record's
         spans and themes to what is stored (a record status other than
-        todo wins). Not undoable: an import clears the undo history."""
-        own = self._writer()
+        todo wins). Not undoable: an import clears the undo history.
+        ``dry_run`` also works on a read-only store: it writes nothing and
+        creates nothing."""
+        own = self._view(None) if dry_run and self.readonly else self._writer()
         summary = ImportSummary()
         planned: dict[str, _State] = {}
         used_ids = set(own.home)
@@ -1208,13 +1267,18 @@ class Store:
             text = record.text
             fp = fingerprint(text)
             problems_before = len(summary.problems)
+            refuse = functools.partial(summary.refuse, article_id)
             if article_id in planned:
-                summary.problems.append(f"article {article_id}: appears twice in the import")
+                refuse(f"article {article_id}: appears twice in the import")
                 continue
             try:
                 status = Status(record.status).value
             except ValueError:
-                summary.problems.append(f"article {article_id}: unknown status {record.status!r}")
+                refuse(f"article {article_id}: unknown status {record.status!r}")
+                continue
+            unwritable = _unwritable(article_id, text, record)
+            if unwritable:
+                refuse(f"article {article_id!r}: {unwritable}")
                 continue
             current = own.state(article_id)
             incoming: list[Span] = []
@@ -1224,10 +1288,10 @@ class Store:
                     _check_label(span.label)
                     check_span(text, span.start, span.end, span.kind, incoming)
                 except AnnotationError as exc:
-                    summary.problems.append(f"{where}: {exc}")
+                    refuse(f"{where}: {exc}")
                     continue
                 if text[span.start : span.end] != span.text:
-                    summary.problems.append(
+                    refuse(
                         f"{where}: stored text “{_short(span.text)}” does not match the article text “{_short(text[span.start:span.end])}”"
                     )
                     continue
@@ -1240,7 +1304,7 @@ class Store:
                 themes = set(record.themes)
             else:
                 if existing and current.fingerprint not in (None, fp):
-                    summary.problems.append(
+                    refuse(
                         f"article {article_id}: the stored spans were made on a different text; import with replace"
                     )
                     continue
@@ -1256,7 +1320,7 @@ class Store:
                 if span.kind == ENTITY and not replace:
                     clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
                     if clash is not None:
-                        summary.problems.append(
+                        refuse(
                             f"article {article_id} span {span.label} [{span.start}, {span.end}): overlaps the stored "
                             f"{clash.label} “{_short(clash.text)}” at [{clash.start}, {clash.end})"
                         )
@@ -1276,7 +1340,7 @@ class Store:
                 try:
                     _check_label(label)
                 except AnnotationError as exc:
-                    summary.problems.append(f"article {article_id}: theme: {exc}")
+                    refuse(f"article {article_id}: theme: {exc}")
                     bad = True
             if bad:
                 continue
@@ -1377,113 +1441,17 @@ for _name in (
 def _check_label(label: str) -> str:
     if not isinstance(label, str) or not label.strip():
         raise AnnotationError("a label must be a non-empty name")
+    if has_surrogate(label):
+        raise AnnotationError(f"label {label!r} holds a lone surrogate, which no UTF-8 file can hold")
     return label
 
 
-# --------------------------------------------------------------------------
-# repair
-
-
-def repair(root: str | Path, annotator: str) -> list[str]:
-    """Repair one annotator's folder: a damaged journal is set aside (kept as
-    ``journal.jsonl.damaged-<time>``), each damaged article file is kept as
-    ``<file>.damaged`` and rebuilt from its ``.bak`` plus the journal entries
-    after it. Takes the annotator's lock. Returns what was done."""
-    root = Path(root)
-    annotator = safe_annotator(annotator)
-    folder = root / annotator
-    if not folder.is_dir():
-        raise StoreError(f"no annotator {annotator} in store {root}")
-    lock = AnnotatorLock(folder / "lock", root, annotator)
-    lock.acquire()
-    done: list[str] = []
-    try:
-        journal = Journal(folder / "journal.jsonl", readonly=True)
-        entries: list[dict] = []
-        journal_ok = True
-        try:
-            entries = [e for e, _ in journal.read(0)[0]]
-        except StoreCorruptError:
-            journal_ok = False
-            entries = _salvage_journal(journal.path)
-        articles_dir = folder / "articles"
-        max_seq = max((int(e["seq"]) for e in entries), default=0)
-        for name in sorted(os.listdir(articles_dir)) if articles_dir.is_dir() else []:
-            if not name.endswith(".json") or name.startswith("."):
-                continue
-            path = articles_dir / name
-            storage = ShardStorage(path, readonly=True)
-            try:
-                storage._load()
-                article_id = _article_id_from_file(path, name)
-                if article_id is not None:
-                    state = _Shard(path, article_id, readonly=True).state()
-                    max_seq = max(max_seq, state.seq)
-                continue
-            except StoreCorruptError:
-                pass
-            article_id = _article_id_from_file(path, name)
-            if article_id is None:
-                done.append(f"{path}: damaged and its article id is unknown; left as it is")
-                continue
-            base = _State(article_id)
-            source = "an empty article"
-            bak = backup_path(path)
-            if bak.exists():
-                try:
-                    base = _Shard(bak, article_id, readonly=True).state()
-                    source = str(bak)
-                except StoreCorruptError:
-                    pass
-            state = base
-            replayed = 0
-            for entry in entries:
-                if entry.get("a") == article_id and "op" in entry and int(entry["seq"]) > state.seq:
-                    state = _apply_state(state, entry["op"], int(entry["seq"]))
-                    replayed += 1
-            damaged = path.with_name(path.name + ".damaged")
-            if damaged.exists():  # an earlier repair's copy: keep both
-                damaged = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            os.replace(path, damaged)
-            shard = _Shard(path, article_id, readonly=False)
-            shard.apply({"kind": "replace", "after": state.to_dict()}, state.seq or base.seq)
-            max_seq = max(max_seq, state.seq)
-            done.append(
-                f"{path}: rebuilt from {source} and {replayed} journal entr{'y' if replayed == 1 else 'ies'} "
-                f"({len(state.spans)} spans); the damaged file is kept as {damaged}"
-            )
-        if not journal_ok:
-            aside = journal.path.with_name(f"journal.jsonl.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            os.replace(journal.path, aside)
-            fresh = Journal(journal.path, readonly=False)
-            fresh.open_for_append()
-            fresh.append([{"seq": max_seq, "t": now(), "act": "mark", "d": f"journal restarted; the damaged one is {aside.name}"}])
-            fresh.close()
-            fsync_dir(folder)
-            done.append(f"{journal.path}: damaged; kept as {aside}, a new journal was started (undo history lost)")
-        if done:
-            index = folder / "index.json"
-            if index.exists():
-                os.replace(index, folder / "index.json.old")
-    finally:
-        lock.release()
-    return done
-
-
-def _salvage_journal(path: Path) -> list[dict]:
-    entries = []
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return entries
-    for line in raw.split(b"\n"):
-        try:
-            entry = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            continue
-        if isinstance(entry, dict) and "seq" in entry:
-            entries.append(entry)
-    return entries
+def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:
+    """Why a record cannot be stored as UTF-8 (a lone surrogate in its id,
+    text or span texts), or ""."""
+    if has_surrogate(article_id) or has_surrogate(text) or any(has_surrogate(span.text) for span in record.spans):
+        return "holds a lone surrogate (text that no UTF-8 file can hold); refused"
+    return ""
 
 
 def open_for_reading(root: str | Path, annotator: str | None = None) -> Store:
@@ -1504,3 +1472,7 @@ def open_for_reading(root: str | Path, annotator: str | None = None) -> Store:
         except HashiyaError:  # a login name that cannot name a folder: irrelevant to a reader
             annotator = "reader"
     return Store(root, annotator, readonly=True)
+
+
+# repair needs the pieces above; it lives in its own module
+from .repair import repair  # noqa: E402

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import socket
+from stat import S_ISREG
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -22,6 +23,55 @@ import orjson
 from tinydb.storages import Storage
 
 from ..errors import StoreCorruptError, StoreError, StoreLockedError
+from ..fileio import read_to_end
+from ..jsontext import lone_surrogate_in, loads as json_loads
+
+# A lone surrogate ("\ud800" in a file's JSON) is text no UTF-8 file can
+# hold: a store file holding one is damaged (the store never writes one).
+SURROGATE_DAMAGE = "holds a lone surrogate (text no UTF-8 file can hold)"
+
+# --------------------------------------------------------------------------
+# opening files in an annotator folder: never through a symbolic link
+
+_NO_LINK = os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def open_nofollow(path: str | Path, flags: int, mode: int = 0o644) -> int:
+    """``os.open`` that refuses a symbolic link at ``path``: a link planted
+    in an annotator folder (``lock``, ``journal.jsonl``, an article file)
+    would send the store's writes to its target. StoreError for a link;
+    other OSErrors are the caller's."""
+    try:
+        return os.open(path, flags | _NO_LINK, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreError(
+                f"{path} is a symbolic link; the store does not open links in an annotator folder"
+            ) from None
+        raise
+
+
+def read_nofollow(path: str | Path, start: int = 0) -> bytes | None:
+    """The bytes from ``start`` of the regular file at ``path`` (None when
+    there is none), opened without following a link and without blocking
+    on a FIFO. StoreError for anything else."""
+    try:
+        fd = open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            raise StoreError(f"cannot read {path}: not a regular file")
+        if start:
+            os.lseek(fd, start, os.SEEK_SET)
+        return read_to_end(fd, regular=True)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
 
 # --------------------------------------------------------------------------
 # atomic writes
@@ -46,7 +96,8 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        _unlink(tmp)  # a leftover (or a planted link): made afresh below
+        fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             view = memoryview(data)
             while view:
@@ -111,22 +162,22 @@ def describe_json_error(exc: json.JSONDecodeError) -> str:
 
 def load_json_file(path: Path, what: str) -> Any:
     """Read a JSON file; StoreCorruptError (naming file and problem) if it is damaged."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = read_nofollow(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not raw.strip():
         raise StoreCorruptError(f"{what} {path} is damaged: the file is empty")
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json_loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise StoreCorruptError(
             f"{what} {path} is damaged: not valid UTF-8 (byte {exc.start})"
         ) from None
     except json.JSONDecodeError as exc:
         raise StoreCorruptError(f"{what} {path} is damaged: {describe_json_error(exc)}") from None
+    if lone_surrogate_in(raw, data):
+        raise StoreCorruptError(f"{what} {path} is damaged: it {SURROGATE_DAMAGE}")
+    return data
 
 
 def dump_json(data: Any) -> bytes:
@@ -167,17 +218,17 @@ class ShardStorage(Storage):
         if self._text is not None and not self.readonly:
             return self._text
         try:
-            st = os.stat(self.path)
+            st = os.lstat(self.path)
         except FileNotFoundError:
             self._text, self._data, self._stamp = "", None, None
             return ""
         stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
         if self._text is not None and stamp == self._stamp:
             return self._text
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        raw = read_nofollow(self.path)
+        if raw is None:  # removed since the lstat
+            self._text, self._data, self._stamp = "", None, None
+            return ""
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -284,7 +335,7 @@ def _loads(text: str | bytes) -> Any:
             pass
     if isinstance(text, bytes):
         text = text.decode("utf-8")  # UnicodeDecodeError for the caller
-    return json.loads(text)
+    return json_loads(text)
 
 
 def parse_tables(text: str | bytes, path: Path | str, hint: str = "") -> dict:
@@ -301,6 +352,8 @@ def parse_tables(text: str | bytes, path: Path | str, hint: str = "") -> dict:
         and set(map(type, chain.from_iterable(map(dict.values, data.values())))) <= _DICT_ONLY
     ):
         raise shard_corrupt(path, hint, "not a TinyDB database (expected tables of documents)")
+    if lone_surrogate_in(text, data):
+        raise shard_corrupt(path, hint, f"it {SURROGATE_DAMAGE}")
     return data
 
 
@@ -308,23 +361,9 @@ def read_tables(path: str, hint: str = "") -> dict | None:
     """An article file's tables, read and parsed once, as ShardStorage would
     hand them to TinyDB (None when there is no file). For reading many
     articles once each: no TinyDB object, no stat, no cache."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
+    raw = read_nofollow(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        raw = os.read(fd, 1 << 16)
-        if len(raw) == 1 << 16:  # a big article: read the rest
-            pieces = [raw]
-            while piece := os.read(fd, 1 << 20):
-                pieces.append(piece)
-            raw = b"".join(pieces)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
     return parse_tables(raw, path, hint)
 
 
@@ -348,8 +387,16 @@ class Journal:
         self.size = 0
 
     def open_for_append(self) -> None:
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        self.size = os.fstat(self._fd).st_size
+        try:
+            fd = open_nofollow(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            os.close(fd)
+            raise StoreError(f"cannot open {self.path}: not a regular file")
+        self._fd = fd
+        self.size = info.st_size
 
     def read(self, start: int = 0) -> tuple[list[tuple[dict, int]], int, int]:
         """Entries from byte ``start``: ([(entry, end offset)], end of the last
@@ -357,16 +404,16 @@ class Journal:
         that was cut off (kill -9 while appending): it is left out. A damaged
         line anywhere else raises StoreCorruptError."""
         try:
-            with open(self.path, "rb") as handle:
-                total = os.fstat(handle.fileno()).st_size
-                if total < start:
-                    return [], start, total
-                handle.seek(start)
-                raw = handle.read()
+            total = os.lstat(self.path).st_size
         except FileNotFoundError:
             return [], start, 0
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        if total < start:
+            return [], start, total
+        raw = read_nofollow(self.path, start)
+        if raw is None:
+            return [], start, 0
         entries: list[tuple[dict, int]] = []
         pos = start
         lines = raw.split(b"\n")
@@ -374,9 +421,11 @@ class Journal:
         for number, line in enumerate(complete):
             end = pos + len(line) + 1
             try:
-                entry = json.loads(line.decode("utf-8"))
+                entry = json_loads(line.decode("utf-8"))
                 if not isinstance(entry, dict) or "seq" not in entry:
                     raise ValueError("not a journal entry")
+                if lone_surrogate_in(line, entry):
+                    raise ValueError(f"the entry {SURROGATE_DAMAGE}")
             except (UnicodeDecodeError, ValueError) as exc:
                 reason = describe_json_error(exc) if isinstance(exc, json.JSONDecodeError) else str(exc)
                 raise StoreCorruptError(
@@ -441,9 +490,12 @@ class AnnotatorLock:
 
     def acquire(self) -> None:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = open_nofollow(self.path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o644)
         except OSError as exc:
             raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
+        if not S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise StoreError(f"cannot open {self.path}: not a regular file")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -465,14 +517,14 @@ class AnnotatorLock:
     def _held_message(self) -> str:
         who = "another process"
         try:
-            info = json.loads(self.path.read_text(encoding="utf-8"))
+            info = json_loads((read_nofollow(self.path) or b"").decode("utf-8"))
             since = _dt.datetime.fromisoformat(info["since"])
             day = "" if since.date() == _dt.date.today() else since.strftime("%Y-%m-%d ")
             who = (
                 f"annotator {info['annotator']} (pid {info['pid']} on host {info['host']} "
                 f"since {day}{since.strftime('%H:%M')})"
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, StoreError, ValueError, KeyError, TypeError):
             pass
         return (
             f"store {self.store_root} is in use by {who}; close that session "

@@ -1,5 +1,6 @@
-"""What the reader's Pilot tests share: running them, building the app the
-CLI builds, and opening an article in the reader."""
+"""What the Pilot tests share (the app's, the reader's and the snapshots):
+running them, building the app the CLI builds, and opening an article in
+the reader."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def sync(test):
     return run
 
 
-def make(corpus_dir: Path, mode: str = "visual"):
-    """The app `hashiya CORPUS --mode MODE` runs, with text cursors steady."""
-    app = make_app(Settings.resolve(corpus=str(corpus_dir), mode=mode))
+def make(corpus: str | Path, mode: str | None = "visual"):
+    """The app `hashiya CORPUS --mode MODE` runs, with text cursors steady
+    (no --mode: None, so the first-run check asks)."""
+    app = make_app(Settings.resolve(corpus=str(corpus), mode=mode))
     app.cursor_blink = False
     return app
 

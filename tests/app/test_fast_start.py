@@ -277,7 +277,7 @@ async def test_closing_the_app_stops_a_check_still_running(corpus_dir, large, mo
 
 @sync
 async def test_filtering_a_corpus_listed_from_its_index(corpus_dir):
-    from tui.screens.articles import fold
+    from annotations.textnorm import normalize as fold
 
     open_corpus_indexed(corpus_dir)
     expected = open_corpus(corpus_dir).articles

@@ -697,13 +697,7 @@ async def test_undo_of_an_edit_in_another_article_says_where(corpus_dir):
         await pilot.press("J")
         await pilot.pause()
         assert screen.article_id == "d_todo"
-        original = app.post_message
-
-        def spy(message):
-            seen.append(getattr(message, "article_id", None))
-            return original(message)
-
-        app.post_message = spy
+        app.annotations_changed_signal.subscribe(app, seen.append, immediate=True)
         await pilot.press("u")
         await pilot.pause()
         assert app.store.spans("c_ltr") == []

@@ -14,10 +14,12 @@ from textual.widgets._toast import Toast
 
 from annotations.schema import Label
 from tests.app.pilot import make, open_reader, sync
+from tui.bindings import own_bindings
 from tui.layout import display_line
 from tui.notice import notice_text, toast_text_width
 from tui.screens.pickers import LabelPicker, ThemePicker
-from tui.screens.search import FindInArticle, FindInCorpus, context_of, context_with_match, snippet
+from annotations.search import context_of, context_with_match
+from tui.screens.search import FindInArticle, FindInCorpus, snippet
 from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
 
@@ -293,7 +295,7 @@ async def test_ctrl_pagedown_with_the_reader_focused_goes_to_next_article(corpus
         assert app.focused is screen.reader
         # The reader widget itself binds neither key (ScrollView's "page
         # left/right" would otherwise come first whenever it can scroll).
-        keys = screen.reader._bindings.key_to_bindings
+        keys = {binding.key for binding in own_bindings(screen.reader)}
         assert "ctrl+pagedown" not in keys and "ctrl+pageup" not in keys
         await pilot.press("ctrl+pagedown")
         await pilot.pause()

@@ -74,6 +74,55 @@ async def test_entity_theme_stale_match_selection_cursor_styles():
         assert cell_styles(reader, reader.cursor).reverse
 
 
+class RestyledReaderApp(ReaderApp):
+    """An app that restyles the reader through its component classes."""
+
+    CSS = """
+    Reader > .reader--selection { color: ansi_white; background: ansi_blue; }
+    Reader > .reader--match { background: #123456; }
+    Reader > .reader--stale { text-style: underline; }
+    """
+
+
+@sync
+async def test_the_readers_colours_are_component_classes_an_app_can_restyle():
+    nhs, london, ministry = (TEXT.index(word) for word in ("NHS", "ولندن", "وزارة"))
+    app = RestyledReaderApp(TEXT)
+    async with app.run_test(size=(60, 10)) as pilot:
+        reader = app.query_one(Reader)
+        reader.set_highlights([Highlight(nhs, nhs + 3, "ORG", "entity", "#3584e4", stale=True)])
+        reader.set_matches([(london + 1, london + 5)])
+        reader.select(ministry, ministry + 5)
+        await pilot.pause()
+        selected = cell_styles(reader, ministry + 1)
+        assert selected.bgcolor == RichColor.parse("blue") and selected.color == RichColor.parse("white")
+        assert cell_styles(reader, london + 2).bgcolor == RichColor.parse("#123456")
+        stale = cell_styles(reader, nhs + 1)
+        assert stale.underline and not stale.strike
+        assert cell_styles(reader, reader.cursor).reverse  # what the app left alone is the default
+
+
+@sync
+async def test_layouts_of_recent_widths_are_kept_the_least_recently_used_dropped():
+    app = ReaderApp(TEXT * 20)
+    async with app.run_test(size=(60, 10)) as pilot:
+        reader = app.query_one(Reader)
+        seen = {}
+        for columns in (60, 50, 60, 40, 30, 20):  # 60 is used again before the others
+            await pilot.resize_terminal(columns, 10)
+            await pilot.pause()
+            layout = reader.layout
+            assert seen.setdefault(columns, layout) is layout  # a width seen before is not laid out again
+            assert reader.render_line(0).cell_length == reader.size.width
+        await pilot.resize_terminal(60, 10)
+        await pilot.pause()
+        assert reader.layout is seen[60]
+        await pilot.resize_terminal(50, 10)
+        await pilot.pause()
+        assert reader.layout is not seen[50]  # four widths were used since
+        assert reader.layout.options.width == seen[50].options.width
+
+
 @sync
 async def test_cursor_drawn_at_end_of_text_and_on_blank_rows():
     text = "سطر أول\n\nسطر"

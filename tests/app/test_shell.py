@@ -181,8 +181,7 @@ def test_filter_box_shows_arabic_shaped_with_the_cursor_at_its_logical_end(corpu
 
 
 def test_batch_folding_matches_the_search_normaliser():
-    from annotations.textnorm import normalize
-    from tui.screens.articles import fold_many
+    from annotations.textnorm import fold_many, normalize
 
     titles = ["الأوَّل ـــ Hello WORLD", "مستشفى “الناس” إلى المدينة", "", "ﻻ ΣΑΣ", "İstanbul"]
     assert fold_many(titles) == [normalize(t) for t in titles]
@@ -284,8 +283,6 @@ def test_command_palette_applies_a_label_in_the_reader(corpus_dir):
 
 
 def test_annotations_changed_refreshes_counts(corpus_dir):
-    from tui.messages import AnnotationsChanged
-
     corpus = open_corpus(corpus_dir)
     article = corpus.articles[3]
 
@@ -295,7 +292,7 @@ def test_annotations_changed_refreshes_counts(corpus_dir):
             text = article.text
             start = text.index("الصين")
             app.store.add_span(article.id, text, start, start + 5, "GPE", "entity")
-            app.post_message(AnnotationsChanged(article.id))
+            app.annotations_changed_signal.publish(article.id)
             await pilot.pause()
             listing = app.screen.article_list
             assert listing.spans.get(article.id) == 1
@@ -443,6 +440,59 @@ def test_help_lists_bindings_and_label_keys(corpus_dir):
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, HelpScreen)
+
+    run(scenario())
+
+
+def test_palette_toggles_reach_the_reader_and_the_list_beneath_it(corpus_dir):
+    """Display and clitic-trim switches chosen in the palette over the reader
+    reach the reader (its status line, its double click) and the list under it."""
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = app.screen
+            status = screen.query_one("#reader-status")
+            assert screen.reader.word_clitics is True
+            assert "clitic trim" in str(status.render())
+            await palette_choose(pilot, "clitic trimming", "Clitic trimming: off")
+            assert app.screen is screen
+            assert app.prefs.clitic_trim is False
+            assert screen.reader.word_clitics is False
+            assert "clitic trim" not in str(status.render())
+            await palette_choose(pilot, "display mode", "Display mode: logical")
+            assert screen.reader.mode == "logical"
+            assert str(status.render()).endswith("logical")
+            assert app.screen_stack[0].article_list.mode == "logical"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen.article_list.mode == "logical"
+
+    run(scenario())
+
+
+def test_the_display_switches_are_system_commands_offered_once(corpus_dir):
+    from tui.commands import HashiyaCommands
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            switches = ["Display mode: logical", "Harakat: hide", "Clitic trimming: off"]
+            assert [title for title in titles if title in switches] == switches
+            assert "Quit" in titles  # Textual's own are kept
+            provider = HashiyaCommands(app.screen)
+            await provider.startup()
+            own = [command.title for command in provider.commands]
+            assert not set(own) & set(switches)
+            # the keys of the same switches, from their bindings
+            assert {"Visual/logical", "Harakat on/off", "Clitic trim"} <= set(own)
+            await palette_choose(pilot, "harakat hide", "Harakat: hide")
+            assert app.prefs.harakat is False
+            assert app.screen.reader.harakat is False
 
     run(scenario())
 

@@ -14,9 +14,8 @@ from textual.widgets import Input
 
 from annotations.corpus import open_corpus
 from annotations.model import Status
-from annotations.settings import Settings
 from annotations.store import Store
-from tui.app import make_app
+from tests.app.pilot import make
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -40,12 +39,6 @@ def seeded(tmp_path, seeds_dir, monkeypatch):
     return corpus
 
 
-def app_for(mode: str | None = "visual"):
-    app = make_app(Settings.resolve(corpus="seeds", mode=mode))
-    app.cursor_blink = False
-    return app
-
-
 async def settle(pilot):
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -58,7 +51,7 @@ async def settle(pilot):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_article_list(snap_compare, seeded, size):
-    assert snap_compare(app_for(), terminal_size=size, run_before=settle)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -68,7 +61,7 @@ def test_article_list_filtered(snap_compare, seeded, size):
         await pilot.press("slash", *"الصحة")
         await pilot.pause()
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -78,12 +71,12 @@ def test_help(snap_compare, seeded, size):
         await pilot.press("f1")
         await pilot.pause()
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_first_run_check(snap_compare, seeded, size):
-    assert snap_compare(app_for(mode=None), terminal_size=size, run_before=settle)
+    assert snap_compare(make("seeds", mode=None), terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -96,7 +89,7 @@ def test_corpus_problems(snap_compare, seeded, size):
         pilot.app.clear_notifications()
         await pilot.pause()
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.fixture
@@ -119,7 +112,7 @@ def test_reader(snap_compare, themed, size):
         await pilot.press("enter")
         await settle(pilot)
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -131,7 +124,7 @@ def test_reader_selection_logical_mode(snap_compare, themed, size):
         await pilot.press("space")
         await settle(pilot)
 
-    assert snap_compare(app_for(mode="logical"), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds", mode="logical"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -143,7 +136,7 @@ def test_label_picker(snap_compare, themed, size):
         await pilot.press("space", "l")
         await settle(pilot)
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -155,7 +148,7 @@ def test_reader_help(snap_compare, themed, size):
         await pilot.press("f1")
         await settle(pilot)
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 async def open_reader(pilot):
@@ -171,7 +164,7 @@ def test_theme_picker(snap_compare, themed, size):
         await pilot.press("D")
         await settle(pilot)
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -183,7 +176,7 @@ def test_find_in_corpus(snap_compare, themed, size):
         await pilot.press(*"الصحة")
         await settle(pilot)
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -196,4 +189,4 @@ def test_propagation_suggestions(snap_compare, themed, size):
         await pilot.press("P")
         await settle(pilot)
 
-    assert snap_compare(app_for(), terminal_size=size, run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)

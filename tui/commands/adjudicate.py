@@ -15,6 +15,7 @@ import json
 import sys
 
 from annotations.errors import HashiyaError
+from annotations.sanitize import json_visible, say
 
 HELP = "merge annotators' work into one store (e.g. gold) by agreement or priority, listing disagreements"
 
@@ -53,22 +54,25 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     merged, disputes, single = adjudicate(records, rule, priority, into=into)
     for item in disputes:
-        print(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True) if args.json else str(item))
-    with Store(settings.store, into) as target:
+        if args.json:
+            print(json_visible(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True)))
+        else:
+            say(str(item), sys.stdout)
+    # a dry run opens the target read-only: it creates nothing, not even its folder
+    with Store(settings.store, into, readonly=args.dry_run) as target:
         summary = target.import_records(merged, dry_run=True)
         if summary.problems:
             for message in summary.problems:
-                print(f"hashiya: {message}", file=sys.stderr)
+                say(f"hashiya: {message}")
             raise HashiyaError(f"the {into!r} store refused the merged records; nothing written")
         if not args.dry_run:
             summary = target.import_records(merged)
     verb = "would write" if args.dry_run else "wrote"
-    print(
+    say(
         f"hashiya: {verb} {len(merged)} article(s) into {into!r} by rule {args.rule} from {', '.join(names)}: "
         f"{summary.articles} changed, {summary.spans_added} span(s) added, {summary.spans_removed} removed; "
         f"{len(disputes)} disagreement(s)"
         + (f"; {len(single)} article(s) with one annotator not adjudicated" if single else "")
-        + (f"; {len(stale)} record(s) left out because the article text changed" if stale else ""),
-        file=sys.stderr,
+        + (f"; {len(stale)} record(s) left out because the article text changed" if stale else "")
     )
     return 0

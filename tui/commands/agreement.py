@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+
+from annotations.sanitize import json_visible, say, visible_lines
 
 HELP = "compare annotators: span P/R/F1 per label (exact, overlap) and Cohen's kappa for themes"
 
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     pairs = agreement(records, [label.name for label in schema.themes])
     if args.json:
         print(
-            json.dumps(
+            json_visible(json.dumps(
                 {
                     "store": str(settings.store),
                     "annotators": names,
@@ -45,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
                 ensure_ascii=False,
                 sort_keys=True,
                 indent=1,
-            )
+            ))
         )
     else:
-        print(format_table(pairs))
+        print(visible_lines(format_table(pairs)))
         if stale:
-            print(f"left out (article text changed since annotated): {', '.join(stale)}")
+            say(f"left out (article text changed since annotated): {', '.join(stale)}", sys.stdout)
     return 0

@@ -6,8 +6,10 @@ classification JSONL + FILE.labels.json), spacy (.spacy DocBin; needs the
 spacy extra). Every JSONL record states ``offset_unit`` (codepoint) and
 ``direction`` (rtl/ltr).
 
-Output naming. Without -o the data goes to stdout (not for spacy and hf,
-which need files). With several annotators selected, ``--resolve
+Output naming. Without -o (or with ``-o -``) the data goes to stdout (not
+for spacy and hf, which need files); there, characters a terminal would act
+on (controls, bidi formatting) are written as JSON escapes in the JSON
+formats, as visible symbols in CoNLL (``-o FILE`` keeps every byte). With several annotators selected, ``--resolve
 per-annotator`` (the default) writes one file per annotator, the name put
 before the suffix (out.jsonl -> out.alice.jsonl, out.bob.jsonl); native may
 also go to stdout, since each record names its annotator. ``--resolve
@@ -16,7 +18,9 @@ annotators share, only the spans and themes all of them marked (annotator
 "agreed"). ``--split 80/10/10 --seed N`` splits by article (all of an
 article's records in the same part) and writes out.train.jsonl,
 out.dev.jsonl, out.test.jsonl (out.alice.train.jsonl with several
-annotators). A file is written whole or not at all.
+annotators). A file is written whole or not at all, never over an input
+of the export (the corpus, its articles, the label file, the store), and
+as annotations/formats/output.py says (modes, devices, links).
 
 What a format cannot hold (theme spans and document themes in conll/hf,
 overlapping entities) is reported on stderr with counts and ids; records
@@ -29,6 +33,7 @@ import argparse
 import sys
 
 from annotations.errors import HashiyaError
+from annotations.sanitize import EscapingStream, json_visible, say, visible_lines
 
 HELP = "write annotations as training data (native, doccano, prodigy, conll, hf, spacy)"
 
@@ -39,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
     parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="output file (default stdout)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="output file (default, or -: stdout)")
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--entities-only", action="store_true", help="only entity spans (no theme spans or document themes)")
     only.add_argument("--themes-only", action="store_true", help="only theme spans and document themes")
@@ -136,6 +141,11 @@ def run(args: argparse.Namespace) -> int:
 
     from .common import selection_from
 
+    from annotations.formats.output import check_name, is_stdout
+
+    check_name(args.output)
+    if is_stdout(args.output):
+        args.output = None
     fmt_module = module(args.format)
     if args.format == "spacy":
         fmt_module._spacy()  # a clear error now if spaCy is missing
@@ -145,7 +155,18 @@ def run(args: argparse.Namespace) -> int:
     settings, corpus, store, names = open_sources(selection, titles=False)
     options = options_from(args)
     report = ExportReport()
+
+    def check_output(path) -> None:
+        from annotations.formats.output import refuse_inputs
+
+        refuse_inputs(path, files=[settings.labels], corpus=settings.corpus, store=settings.store)
+
     if streams(args, names):
+        try:
+            check_output(args.output)
+        except HashiyaError:
+            store.close()
+            raise
         stale: list[str] = []
         written = 0
 
@@ -161,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
                 write_text_file(args.output, lambda stream: fmt_module.write(records_read(), stream, report, options))
         finally:
             store.close()
-        print(f"hashiya: wrote {written} record(s) to {args.output}", file=sys.stderr)
+        say(f"hashiya: wrote {written} record(s) to {args.output}")
         return _finish(report, stale, written)
     try:
         records, stale = read_records(store, corpus, names, selection.statuses, label="export")
@@ -170,29 +191,34 @@ def run(args: argparse.Namespace) -> int:
     if args.resolve == "agreed":
         merged, disputes, single = adjudicate(records, "agreed", into="agreed")
         groups = {"agreed": merged} if merged else {}
-        print(
+        say(
             f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
-            f"left out, {len(single)} article(s) with one annotator skipped",
-            file=sys.stderr,
+            f"left out, {len(single)} article(s) with one annotator skipped"
         )
     else:
         groups: dict[str, list] = {}
         for record in records:
             groups.setdefault(record.annotator, []).append(record)
     outputs = plan_outputs(args, groups)
+    for path, _ in outputs:
+        if path is not None:
+            check_output(path)
+    if args.format == "hf":
+        check_output(fmt_module.labels_path(args.output))
     hf_labels: set[str] = set()
     for path, recs in outputs:
         if args.format == "spacy":
             fmt_module.write_path(recs, path, report, options)
         elif path is None:
-            fmt_module.write(recs, sys.stdout, report, options)
+            escape = visible_lines if args.format == "conll" else json_visible
+            fmt_module.write(recs, EscapingStream(sys.stdout, escape), report, options)
             sys.stdout.flush()
         elif args.format == "hf":
             write_text_file(path, lambda stream, recs=recs: fmt_module.write(recs, stream, report, options, hf_labels))
         else:
             write_text_file(path, lambda stream, recs=recs: fmt_module.write(recs, stream, report, options))
         if path is not None:
-            print(f"hashiya: wrote {len(recs)} record(s) to {path}", file=sys.stderr)
+            say(f"hashiya: wrote {len(recs)} record(s) to {path}")
     if args.format == "hf":
         from annotations.schema import load_schema
 
@@ -202,19 +228,18 @@ def run(args: argparse.Namespace) -> int:
             labels_file,
             lambda stream: stream.write(json.dumps(fmt_module.label_list(labels), ensure_ascii=False, indent=1) + "\n"),
         )
-        print(f"hashiya: wrote the label list to {labels_file}", file=sys.stderr)
+        say(f"hashiya: wrote the label list to {labels_file}")
     return _finish(report, stale, len(records))
 
 
 def _finish(report, stale: list[str], n_records: int) -> int:
     for line in report.lines():
-        print(f"hashiya: {line}", file=sys.stderr)
+        say(f"hashiya: {line}")
     if stale:
-        print(
+        say(
             f"hashiya: left out {len(stale)} record(s) whose article text changed since it was annotated "
-            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}",
-            file=sys.stderr,
+            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}"
         )
     if not n_records:
-        print("hashiya: nothing matched: no records exported", file=sys.stderr)
+        say("hashiya: nothing matched: no records exported")
     return 0

@@ -11,31 +11,44 @@ CoNLL file, whose text is rebuilt from its tokens — is written as
 ``<id>.txt`` into the folder given by ``--corpus-out DIR`` (pass the corpus
 folder itself to grow the corpus); without --corpus-out such records are
 reported and not imported. An existing ``<id>.txt`` with a different text is
-never overwritten.
+never overwritten; an id that breaks the name rule of annotations/names.py
+(".", "..", a path, controls) is a bad line, and a text is never written
+into the store or over the import or label file.
 
 Bad lines. Every line that cannot be read or imported is reported as
 FILE:LINE: reason. By default the good records are imported and the exit
 code is 1 when any line was bad; with ``--all-or-nothing`` nothing at all is
 written when any line is bad. ``--dry-run`` reads, checks and reports what
 would change (articles, spans added/removed, themes, files written) and
-writes nothing.
+writes nothing: the store is opened read-only, not even created.
+
+Files made by others. A device, a file whose first 8 KB hold NUL bytes
+(binary, /dev/zero through a pipe) or one over 1 GB is refused before it
+fills memory; CRLF and lone CR end lines as LF does.
 
 Each imported article is replaced by the record (``--merge`` adds the
-record's spans and themes to what the annotator already has instead).
+record's spans and themes to what the annotator already has instead). The
+store checks the records again and names each it refuses by id: those are
+reported by line and the rest are imported.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import os
+import stat
 import sys
 from pathlib import Path
 
 from annotations.errors import FormatError, HashiyaError
+from annotations.fileio import TooLarge, read_to_end
+from annotations.sanitize import say
 
 HELP = "import annotations (native, doccano, prodigy, conll) or a folder of .txt articles"
 
-_SAFE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+# An import file is read whole: past this it is refused rather than
+# exhausting memory.
+MAX_IMPORT_BYTES = 1 << 30
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,26 +99,47 @@ def _read_file(path: Path, fmt: str, schema, annotator: str):
         return read_folder(path, annotator=annotator)
     if path.is_dir():
         raise FormatError(f"{path}: is a folder (use --format txt to import a folder of .txt articles)")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if b"\x00" in raw[:8192]:
-        raise FormatError(f"{path}: looks like a binary file, not {fmt} text")
+    raw = _read_bounded(path, fmt)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})") from None
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return module(fmt).read(lines, schema=schema, annotator=annotator, name=path.stem), []
 
 
+def _read_bounded(path: Path, fmt: str) -> bytes:
+    """The bytes of an import file (a pipe too), refusing a device, a file
+    with NUL bytes in its first 8 KB (binary; /dev/zero) and one over
+    MAX_IMPORT_BYTES before they fill memory."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise FormatError(f"{path}: is a device, not a {fmt} file")
+        first = os.read(fd, 8192)
+        if b"\x00" in first:
+            raise FormatError(f"{path}: looks like a binary file, not {fmt} text")
+        return read_to_end(fd, regular=False, limit=MAX_IMPORT_BYTES, first=first)
+    except TooLarge:
+        raise FormatError(f"{path}: larger than the {MAX_IMPORT_BYTES >> 30} GB an import file may hold") from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
 def run(args: argparse.Namespace) -> int:
     from annotations.corpus import open_corpus
     from annotations.formats.common import LineProblem
+    from annotations.formats.output import refuse_inputs
     from annotations.model import fingerprint
+    from annotations.names import name_problem
     from annotations.schema import load_schema
     from annotations.settings import Settings
     from annotations.store import Store
@@ -121,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise HashiyaError(f"--corpus-out {out_dir}: not a folder")
     accepted = []
-    to_write: list[tuple[Path, str]] = []
+    to_write: list[tuple[str, Path, str]] = []  # (article id, file, text)
     seen: dict[str, int] = {}
     for line, record in result.records:
         if record.id in seen:
@@ -161,10 +195,18 @@ def run(args: argparse.Namespace) -> int:
                     LineProblem(line, f"article {record.id!r} is not in the corpus {settings.corpus}: give --corpus-out DIR to add its text")
                 )
                 continue
-            if not _SAFE_ID.match(record.id) or record.id.startswith("."):
-                problems.append(LineProblem(line, f"article id {record.id!r} cannot be a file name"))
+            unusable = name_problem(record.id)
+            if unusable:
+                problems.append(LineProblem(line, f"article id {record.id!r} cannot be a file name: {unusable}"))
                 continue
             target = out_dir / f"{record.id}.txt"
+            try:
+                refuse_inputs(target, files=[path, settings.labels], store=settings.store)
+                if target.is_symlink():
+                    raise FormatError(f"{target}: is a symbolic link; not written")
+            except FormatError as exc:
+                problems.append(LineProblem(line, str(exc)))
+                continue
             if target.exists():
                 try:
                     existing = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
@@ -174,47 +216,43 @@ def run(args: argparse.Namespace) -> int:
                     problems.append(LineProblem(line, f"{target} exists with a different text; not overwritten"))
                     continue
             else:
-                to_write.append((target, record.text))
+                to_write.append((record.id, target, record.text))
         accepted.append((line, record))
 
     if args.all_or_nothing and (problems or file_problems):
         _report_problems(path, problems, file_problems, result.skipped)
-        print(f"hashiya: nothing imported (--all-or-nothing): {len(problems) + len(file_problems)} problem(s)", file=sys.stderr)
+        say(f"hashiya: nothing imported (--all-or-nothing): {len(problems) + len(file_problems)} problem(s)")
         return 1
 
     if not accepted:
         _report_problems(path, problems, file_problems, result.skipped)
-        print(f"hashiya: nothing to import from {path}", file=sys.stderr)
+        say(f"hashiya: nothing to import from {path}")
         return 1 if problems or file_problems else 0
-    store = Store(settings.store, settings.annotator)
+    # a dry run opens the store read-only: it creates and writes nothing
+    store = Store(settings.store, settings.annotator, readonly=args.dry_run)
     try:
         line_of = {record.id: line for line, record in accepted}
-        # the store checks everything again; records it refuses are reported
-        # by line and the rest go in (unless --all-or-nothing)
-        while True:
+        # The store checks everything again; the records it refuses (it
+        # names them by id) are reported by line and the rest go in (unless
+        # --all-or-nothing). Each round drops at least one record, or stops.
+        while accepted:
             summary = store.import_records([r for _, r in accepted], dry_run=True, replace=not args.merge)
             if not summary.problems:
                 break
-            refused = set()
-            for message in summary.problems:
-                match = re.match(r"article (\S+?)[: ]", message)
-                aid = match.group(1) if match else None
-                if aid is not None and aid in line_of:
-                    refused.add(aid)
-                    problems.append(LineProblem(line_of[aid], message))
-                else:
-                    problems.append(LineProblem(0, message))
-            if args.all_or_nothing or not refused:
+            for aid, messages in summary.refused.items():
+                problems.extend(LineProblem(line_of.get(aid, 0), message) for message in messages)
+            refused = set(summary.refused)
+            if args.all_or_nothing or not refused & set(line_of):
                 _report_problems(path, problems, file_problems, result.skipped)
-                print("hashiya: nothing imported: the store refused the records above", file=sys.stderr)
+                say("hashiya: nothing imported: the store refused the records above")
                 return 1
             accepted = [(line, r) for line, r in accepted if r.id not in refused]
-            to_write = [(t, text) for t, text in to_write if t.stem not in refused]
+            to_write = [item for item in to_write if item[0] not in refused]
         if args.dry_run:
             for line in _planned_changes(store, accepted, merge=args.merge):
-                print(line)
+                say(line, sys.stdout)
         else:
-            for target, text in to_write:
+            for _, target, text in to_write:
                 _write_article(target, text)
             summary = store.import_records([r for _, r in accepted], replace=not args.merge)
     finally:
@@ -222,15 +260,14 @@ def run(args: argparse.Namespace) -> int:
 
     _report_problems(path, problems, file_problems, result.skipped)
     verb = "would import" if args.dry_run else "imported"
-    print(
+    say(
         f"hashiya: {verb} into {settings.store}/{settings.annotator}: {len(accepted)} record(s) read, "
         f"{summary.articles} article(s) changed, {summary.spans_added} span(s) added, "
-        f"{summary.spans_removed} removed, {summary.themes} theme(s) added",
-        file=sys.stderr,
+        f"{summary.spans_removed} removed, {summary.themes} theme(s) added"
     )
     if to_write:
         where = "would write" if args.dry_run else "wrote"
-        print(f"hashiya: {where} {len(to_write)} article text(s) to {out_dir}", file=sys.stderr)
+        say(f"hashiya: {where} {len(to_write)} article text(s) to {out_dir}")
     return 1 if problems or file_problems else 0
 
 
@@ -270,8 +307,8 @@ def _write_article(target: Path, text: str) -> None:
 def _report_problems(path: Path, problems, file_problems, skipped) -> None:
     for problem in sorted(problems, key=lambda p: p.line):
         where = f"{path}:{problem.line}" if problem.line else str(path)
-        print(f"hashiya: {where}: {problem.message}", file=sys.stderr)
+        say(f"hashiya: {where}: {problem.message}")
     for name in file_problems:
-        print(f"hashiya: {path}/{name}", file=sys.stderr)
+        say(f"hashiya: {path}/{name}")
     for item in skipped:
-        print(f"hashiya: {path}:{item.line}: skipped: {item.message}", file=sys.stderr)
+        say(f"hashiya: {path}:{item.line}: skipped: {item.message}")

@@ -60,7 +60,10 @@ def _read(args: argparse.Namespace) -> str:
     path = Path(args.file)
     corpus = open_corpus(path)  # missing, empty, binary, undecodable, too large -> CorpusError
     if args.id is not None:
-        return corpus[args.id].text
+        article = corpus.get(args.id)
+        if article is None:
+            raise CorpusError(_why_missing(corpus, args.id, path))
+        return article.text
     if corpus.problems and not corpus.articles:
         raise CorpusError(str(corpus.problems[0]))
     if len(corpus.articles) != 1:
@@ -68,6 +71,22 @@ def _read(args: argparse.Namespace) -> str:
             f"{path}: holds {len(corpus.articles)} articles; choose one with --id"
         )
     return corpus.articles[0].text
+
+
+def _why_missing(corpus, article_id: str, path) -> str:
+    """Why --id names no article: its file's problem, or else the records
+    that could not be read (one of them may be it: an over-size record's id
+    is never parsed)."""
+    named = [problem for problem in corpus.problems if problem.name == f"{article_id}.txt"]
+    if named:
+        return str(named[0])
+    message = f"no article with id {article_id!r} in {path}"
+    if corpus.problems:
+        count = len(corpus.problems)
+        message += f"; {count} record(s) could not be read, it may be one of them: {corpus.problems[0]}"
+        if count > 1:
+            message += " …"
+    return message
 
 
 def run(args: argparse.Namespace) -> int:

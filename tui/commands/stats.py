@@ -8,6 +8,8 @@ import argparse
 import json
 from collections import Counter
 
+from annotations.sanitize import json_visible, visible, visible_lines
+
 HELP = "count spans per label, per annotator and articles per status"
 
 
@@ -81,7 +83,7 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
 
 
 def _table(headers: list[str], rows: list[list]) -> list[str]:
-    cells = [headers] + [[str(c) for c in row] for row in rows]
+    cells = [headers] + [[visible(str(c)) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     out = []
     for n, row in enumerate(cells):
@@ -153,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
             raise StoreError(f"no annotator {annotators[0]} in store {store.root} (it has: {', '.join(store.annotators()) or 'none'})")
         data = collect(store, annotators, corpus)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_visible(json.dumps(data, ensure_ascii=False, indent=2)))
     else:
-        print(render(data))
+        print(visible_lines(render(data)))
     return 0

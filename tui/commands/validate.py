@@ -3,14 +3,18 @@ its article text. Each problem is printed on its own line (annotator,
 article id, span id, label, offsets, reason) and the exit status is 1; when
 all is well one summary line is printed and the exit status is 0.
 
-``--repair`` first repairs damaged store files (see annotations.store.repair:
-a damaged article file is rebuilt from its ``.bak`` and the journal, a
-damaged journal is set aside), then validates."""
+An article file that the index records but that is gone (deleted by hand)
+is a problem too. ``--repair`` first repairs damaged or missing store files
+(see annotations/store/repair.py: an article file is rebuilt from its
+``.bak`` and the journal, a damaged journal is set aside), then
+validates."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from annotations.sanitize import say
 
 HELP = "re-check every span against its article text; exit non-zero naming each problem"
 
@@ -52,18 +56,17 @@ def run(args: argparse.Namespace) -> int:
     if args.repair:
         for name in annotators:
             for line in repair(settings.store, name):
-                print(f"repaired: {line}", file=sys.stderr)
+                say(f"repaired: {line}")
     with open_for_reading(settings.store, settings.annotator) as store:
         problems, n_articles, n_spans = store.check(corpus, annotators)
     for problem in problems:
-        print(problem)
+        say(str(problem), sys.stdout)
     who = f"{len(annotators)} annotator{'s' if len(annotators) != 1 else ''}"
     if problems:
-        print(
+        say(
             f"hashiya: {len(problems)} problem(s) in store {settings.store} "
-            f"({n_spans} spans in {n_articles} articles of {who} checked against {settings.corpus})",
-            file=sys.stderr,
+            f"({n_spans} spans in {n_articles} articles of {who} checked against {settings.corpus})"
         )
         return 1
-    print(f"ok: {n_spans} spans in {n_articles} articles of {who} match their article text ({settings.store}, {settings.corpus})")
+    say(f"ok: {n_spans} spans in {n_articles} articles of {who} match their article text ({settings.store}, {settings.corpus})", sys.stdout)
     return 0

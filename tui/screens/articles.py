@@ -9,7 +9,6 @@ is up.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from collections.abc import Sequence
 
@@ -19,6 +18,7 @@ from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Horizontal
 from textual.events import Click
 from textual.geometry import Size
@@ -29,13 +29,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article
+from annotations.corpus import Article, Corpus, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
+from annotations.progress import to_do_after
+from annotations.textnorm import fold_many, is_rtl, normalize
 
 from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
 from ..layout import display_line
-from ..messages import AnnotationsChanged, DisplayModeChanged
+from ..node import HashiyaNode
+from ..prefs import Display
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
@@ -45,44 +48,13 @@ STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
 
 
-def fold(text: str) -> str:
-    """Text for filtering: harakat, tatweel, alef/hamza forms, ى/ي, ة/ه and case
-    ignored, exactly as annotations.textnorm folds search text."""
-    from annotations.textnorm import normalize
-
-    return normalize(text)
-
-
-def fold_many(texts: Sequence[str]) -> list[str]:
-    """fold() for every text, in one pass over all of them: 10,000 titles
-    folded one by one in Python take a noticeable moment on the first keystroke."""
-    from annotations.textnorm import fold_char
-
-    if not texts:
-        return []
-    joined = "\n".join(texts)
-    chars = set(joined)
-    # str.lower() is per character except for a final capital sigma and
-    # characters that lower to two; with those, or a newline inside a
-    # title, fold one by one.
-    if "\u03a3" in chars or "\n" in "".join(texts) or any(len(ch.lower()) != 1 for ch in chars):
-        return [fold(text) for text in texts]
-    joined = joined.lower()
-    for ch in chars:
-        folded = fold_char(ch)
-        lower = ch.lower()
-        if folded != lower:
-            joined = joined.replace(lower, folded)
-    return joined.split("\n")
-
-
 class Subset(Sequence):
     """Some of the rows, in order; an article is only looked up when its row
     is drawn (a filter matching 10,000 titles makes no 10,000 objects)."""
 
     def __init__(self, rows: Sequence[Article], positions: list[int]) -> None:
         self._rows, self._positions = rows, positions
-        all_ids = _ids_of(rows)
+        all_ids = ids_of(rows)
         self.ids = [all_ids[position] for position in positions]
 
     def __len__(self) -> int:
@@ -92,22 +64,6 @@ class Subset(Sequence):
         if isinstance(index, slice):
             return [self._rows[position] for position in self._positions[index]]
         return self._rows[self._positions[index]]
-
-
-def _ids_of(rows: Sequence[Article]) -> list[str]:
-    """The ids of the rows, without making every article of a lazy list."""
-    ids = getattr(rows, "ids", None)
-    return ids if ids is not None else [row.id for row in rows]
-
-
-def is_rtl(text: str) -> bool:
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -163,7 +119,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._folded: dict[str, str] = {}
         self.mode = mode
         self.harakat = harakat
-        self._titles: dict[tuple[str, int], str] = {}
+        # Titles as drawn, per article and width.
+        self._titles: LRUCache[tuple[str, int], str] = LRUCache(4096)
         self._directions: dict[str, bool] = {}
         self._style_cache: dict[str, Style] | None = None
         self.virtual_size = Size(0, len(self.shown))
@@ -178,12 +135,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_filter(self, query: str) -> None:
         current = self.current
-        needle = fold(query.strip())
+        needle = normalize(query.strip())
         rows = self.rows
         if not needle:
             self.shown = rows
         else:
-            ids = _ids_of(rows)
+            ids = ids_of(rows)
             folded = self._folded
             if len(folded) < len(ids):
                 # A corpus listed from its index has its titles at hand: no
@@ -291,11 +248,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # drawing -----------------------------------------------------------
 
-    def on_resize(self) -> None:
-        # Titles are kept per width; forget those of other widths now and then.
-        if len(self._titles) > 4096:
-            self._titles.clear()
-
     def _title(self, row: Article, width: int) -> str:
         key = (row.id, width)
         shown = self._titles.get(key)
@@ -383,7 +335,7 @@ class FilterHint(Static):
         await self.run_action("screen.focus_filter")
 
 
-class ArticlesScreen(Screen[None]):
+class ArticlesScreen(HashiyaNode, Screen[None]):
     """The corpus: pick an article to read and annotate."""
 
     # Focus the list straight away: every focus change rebuilds the footer.
@@ -420,34 +372,29 @@ class ArticlesScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        app = self.app
+        app.annotations_changed_signal.subscribe(self, self.refresh_from_store)
+        app.display_changed_signal.subscribe(self, self._display_changed)
+        app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
         self._just_mounted = True
         # Once the list is drawn, off the UI thread: what opening the corpus
         # left to check (every file of a corpus listed from its index, or the
         # full opening of a large folder listed by name), then which annotated
         # articles changed since they were annotated.
-        if getattr(self.app, "corpus_check", None) is not None:
-            self.call_after_refresh(self.check_corpus)
-        else:
-            self.call_after_refresh(self.check_stale)
-
-    def cancel_checks(self) -> None:
-        """The app is closing: a check still running elsewhere stops."""
-        if self.running_check is not None:
-            self.running_check.cancel()
+        self.call_after_refresh(self.check_corpus)
 
     def on_unmount(self) -> None:
-        self.cancel_checks()
+        # The app is closing: a check still running in its own process stops
+        # (the worker's thread would otherwise hold up the exit).
+        if self.running_check is not None:
+            self.running_check.cancel()
 
     def on_screen_resume(self) -> None:
         if self._just_mounted:  # on_mount has just read the store
             self._just_mounted = False
             return
         self.refresh_from_store()
-        # The reader moves between articles in place: come back to the last one read.
-        reader = getattr(self.app, "last_reader", None)
-        if reader is not None:
-            self.article_list.select(reader.article_id)
 
     # store -------------------------------------------------------------
 
@@ -504,13 +451,9 @@ class ArticlesScreen(Screen[None]):
         else:
             self.article_list.stale.discard(article_id)
 
-    @work(thread=True, exclusive=True, group="checks")
-    def check_stale(self) -> None:
+    def _stale_in_thread(self, corpus: Corpus) -> None:
         """Fingerprint every annotated article off the UI thread (a folder
         reopened from its index remembers them; the others read the file)."""
-        self._stale_in_thread(self.app.corpus)
-
-    def _stale_in_thread(self, corpus) -> None:
         app = self.app
         try:
             stored = app.call_from_thread(self._stored_fingerprints)
@@ -525,11 +468,13 @@ class ArticlesScreen(Screen[None]):
         compare every file of a corpus listed from its index with what the
         index remembers (a stat each) and reopen on any change, open fully a
         large folder that was only listed, or write the index of a folder
-        opened for the first time; then the stale check."""
+        opened for the first time; then the stale check (all there is to do
+        when opening left nothing)."""
         app = self.app
-        check, app.corpus_check = app.corpus_check, None
+        check = app.start_corpus_check()
         corpus = app.corpus
         if check is None:
+            self._stale_in_thread(corpus)
             return
         try:
             if check.worth_a_process:
@@ -546,7 +491,7 @@ class ArticlesScreen(Screen[None]):
                     # checked here instead
                 else:
                     if fresh is not None:
-                        app.call_from_thread(self._corpus_changed, fresh)
+                        app.call_from_thread(app.replace_corpus, fresh)
                     app.call_from_thread(self._apply_stale, stale)
                     return
             fresh = check(Pacer())
@@ -558,18 +503,13 @@ class ArticlesScreen(Screen[None]):
                                  title="Corpus", severity="error")
             return
         if fresh is not None:
-            app.call_from_thread(self._corpus_changed, fresh)
+            app.call_from_thread(app.replace_corpus, fresh)
             corpus = fresh
         self._stale_in_thread(corpus)
 
-    def _corpus_changed(self, fresh) -> None:
-        app = self.app
-        before = [str(problem) for problem in app.corpus.problems]
-        app.corpus = fresh
+    def _corpus_changed(self, fresh: Corpus) -> None:
         self.article_list.set_rows(fresh.articles, self.filter_value)
         self.update_progress()
-        if [str(problem) for problem in fresh.problems] != before:
-            app._announce_problems()
 
     def _stored_fingerprints(self) -> dict[str, str | None]:
         store = self.app.store
@@ -609,13 +549,15 @@ class ArticlesScreen(Screen[None]):
 
     @on(ArticleList.Opened)
     def open_article(self, event: ArticleList.Opened) -> None:
-        self.app.open_article(event.article_id)
+        self.app.open_article(event.article_id, self._reader_closed)
 
-    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
-        self.refresh_from_store(message.article_id)
+    def _reader_closed(self, article_id: str | None) -> None:
+        # The reader moves between articles in place: come back to the last one read.
+        if article_id is not None:
+            self.article_list.select(article_id)
 
-    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
-        self.article_list.set_display(message.mode, message.harakat)
+    def _display_changed(self, display: Display) -> None:
+        self.article_list.set_display(display.mode, display.harakat)
 
     # actions -----------------------------------------------------------
 
@@ -634,7 +576,7 @@ class ArticlesScreen(Screen[None]):
         box = self.filter_box
         if box is None:
             box = ShapedInput(placeholder=FILTER_PLACEHOLDER, id="filter")
-            box.cursor_blink = getattr(self.app, "cursor_blink", True)
+            box.cursor_blink = self.app.cursor_blink
             bar = self.query_one("#list-bar")
             await bar.mount(box, before="#progress")
             await self.query_one("#filter-hint").remove()
@@ -647,14 +589,12 @@ class ArticlesScreen(Screen[None]):
         self.article_list.focus()
 
     def action_next_todo(self) -> None:
-        visible = self.article_list.shown
-        count = len(visible)
-        for step in range(1, count + 1):
-            index = (self.article_list.cursor + step) % count
-            article_id = visible[index].id
-            if self.article_list.status_of(article_id) is Status.TODO and not self.article_list.spans.get(article_id):
-                self.article_list.cursor = index
-                return
+        listing = self.article_list
+        ids = ids_of(listing.shown)
+        index = next(to_do_after(ids, listing.cursor, listing.statuses, listing.spans), None)
+        if index is not None:
+            listing.cursor = index
+            return
         self.notify("Every article shown has annotations.", title="Next unannotated")
 
     def action_problems(self) -> None:

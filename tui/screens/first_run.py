@@ -16,12 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..layout import display_line
+from ..node import HashiyaNode
 
 SAMPLE = "افتُتح المؤتمر الطبي (2025) في London بمشاركة 300 طبيب."
 SAMPLE_GLOSS = 'Meaning: "The medical conference (2025) opened in London with 300 doctors."'
 
 
-class FirstRunScreen(ModalScreen[str | None]):
+class FirstRunScreen(HashiyaNode, ModalScreen[str | None]):
     HELP_TITLE = "First-run check"
     BINDINGS = [
         Binding("1", "choose('visual')", "Line 1 reads correctly"),

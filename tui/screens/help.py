@@ -3,46 +3,18 @@ its widgets (never a hand-kept list), plus the label keys of the schema."""
 
 from __future__ import annotations
 
-import re
-
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
+from ..bindings import key_sections, section_title
 from ..layout import display_line
-
-
-def _title_of(node: DOMNode) -> str:
-    title = getattr(node, "HELP_TITLE", None)
-    if title:
-        return title
-    name = type(node).__name__
-    is_screen = isinstance(node, Screen)
-    for suffix in ("Screen", "App"):
-        if name.endswith(suffix) and name != suffix:
-            name = name[: -len(suffix)]
-    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
-    # A screen and its main widget often share a name (Reader): keep them apart.
-    return f"{name} screen" if is_screen else name
-
-
-def binding_nodes(screen: Screen) -> list[tuple[str, DOMNode]]:
-    """The nodes whose keys apply on `screen`: its own widgets, the screen, the app."""
-    nodes: list[tuple[str, DOMNode]] = []
-    for widget in screen.query("*"):
-        if isinstance(widget, Input):
-            continue  # text editing keys, the same in every text box
-        if type(widget).__module__.startswith("tui.") and widget._bindings.key_to_bindings:
-            nodes.append((_title_of(widget), widget))
-    nodes.append((_title_of(screen), screen))
-    nodes.append(("Everywhere", screen.app))
-    return nodes
+from ..node import HashiyaNode
 
 
 def collect_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -50,12 +22,10 @@ def collect_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str, str]]]]
     app = screen.app
     sections = []
     seen_actions: set[tuple[int, str]] = set()
-    for title, node in binding_nodes(screen):
+    for title, node, bindings in key_sections(screen):
         by_action: dict[str, list[Binding]] = {}
-        for _key, bindings in node._bindings.key_to_bindings.items():
-            for binding in bindings:
-                if binding.system:
-                    continue
+        for binding in bindings:
+            if not binding.system:
                 by_action.setdefault(binding.action, []).append(binding)
         rows = []
         for action, bindings in by_action.items():
@@ -77,7 +47,7 @@ def _label_style(colour: str) -> Style:
         return Style(bold=True)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(HashiyaNode, ModalScreen[None]):
     HELP_TITLE = "Help"
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -90,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box", classes="dialog"):
-            yield Static(f"[b]Keys — {_title_of(self.target)}[/b]", id="help-title")
+            yield Static(f"[b]Keys — {section_title(self.target)}[/b]", id="help-title")
             with VerticalScroll(id="help-body"):
                 for title, rows in collect_keys(self.target):
                     table = Table(title=title, title_justify="left", title_style="bold",

@@ -14,17 +14,11 @@ from textual.widgets.option_list import Option
 from annotations.schema import Label
 from annotations.textnorm import normalize
 from tui.layout import display_line
+from tui.node import HashiyaNode
 from tui.widgets.shaped_input import ShapedInput
 
 NAME_WIDTH = 16
 KIND_WIDTH = 6
-
-
-def _display(app) -> tuple[str, bool]:
-    prefs = getattr(app, "prefs", None)
-    if prefs is None:
-        return "visual", True
-    return prefs.display_mode, prefs.harakat
 
 
 def list_text_width(screen_width: int, extra: int = 0) -> int:
@@ -52,7 +46,7 @@ def label_matches(label: Label, query: str) -> bool:
     return all(part in haystack for part in query.split())
 
 
-class LabelPicker(ModalScreen[Label | None]):
+class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
     """Type to filter, Enter to choose, Escape to cancel."""
 
     BINDINGS = [
@@ -60,11 +54,6 @@ class LabelPicker(ModalScreen[Label | None]):
         Binding("down", "move(1)", "Next label", show=False),
         Binding("up", "move(-1)", "Previous label", show=False),
     ]
-
-    DEFAULT_CSS = """
-    LabelPicker #picker-box { height: auto; max-height: 80%; }
-    LabelPicker OptionList { height: auto; max-height: 20; }
-    """
 
     def __init__(self, labels: tuple[Label, ...] | list[Label], title: str = "Apply label") -> None:
         super().__init__()
@@ -90,7 +79,7 @@ class LabelPicker(ModalScreen[Label | None]):
     def option_text(self, label: Label, width: int) -> str:
         """One label's row: key, name, kind, and as much of the description
         as fits in `width` columns, shaped and in reading order."""
-        mode, harakat = _display(self.app)
+        mode, harakat = self.app.prefs.display
         key_width = max(1, max((Text(l.key).cell_len for l in self.labels), default=1))
         head = (_cell(label.key, key_width, mode, harakat) + "  "
                 + _cell(label.name, NAME_WIDTH, mode, harakat) + " "
@@ -136,18 +125,13 @@ class LabelPicker(ModalScreen[Label | None]):
         self.dismiss(None)
 
 
-class ThemePicker(ModalScreen[set[str] | None]):
+class ThemePicker(HashiyaNode, ModalScreen[set[str] | None]):
     """Document-level themes: Space toggles, Enter keeps, Escape cancels."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "keep", "Keep themes", priority=True),
     ]
-
-    DEFAULT_CSS = """
-    ThemePicker #themes-box { height: auto; max-height: 80%; }
-    ThemePicker SelectionList { height: auto; max-height: 20; }
-    """
 
     def __init__(self, themes: tuple[Label, ...] | list[Label], chosen: set[str]) -> None:
         super().__init__()
@@ -168,7 +152,7 @@ class ThemePicker(ModalScreen[set[str] | None]):
 
     def option_text(self, label: Label, width: int) -> str:
         """A theme's row: its name and as much of its description as fits."""
-        mode, harakat = _display(self.app)
+        mode, harakat = self.app.prefs.display
         head = _cell(label.name, NAME_WIDTH, mode, harakat) + " "
         room = width - Text(head).cell_len
         if not label.description or room < 4:

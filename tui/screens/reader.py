@@ -3,13 +3,15 @@
 Keyboard first: a label's key applies it to the selection (or, with no
 selection, relabels the span under the cursor, or labels the word under the
 cursor); edges of the span under the cursor grow and shrink by a character
-or a word; every edit goes straight to the store (which is durable), and a
-rejected edit shows the store's reason instead of failing.
+or a word. What a key does is decided by the article's session
+(annotations.session); this screen carries it out through the store (which
+is durable) and draws the result, and a rejected edit shows the store's
+reason instead of failing.
 """
 
 from __future__ import annotations
 
-import unicodedata
+from dataclasses import replace
 
 from rich.cells import cell_len
 from textual import on, work
@@ -19,14 +21,20 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
-from annotations import words
+from annotations.corpus import ids_of
 from annotations.errors import HashiyaError
-from annotations.model import ENTITY, Span, Status
+from annotations.model import Span, Status
+from annotations.progress import to_do_after
+from annotations.propagation import Outcome, other_occurrences
 from annotations.schema import Label
-from annotations.textnorm import find_all
+from annotations.session import (
+    ADD, ALREADY, EMPTY, NO_SPAN, NO_TARGET, STALE, ArticleSession, match_from,
+)
+from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
+from tui.node import HashiyaNode
+from tui.prefs import Display
 from tui.rtl import paragraph_level
-from tui.messages import AnnotationsChanged, DisplayModeChanged
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
@@ -35,37 +43,9 @@ WIDE = 110  # from this many columns the span list sits beside the text
 AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 
-def _is_mark(ch: str) -> bool:
-    return unicodedata.combining(ch) != 0 or ch in "\u200c\u200d"
-
-
-class ReaderScreen(Screen[None]):
-    """Read and annotate one article; switches to other articles in place."""
-
-    DEFAULT_CSS = """
-    ReaderScreen #reader-header {
-        height: 2;
-        padding: 0 1;
-        background: $panel;
-    }
-    ReaderScreen #reader-warning {
-        height: auto;
-        padding: 0 1;
-        background: $error;
-        color: $text;
-        display: none;
-    }
-    ReaderScreen #reader-warning.shown { display: block; }
-    ReaderScreen #reader-body { height: 1fr; }
-    ReaderScreen #reader-status { height: 1; padding: 0 1; color: $text-muted; }
-    ReaderScreen.narrow #reader-body { layout: vertical; }
-    ReaderScreen.narrow SpansPanel {
-        width: 1fr;
-        height: 5;
-        border-left: none;
-        border-top: solid $panel;
-    }
-    """
+class ReaderScreen(HashiyaNode, Screen[str]):
+    """Read and annotate one article; switches to other articles in place,
+    and closes with the id of the article it showed last."""
 
     # The footer shows the keys in this order and an 80-column terminal fits
     # about six: the ones an annotator needs all the time come first, with
@@ -78,8 +58,7 @@ class ReaderScreen(Screen[None]):
                 tooltip="Delete the span under the cursor (u undoes)"),
         # The app's own f1, repeated here so its hint comes before the rest;
         # system: the help screen lists it once, under "Everywhere".
-        Binding("f1", "app.help", "Help", system=True,
-                tooltip="Every key of this screen and the label keys"),
+        replace(HELP, system=True),
         Binding("M", "toggle_done", "Done"),
         Binding("J,ctrl+pagedown", "next_article", "Next article"),
         Binding("slash,ctrl+f", "find", "Find"),
@@ -104,22 +83,19 @@ class ReaderScreen(Screen[None]):
         Binding("O", "propagate('corpus')", "Label all in corpus", show=False),
         Binding("K,ctrl+pageup", "previous_article", "Previous article", show=False),
         Binding("A", "next_unannotated", "Next to do", show=False),
-        Binding("c", "toggle_clitics", "Clitic trim", show=False),
-        Binding("m", "toggle_mode", "Visual/logical", show=False),
-        Binding("h", "toggle_harakat", "Harakat", show=False),
+        CLITIC_TRIM.screen_binding("c"),
+        DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
+        HARAKAT.screen_binding("h", action="toggle_harakat"),
     ]
 
     def __init__(self, article_id: str) -> None:
         super().__init__()
         self.article_id = article_id
-        self.text = ""
-        self.spans: list[Span] = []
+        #: the article's text and spans, and the rules for editing them
+        self.session = ArticleSession(article_id, "")
         self.themes: list[str] = []
         self.status: Status = Status.TODO
-        self.article_stale = False
-        self.stale_ids: set[str] = set()
         self.search_query = ""
-        self._label_keys: dict[str, Label] = {}
         self._ahead_timer = None
         self._bind_labels()
 
@@ -137,14 +113,23 @@ class ReaderScreen(Screen[None]):
             if key in taken:
                 self.shadowed.append(label)
                 continue
-            self._label_keys[key] = label
-            self._bindings.bind(
-                key,
-                f"apply_label({index})",
-                f"{label.name}",
-                show=False,
-                key_display=label.key,
-            )
+            add_binding(self, key, f"apply_label({index})", label.name, key_display=label.key)
+
+    @property
+    def text(self) -> str:
+        return self.session.text
+
+    @property
+    def spans(self) -> list[Span]:
+        return self.session.spans
+
+    @property
+    def stale_ids(self) -> set[str]:
+        return self.session.stale_ids
+
+    @property
+    def article_stale(self) -> bool:
+        return self.session.article_stale
 
     @property
     def reader(self) -> Reader:
@@ -179,7 +164,10 @@ class ReaderScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
+        app = self.app
+        app.display_changed_signal.subscribe(self, self._display_changed)
+        app.clitic_trim_changed_signal.subscribe(self, self._clitic_trim_changed)
+        self._apply_width(app.size.width)
         if not self.load_article(self.article_id):
             # Nothing to show (the reason was notified): back to where we came from.
             self.app.call_later(self.app.pop_screen)
@@ -214,9 +202,10 @@ class ReaderScreen(Screen[None]):
             self.notify(str(exc), severity="error", timeout=8)
             return False
         self.article_id = article_id
-        self.text = text
+        self.session = ArticleSession(
+            article_id, text, article_stale=self.store.is_stale(article_id, article.fingerprint)
+        )
         self.search_query = ""
-        self.article_stale = self.store.is_stale(article_id, article.fingerprint)
         self.reader.set_text(text)
         self.refresh_annotations()
         if self._ahead_timer is not None:
@@ -242,15 +231,15 @@ class ReaderScreen(Screen[None]):
     def refresh_annotations(self) -> None:
         """Re-read this article's spans, themes and status from the store."""
         article_id = self.article_id
-        self.spans = self.store.spans(article_id)
+        session = self.session
+        spans = self.store.spans(article_id)
         self.themes = self.store.themes(article_id)
         self.status = self.store.status(article_id)
         article = self.corpus.get(article_id)
+        stale = session.article_stale
         if article is not None:
-            self.article_stale = self.store.is_stale(article_id, article.fingerprint)
-        self.stale_ids = {span.id for span in self.spans if not span.is_aligned(self.text)}
-        if self.article_stale:
-            self.stale_ids = {span.id for span in self.spans}
+            stale = self.store.is_stale(article_id, article.fingerprint)
+        session.update(spans, article_stale=stale)
         colours = {label.name: label.colour for label in self.schema.labels}
         self.reader.set_highlights(
             Highlight(
@@ -342,34 +331,30 @@ class ReaderScreen(Screen[None]):
         self.reader.move_cursor_to(event.span.start)
         self.reader.focus()
 
-    def on_display_mode_changed(self, message: DisplayModeChanged) -> None:
-        self.reader.set_display(message.mode, message.harakat)
+    def _display_changed(self, display: Display) -> None:
+        self.reader.set_display(display.mode, display.harakat)
         self.refresh_annotations()
+
+    def _clitic_trim_changed(self, on: bool) -> None:
+        self.reader.word_clitics = on
+        self._update_status()
 
     def _changed(self, *article_ids: str) -> None:
         self.refresh_annotations()
+        changed = self.app.annotations_changed_signal
         for article_id in dict.fromkeys(article_ids or (self.article_id,)):
-            self.app.post_message(AnnotationsChanged(article_id))
+            changed.publish(article_id)
 
     # ------------------------------------------------------------ spans
 
-    def spans_at(self, offset: int) -> list[Span]:
-        """Spans covering `offset`, entities first, then the narrowest."""
-        found = [s for s in self.spans if s.start <= offset < s.end]
-        found.sort(key=lambda s: (s.kind != ENTITY, s.end - s.start, s.start))
-        return found
-
-    def span_under_cursor(self, kind: str | None = None) -> Span | None:
-        for span in self.spans_at(self.reader.cursor):
-            if kind is None or span.kind == kind:
-                return span
-        return None
+    def span_under_cursor(self) -> Span | None:
+        return self.session.span_at(self.reader.cursor)
 
     def _fail(self, exc: HashiyaError) -> None:
         self.notify(str(exc), title="Not saved", severity="error", timeout=6)
 
     def _refuse_stale(self, span: Span, what: str) -> bool:
-        if span.id in self.stale_ids:
+        if self.session.is_stale(span):
             self.notify(
                 f"cannot {what} {span.label} “{span.text}”: it no longer matches the article "
                 "text. Delete it (x) and mark the text again.",
@@ -383,27 +368,14 @@ class ReaderScreen(Screen[None]):
     def apply_label(self, label: Label) -> Span | None:
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
-        selection = reader.selection
-        if selection is None:
-            here = self.span_under_cursor(label.kind)
-            if here is not None:
-                return self._relabel(here, label)
-            other = self.span_under_cursor()
-            if other is not None:
-                selection = (other.start, other.end)
-            else:
-                selection = words.snap_to_words(
-                    self.text, reader.cursor, reader.cursor, clitics=self.app.prefs.clitic_trim
-                )
-                if selection is None:
-                    self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
-                    return None
-        start, end = selection
-        for span in self.spans:
-            if (span.start, span.end) == (start, end) and span.kind == label.kind:
-                return self._relabel(span, label)
+        plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim)
+        if plan.action == NO_TARGET:
+            self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
+            return None
+        if plan.action != ADD:
+            return self._relabel(plan.span, label, plan.action)
         try:
-            span = self.store.add_span(self.article_id, self.text, start, end, label.name, label.kind)
+            span = self.store.add_span(self.article_id, self.text, plan.start, plan.end, label.name, label.kind)
         except HashiyaError as exc:
             self._fail(exc)
             return None
@@ -412,11 +384,12 @@ class ReaderScreen(Screen[None]):
         self.notify(f"{label.name} “{span.text}”", timeout=2)
         return span
 
-    def _relabel(self, span: Span, label: Label) -> Span | None:
-        if span.label == label.name and span.kind == label.kind:
+    def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
+        if action == ALREADY:
             self.notify(f"already {label.name}", timeout=2)
             return span
-        if self._refuse_stale(span, "relabel"):
+        if action == STALE:
+            self._refuse_stale(span, "relabel")
             return None
         try:
             new = self.store.relabel_span(span.id, label.name, label.kind)
@@ -468,9 +441,6 @@ class ReaderScreen(Screen[None]):
             self._changed()
             self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
 
-    def on_screen_resume(self) -> None:
-        self.reader.word_clitics = self.app.prefs.clitic_trim
-
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
         if snapped is None:
@@ -484,12 +454,12 @@ class ReaderScreen(Screen[None]):
             self.search_query = ""
             reader.set_matches([])
             self._update_status()
-        elif len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+        else:
+            self.action_back()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+            self.dismiss(self.article_id)
 
     def action_delete_span(self) -> None:
         span = self._target_span()
@@ -508,47 +478,21 @@ class ReaderScreen(Screen[None]):
     def _target_span(self) -> Span | None:
         """The span an edit key acts on: the one under the cursor, or the one
         the selection exactly covers."""
-        selection = self.reader.selection
-        if selection is not None:
-            for span in self.spans:
-                if (span.start, span.end) == selection:
-                    return span
-        return self.span_under_cursor()
-
-    def _edge(self, offset: int, step: int, unit: str, edge: str) -> int:
-        text = self.text
-        if unit == "word":
-            if edge == "start":
-                return words.previous_word_start(text, offset) if step < 0 else words.next_word_start(text, offset)
-            return words.next_word_end(text, offset) if step > 0 else words.previous_word_end(text, offset)
-        # One character, keeping harakat with their letter.
-        if step < 0:
-            offset -= 1
-            while offset > 0 and _is_mark(text[offset]):
-                offset -= 1
-        else:
-            offset += 1
-            while offset < len(text) and _is_mark(text[offset]):
-                offset += 1
-        return max(0, min(offset, len(text)))
+        return self.session.target_span(self.reader.cursor, self.reader.selection)
 
     def action_resize(self, edge: str, step: int, unit: str) -> None:
-        span = self._target_span()
-        if span is None:
+        plan = self.session.resize(self._target_span(), edge, step, unit)
+        if plan.action == NO_SPAN:
             self.notify("Put the cursor on a span to resize it.", severity="warning", timeout=2)
             return
-        if self._refuse_stale(span, "resize"):
+        if plan.action == STALE:
+            self._refuse_stale(plan.span, "resize")
             return
-        start, end = span.start, span.end
-        if edge == "start":
-            start = self._edge(start, step, unit, "start")
-        else:
-            end = self._edge(end, step, unit, "end")
-        if start >= end:
+        if plan.action == EMPTY:
             self.notify("A span must keep at least one character (x deletes it).", severity="warning", timeout=3)
             return
         try:
-            new = self.store.resize_span(span.id, start, end, self.text)
+            new = self.store.resize_span(plan.span.id, plan.start, plan.end, self.text)
         except HashiyaError as exc:
             self._fail(exc)
             return
@@ -581,18 +525,16 @@ class ReaderScreen(Screen[None]):
         self._undo_redo(True)
 
     def action_next_span(self) -> None:
-        cursor = self.reader.cursor
-        later = [s for s in self.spans if s.start > cursor]
-        if later:
-            self.reader.move_cursor_to(min(later, key=lambda s: s.start).start)
+        span = self.session.next_span(self.reader.cursor)
+        if span is not None:
+            self.reader.move_cursor_to(span.start)
         else:
             self.notify("No more spans after the cursor.", timeout=2)
 
     def action_previous_span(self) -> None:
-        cursor = self.reader.cursor
-        earlier = [s for s in self.spans if s.start < cursor]
-        if earlier:
-            self.reader.move_cursor_to(max(earlier, key=lambda s: s.start).start)
+        span = self.session.previous_span(self.reader.cursor)
+        if span is not None:
+            self.reader.move_cursor_to(span.start)
         else:
             self.notify("No spans before the cursor.", timeout=2)
 
@@ -615,17 +557,12 @@ class ReaderScreen(Screen[None]):
         self._switch(-1)
 
     def action_next_unannotated(self) -> None:
-        articles = self.corpus.articles
-        statuses = self.store.statuses()
-        counts = self.store.span_counts()
+        ids = ids_of(self.corpus.articles)
         start = self.corpus.index_of(self.article_id)
-        for step in range(1, len(articles) + 1):
-            article = articles[(start + step) % len(articles)]
-            if article.id == self.article_id:
-                continue
-            if statuses.get(article.id, Status.TODO) == Status.TODO and not counts.get(article.id):
-                if self.load_article(article.id):
-                    return
+        for index in to_do_after(ids, start, self.store.statuses(), self.store.span_counts()):
+            article_id = ids[index]
+            if article_id != self.article_id and self.load_article(article_id):
+                return
         self.notify("Every other article has annotations or a status.", timeout=3)
 
     def action_toggle_done(self) -> None:
@@ -643,15 +580,14 @@ class ReaderScreen(Screen[None]):
     def find(self, query: str) -> list[tuple[int, int]]:
         """Highlight folded matches of `query` and go to the first one at or after the cursor."""
         self.search_query = query
-        matches = find_all(self.text, query)
+        matches = self.session.find(query)
         reader = self.reader
         if not matches:
             reader.set_matches([])
             self._update_status()
             self.notify(f"“{query}” not found in this article.", severity="warning", timeout=3)
             return matches
-        cursor = reader.cursor
-        current = next((m for m in matches if m[0] >= cursor), matches[0])
+        current = match_from(matches, reader.cursor)
         reader.set_matches(matches, current)
         reader.select(*current)
         self._update_status()
@@ -659,7 +595,7 @@ class ReaderScreen(Screen[None]):
 
     def preview_find(self, query: str) -> int:
         """Highlight matches while a query is typed; the selection stays put."""
-        matches = find_all(self.text, query) if query else []
+        matches = self.session.find(query)
         self.reader.set_matches(matches)
         return len(matches)
 
@@ -702,10 +638,7 @@ class ReaderScreen(Screen[None]):
             self.notify("No search: press / to find.", timeout=2)
             return
         cursor = reader.selection[0] if reader.selection else reader.cursor
-        if step > 0:
-            target = next((m for m in matches if m[0] > cursor), matches[0])
-        else:
-            target = next((m for m in reversed(matches) if m[0] < cursor), matches[-1])
+        target = match_from(matches, cursor, step)
         reader.set_matches(matches, target)
         reader.select(*target)
 
@@ -729,24 +662,15 @@ class ReaderScreen(Screen[None]):
             self.notify(f"Looking for “{span.text}” in {len(self.corpus)} articles…", timeout=2)
             self._suggest_in_corpus(span)
         else:
-            self._offer(span, scope, self._suggestions(span, [self.article_id]))
-
-    def _suggestions(self, span: Span, article_ids: list[str]):
-        from tui.screens.suggestions import find_suggestions
-
-        found = find_suggestions(self.corpus, self.store, span.text, span.label, span.kind, article_ids)
-        return [
-            s for s in found
-            if not (s.article_id == span.article_id and (s.start, s.end) == (span.start, span.end))
-        ]
+            self._offer(span, scope, other_occurrences(self.corpus, self.store, span, [self.article_id]))
 
     @work(thread=True, exclusive=True, group="propagate")
     def _suggest_in_corpus(self, span: Span) -> None:
-        found = self._suggestions(span, [article.id for article in self.corpus])
+        found = other_occurrences(self.corpus, self.store, span, [article.id for article in self.corpus])
         self.app.call_from_thread(self._offer, span, "corpus", found)
 
     def _offer(self, span: Span, scope: str, suggestions) -> None:
-        from tui.screens.suggestions import Outcome, SuggestionsScreen
+        from tui.screens.suggestions import SuggestionsScreen
 
         if not suggestions:
             where = "in the corpus" if scope == "corpus" else "here"
@@ -782,38 +706,14 @@ class ReaderScreen(Screen[None]):
 
     # ------------------------------------------------------------ display
 
-    def action_toggle_clitics(self) -> None:
-        toggle = getattr(self.app, "toggle_clitic_trim", None)
-        if toggle is not None:
-            toggle()
-        else:
-            prefs = self.app.prefs
-            prefs.clitic_trim = not prefs.clitic_trim
-            prefs.save()
-        self.reader.word_clitics = self.app.prefs.clitic_trim
-        self._update_status()
+    # The status line shows the display mode and harakat: no notice here,
+    # unlike F2 and F3.
 
     def action_toggle_mode(self) -> None:
-        prefs = self.app.prefs
-        mode = "logical" if prefs.display_mode == "visual" else "visual"
-        self._set_display(mode=mode)
+        self.app.toggle_mode()
 
     def action_toggle_harakat(self) -> None:
-        self._set_display(harakat=not self.app.prefs.harakat)
-
-    def _set_display(self, mode: str | None = None, harakat: bool | None = None) -> None:
-        set_display = getattr(self.app, "set_display", None)
-        if set_display is not None:
-            # The app remembers the choice and tells every screen.
-            set_display(mode=mode, harakat=harakat)
-            return
-        prefs = self.app.prefs
-        if mode is not None:
-            prefs.mode = mode
-        if harakat is not None:
-            prefs.harakat = harakat
-        prefs.save()
-        self.post_message(DisplayModeChanged(prefs.display_mode, prefs.harakat))
+        self.app.toggle_harakat()
 
 
 _KEY_NAMES = {

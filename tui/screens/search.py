@@ -1,9 +1,10 @@
 """Find in the article and across the corpus, insensitive to harakat,
-tatweel and the alef/hamza, ى/ي, ة/ه variants (annotations.textnorm)."""
+tatweel and the alef/hamza, ى/ي, ة/ه variants (annotations.textnorm); the
+search itself and the context of each match are annotations.search, drawn
+here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from textual import on, work
@@ -16,106 +17,32 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.corpus import Corpus
-from annotations.errors import HashiyaError
-from annotations.textnorm import normalize, normalize_with_map
+from annotations.search import MAX_RESULTS, Hit, context_for_width, search_corpus
+from annotations.textnorm import normalize
 from tui.layout import display_cells, display_line
+from tui.node import HashiyaNode
 from tui.widgets.reader import MATCH
 from tui.widgets.shaped_input import ShapedInput
-
-MAX_RESULTS = 500
-
-
-@dataclass(frozen=True)
-class Hit:
-    article_id: str
-    start: int
-    end: int
-    query: str
-
-
-def search_corpus(corpus: Corpus, query: str, limit: int = MAX_RESULTS) -> tuple[list[Hit], int]:
-    """Folded matches of `query` in every article (up to `limit`), and how
-    many articles could not be read."""
-    hits: list[Hit] = []
-    unreadable = 0
-    if not normalize(query):
-        return hits, unreadable
-    for article in corpus:
-        try:
-            text = article.text
-        except HashiyaError:
-            unreadable += 1
-            continue
-        for start, end in normalize_with_map(text).find_all(query):
-            hits.append(Hit(article.id, start, end, query))
-            if len(hits) >= limit:
-                return hits, unreadable
-    return hits, unreadable
-
-
-def around_for(width: int, length: int) -> int:
-    """How much context either side of a match of `length` characters keeps
-    the match inside a snippet `width` columns wide."""
-    return max(4, min(24, (width - length) // 2))
-
-
-def context_of(text: str, start: int, end: int, around: int = 24) -> str:
-    """The match with some words either side, on one line (whole words:
-    a word cut by the `around` limit is left out)."""
-    return context_with_match(text, start, end, around)[0]
-
-
-def context_with_match(text: str, start: int, end: int, around: int = 24) -> tuple[str, int, int]:
-    """``context_of`` and where the match is in it: (context, start, end)."""
-    lo = max(0, start - around)
-    hi = min(len(text), end + around)
-    if lo > 0 and not text[lo - 1].isspace():
-        gap = next((i for i in range(lo, start) if text[i].isspace()), None)
-        lo = start if gap is None else gap
-    if hi < len(text) and not text[hi].isspace():
-        gap = next((i for i in range(hi - 1, end - 1, -1) if text[i].isspace()), None)
-        hi = end if gap is None else gap
-    # Runs of whitespace (newlines too) become one space, none at either end.
-    out: list[str] = []
-    at_start = at_end = None
-    for i in range(lo, hi):
-        if i == start:
-            at_start = len(out)
-        if i == end:
-            at_end = len(out)
-        ch = text[i]
-        if ch.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-        else:
-            out.append(ch)
-    at_start = len(out) if at_start is None else at_start
-    at_end = len(out) if at_end is None else at_end
-    if out and out[-1] == " ":
-        out.pop()
-    at_start, at_end = min(at_start, len(out)), min(at_end, len(out))
-    return "".join(out), at_start, at_end
 
 
 def snippet(text: str, start: int, end: int, width: int, *, mode: str = "visual",
             harakat: bool = True) -> Text:
     """The context of a match, shaped on one line of at most ``width``
     columns, the match's cells highlighted as in the reader."""
-    context, first, last = context_with_match(text, start, end, around_for(width, end - start))
+    context = context_for_width(text, start, end, width)
     line = Text()
-    for cell in display_cells(context, width, mode=mode, harakat=harakat):
-        inside = cell.start < last and cell.end > first
+    for cell in display_cells(context.text, width, mode=mode, harakat=harakat):
+        inside = cell.start < context.end and cell.end > context.start
         line.append(cell.text, MATCH if inside else None)
     return line
 
 
-class FindInArticle(ModalScreen[str | None]):
+class FindInArticle(HashiyaNode, ModalScreen[str | None]):
     """Ask for a query; matches are highlighted as it is typed (through
     `preview`, which returns how many there are); Enter keeps them and goes
     to the first one (n / N move)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = "FindInArticle #find-box { height: auto; }"
 
     def __init__(self, initial: str = "", preview: Callable[[str], int] | None = None) -> None:
         super().__init__()
@@ -124,11 +51,11 @@ class FindInArticle(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box", classes="dialog"):
-            prefs = getattr(self.app, "prefs", None)
+            mode, harakat = self.app.prefs.display
             title = Text("Find in article", style="bold")
             title.append(display_line(
                 "  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)", None, direction="ltr",
-                mode=prefs.display_mode if prefs else "visual", harakat=prefs.harakat if prefs else True))
+                mode=mode, harakat=harakat))
             yield Static(title, id="find-title")
             yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")
             yield Static("", id="find-count")
@@ -159,10 +86,6 @@ class FindInCorpus(ModalScreen[Hit | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "focus_results", "Results", show=False),
     ]
-    DEFAULT_CSS = """
-    FindInCorpus #corpus-find-box { height: 90%; }
-    FindInCorpus OptionList { height: 1fr; }
-    """
 
     def __init__(self, corpus: Corpus, initial: str = "", *, mode: str = "visual", harakat: bool = True) -> None:
         super().__init__()

@@ -1,11 +1,9 @@
-"""Propagation: other occurrences of a span's text offered as suggestions
-that the annotator accepts or rejects one by one or all at once. Accepted
-suggestions are stored at once through the store; ones that would overlap an
-entity (or break another rule) are skipped and reported."""
+"""The suggestions of a propagation (annotations.propagation) in a list:
+the annotator accepts or rejects them one by one or all at once; accepted
+ones are stored at once, ones the store refuses are shown skipped with the
+reason."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.corpus import Corpus
-from annotations.errors import HashiyaError
-from annotations.model import Span
-from annotations.words import occurrences
+from annotations.propagation import ACCEPTED, PENDING, REJECTED, SKIPPED, Outcome, Propagation, Suggestion
 from tui.layout import display_line
 from tui.screens.pickers import list_text_width
 from tui.screens.search import snippet
@@ -27,57 +23,6 @@ from tui.screens.search import snippet
 ID_WIDTH = 14
 # "[state    ] " + id + " " + offset (6) + "  "
 PREFIX_WIDTH = 12 + ID_WIDTH + 1 + 6 + 2
-
-PENDING, ACCEPTED, REJECTED, SKIPPED = "pending", "accepted", "rejected", "skipped"
-
-
-@dataclass
-class Suggestion:
-    article_id: str
-    start: int
-    end: int
-    state: str = PENDING
-    reason: str = ""
-
-
-@dataclass
-class Outcome:
-    accepted: list[Span] = field(default_factory=list)
-    skipped: list[Suggestion] = field(default_factory=list)
-
-    @property
-    def articles(self) -> set[str]:
-        return {span.article_id for span in self.accepted}
-
-
-def find_suggestions(
-    corpus: Corpus,
-    store,
-    query: str,
-    label: str,
-    kind: str,
-    article_ids: list[str],
-) -> list[Suggestion]:
-    """Whole-word, folded occurrences of `query` in the given articles that
-    are not already a span of `label` at the same place."""
-    found: list[Suggestion] = []
-    for article_id in article_ids:
-        article = corpus.get(article_id)
-        if article is None:
-            continue
-        try:
-            text = article.text
-        except HashiyaError:
-            continue
-        matches = occurrences(text, query)
-        if not matches:
-            continue
-        have = {(s.start, s.end) for s in store.spans(article_id) if s.label == label and s.kind == kind}
-        for start, end in matches:
-            if (start, end) not in have:
-                found.append(Suggestion(article_id, start, end))
-    return found
-
 
 class SuggestionsScreen(ModalScreen[Outcome]):
     """a accepts, r rejects the highlighted suggestion; A accepts all pending."""
@@ -89,10 +34,6 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         Binding("R", "reject_all", "Reject all"),
         Binding("escape", "close", "Done"),
     ]
-    DEFAULT_CSS = """
-    SuggestionsScreen #suggestions-box { height: 90%; }
-    SuggestionsScreen OptionList { height: 1fr; }
-    """
 
     def __init__(
         self,
@@ -106,14 +47,12 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         harakat: bool = True,
     ) -> None:
         super().__init__()
+        self.propagation = Propagation(suggestions, label, kind, corpus=corpus, store=store)
         self.suggestions = suggestions
         self.label = label
-        self.kind = kind
         self.corpus = corpus
-        self.store = store
         self.mode = mode
         self.harakat = harakat
-        self.outcome = Outcome()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="suggestions-box", classes="dialog"):
@@ -152,31 +91,11 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         options.add_options([Option(self._line(s, width)) for s in self.suggestions])
         if highlighted is not None and self.suggestions:
             options.highlighted = min(highlighted, len(self.suggestions) - 1)
-        counts = {state: 0 for state in (PENDING, ACCEPTED, REJECTED, SKIPPED)}
-        for s in self.suggestions:
-            counts[s.state] += 1
+        counts = self.propagation.counts()
         self.query_one("#suggestions-summary", Static).update(
             f"{len(self.suggestions)} suggestions: {counts[PENDING]} pending, {counts[ACCEPTED]} accepted, "
             f"{counts[REJECTED]} rejected, {counts[SKIPPED]} skipped"
         )
-
-    def _accept(self, suggestion: Suggestion) -> None:
-        if suggestion.state != PENDING:
-            return
-        article = self.corpus.get(suggestion.article_id)
-        try:
-            if article is None:
-                raise HashiyaError(f"article {suggestion.article_id} is no longer in the corpus")
-            span = self.store.add_span(
-                suggestion.article_id, article.text, suggestion.start, suggestion.end, self.label, self.kind
-            )
-        except HashiyaError as exc:
-            suggestion.state = SKIPPED
-            suggestion.reason = str(exc)
-            self.outcome.skipped.append(suggestion)
-            return
-        suggestion.state = ACCEPTED
-        self.outcome.accepted.append(span)
 
     def _current(self) -> Suggestion | None:
         index = self.query_one(OptionList).highlighted
@@ -186,35 +105,30 @@ class SuggestionsScreen(ModalScreen[Outcome]):
 
     def _advance(self) -> None:
         options = self.query_one(OptionList)
-        index = options.highlighted or 0
-        for next_index in range(index + 1, len(self.suggestions)):
-            if self.suggestions[next_index].state == PENDING:
-                options.highlighted = next_index
-                return
+        next_index = self.propagation.next_pending(options.highlighted or 0)
+        if next_index is not None:
+            options.highlighted = next_index
 
     def action_accept(self) -> None:
         suggestion = self._current()
         if suggestion is not None:
-            self._accept(suggestion)
+            self.propagation.accept(suggestion)
             self._refresh_list()
             self._advance()
 
     def action_reject(self) -> None:
         suggestion = self._current()
         if suggestion is not None and suggestion.state == PENDING:
-            suggestion.state = REJECTED
+            self.propagation.reject(suggestion)
             self._refresh_list()
             self._advance()
 
     def action_accept_all(self) -> None:
-        for suggestion in self.suggestions:
-            self._accept(suggestion)
+        self.propagation.accept_all()
         self._refresh_list()
 
     def action_reject_all(self) -> None:
-        for suggestion in self.suggestions:
-            if suggestion.state == PENDING:
-                suggestion.state = REJECTED
+        self.propagation.reject_all()
         self._refresh_list()
 
     @on(OptionList.OptionSelected, "#suggestions-list")
@@ -223,4 +137,4 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         self.action_accept()
 
     def action_close(self) -> None:
-        self.dismiss(self.outcome)
+        self.dismiss(self.propagation.outcome)

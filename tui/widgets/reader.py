@@ -18,12 +18,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Iterable
 
-from rich.color import Color as RichColor
-from rich.color import ColorSystem
+from rich.color import ANSI_COLOR_NAMES, Color as RichColor
+from rich.color import ColorSystem, ColorType
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -32,14 +33,20 @@ from textual.strip import Strip
 from annotations import words
 from tui.layout import Layout, LayoutOptions
 
-# Styles chosen to survive a downgrade to 16 colours: named ANSI colours with
-# an explicit foreground, so text never vanishes into its own background.
-SELECTION = Style(color="black", bgcolor="bright_cyan")
+#: A search match outside the reader (search results), as the reader draws
+#: one by default (reader--match).
 MATCH = Style(color="black", bgcolor="bright_yellow")
-CURRENT_MATCH = Style(color="black", bgcolor="yellow", bold=True)
-STALE = Style(color="bright_white", bgcolor="red", strike=True)
-CURSOR = Style(reverse=True)
-MARKER = Style(color="bright_magenta", bold=True)
+
+_ANSI_NAMES = {number: name for name, number in ANSI_COLOR_NAMES.items() if number < 16}
+
+
+def _named(colour: RichColor | None) -> RichColor | None:
+    """Textual names an ANSI colour from CSS by its number ("color(11)");
+    Rich's own name for it ("bright_yellow") draws the same and compares
+    equal to the styles written with names."""
+    if colour is not None and colour.type is ColorType.STANDARD and colour.number in _ANSI_NAMES:
+        return RichColor.parse(_ANSI_NAMES[colour.number])
+    return colour
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,18 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     inherited, so its ctrl+pageup / ctrl+pagedown ("page left/right") do not
     hide the reader screen's previous / next article."""
 
+    COMPONENT_CLASSES = {
+        "reader--selection",
+        "reader--match",
+        "reader--current-match",
+        "reader--stale",
+        "reader--cursor",
+        "reader--marker",
+    }
+
+    # The component colours survive a downgrade to 16 colours: named ANSI
+    # colours with an explicit foreground, so text never vanishes into its
+    # own background. A label's colour (entities, themes) comes from the schema.
     DEFAULT_CSS = """
     Reader {
         height: 1fr;
@@ -103,6 +122,12 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         scrollbar-gutter: stable;
         scrollbar-size-vertical: 1;
     }
+    Reader > .reader--selection { color: ansi_black; background: ansi_bright_cyan; }
+    Reader > .reader--match { color: ansi_black; background: ansi_bright_yellow; }
+    Reader > .reader--current-match { color: ansi_black; background: ansi_yellow; text-style: bold; }
+    Reader > .reader--stale { color: ansi_bright_white; background: ansi_red; text-style: strike; }
+    Reader > .reader--cursor { text-style: reverse; }
+    Reader > .reader--marker { color: ansi_bright_magenta; text-style: bold; }
     """
 
     BINDINGS = [
@@ -157,9 +182,14 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._text = text
         self._mode = mode
         self._harakat = harakat
-        self._layouts: dict[int, Layout] = {}
+        # Layouts of the last few widths: a resize back costs nothing.
+        self._layouts: LRUCache[int, Layout] = LRUCache(4)
+        self._layout: Layout | None = None  # the one in use
         #: texts laid out ahead (the articles next to this one), for set_text
         self._ahead: dict[str, Layout] = {}
+        # Drawn rows until something over them changes. A plain dict emptied
+        # when large: every row on screen is looked up on every key, where an
+        # LRU's bookkeeping shows.
         self._strips: dict[int, Strip] = {}
         self._cursor = 0
         self._anchor: int | None = None
@@ -174,9 +204,10 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._match_ends: list[int] = []
         self._current_match: tuple[int, int] | None = None
         self._styles: dict[tuple, Style] = {}
+        self._components: dict[str, Style] = {}
         self._drag_cell: tuple[int, int] | None = None
         self._base_style: Style | None = None
-        self._cursor_place: tuple[tuple[int, int], tuple[int, int]] | None = None
+        self._cursor_place: tuple[Layout, int, tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
         #: Whether snapping a word trims a leading clitic (set from the prefs).
         self.word_clitics = False
@@ -190,10 +221,6 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def cursor(self) -> int:
         return self._cursor
-
-    @property
-    def anchor(self) -> int | None:
-        return self._anchor
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -213,11 +240,10 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     def set_text(self, text: str, cursor: int = 0) -> None:
         """Show another text (another article); cursor and selection reset."""
         self._text = text
-        self._layouts.clear()
+        self._forget_layouts()
         ahead = self._ahead.pop(text, None)
         if ahead is not None and ahead.options == self._options():
             self._layouts[ahead.options.width] = ahead
-        self._cursor_place = None
         self._cursor = max(0, min(cursor, len(text)))
         self._anchor = None
         self._goal_column = None
@@ -253,8 +279,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._mode = mode
         self._harakat = harakat
-        self._layouts.clear()
-        self._cursor_place = None
+        self._forget_layouts()
         self._relayout()
         self._scroll_to_cursor()
 
@@ -304,18 +329,23 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     def layout(self) -> Layout:
         """The layout for the current width (cached per width)."""
         width = self.content_width
+        layout = self._layout
+        if layout is not None and layout.options.width == width:
+            return layout  # asked for many times per key: no cache lookup
         layout = self._layouts.get(width)
         if layout is None:
-            if self._layouts:
-                some = next(iter(self._layouts.values()))
-                layout = some.with_width(width)
+            if self._layout is not None:
+                layout = self._layout.with_width(width)
             else:
                 layout = Layout(self._text, self._options())
-            if len(self._layouts) >= 4:
-                self._layouts.pop(next(iter(self._layouts)))
-                self._cursor_place = None
             self._layouts[width] = layout
+        self._layout = layout
         return layout
+
+    def _forget_layouts(self) -> None:
+        self._layouts.clear()
+        self._layout = None
+        self._cursor_place = None
 
     def _row_count(self) -> int:
         """Rows as far as known: exact once laid out, estimated before (the
@@ -389,6 +419,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._base_style = None
         self._styles.clear()
+        self._components.clear()
         self._strips.clear()
 
     @property
@@ -412,14 +443,25 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
+    def _component(self, name: str) -> Style:
+        """The style of the component class reader--`name` alone, looked up
+        once per style update."""
+        style = self._components.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"reader--{name}", partial=True)
+            style = style + Style(color=_named(style.color), bgcolor=_named(style.bgcolor))
+            self._components[name] = style
+        return style
+
     def _style_for(self, key: tuple) -> Style:
         style = self._styles.get(key)
         if style is not None:
             return style
         entity, themes, stale, match, selected, cursor, marker = key
+        component = self._component
         style = Style()
         if marker:
-            style += MARKER
+            style += component("marker")
         if entity is not None:
             style += Style(bgcolor=entity, color=contrast_colour(entity))
         if themes:
@@ -431,13 +473,13 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             if len(themes) > 1:
                 style += Style(bold=True)
         if stale:
-            style += STALE
+            style += component("stale")
         if match:
-            style += CURRENT_MATCH if match == 2 else MATCH
+            style += component("current-match" if match == 2 else "match")
         if selected:
-            style += SELECTION
+            style += component("selection")
         if cursor:
-            style += CURSOR
+            style += component("cursor")
         style = self.base_style + style
         self._styles[key] = style
         return style
@@ -501,15 +543,16 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             # draw it as a reversed blank at its column.
             strip = strip.extend_cell_length(max(column, cursor_col + 1), base)
             before, at, after = strip.divide([cursor_col, cursor_col + 1, strip.cell_length])[:3]
-            strip = Strip.join([before, at.apply_style(CURSOR), after])
+            strip = Strip.join([before, at.apply_style(self._component("cursor")), after])
         return strip
 
     def _cursor_row_col(self) -> tuple[int, int]:
         layout = self.layout
-        key = (id(layout), self._cursor)
-        if self._cursor_place is None or self._cursor_place[0] != key:
-            place = layout.locate(self._cursor)
-            if self._is_paragraph_end(self._cursor):
+        cursor = self._cursor
+        cached = self._cursor_place
+        if cached is None or cached[0] is not layout or cached[1] != cursor:
+            place = layout.locate(cursor)
+            if self._is_paragraph_end(cursor):
                 # The end of a paragraph is drawn at the row's far end in the
                 # paragraph direction (left of the text in RTL).
                 row = layout.row(place[0])
@@ -519,8 +562,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                         place = (place[0], max(0, row.indent - 1))
                     else:
                         place = (place[0], min(width - 1, row.indent + row.width))
-            self._cursor_place = (key, place)
-        return self._cursor_place[1]
+            self._cursor_place = cached = (layout, cursor, place)
+        return cached[2]
 
     # --------------------------------------------------------------- movement
 

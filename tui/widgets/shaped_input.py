@@ -16,24 +16,19 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from ..layout import Layout, LayoutOptions
+from ..node import HashiyaNode
 
 
 def has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-class ShapedInput(Input):
-    def _display_options(self) -> tuple[str, bool]:
-        prefs = getattr(self.app, "prefs", None)
-        if prefs is None:
-            return "visual", True
-        return prefs.display_mode, prefs.harakat
-
+class ShapedInput(HashiyaNode, Input):
     def render_line(self, y: int) -> Strip:
         value = self.value
         if y != 0 or not value or self.password or not has_rtl(value):
             return super().render_line(y)
-        mode, harakat = self._display_options()
+        mode, harakat = self.app.prefs.display
         room = 2 * len(value) + 4
         layout = Layout(value, LayoutOptions(width=room, mode=mode, harakat=harakat))
         row = layout.row(0)

@@ -1,0 +1,209 @@
+"""Attacks through output names: inputs, devices, links, modes, stdout,
+and writes that fail."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.errors import FormatError
+from annotations.formats.output import refuse_inputs, write_file
+from annotations.store import Store
+
+from .helpers import SEED_ID, copy_seeds, one_error, run, tree
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_new_files_honour_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_file(tmp_path / "a.jsonl", lambda s: s.write("x\n"))
+        os.umask(0o007)
+        write_file(tmp_path / "b.jsonl", lambda s: s.write("x\n"))
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "a.jsonl") == 0o644
+    assert _mode(tmp_path / "b.jsonl") == 0o660
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path):
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    write_file(target, lambda s: s.write("new\n"))
+    assert target.read_text() == "new\n" and _mode(target) == 0o640
+
+
+def test_a_device_is_written_into_not_replaced(tmp_path):
+    before = os.stat("/dev/null")
+    write_file("/dev/null", lambda s: s.write("x\n"))
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+def test_a_link_to_a_file_is_refused_and_left_alone(tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(victim)
+    with pytest.raises(FormatError, match="symbolic link"):
+        write_file(link, lambda s: s.write("x"))
+    assert link.is_symlink() and victim.read_text() == "precious"
+    dangling = tmp_path / "d.jsonl"
+    dangling.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(FormatError, match="symbolic link"):
+        write_file(dangling, lambda s: s.write("x"))
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_empty_name_is_refused(tmp_path):
+    with pytest.raises(FormatError, match="empty file name"):
+        write_file("", lambda s: s.write("x"))
+
+
+def test_inputs_are_never_outputs(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("{}\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("نص")
+    store = tmp_path / "store"
+    (store / "ali").mkdir(parents=True)
+    link = tmp_path / "alias.jsonl"
+    link.symlink_to(corpus)
+    with pytest.raises(FormatError, match="input"):
+        refuse_inputs(corpus, corpus=corpus)
+    with pytest.raises(FormatError, match="input"):
+        refuse_inputs(link, corpus=corpus)
+    with pytest.raises(FormatError, match="corpus folder"):
+        refuse_inputs(folder / "a.txt", corpus=folder)
+    with pytest.raises(FormatError, match="corpus folder"):
+        refuse_inputs(folder / "new.txt", corpus=folder)
+    with pytest.raises(FormatError, match="store folder"):
+        refuse_inputs(store / "ali" / "index.json", store=store)
+    with pytest.raises(FormatError, match="input"):
+        refuse_inputs(tmp_path / "labels.toml", files=[tmp_path / "labels.toml"])
+    refuse_inputs(tmp_path / "out.jsonl", corpus=corpus, store=store)
+    refuse_inputs(folder / "out.jsonl", corpus=folder, store=store)
+
+
+# -- through the command line ------------------------------------------------
+
+
+def _jsonl_corpus(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "نص أول"}) + "\n" + json.dumps({"id": "b", "text": "نص ثان"}) + "\n")
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        store.add_span("a", "نص أول", 0, 2, "PER", "entity")
+    return path, root
+
+
+def test_export_onto_its_corpus_is_refused(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    before = corpus.read_bytes()
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", corpus)
+    one_error(code, err, str(corpus), "input")
+    assert corpus.read_bytes() == before
+
+
+def test_export_onto_an_article_or_the_store_is_refused(tmp_path, capsys):
+    folder = copy_seeds(tmp_path / "corpus")
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        store.set_status(SEED_ID, "done")
+    before, store_before = tree(folder), tree(root)
+    for target in (folder / f"{SEED_ID}.txt", root / "ali" / "index.json", root / "ali" / "articles" / f"{SEED_ID}.json"):
+        code, _, err = run(capsys, "export", folder, "--store", root, "-o", target)
+        one_error(code, err)
+    assert tree(folder) == before and tree(root) == store_before
+
+
+def test_export_to_a_device_writes_into_it(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    before = os.stat("/dev/null")
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", "/dev/null")
+    after = os.stat("/dev/null")
+    assert code == 0, err
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+def test_export_to_dash_is_stdout(tmp_path, capsys, monkeypatch):
+    corpus, root = _jsonl_corpus(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "export", corpus, "--store", root, "-o", "-")
+    assert code == 0 and json.loads(out)["id"] == "a"
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_to_an_empty_name_is_one_clear_line(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", "")
+    one_error(code, err, "empty file name")
+
+
+def test_export_through_a_link_is_refused(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / "out.jsonl").symlink_to(victim)
+    code, _, err = run(capsys, "export", corpus, "--store", root, "-o", tmp_path / "out.jsonl")
+    one_error(code, err, "symbolic link")
+    assert victim.read_text() == "precious"
+
+
+def test_exported_files_and_corpus_out_texts_honour_the_umask(tmp_path, capsys):
+    corpus, root = _jsonl_corpus(tmp_path)
+    old = os.umask(0o022)
+    try:
+        run(capsys, "export", corpus, "--store", root, "-o", tmp_path / "o.jsonl")
+        (tmp_path / "in.jsonl").write_text(json.dumps({"id": "new", "text": "نص جديد", "spans": []}) + "\n")
+        code, _, err = run(capsys, "import", tmp_path / "in.jsonl", corpus, "--store", root,
+                           "--corpus-out", tmp_path / "texts")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert _mode(tmp_path / "o.jsonl") == 0o644
+    assert _mode(tmp_path / "texts" / "new.txt") == 0o644
+
+
+def _hashiya_to(stdout, *argv) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "hashiya"
+    return subprocess.run([str(exe), *map(str, argv)], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def test_output_that_cannot_be_written_is_one_line(tmp_path):
+    corpus, root = _jsonl_corpus(tmp_path)
+    article = tmp_path / "a.txt"
+    article.write_text("عنوان\nنص", encoding="utf-8")
+    commands = [
+        ["export", corpus, "--store", root],
+        ["stats", "--store", root],
+        ["validate", corpus, "--store", root],
+        ["agreement", corpus, "--store", root],
+        ["render", article],
+    ]
+    for argv in commands:
+        with open("/dev/full", "w") as full:
+            result = _hashiya_to(full, *argv)
+        assert result.returncode == 1, (argv, result.stderr)
+        assert result.stderr.count("\n") == 1 and "No space left" in result.stderr, (argv, result.stderr)
+
+
+def test_a_reader_that_goes_away_ends_quietly(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("عنوان\n" + "سطر من النص\n" * 20000, encoding="utf-8")
+    exe = Path(sys.executable).parent / "hashiya"
+    result = subprocess.run(f"'{exe}' render '{article}' | head -1", shell=True, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.count("\n") == 1
+    assert result.stderr == ""

@@ -188,6 +188,15 @@ class Article:
             self._text = _read_article(os.fspath(self._path))
         return self._text
 
+    def peek_text(self) -> str:
+        """The text, read without being kept when it was not loaded yet: for
+        a pass over a whole corpus that must not hold every article (and may
+        run beside the app's own reads: nothing here is changed)."""
+        if self._text is not None:
+            return self._text
+        assert self._path is not None
+        return _read_article(os.fspath(self._path))
+
     @property
     def fingerprint(self) -> str:
         if self._fingerprint is None:

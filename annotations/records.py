@@ -3,7 +3,7 @@ store, annotators and statuses (a ``Selection``), opening those sources,
 reading the records with progress (leaving out any whose article text
 changed) and splitting them by article into train/dev/test.
 
-Export, agreement and adjudicate share this; the command line turns its
+Export, train, agreement and adjudicate share this; the command line turns its
 options into a ``Selection`` (tui/commands/common.py), a notebook builds
 one directly."""
 
@@ -32,6 +32,35 @@ class Selection:
     labels: str | None = None
     annotators: tuple[str, ...] = ()
     statuses: tuple[Status, ...] = ()
+
+
+def group_records(records: list[ArticleRecord], resolve: str) -> dict[str, list[ArticleRecord]]:
+    """annotator -> records; with ``resolve == "agreed"`` one group,
+    "agreed", of the articles at least two annotators share, holding only
+    the spans and themes all of them marked (what was left out is said on
+    stderr)."""
+    if resolve == "agreed":
+        from .agreement import adjudicate
+
+        merged, disputes, single = adjudicate(records, "agreed", into="agreed")
+        say(
+            f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
+            f"left out, {len(single)} article(s) with one annotator skipped"
+        )
+        return {"agreed": merged} if merged else {}
+    groups: dict[str, list[ArticleRecord]] = {}
+    for record in records:
+        groups.setdefault(record.annotator, []).append(record)
+    return groups
+
+
+def warn_stale(stale: list[str]) -> None:
+    """Say which records were left out because their article changed."""
+    if stale:
+        say(
+            f"hashiya: left out {len(stale)} record(s) whose article text changed since it was annotated "
+            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}"
+        )
 
 
 class Progress:
@@ -92,6 +121,25 @@ def open_sources(selection: Selection, *, need_annotators: bool = True, titles: 
         store.close()
         raise HashiyaError(f"the store {settings.store} holds no annotations yet")
     return settings, corpus, store, names
+
+
+#: Formats written as tokens: they share one tokenization per article.
+TOKEN_FORMATS = ("conll", "hf", "prodigy", "spacy")
+
+
+def token_evidence(fmt: str, corpus, settings, store):
+    """For a token format, the evidence its proclitic segmentation decides
+    with (annotations.segment.evidence_for): the corpus vocabulary, the
+    schema's gazetteer and the span texts of every annotator in the store,
+    so an article has the same tokens whichever annotator is exported.
+    None for the other formats."""
+    if fmt not in TOKEN_FORMATS:
+        return None
+    from .schema import load_schema
+    from .segment import evidence_for
+
+    annotated = {article_id for name in store.annotators() for article_id in store.article_ids(name)}
+    return evidence_for(corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated)
 
 
 def read_records(store, corpus, names: list[str], statuses, *, label: str = "reading") -> tuple[list[ArticleRecord], list[str]]:

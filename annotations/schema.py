@@ -3,6 +3,13 @@
 A schema file holds ``[[entity]]`` and ``[[theme]]`` tables, each with
 ``name``, ``key`` (one key that applies the label), ``colour`` and
 ``description``. A bad file is rejected with a message that names the line.
+
+An optional **gazetteer** lists known words and names, as a top-level
+``gazetteer = ["...", ...]`` and/or a ``gazetteer`` list in an
+``[[entity]]`` table (the names of that label). Each item is a non-empty
+string (a word or a phrase). ``Schema.gazetteer`` is all of them, the
+top-level list first: they are evidence for proclitic segmentation
+(:mod:`annotations.segment`: بدمشق is cut when دمشق is listed).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from .model import ENTITY, THEME
 DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default_labels.toml")
 MAX_LABEL_FILE_BYTES = 1 << 20  # a schema of thousands of labels is far smaller
 FIELDS = {"name", "key", "colour", "description"}
+GAZETTEER = "gazetteer"
 REQUIRED = {"name", "key"}
 _NAME_RE = re.compile(r"^[^\s\[\]]+$")
 _COLOUR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z_]+[0-9]*)$")
@@ -33,12 +41,15 @@ class Label:
     key: str
     colour: str = "white"
     description: str = ""
+    gazetteer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Schema:
     labels: tuple[Label, ...]
     source: str = "built-in"
+    #: known words and names: the top-level list, then each entity's
+    gazetteer: tuple[str, ...] = ()
 
     @property
     def entities(self) -> tuple[Label, ...]:
@@ -86,13 +97,15 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
     except RecursionError:
         raise SchemaError(f"{name}: not valid TOML: nested too deeply") from None
     lines = source.splitlines()
-    unknown_tables = set(data) - {ENTITY, THEME}
+    unknown_tables = set(data) - {ENTITY, THEME, GAZETTEER}
     if unknown_tables:
         bad = sorted(unknown_tables)[0]
         line = _line_of(lines, bad)
         raise SchemaError(
-            f"{name}:{line}: unknown table {bad!r} (expected [[entity]] and [[theme]])"
+            f"{name}:{line}: unknown table {bad!r} (expected [[entity]] and [[theme]], "
+            f"and an optional gazetteer list)"
         )
+    gazetteer = list(_gazetteer(data, lines, name, 0, "the top level"))
     labels: list[Label] = []
     seen_keys: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -105,12 +118,15 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
         for index, table in enumerate(tables):
             line0 = starts[index] if index < len(starts) else 0
             where = f"{name}:{line0 + 1}"
+            allowed = FIELDS | {GAZETTEER} if kind == ENTITY else FIELDS
             for key in table:
-                if key not in FIELDS:
+                if key not in allowed:
                     raise SchemaError(
                         f"{name}:{_line_of(lines, key, line0)}: unknown field {key!r} in "
-                        f"[[{kind}]] (allowed: {', '.join(sorted(FIELDS))})"
+                        f"[[{kind}]] (allowed: {', '.join(sorted(allowed))})"
                     )
+            names = tuple(_gazetteer(table, lines, name, line0, f"[[{kind}]]"))
+            gazetteer += names
             missing = REQUIRED - set(table)
             if missing:
                 raise SchemaError(f"{where}: [[{kind}]] is missing {', '.join(sorted(missing))}")
@@ -156,11 +172,31 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                     key=key,
                     colour=colour,
                     description=table.get("description", "").strip(),
+                    gazetteer=names,
                 )
             )
     if not labels:
         raise SchemaError(f"{name}: defines no labels (add [[entity]] or [[theme]] tables)")
-    return Schema(labels=tuple(labels), source=name)
+    return Schema(labels=tuple(labels), source=name, gazetteer=tuple(dict.fromkeys(gazetteer)))
+
+
+def _gazetteer(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:
+    """The gazetteer list of `table` (top level or one [[entity]]), checked:
+    a list of non-empty strings."""
+    if GAZETTEER not in table:
+        return []
+    items = table[GAZETTEER]
+    line = _line_of(lines, GAZETTEER, line0)
+    if not isinstance(items, list):
+        raise SchemaError(f"{name}:{line}: gazetteer in {where} must be a list of strings")
+    out = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise SchemaError(
+                f"{name}:{line}: gazetteer in {where}: every item must be a non-empty string, not {item!r}"
+            )
+        out.append(item.strip())
+    return out
 
 
 def load_schema(path: str | Path | None = None) -> Schema:

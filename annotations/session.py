@@ -35,6 +35,7 @@ from typing import Iterable
 from . import words
 from .model import ENTITY, Span
 from .schema import Label
+from .segment import Evidence
 from .textnorm import find_all
 
 # What a label key does (LabelPlan.action).
@@ -146,9 +147,17 @@ class ArticleSession:
     # ------------------------------------------------------------ label keys
 
     def label_key(
-        self, label: Label, cursor: int, selection: tuple[int, int] | None = None, *, clitics: bool = False
+        self,
+        label: Label,
+        cursor: int,
+        selection: tuple[int, int] | None = None,
+        *,
+        clitics: bool = False,
+        evidence: Evidence | None = None,
     ) -> LabelPlan:
-        """What pressing `label`'s key does at `cursor` with `selection`."""
+        """What pressing `label`'s key does at `cursor` with `selection`
+        (with no selection, the word under the cursor, its proclitics decided
+        by `evidence` as :func:`annotations.words.snap_to_words` does)."""
         if selection is None:
             here = self.span_at(cursor, label.kind)
             if here is not None:
@@ -157,7 +166,7 @@ class ArticleSession:
             if other is not None:
                 selection = (other.start, other.end)
             else:
-                selection = words.snap_to_words(self.text, cursor, cursor, clitics=clitics)
+                selection = words.snap_to_words(self.text, cursor, cursor, clitics=clitics, evidence=evidence)
                 if selection is None:
                     return LabelPlan(NO_TARGET)
         start, end = selection

@@ -101,8 +101,18 @@ def normalize_with_map(text: str) -> Normalized:
     return Normalized(original=text, text="".join(chars), origin=tuple(origin))
 
 
+_TABLE = str.maketrans({**{ch: None for ch in _DROPPED}, **_FOLDED})
+_FINAL_SIGMA = "\u03a3"  # the one letter str.lower() folds by its context
+
+
 def normalize(text: str) -> str:
-    """The folded text alone (for queries and comparisons)."""
+    """The folded text alone (for queries and comparisons): ``fold_char`` of
+    each character, done by one translate and one lower() when lower() maps
+    every character to one character on its own (the same length, no Σ)."""
+    folded = text.translate(_TABLE)
+    lower = folded.lower()
+    if len(lower) == len(folded) and _FINAL_SIGMA not in folded:
+        return lower
     return "".join(fold_char(ch) for ch in text)
 
 

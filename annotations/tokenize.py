@@ -1,4 +1,11 @@
-"""An Arabic-aware tokenizer that keeps character offsets.
+"""An Arabic-aware tokenizer that keeps character offsets — and, re-exported
+here, the canonical tokenization every token format and the reader use
+(:mod:`annotations.segment`: ``Evidence``, ``canonical_offsets``,
+``canonical_tokens``, ``evidence_for``).
+
+The tokenizer below is the earlier one, kept for callers that still use it:
+it splits tokens at given span edges and recognises clitics only in front of
+the article, without evidence. New code wants ``canonical_offsets``.
 
 ``tokenize(text)`` returns ``Token(start, end, text)`` with
 ``text == source[start:end]`` (Python code points, end exclusive). Whitespace
@@ -56,55 +63,24 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Token", "tokenize", "token_offsets", "token_texts", "token_items", "joined_tokens", "clitic_prefix_length", "MARKS"]
+from .segment import _ARABIC, ARABIC_LETTERS, MARKS, Evidence, canonical_offsets, canonical_tokens, evidence_for
 
-# Combining marks that belong to the preceding letter.
-MARKS = (
-    "\u0300-\u036f"  # Latin combining diacritics
-    "\u0483-\u0489"
-    "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"  # Hebrew points
-    "\u0610-\u061a"  # Arabic honorifics / small marks
-    "\u064b-\u065f"  # harakat, tanwin, shadda, sukun ...
-    "\u0670"  # superscript alef
-    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"  # Quranic marks
-    "\u08d3-\u08e1\u08e3-\u08ff"  # Arabic Extended-A marks
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-)
+__all__ = [
+    "Token",
+    "tokenize",
+    "token_offsets",
+    "token_texts",
+    "clitic_prefix_length",
+    "MARKS",
+    "Evidence",
+    "canonical_offsets",
+    "canonical_tokens",
+    "evidence_for",
+]
+
 _JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: inside words
 _SEPARATORS = ".,\u066b\u066c"  # . , Arabic decimal and thousands separators
-
-# Arabic-script letters and marks (and tatweel), computed once from the
-# Arabic blocks; a run of them is an Arabic word. A run of other letters
-# (with marks) is a word of another script: a change of script (وCOVID) ends
-# the word. Explicit classes, no look-arounds: the tokenizer is on the
-# export's hot path.
-_ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
-_ARABIC = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
-
-
-def _class_of(chars: list[str]) -> str:
-    out: list[list[str]] = []
-    for ch in sorted(set(chars)):
-        if out and ord(ch) == ord(out[-1][1]) + 1:
-            out[-1][1] = ch
-        else:
-            out.append([ch, ch])
-    return "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in out)
-
-
-def _arabic_word_class() -> str:
-    import unicodedata
-
-    chars = [
-        chr(code)
-        for low, high in _ARABIC_BLOCKS
-        for code in range(low, high + 1)
-        if unicodedata.category(chr(code))[0] in "LM"
-    ]
-    return _class_of(chars)
-
-
-_ARABIC_WORD = _arabic_word_class()
+_ARABIC_WORD = ARABIC_LETTERS
 _TOKEN_RE = re.compile(
     rf"(?P<word>[{_ARABIC_WORD}{_JOINERS}]+"
     rf"|(?:[^\W\d_{_ARABIC}]|[{MARKS}{_JOINERS}])+)"
@@ -114,15 +90,6 @@ _TOKEN_RE = re.compile(
 # the same alternatives without groups, for findall (a token that starts
 # with a letter is always a word: letters never reach the later alternatives)
 _TOKEN_PLAIN_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _TOKEN_RE.pattern))
-# Items of joined_tokens: a run of Arabic words with the spaces and unit
-# separators between them (each word is what the token pattern's first
-# alternative takes there: the longest run of its letters), any other token
-# alone, and each line break and unit separator. The runs make a run of
-# words one match, scanned by a single character class.
-_ARABIC_LETTERS = f"{_ARABIC_WORD}{_JOINERS}"
-_TOKEN_RUN_RE = re.compile(
-    f"[{_ARABIC_LETTERS}][{_ARABIC_LETTERS} \x1f]*|{_TOKEN_PLAIN_RE.pattern}|[\n\x1f]"
-)
 _CLITIC_START = frozenset("وفبكلا")
 
 
@@ -231,37 +198,6 @@ def token_texts(text: str, start: int = 0, end: int | None = None, *, split_clit
     for writers that need only the words."""
     end = len(text) if end is None else end
     words = _TOKEN_PLAIN_RE.findall(text, start, end)
-    return _split_clitic_words(words) if split_clitics else words
-
-
-def joined_tokens(text: str) -> str:
-    """``" ".join(token_items(text))``, made without a string per token: the
-    tokens of `text`, every line break (``"\\n"``) and every unit separator
-    (``"\\x1f"``) in order, separated by single spaces. A writer that puts
-    one separator after each token needs only a replace on it.
-
-    The line break and the unit separator are whitespace, so no token holds
-    one and the tokens are exactly those of the text cut at each of them: a
-    writer marks its cut points with ``"\\x1f"`` and tokenizes a whole
-    text at once."""
-    joined = " ".join(_TOKEN_RUN_RE.findall(text))
-    if "\x1f" in joined:
-        joined = joined.replace("\x1f", " \x1f ")
-    if "  " in joined:
-        # a run's separators, spaced out: one space between two items
-        while "  " in joined:
-            joined = joined.replace("  ", " ")
-    if joined[:1] == " " or joined[-1:] == " ":  # only a spaced-out separator
-        joined = joined.strip(" ")
-    return joined
-
-
-def token_items(text: str, *, split_clitics: bool = False) -> list[str]:
-    """``token_texts(text)`` with every line break (``"\\n"``) and every
-    unit separator (``"\\x1f"``) in the text as an item of its own, in
-    place (see :func:`joined_tokens`)."""
-    joined = joined_tokens(text)
-    words = joined.split(" ") if joined else []
     return _split_clitic_words(words) if split_clitics else words
 
 

@@ -1,22 +1,30 @@
 """Word logic for the reader: the word at an offset, word-wise movement, and
 snapping a selection to whole words with optional clitic trimming.
 
-Word boundaries come from :func:`annotations.tokenize.tokenize` (words and
-numbers count as words; punctuation does not). Only a window of text around
-the offset is tokenized, so these stay cheap in a 100,000-character article:
-tokens never contain whitespace, so a window cut at whitespace tokenizes
-exactly as the whole text would.
+Words are the canonical tokens of :mod:`annotations.segment` before
+proclitics are cut: Arabic and other words, numbers, dates, URLs, e-mail
+addresses, hashtags and abbreviations count as words; punctuation does not.
+Only a window of text around the offset is tokenized, so these stay cheap in
+a 100,000-character article: tokens never contain whitespace, so a window
+cut at whitespace tokenizes exactly as the whole text would.
+
+Clitic trimming cuts what the canonical tokenization cuts: the proclitics
+و ف ب ل ك the evidence supports are left out and the article is kept
+(والصين -> الصين, بدمشق -> دمشق when دمشق is a known word; in the لل form
+the article's ل is kept: وللصين -> لصين). When the evidence cuts nothing,
+a conjunction or preposition in front of the article is still trimmed, as
+it always was (والصين -> الصين, وللصين -> للصين); the span made is then
+evidence itself, so the export cuts the word the same way. The functions
+take an optional ``evidence`` (:class:`annotations.segment.Evidence`, e.g.
+the corpus's); without it the words of the text itself serve.
 """
 
 from __future__ import annotations
 
-from .tokenize import clitic_prefix_length, tokenize
+from .segment import Evidence, clitic_cuts, stem_start, text_evidence, word_ranges
+from .tokenize import clitic_prefix_length
 
 WINDOW = 256
-
-
-def _is_word(token_text: str) -> bool:
-    return token_text[:1].isalnum() or token_text[:1] == "\u0640"
 
 
 def _window(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -32,11 +40,22 @@ def _window(text: str, lo: int, hi: int) -> tuple[int, int]:
 def words_between(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Word ranges of `text` intersecting [lo, hi), in order."""
     lo, hi = _window(text, lo, hi)
-    return [
-        (lo + token.start, lo + token.end)
-        for token in tokenize(text[lo:hi])
-        if _is_word(token.text)
-    ]
+    return word_ranges(text, lo, hi)
+
+
+_TEXT_EVIDENCE: dict[str, Evidence] = {}
+
+
+def evidence_of(text: str, evidence: Evidence | None) -> Evidence:
+    """`evidence`, or the words of `text` (kept for the last few texts)."""
+    if evidence is not None:
+        return evidence
+    found = _TEXT_EVIDENCE.get(text)
+    if found is None:
+        if len(_TEXT_EVIDENCE) >= 4:
+            _TEXT_EVIDENCE.pop(next(iter(_TEXT_EVIDENCE)))
+        found = _TEXT_EVIDENCE[text] = text_evidence(text)
+    return found
 
 
 def word_at(text: str, offset: int) -> tuple[int, int] | None:
@@ -102,25 +121,60 @@ def previous_word_end(text: str, offset: int) -> int:
     return _previous_edge(text, offset, 1)
 
 
-def trim_clitics(text: str, start: int, end: int, *, article: bool = False) -> tuple[int, int]:
-    """Drop a leading conjunction/preposition (and the article if `article`)
-    from the word starting at `start`: والصين -> الصين. Nothing is trimmed
-    when that would leave the range empty."""
+def clitic_length(word: str, evidence: Evidence, *, article: bool = False) -> int:
+    """How many code points of proclitics the canonical tokenization cuts
+    from the front of `word` (the article and the لل form's article ل kept);
+    with `article`, every cut proclitic and the article ال too. When the
+    evidence cuts nothing, a conjunction or preposition in front of the
+    article is still trimmed (:func:`annotations.tokenize.clitic_prefix_length`)."""
+    cuts = clitic_cuts(word, evidence)
+    if not cuts:
+        return clitic_prefix_length(word, article=article)
+    if not article:
+        return stem_start(word, cuts)
+    cut = cuts[-1] if cuts else 0
+    if word.startswith("ال", cut):
+        after = _after_article(word, cut)
+        if len(word) - after >= 2:
+            return after
+    return cut
+
+
+def _after_article(word: str, at: int) -> int:
+    at += 2
+    while at < len(word) and not word[at].isalpha():  # marks on the lam
+        at += 1
+    return at
+
+
+def trim_clitics(
+    text: str, start: int, end: int, *, article: bool = False, evidence: Evidence | None = None
+) -> tuple[int, int]:
+    """Drop the leading proclitics the evidence supports (and the article if
+    `article`) from the word starting at `start`: والصين -> الصين. Nothing is
+    trimmed when that would leave the range empty."""
     first = word_at(text, start)
     if first is None or first[0] != start:
         return start, end
-    cut = clitic_prefix_length(text[first[0] : first[1]], article=article)
+    cut = clitic_length(text[first[0] : first[1]], evidence_of(text, evidence), article=article)
     if cut and start + cut < end:
         return start + cut, end
     return start, end
 
 
 def snap_to_words(
-    text: str, start: int, end: int, *, clitics: bool = False, article: bool = False
+    text: str,
+    start: int,
+    end: int,
+    *,
+    clitics: bool = False,
+    article: bool = False,
+    evidence: Evidence | None = None,
 ) -> tuple[int, int] | None:
     """Grow [start, end) to the whole words it touches; None if it touches no
-    word. An empty range snaps to the word at `start`. With `clitics`, a
-    leading conjunction/preposition is trimmed from the first word."""
+    word. An empty range snaps to the word at `start`. With `clitics`, the
+    leading proclitics of the first word are trimmed as the canonical
+    tokenization cuts them (see the module docstring)."""
     if start >= end:
         word = word_at(text, start)
         if word is None:
@@ -132,7 +186,7 @@ def snap_to_words(
             return None
         start, end = inside[0][0], inside[-1][1]
     if clitics:
-        start, end = trim_clitics(text, start, end, article=article)
+        start, end = trim_clitics(text, start, end, article=article, evidence=evidence)
     return start, end
 
 
@@ -152,7 +206,9 @@ def is_whole_word_match(text: str, start: int, end: int) -> bool:
         return True
     word = text[word_start : first[1]]
     prefix = start - word_start
-    return prefix in (clitic_prefix_length(word), clitic_prefix_length(word, article=True))
+    # the match itself is the evidence that what follows the clitics is a word
+    known = Evidence([text[start:end]])
+    return prefix in (clitic_length(word, known), clitic_length(word, known, article=True))
 
 
 def occurrences(text: str, query: str) -> list[tuple[int, int]]:

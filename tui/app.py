@@ -38,6 +38,7 @@ from annotations.settings import Settings
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
 from .frames import HELD_EVENTS, FrameHold
 from .prefs import Display, Prefs
+from .word_evidence import WordEvidence
 
 if TYPE_CHECKING:
     from .corpus_index import CorpusCheck
@@ -81,6 +82,8 @@ class HashiyaApp(App[int]):
         self.clitic_trim_changed_signal: Signal[bool] = Signal(self, "clitic-trim-changed")
         self.annotations_changed_signal: Signal[str] = Signal(self, "annotations-changed")
         self.corpus_changed_signal: Signal[Corpus] = Signal(self, "corpus-changed")
+        #: Known words for the reader's word selection (tui.word_evidence).
+        self.word_evidence = WordEvidence(corpus, schema, store)
         self._frame_hold = FrameHold(self)
 
     async def on_event(self, event: events.Event) -> None:
@@ -101,6 +104,7 @@ class HashiyaApp(App[int]):
         return self.screen_stack[0] if self.screen_stack else None  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.word_evidence.start()
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
         if self.prefs.needs_first_run_check:

@@ -1,7 +1,7 @@
 """The one command, ``hashiya``.
 
 ``hashiya [CORPUS]`` opens the app; subcommands export, import, stats,
-validate, render, agreement and adjudicate work without it. Every
+validate, render, agreement, adjudicate and train work without it. Every
 subcommand lives in ``tui/commands/<name>.py`` and exposes
 ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 
@@ -33,6 +33,7 @@ SUBCOMMANDS = (
     "render",
     "agreement",
     "adjudicate",
+    "train",
 )
 
 

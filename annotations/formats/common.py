@@ -5,7 +5,7 @@ reports of what a format could not hold or read."""
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from operator import attrgetter, ge, lt
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ import orjson
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
-from ..tokenize import Token, tokenize
+from ..segment import Evidence, canonical_offsets
 
 __all__ = [
     "ExportOptions",
@@ -29,7 +29,8 @@ __all__ = [
     "direction_of",
     "Utf16",
     "spacy_tokens",
-    "record_tokens",
+    "record_offsets",
+    "spans_on_tokens",
     "build_record",
 ]
 
@@ -97,9 +98,17 @@ class Utf16:
 @dataclass
 class ExportOptions:
     utf16: bool = False
-    split_clitics: bool = False
+    split_clitics: bool = False  # accepted; proclitics are always segmented (annotations.segment)
     kinds: tuple[str, ...] = KINDS  # which span kinds to write
     themes: bool = True  # write document themes
+    # known words for proclitic segmentation (annotations.segment.evidence_for);
+    # None: each article's own words
+    evidence: Evidence | None = None
+
+
+#: The report reason of spans whose edge is not a token edge; every one of
+#: them is listed (they are the annotator's to fix).
+OFF_TOKENS = "span(s) with an edge inside a token (the tokens are the same for every annotator; fix the span)"
 
 
 @dataclass
@@ -116,6 +125,9 @@ class ExportReport:
     def lines(self, limit: int = 8) -> list[str]:
         out = []
         for reason, ids in sorted(self.left_out.items()):
+            if reason == OFF_TOKENS:
+                out.append(f"left out {len(ids)} {reason}: " + "; ".join(ids))
+                continue
             shown = ", ".join(ids[:limit]) + (f", … ({len(ids) - limit} more)" if len(ids) > limit else "")
             out.append(f"left out {len(ids)} {reason}: {shown}")
         return out
@@ -143,17 +155,44 @@ class ImportResult:
 # -- tokens -----------------------------------------------------------------
 
 
-def span_edges(spans: Iterable[Span]) -> set[int]:
-    edges: set[int] = set()
+def record_offsets(record: ArticleRecord, options: ExportOptions) -> list[tuple[int, int]]:
+    """The record's canonical tokens (annotations.segment): the same for
+    every annotator of the article, whatever their spans."""
+    return canonical_offsets(record.text, options.evidence)
+
+
+def spans_on_tokens(
+    record: ArticleRecord,
+    spans: Iterable[Span],
+    offsets: list[tuple[int, int]],
+    report: ExportReport,
+    edges: tuple[list[int], list[int]] | None = None,
+) -> list[tuple[Span, int, int]]:
+    """(span, first token, last token) for each span that starts at a token
+    start and ends at a token end. A span with an edge elsewhere (inside a
+    token, or in whitespace) is left out of the record and reported with its
+    id, article and annotator: never widened, trimmed or dropped silently.
+    `edges`: the token starts and ends, when the caller has them."""
+    out = []
+    starts, ends = edges or (None, None)
     for span in spans:
-        edges.add(span.start)
-        edges.add(span.end)
-    return edges
+        if starts is None:
+            starts = [start for start, _ in offsets]
+            ends = [end for _, end in offsets]
+        first = bisect_left(starts, span.start)
+        last = bisect_left(ends, span.end)
+        if first < len(starts) and starts[first] == span.start and last < len(ends) and ends[last] == span.end:
+            out.append((span, first, last))
+        else:
+            report.leave_out(OFF_TOKENS, off_token_name(record, span))
+    return out
 
 
-def record_tokens(record: ArticleRecord, spans: Iterable[Span], options: ExportOptions) -> list[Token]:
-    """Tokens of the record's text, split at every span edge."""
-    return tokenize(record.text, split_clitics=options.split_clitics, boundaries=span_edges(spans))
+def off_token_name(record: ArticleRecord, span: Span) -> str:
+    return (
+        f"span {span.id} of {record.annotator or span.annotator or 'no annotator'} in article {record.id} "
+        f"[{span.start}, {span.end}) {span.label} “{span.text}”"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,42 +203,26 @@ class WsToken:
     ws: bool  # followed by one space that belongs to this token (spaCy's whitespace_)
 
 
-def spacy_tokens(text: str, tokens: list[Token], spans: Iterable[Span] = ()) -> list[WsToken]:
+def spacy_tokens(text: str, offsets: list[tuple[int, int]]) -> list[WsToken]:
     """spaCy's layout of tokens: each token owns at most one following space;
-    any other whitespace becomes a token of its own. Concatenating
-    text + (" " if ws) over the result gives `text` back exactly. Span edges
-    that fall inside whitespace split it into whitespace tokens there, and a
-    span that starts or ends with whitespace gets that whitespace as tokens
-    of its own, so every span still lies on token boundaries."""
+    any other run of whitespace becomes a token of its own. Concatenating
+    text + (" " if ws) over the result gives `text` back exactly."""
     out: list[WsToken] = []
     append = out.append
-    starts: set[int] = set()
-    ends: set[int] = set()
-    for span in spans:
-        starts.add(span.start)
-        ends.add(span.end)
-    cuts = sorted(starts | ends)
-
-    def gap(a: int, b: int, owner: Token | None) -> None:
-        # whitespace text[a:b] after `owner` (None: at the start of the text)
-        inner = cuts[bisect_right(cuts, a) : bisect_left(cuts, b)] if cuts else []
-        own = not inner and a not in starts and b not in ends
-        if own and owner is not None and a < b and text[a] == " ":
-            append(WsToken(owner.start, owner.end, owner.text, True))
-            a += 1
-        elif owner is not None:
-            append(WsToken(owner.start, owner.end, owner.text, False))
-        last = a
-        for cut in inner + [b]:
-            if last < cut:
-                append(WsToken(last, cut, text[last:cut], False))
-                last = cut
-
-    first = tokens[0].start if tokens else len(text)
-    gap(0, first, None)
-    last = len(tokens) - 1
-    for i, token in enumerate(tokens):
-        gap(token.end, tokens[i + 1].start if i < last else len(text), token)
+    if offsets and offsets[0][0] > 0:
+        append(WsToken(0, offsets[0][0], text[: offsets[0][0]], False))
+    last = len(offsets) - 1
+    for i, (start, end) in enumerate(offsets):
+        gap_end = offsets[i + 1][0] if i < last else len(text)
+        if end < gap_end and text[end] == " ":
+            append(WsToken(start, end, text[start:end], True))
+            end += 1
+        else:
+            append(WsToken(start, end, text[start:end], False))
+        if end < gap_end:
+            append(WsToken(end, gap_end, text[end:gap_end], False))
+    if not offsets and text:
+        append(WsToken(0, len(text), text, False))
     return out
 
 

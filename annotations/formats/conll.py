@@ -2,10 +2,16 @@
 between sentences and a ``-DOCSTART- -X- O`` line (followed by a blank line)
 before each article.
 
-Sentences end after . ! ? ؟ ۔ … and at line breaks, never inside an entity.
-Tokens are split at every entity edge, so each entity is exactly a run of
-B-/I- tokens. CoNLL holds flat entity spans only: theme spans, document
-themes and overlapping entities are reported on export, not written.
+Tokens are the article's canonical tokens (:mod:`annotations.segment`):
+the same for every annotator, whatever their spans, with proclitics cut
+where the evidence says so and URLs, e-mail addresses, numbers, dates and
+abbreviations whole. An entity whose edge falls inside a token is left out
+and reported with its id, article and annotator. A sentence ends after a
+token that is one of . ! ? ؟ ۔ … (or a run of them) and at line breaks,
+never inside an entity; a dot inside a token (``Dr.``, ``U.S.``,
+``info@who.int``, ``3.5``) ends nothing. CoNLL holds flat entity spans only:
+theme spans, document themes and overlapping entities are reported on
+export, not written.
 
 Import rebuilds each article's text from its tokens: tokens of a sentence
 joined by one space, sentences joined by a line break. Offsets are computed
@@ -20,8 +26,9 @@ kept too).
 from __future__ import annotations
 
 import re
-from itertools import chain, repeat
-from operator import attrgetter
+from bisect import bisect_left
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Iterable, TextIO
 
 from ..model import ENTITY, ArticleRecord
@@ -34,155 +41,25 @@ from .common import (
     IMPORTED_STATUS,
     build_record,
     entity_spans_for_tokens,
+    record_offsets,
+    spans_on_tokens,
 )
-from ..tokenize import _split_clitic_words, joined_tokens, token_texts
 
 SUFFIX = ".conll"
 DOCSTART = "-DOCSTART- -X- O"
 
-
-_SENTENCE_ENDS = (".", "!", "?", "؟", "۔", "…")
-# a run of sentence-end lines (outside entities); no capture group, and the
-# blank line added by a function: twice as fast as a "\n\\1\n" template
-_LINES_OF_MARKS = re.compile(r"\n[.!?؟۔…] O\n(?:[.!?؟۔…] O\n)*")
-_MARK_LINES = tuple(f"\n{mark} O\n" for mark in _SENTENCE_ENDS)
-
-
-class _SentenceEnds:
-    """``_LINES_OF_MARKS.sub(repl, body)`` with ``repl`` adding a line break
-    after each run, found by str.find: each mark's line ("\\nM O\\n", five
-    characters) is looked for on its own, and a run is a chain of them four
-    characters apart (each line's break is the next one's first character),
-    which is what the pattern matches, leftmost and greedy. The pattern
-    would try a match at every line break of the body."""
-
-    @staticmethod
-    def sub(repl, body: str) -> str:
-        found = []
-        for needle in _MARK_LINES:
-            at = body.find(needle)
-            while at != -1:
-                found.append(at)
-                at = body.find(needle, at + 4)
-        if not found:
-            return body
-        found.sort()
-        pieces = []
-        last = 0
-        for index, at in enumerate(found):
-            if index + 1 < len(found) and found[index + 1] == at + 4:
-                continue  # the run goes on
-            pieces.append(body[last : at + 5])
-            last = at + 5
-        pieces.append(body[last:])
-        return "\n".join(pieces)
-
-
-_SENTENCE_END_LINES = _SentenceEnds()
-
-
-def _blank_line_after(match: re.Match) -> str:
-    return match.group() + "\n"
-
-
-def _o_lines(words: list[str]) -> str:
-    return " O\n".join(words) + " O\n" if words else ""
-
-
-def _outside(text: str, start: int, end: int, split_clitics: bool) -> str:
-    """Lines for text[start:end] outside any entity: a blank line at each
-    line break (sentence boundary)."""
-    if text.find("\n", start, end) == -1:
-        return _o_lines(token_texts(text, start, end, split_clitics=split_clitics))
-    pieces = []
-    line_start = start
-    while True:
-        line_end = text.find("\n", line_start, end)
-        stop = end if line_end == -1 else line_end
-        pieces.append(_o_lines(token_texts(text, line_start, stop, split_clitics=split_clitics)))
-        if line_end == -1:
-            break
-        line_start = line_end + 1
-    return "\n".join(pieces)
-
-
-def document(record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str = "conll") -> str:
-    """One article as CoNLL lines: sentences separated by one blank line,
-    ending with a blank line (no -DOCSTART- line)."""
-    spans = entity_spans_for_tokens(record, options, report, fmt)
-    text = record.text
-    if _EDGE in text:
-        body = _body_by_pieces(text, spans, options.split_clitics)
-    else:
-        body = _body_at_once(text, spans, options.split_clitics)
-    # a sentence ends after . ! ? ؟ ۔ … (or a run of them) outside an entity
-    body = _SENTENCE_END_LINES.sub(_blank_line_after, body)
-    while "\n\n\n" in body:
-        body = body.replace("\n\n\n", "\n\n")
-    body = body.lstrip("\n")
-    report.records += 1
-    report.spans += len(spans)
-    if not body:
-        return ""
-    return body if body.endswith("\n\n") else body + "\n"
-
-
-# The whole article is tokenized by one findall. Each span edge is marked in
-# the text by _EDGE, a whitespace character (so no token holds it or starts
-# at it, exactly as if the text were cut there) that the pattern returns as
-# an item of its own, like every line break. Line breaks inside an entity
-# are not sentence boundaries and become spaces (the same tokens).
-_EDGE = "\x1f"
-_EDGE_LINE = _EDGE + " O\n"
-_BREAK_LINE = "\n O\n"
-
-
-def _body_at_once(text: str, spans: list, split_clitics: bool) -> str:
-    """Token lines of the article, a leading line break and a blank line at
-    each line break outside an entity (before sentence splitting): the same
-    string as _body_by_pieces, with one findall instead of one per piece
-    and no Python code run per span or per token."""
-    if spans:
-        edges = list(chain.from_iterable(map(_START_END, spans)))  # s1, e1, s2, e2, …
-        pieces = list(map(text.__getitem__, map(slice, [0, *edges], [*edges, None])))
-        inside = pieces[1::2]
-        if "\n" in "".join(inside):
-            pieces[1::2] = map(str.replace, inside, repeat("\n"), repeat(" "))
-        text = _EDGE.join(pieces)
-    joined = joined_tokens(text)
-    if not joined:
-        return "\n"
-    if split_clitics:
-        body = "\n" + " O\n".join(_split_clitic_words(joined.split(" "))) + " O\n"
-    else:
-        # " O\n".join(items) + " O\n", with no string made per token
-        body = "\n" + (joined + " ").replace(" ", " O\n")
-    if _BREAK_LINE in body:
-        # an "\n O" line is a line break outside every entity: the blank
-        # line between two sentences (a token is never whitespace, so no
-        # other line can read so)
-        body = body.replace(_BREAK_LINE, "\n")
-    if not spans:
-        return body
-    parts = body.split(_EDGE_LINE)  # outside, entity, outside, entity, …, outside
-    # Each entity's lines all get I-LABEL, then its first line B-LABEL (the
-    # first " I-LABEL\n" of a part ends its first line: a token holds no space).
-    labels = list(map(_LABEL, spans))
-    inner = list(map(_INSIDE_TAG.__getitem__, labels))
-    tagged = map(str.replace, parts[1::2], repeat(" O\n"), inner)
-    parts[1::2] = map(str.replace, tagged, inner, map(_BEGIN_TAG.__getitem__, labels), repeat(1))
-    return "".join(parts)
+SENTENCE_ENDS = frozenset((".", "!", "?", "؟", "۔", "…"))
 
 
 class _Tags(dict):
-    """label -> its tag as the end of a token line (" B-PER\\n"), made once."""
+    """label -> its tag with the space before it (" B-PER"), made once."""
 
     def __init__(self, prefix: str) -> None:
         super().__init__()
         self.prefix = prefix
 
     def __missing__(self, label: str) -> str:
-        tag = self[label] = " " + self.prefix + label + "\n"
+        tag = self[label] = " " + self.prefix + label
         return tag
 
 
@@ -190,28 +67,69 @@ _INSIDE_TAG = _Tags("I-")
 _BEGIN_TAG = _Tags("B-")
 
 
-_START_END = attrgetter("start", "end")
-_LABEL = attrgetter("label")
+def sentence_breaks(text: str, starts: list[int], words: list[str], inside: set[int]) -> list[int]:
+    """Token indexes where a sentence starts (0 excluded), in order: after a
+    run of sentence-end tokens and at the first token after a line break,
+    except a token in `inside` (one that continues an entity). Line breaks
+    and marks are found in the text and placed among the token starts, not
+    looked for token by token."""
+    breaks: set[int] = set()
+    n = len(words)
+    find = text.find
+    at = find("\n", starts[0])
+    while at != -1:
+        index = bisect_left(starts, at)
+        if index >= n:
+            break
+        breaks.add(index)
+        at = find("\n", starts[index])
+    ends = SENTENCE_ENDS
+    for mark in _MARKS:
+        at = find(mark)
+        while at != -1:
+            index = bisect_left(starts, at)
+            if index < n and starts[index] == at and words[index] in ends:
+                if index + 1 < n and words[index + 1] not in ends:
+                    breaks.add(index + 1)
+            at = find(mark, at + 1)
+    if inside:
+        breaks -= inside
+    breaks.discard(0)
+    return sorted(breaks)
 
 
-def _body_by_pieces(text: str, spans: list, clitics: bool) -> str:
-    """_body_at_once, one piece of text at a time (for a text that holds
-    _EDGE itself)."""
-    parts = ["\n"]  # a leading line break makes every token line start after one
-    pos = 0
-    for span in spans:
-        if pos < span.start:
-            parts.append(_outside(text, pos, span.start, clitics))
-        words = token_texts(text, span.start, span.end, split_clitics=clitics)
-        if words:
-            label = span.label
-            parts.append(words[0] + " B-" + label + "\n")
-            if len(words) > 1:
-                inner = " I-" + label + "\n"
-                parts.append(inner.join(words[1:]) + inner)
-        pos = span.end
-    parts.append(_outside(text, pos, len(text), clitics))
-    return "".join(parts)
+_MARKS = tuple(SENTENCE_ENDS)
+
+
+def document(record: ArticleRecord, options: ExportOptions, report: ExportReport, fmt: str = "conll") -> str:
+    """One article as CoNLL lines: sentences separated by one blank line,
+    ending with a blank line (no -DOCSTART- line)."""
+    spans = entity_spans_for_tokens(record, options, report, fmt)
+    text = record.text
+    offsets = record_offsets(record, options)
+    report.records += 1
+    report.spans += len(spans)
+    if not offsets:
+        return ""
+    starts = list(map(_FIRST, offsets))
+    ends = list(map(_SECOND, offsets))
+    words = list(map(text.__getitem__, map(slice, starts, ends)))
+    lines = list(map(add, words, repeat(" O")))
+    inside: set[int] = set()
+    for span, first, last in spans_on_tokens(record, spans, offsets, report, (starts, ends)) if spans else ():
+        lines[first] = words[first] + _BEGIN_TAG[span.label]
+        if last > first:
+            lines[first + 1 : last + 1] = map(add, words[first + 1 : last + 1], repeat(_INSIDE_TAG[span.label]))
+            inside.update(range(first + 1, last + 1))
+    breaks = sentence_breaks(text, starts, words, inside)
+    if not breaks:
+        return "\n".join(lines) + "\n\n"
+    edges = [0, *breaks, len(lines)]
+    return "\n\n".join(map("\n".join, map(lines.__getitem__, map(slice, edges, edges[1:])))) + "\n\n"
+
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def tagged_sentences(

@@ -13,9 +13,12 @@
 most one following space (``ws``), any other whitespace (line breaks, runs of
 spaces) is a token of its own, so ``Doc(vocab, words, spaces)`` rebuilt from
 ``tokens`` has exactly the article text and every span is a
-``Doc.char_span(..., alignment_mode="strict")``. Tokens are split at every
-span edge. ``spans`` holds entity spans (flat, ready for NER); theme spans
-are kept apart in ``theme_spans`` because they may overlap entities.
+``Doc.char_span(..., alignment_mode="strict")``. Tokens are the article's
+canonical tokens (:mod:`annotations.segment`), the same for every
+annotator; a span with an edge inside a token is left out and reported with
+its id, article and annotator. ``spans`` holds entity spans (flat, ready for
+NER); theme spans are kept apart in ``theme_spans`` because they may overlap
+entities.
 """
 
 from __future__ import annotations
@@ -37,17 +40,19 @@ from .common import (
     dumps,
     iter_json_lines,
     kind_for,
-    record_tokens,
+    record_offsets,
     selected_spans,
     spacy_tokens,
+    spans_on_tokens,
 )
 
 SUFFIX = ".jsonl"
 
 
-def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
-    spans = selected_spans(record, options)
-    tokens = spacy_tokens(record.text, record_tokens(record, spans, options), spans)
+def to_dict(record: ArticleRecord, options: ExportOptions, report: ExportReport) -> dict:
+    offsets = record_offsets(record, options)
+    tokens = spacy_tokens(record.text, offsets)
+    spans = [span for span, _, _ in spans_on_tokens(record, selected_spans(record, options), offsets, report)]
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     utf16 = Utf16(record.text) if options.utf16 else None
@@ -89,7 +94,7 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
 
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
     for record in records:
-        out.write(dumps(to_dict(record, options)))
+        out.write(dumps(to_dict(record, options, report)))
         out.write("\n")
         report.records += 1
         report.spans += len(record.spans)

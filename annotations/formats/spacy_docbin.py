@@ -1,11 +1,22 @@
 """spaCy's own training format: a ``.spacy`` DocBin written with spaCy.
 
 Each article becomes a ``Doc`` built from the same tokens as the prodigy
-export (spaCy's layout, split at every span edge), so ``doc.text`` is the
-article text exactly. Entity spans are ``doc.ents``, theme spans the span
-group ``doc.spans["themes"]``, document themes ``doc.cats`` (1.0 each), and
-``doc.user_data`` holds ``id``, ``annotator``, ``status`` and ``direction``.
-Needs the optional ``spacy`` extra (``pip install 'hashiya[spacy]'``).
+export (the canonical tokens of :mod:`annotations.segment` in spaCy's
+layout, the same for every annotator), so ``doc.text`` is the article text
+exactly; a span with an edge inside a token is left out and reported. Entity
+spans are ``doc.ents``, theme spans the span group ``doc.spans["themes"]``,
+document themes ``doc.cats``: 1.0 for each theme of the article and 0.0 for
+every other theme found in the file (``textcat_multilabel`` takes a category
+left out as unknown, and would never learn that an article lacks a theme),
+and ``doc.user_data`` holds ``id``, ``annotator``, ``status`` and
+``direction``.
+
+Beside ``X.spacy`` the export writes a training config ``X.cfg`` (spaCy's
+starting config, see :mod:`annotations.spacy_config`) and the tokenizer's
+evidence ``X.evidence.json`` (the export's own), so that ``python -m spacy
+train X.cfg`` runs on the export as it is: its pipeline tokenizes exactly as
+the export did, and no exported entity is lost to alignment.
+Needs the optional ``spacy`` extra (``make spacy``).
 """
 
 from __future__ import annotations
@@ -15,41 +26,51 @@ from typing import Iterable
 
 from ..errors import FormatError
 from ..model import ENTITY, THEME, ArticleRecord
-from .common import ExportOptions, ExportReport, direction_of, record_tokens, selected_spans, spacy_tokens
+from ..spacy_config import require_spacy
+from .common import (
+    ExportOptions,
+    ExportReport,
+    direction_of,
+    record_offsets,
+    selected_spans,
+    spacy_tokens,
+    spans_on_tokens,
+)
 
 SUFFIX = ".spacy"
 SPAN_GROUP = "themes"
 
 
 def _spacy():
-    try:
-        import spacy
-        from spacy.tokens import Doc, DocBin
-    except ImportError:
-        raise FormatError(
-            "the spacy format needs spaCy: pip install 'hashiya[spacy]' (or spacy==3.8.18)"
-        ) from None
+    spacy = require_spacy(FormatError)
+    from spacy.tokens import Doc, DocBin
+
     return spacy, Doc, DocBin
 
 
-def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportReport):
+def theme_labels(records: Iterable[ArticleRecord]) -> list[str]:
+    """The document themes of `records`, sorted: the categories of the file."""
+    return sorted({theme for record in records for theme in record.themes})
+
+
+def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportReport, categories: Iterable[str] = ()):
+    """One record as a Doc; `categories` are the file's document themes
+    (each one the article does not have is 0.0 in ``doc.cats``)."""
     _, Doc, _ = _spacy()
     spans = selected_spans(record, options)
-    tokens = spacy_tokens(record.text, record_tokens(record, spans, options), spans)
+    offsets = record_offsets(record, options)
+    tokens = spacy_tokens(record.text, offsets)
     doc = Doc(vocab, words=[t.text for t in tokens], spaces=[t.ws for t in tokens])
     ents = []
     themes = []
-    for span in spans:
+    for span, _, _ in spans_on_tokens(record, spans, offsets, report):
         piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
-        if piece is None:  # cannot happen: tokens are split at every edge
-            report.leave_out("spans not on token boundaries", f"{record.id}:{span.start}-{span.end}")
-            continue
         (ents if span.kind == ENTITY else themes).append(piece)
     doc.ents = ents
     if THEME in options.kinds:
         doc.spans[SPAN_GROUP] = themes
     if options.themes:
-        doc.cats = {theme: 1.0 for theme in record.themes}
+        doc.cats = {**dict.fromkeys(categories, 0.0), **dict.fromkeys(record.themes, 1.0)}
     doc.user_data["id"] = record.id
     doc.user_data["annotator"] = record.annotator
     doc.user_data["status"] = record.status.value
@@ -63,9 +84,58 @@ def write_path(records: Iterable[ArticleRecord], path: str | Path, report: Expor
     spacy, _, DocBin = _spacy()
     vocab = spacy.blank("ar").vocab
     docbin = DocBin(store_user_data=True)
+    records = list(records)
+    themes = theme_labels(records)
     for record in records:
-        docbin.add(to_doc(vocab, record, options, report))
+        docbin.add(to_doc(vocab, record, options, report, themes))
     write_bytes_file(Path(path), docbin.to_bytes())
+
+
+def config_paths(path: str | Path) -> tuple[Path, Path]:
+    """(X.cfg, X.evidence.json) beside the export X.spacy."""
+    path = Path(path)
+    stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) and path.name != SUFFIX else path.name
+    return path.with_name(f"{stem}.cfg"), path.with_name(f"{stem}.evidence.json")
+
+
+def write_training_config(path: str | Path, records: list[ArticleRecord], options: ExportOptions, *, split: bool) -> list[Path]:
+    """X.cfg and X.evidence.json (``options.evidence``, what the export
+    tokenized with) beside the export `path` (X.spacy, or the name --split
+    gave X.train.spacy and X.dev.spacy): the files written, none when the
+    records hold nothing to train."""
+    from ..spacy_config import components_for, config_text, training_config
+    from ..spacy_tokenizer import evidence_json
+    from .output import part_path
+
+    entities = ENTITY in options.kinds and any(s.kind == ENTITY for r in records for s in r.spans)
+    components = components_for(entities=entities, themes=options.themes and bool(theme_labels(records)))
+    if not components:
+        return []
+    path = Path(path)
+    train, dev = (part_path(path, "train"), part_path(path, "dev")) if split else (path, path)
+    cfg_path, evidence_path = config_paths(path)
+    config = training_config(
+        components, train=train.resolve(), dev=dev.resolve(), evidence=evidence_path.resolve()
+    )
+    if split:
+        about = [f"paths.train and paths.dev are the --split parts {train.name} and {dev.name}."]
+    else:
+        about = [
+            f"paths.train and paths.dev both point at {path.name}: the export was not split, so the",
+            "scores printed while training are on the training articles themselves. Export with",
+            "--split 80/10/10 (or pass --paths.dev) for a held-out dev set.",
+        ]
+    header = [
+        f"spaCy training config for the hashiya export {path.name}.",
+        f"Train: python -m spacy train {cfg_path.name} --output DIR  (add e.g. --training.max_steps 2000)",
+        *about,
+        "The tokenizer is hashiya's (hashiya.ArabicTokenizer.v1; hashiya must be installed where this",
+        f"runs); its known words are read from paths.evidence ({evidence_path.name}) at initialization.",
+        "Paths are absolute; override any with --paths.train, --paths.dev, --paths.evidence.",
+    ]
+    write_bytes_file(evidence_path, evidence_json(options.evidence).encode("utf-8"))
+    write_bytes_file(cfg_path, config_text(config, header).encode("utf-8"))
+    return [cfg_path, evidence_path]
 
 
 def write_bytes_file(path: Path, data: bytes) -> None:

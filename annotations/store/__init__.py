@@ -1013,6 +1013,29 @@ class Store:
         data = view.state(article_id).spans.get(span_id)
         return Span.from_dict(data) if data else None
 
+    def span_texts(self, annotator: str | None = None) -> Iterator[str]:
+        """The text of every span of `annotator` in every article, each
+        article file read once and not kept (for gathering the annotated
+        words: annotations.segment.evidence_for)."""
+        with self._lock:
+            view = self._view(annotator)
+            article_ids = [aid for aid, summary in view.summary.items() if summary[0]]
+        for article_id in article_ids:
+            with self._lock:
+                if article_id in view.shards or view.unapplied.get(article_id):
+                    docs = view.read_state(article_id).spans.values()
+                else:
+                    # the file as it is (the journal holds nothing newer):
+                    # its span documents' texts, with no state built
+                    path = os.path.join(view.articles_path, shard_name(article_id))
+                    data = read_tables(path, REPAIR_HINT) or {}
+                    table = data.get("spans") if isinstance(data, dict) else None
+                    docs = table.values() if isinstance(table, dict) else ()
+            for doc in docs:
+                text = doc.get("text") if isinstance(doc, dict) else None
+                if isinstance(text, str):
+                    yield text
+
     def themes(self, article_id: str, annotator: str | None = None) -> list[str]:
         return list(self._view(annotator).state(article_id).themes)
 

@@ -107,7 +107,7 @@ def test_first_run_check_and_16_colours(tmux, tmp_path, seeds_dir):
 
     tmux.keys("Enter")
     tmux.wait_for(lambda s: "(1/5)" in s, "the reader")
-    tmux.keys("Space", "1")  # the first word, as PER
+    tmux.keys("Space", "1")  # the first word without its preposition (رعاية of برعاية), as PER
     word = first.text[: first.text.index(" ")]
     tmux.wait_for(lambda s: "E PER" in s, "the new span in the span list")
     coloured = tmux.capture(escapes=True)
@@ -123,7 +123,7 @@ def test_first_run_check_and_16_colours(tmux, tmp_path, seeds_dir):
     assert backgrounds, f"no 16-colour background before the labelled word: {row!r}"
     quit_and_wait(tmux)
     with Store(tmp_path / "store", "e2e", readonly=True) as store:
-        assert [(s.start, s.end, s.label) for s in store.spans(first.id)] == [(0, len(word), "PER")]
+        assert [(s.start, s.end, s.label) for s in store.spans(first.id)] == [(1, len(word), "PER")]
 
 
 def _plain(line: str) -> str:

@@ -72,3 +72,33 @@ def seed_records(annotator: str = "alice") -> list[ArticleRecord]:
 
 def span_keys(record: ArticleRecord, kinds=("entity", "theme")) -> list[tuple]:
     return sorted((s.start, s.end, s.label, s.kind, s.text) for s in record.spans if s.kind in kinds)
+
+
+def token_edges(text: str, evidence=None) -> tuple[set[int], set[int]]:
+    from annotations.segment import canonical_offsets
+
+    offsets = canonical_offsets(text, evidence)
+    return {s for s, _ in offsets}, {e for _, e in offsets}
+
+
+def on_tokens(record: ArticleRecord, evidence=None) -> list[Span]:
+    """The record's spans whose start is a canonical token start and end a
+    token end: what a token format can hold (the rest is reported)."""
+    starts, ends = token_edges(record.text, evidence)
+    return [s for s in record.spans if s.start in starts and s.end in ends]
+
+
+def off_tokens(record: ArticleRecord, evidence=None) -> list[Span]:
+    kept = {id(s) for s in on_tokens(record, evidence)}
+    return [s for s in record.spans if id(s) not in kept]
+
+
+def store_evidence(store_dir, corpus_dir=SEEDS):
+    """The evidence `hashiya export` decides with for a store on the seeds."""
+    from annotations.corpus import open_corpus
+    from annotations.schema import load_schema
+    from annotations.segment import evidence_for
+    from annotations.store import Store
+
+    with Store(store_dir, "reader", readonly=True) as store:
+        return evidence_for(open_corpus(corpus_dir), schema=load_schema(), stores=[store])

@@ -1,15 +1,14 @@
-"""The export's fast paths give exactly what the plain paths give: whole-text
-tokenizing (token_items / joined_tokens) against one findall per piece, and
-the CoNLL writer's one-findall body against its piece-by-piece body."""
+"""The export's fast paths give exactly what the plain paths give: reading
+article files, the store read path and the streamed export, the bulk span
+checks; and the CoNLL writer on line breaks and a text holding a unit
+separator."""
 
 from __future__ import annotations
 
-import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations import tokenize as tk
 from annotations.formats import conll
 from annotations.formats.common import ExportOptions, ExportReport
 from annotations.model import ArticleRecord, Span, Status
@@ -23,41 +22,6 @@ PIECES = list(
     "abXY \n\t\u00a0\u2028\x0b\x1e\x1f\U0001f600"
 ) + ["  ", " \n ", "وال", "لل", "بال", "كلمة", "3.5", "١٤٫٥"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
-
-# the reference: each token, each line break and each unit separator, one findall
-_ITEMS = re.compile(tk._TOKEN_PLAIN_RE.pattern + "|[\n\x1f]")
-
-
-@settings(max_examples=400, deadline=None)
-@given(TEXT, st.booleans())
-def test_token_items_are_the_items_of_one_findall(text, clitics):
-    expected = _ITEMS.findall(text)
-    assert tk.joined_tokens(text) == " ".join(expected)
-    if clitics:
-        expected = tk._split_clitic_words(expected)
-    assert tk.token_items(text, split_clitics=clitics) == expected
-
-
-@settings(max_examples=400, deadline=None)
-@given(TEXT, st.lists(st.integers(0, 60), max_size=10))
-def test_a_cut_mark_cuts_like_separate_pieces(text, cuts):
-    cuts = sorted({c for c in cuts if c <= len(text)})
-    text = text.replace("\x1f", " ")
-    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
-    expected = []
-    for index, piece in enumerate(pieces):
-        if index:
-            expected.append("\x1f")
-        expected += _ITEMS.findall(piece)
-    assert tk.token_items("\x1f".join(pieces)) == expected
-
-
-def test_known_token_items():
-    text = "قال: «الصين» 3.5\nو\x1fالعاصمة.  \x1f"
-    assert tk.token_items(text) == ["قال", ":", "«", "الصين", "»", "3.5", "\n", "و", "\x1f", "العاصمة", ".", "\x1f"]
-    assert tk.joined_tokens("  \x1f  ") == "\x1f"
-    assert tk.joined_tokens(" \t ") == ""
-
 
 @st.composite
 def record(draw):
@@ -75,28 +39,6 @@ def record(draw):
     return ArticleRecord("a", text, spans, themes, Status.DONE, "alice")
 
 
-def _by_pieces(rec, options, report):
-    """conll.document with the piece-by-piece body (the path for a text that
-    holds the cut mark)."""
-    fast = conll._body_at_once
-    conll._body_at_once = conll._body_by_pieces
-    try:
-        return conll.document(rec, options, report)
-    finally:
-        conll._body_at_once = fast
-
-
-@settings(max_examples=400, deadline=None)
-@given(record(), st.booleans())
-def test_conll_document_at_once_is_the_piece_by_piece_document(rec, clitics):
-    options = ExportOptions(split_clitics=clitics)
-    fast_report, slow_report = ExportReport(), ExportReport()
-    fast = conll.document(rec, options, fast_report)
-    slow = _by_pieces(rec, options, slow_report)
-    assert fast == slow
-    assert fast_report == slow_report
-
-
 def test_conll_entity_across_a_line_break_and_sentence_marks():
     text = "زار محمد\nعلي لندن. ثم عاد\n\nإلى «بغداد»."
     spans = [
@@ -110,7 +52,6 @@ def test_conll_entity_across_a_line_break_and_sentence_marks():
         "زار O\nمحمد B-PER\nعلي I-PER\nلندن B-GPE\n. O\n\nثم O\nعاد O\n\n"
         "إلى O\n« O\nبغداد B-GPE\n» O\n. O\n\n"
     )
-    assert out == _by_pieces(rec, ExportOptions(), ExportReport())
 
 
 def test_conll_text_holding_the_cut_mark_uses_pieces():
@@ -302,26 +243,6 @@ def test_streamed_export_with_an_unreadable_article_writes_nothing(capsys, monke
     code, data, err = streamed
     assert code == 1 and data is None and err.startswith("hashiya: error:") and "not valid UTF-8" in err
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".s.conll")] == []
-
-
-LINE = st.tuples(
-    st.sampled_from([".", "!", "?", "؟", "۔", "…", "كلمة", "3.5", "x", "", "."]),
-    st.sampled_from(["O", "O", "B-PER", "I-PER", "B-X. O", "I-A! O", "B-؟ O", "O O"]),
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(LINE, max_size=25), st.booleans())
-def test_sentence_ends_are_found_as_by_line_breaks(lines, leading):
-    body = ("\n" if leading else "") + "".join(f"{token} {tag}\n" if token else "\n" for token, tag in lines)
-    found = conll._SENTENCE_END_LINES.sub(conll._blank_line_after, body)
-    assert found == conll._LINES_OF_MARKS.sub(conll._blank_line_after, body)
-
-
-def test_sentence_end_inside_a_label_line():
-    body = "\nقال O\nتم B-X. O\n. O\n! O\nثم O\n. O\n"
-    expected = "\nقال O\nتم B-X. O\n. O\n! O\n\nثم O\n. O\n\n"
-    assert conll._SENTENCE_END_LINES.sub(conll._blank_line_after, body) == expected
 
 
 @settings(max_examples=300, deadline=None)

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from annotations.formats import module
-from annotations.formats.common import ExportOptions, ExportReport
+from annotations.formats.common import OFF_TOKENS, ExportOptions, ExportReport
 from annotations.model import ArticleRecord, Span, Status
+from annotations.segment import canonical_offsets
 
+from .formats_data import off_tokens, on_tokens
 from .test_formats import read_conll
 
 ALPHABET = list(
@@ -58,13 +60,13 @@ def records(draw, annotator="alice"):
     return out
 
 
-def keys(record):
-    return sorted((s.start, s.end, s.label, s.kind, s.text) for s in record.spans)
+def keys(record, spans=None):
+    return sorted((s.start, s.end, s.label, s.kind, s.text) for s in (record.spans if spans is None else spans))
 
 
-def export(fmt, recs, **options):
+def export(fmt, recs, report=None, **options):
     out = io.StringIO()
-    module(fmt).write(recs, out, ExportReport(), ExportOptions(**options))
+    module(fmt).write(recs, out, report or ExportReport(), ExportOptions(**options))
     return out.getvalue()
 
 
@@ -80,7 +82,7 @@ def test_jsonl_formats_round_trip(recs, utf16):
         assert result.problems == [], (fmt, result.problems)
         back = [r for _, r in result.records]
         assert [(r.id, r.text, keys(r), r.themes) for r in back] == [
-            (r.id, r.text, keys(r), r.themes) for r in recs
+            (r.id, r.text, keys(r, on_tokens(r) if fmt == "prodigy" else None), r.themes) for r in recs
         ], fmt
         if fmt != "doccano":
             assert [r.status for r in back] == [r.status for r in recs]
@@ -89,11 +91,17 @@ def test_jsonl_formats_round_trip(recs, utf16):
 @SETTINGS
 @given(records(), st.booleans())
 def test_prodigy_spans_are_strict_spacy_spans(recs, split_clitics):
-    data = export("prodigy", recs, split_clitics=split_clitics)
+    report = ExportReport()
+    data = export("prodigy", recs, report, split_clitics=split_clitics)
+    assert len(report.left_out.get(OFF_TOKENS, [])) == sum(len(off_tokens(r)) for r in recs)
     for line, record in zip(data.splitlines(), recs):
         obj = json.loads(line)
         doc = Doc(NLP.vocab, words=[t["text"] for t in obj["tokens"]], spaces=[t["ws"] for t in obj["tokens"]])
         assert doc.text == record.text
+        # the tokens are the canonical ones, whatever the spans
+        assert [(t["start"], t["end"]) for t in obj["tokens"] if not t["text"].isspace()] == canonical_offsets(
+            record.text
+        )
         for span in obj["spans"] + obj["theme_spans"]:
             piece = doc.char_span(span["start"], span["end"], label=span["label"], alignment_mode="strict")
             assert piece is not None and piece.text == span["text"]
@@ -116,7 +124,7 @@ def test_conll_entities_survive_seqeval_and_import(recs):
         for sentence in doc:
             tokens = [t for t, _ in sentence]
             found += [(label, "".join(tokens[a : b + 1])) for label, a, b in get_entities([t for _, t in sentence])]
-        expected = [(s.label, squeeze(s.text)) for s in record.spans if s.kind == "entity"]
+        expected = [(s.label, squeeze(s.text)) for s in on_tokens(record) if s.kind == "entity"]
         assert found == expected
     result = module("conll").read(io.StringIO(data))
     assert result.problems == []
@@ -124,6 +132,6 @@ def test_conll_entities_survive_seqeval_and_import(recs):
     assert len(back) == len(recs)
     for imported, record in zip(back, recs):
         assert [(s.label, squeeze(s.text)) for s in imported.spans] == [
-            (s.label, squeeze(s.text)) for s in record.spans if s.kind == "entity"
+            (s.label, squeeze(s.text)) for s in on_tokens(record) if s.kind == "entity"
         ]
         assert squeeze(imported.text) == squeeze(record.text)

@@ -48,6 +48,11 @@ def test_parse_good_schema():
         (GOOD.replace('key = "p"', 'key = "pq"'), 4, "exactly one character"),
         (GOOD.replace('colour = "red"', 'colour = "not a colour!"'), 5, "not a colour"),
         (GOOD + '\n[[relation]]\nname = "x"\n', 12, "unknown table"),
+        # the gazetteer: a list of non-empty strings, at the top or in an entity
+        ('gazetteer = "دمشق"\n' + GOOD, 1, "gazetteer in the top level must be a list of strings"),
+        ('gazetteer = ["دمشق", 3]\n' + GOOD, 1, "every item must be a non-empty string, not 3"),
+        (GOOD.replace('colour = "red"', 'colour = "red"\ngazetteer = ["", "x"]'), 6, "[[entity]]: every item"),
+        (GOOD.replace('description = "Health"', 'gazetteer = ["x"]'), 10, "unknown field 'gazetteer' in [[theme]]"),
     ],
 )
 def test_bad_schema_names_the_line(source, line, words):
@@ -80,3 +85,24 @@ def test_unreadable_and_non_utf8_files(tmp_path):
     bad.write_bytes(b'[[entity]]\nname = "caf\xe9"\nkey = "c"\n')
     with pytest.raises(SchemaError, match="not UTF-8"):
         load_schema(bad)
+
+
+GAZETTEER = 'gazetteer = ["دمشق", "الصين"]\n' + GOOD.replace(
+    'colour = "red"', 'colour = "red"\ngazetteer = ["بلبيسي", "الصين", "عثمان عبدالجليل"]'
+)
+
+
+def test_gazetteer_top_level_and_per_entity():
+    schema = parse_schema(GAZETTEER, "x.toml")
+    assert schema.gazetteer == ("دمشق", "الصين", "بلبيسي", "عثمان عبدالجليل")
+    assert schema.get("PER").gazetteer == ("بلبيسي", "الصين", "عثمان عبدالجليل")
+    assert schema.get("health").gazetteer == ()
+    assert parse_schema(GOOD).gazetteer == ()
+
+
+def test_gazetteer_is_evidence():
+    from annotations.tokenize import Evidence, evidence_for, canonical_tokens
+
+    evidence = evidence_for([], schema=parse_schema(GAZETTEER))
+    assert canonical_tokens("بدمشق وبلبيسي بلبيسي", evidence) == ["ب", "دمشق", "و", "بلبيسي", "بلبيسي"]
+    assert isinstance(evidence, Evidence)

@@ -1,6 +1,6 @@
 """Folded search: harakat, tatweel, alef/hamza, ى/ي, ة/ه; offsets map back exactly."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.textnorm import find_all, fold_char, normalize, normalize_with_map
@@ -85,3 +85,9 @@ def test_every_match_is_a_slice_whose_fold_equals_the_query(text, data):
     for start, end in find_all(text, query):
         assert 0 <= start < end <= len(text)
         assert normalize(text[start:end]) == normalize(query)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("اأإآٱىيةهـًَُِّْٰ\u200c\u200dAbcİΣσẞﬁ ΑΣ") + ["ΣΑ", "ΟΣ ", "İi"]), max_size=30).map("".join))
+def test_normalize_is_fold_char_of_each_character(text):
+    assert normalize(text) == "".join(fold_char(ch) for ch in text)

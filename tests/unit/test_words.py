@@ -131,3 +131,33 @@ def test_occurrences_whole_words_and_after_clitics():
     assert found[2][0] == text.index("وبالعراق") + 2
     # folded: إعمار found by اعمار
     assert [text[s:e] for s, e in occurrences(text, "اعمار")] == ["إعمار"]
+
+
+def test_space_selects_what_the_evidence_cuts():
+    from annotations.segment import Evidence
+
+    text = "زار الوفد بدمشق وبكين وللصين ثم كندا"
+    evidence = Evidence(["دمشق", "الصين", "بكين"])
+
+    def space(word, ev):
+        at = text.index(word) + 1
+        span = snap_to_words(text, at, at, clitics=True, evidence=ev)
+        return text[span[0] : span[1]]
+
+    assert space("بدمشق", evidence) == "دمشق"
+    assert space("وبكين", evidence) == "بكين"
+    assert space("وللصين", evidence) == "لصين"  # ل + ل + صين: the article's ل stays
+    assert space("كندا", evidence) == "كندا"
+    # the text's own words: دمشق is not one of them, so بدمشق stays whole;
+    # in front of the article the conjunction is trimmed as always
+    assert space("بدمشق", None) == "بدمشق"
+    assert space("وللصين", None) == "للصين"
+    assert space("بدمشق", Evidence()) == "بدمشق"
+
+
+def test_occurrences_after_a_preposition_the_match_shows_is_a_word():
+    from annotations.words import occurrences
+
+    text = "وصل إلى دمشق ثم بدمشق وبدمشقي وكمال"
+    assert [text[s:e] for s, e in occurrences(text, "دمشق")] == ["دمشق", "دمشق"]
+    assert occurrences(text, "مال") == []  # ك is never cut before a bare word

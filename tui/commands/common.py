@@ -64,3 +64,11 @@ def selection_from(args: argparse.Namespace) -> Selection:
         annotators=tuple(args.annotator or ()),
         statuses=tuple(Status(s) for s in args.status or ()),
     )
+
+
+RESOLVE_CHOICES = ("per-annotator", "agreed")
+
+
+def add_resolve_argument(parser: argparse.ArgumentParser, *, help: str) -> None:
+    """--resolve: what several annotators' records become (records.group_records)."""
+    parser.add_argument("--resolve", choices=RESOLVE_CHOICES, default="per-annotator", help=help)

@@ -40,7 +40,7 @@ HELP = "write annotations as training data (native, doccano, prodigy, conll, hf,
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from annotations.formats import EXPORT_FORMATS
-    from .common import add_selection_arguments
+    from .common import add_resolve_argument, add_selection_arguments
 
     add_selection_arguments(parser, annotator_help="whose annotations (repeat for several; default all)")
     parser.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="native", help="output format (default native)")
@@ -50,14 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     only.add_argument("--themes-only", action="store_true", help="only theme spans and document themes")
     parser.add_argument("--split", metavar="TRAIN/DEV/TEST", help="split articles, e.g. 80/10/10, into FILE.train/.dev/.test")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
-    parser.add_argument(
-        "--resolve",
-        choices=("per-annotator", "agreed"),
-        default="per-annotator",
-        help="several annotators: one file each (default) or only the spans they agree on",
-    )
+    add_resolve_argument(parser, help="several annotators: one file each (default) or only the spans they agree on")
     parser.add_argument("--utf16", action="store_true", help="add start_utf16/end_utf16 offsets (for JavaScript tools)")
-    parser.add_argument("--split-clitics", action="store_true", help="token formats: split و ف ب ل ك + ال into tokens")
+    parser.add_argument(
+        "--split-clitics",
+        action="store_true",
+        help="accepted, no effect: token formats always split و ف ب ل ك where the corpus shows it (see README)",
+    )
 
 
 def options_from(args):
@@ -69,6 +68,15 @@ def options_from(args):
     if args.themes_only:
         return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=(THEME,), themes=True)
     return ExportOptions(utf16=args.utf16, split_clitics=args.split_clitics, kinds=KINDS, themes=True)
+
+
+def plan_bases(args, groups: dict[str, list]) -> list[tuple[str, list]]:
+    """[(path, records)] after per-annotator naming, before any split."""
+    from annotations.formats.output import part_path
+
+    if len(groups) > 1:
+        return [(str(part_path(args.output, name)), records) for name, records in groups.items()]
+    return [(args.output, next(iter(groups.values()), []))]
 
 
 def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]:
@@ -88,11 +96,7 @@ def plan_outputs(args, groups: dict[str, list]) -> list[tuple[str | None, list]]
                 "--annotator NAME, or --resolve agreed"
             )
         return [(None, [r for records in groups.values() for r in records])]
-    bases: list[tuple[str, list]] = []
-    if len(groups) > 1:
-        bases = [(str(part_path(args.output, name)), records) for name, records in groups.items()]
-    else:
-        bases = [(args.output, next(iter(groups.values()), []))]
+    bases = plan_bases(args, groups)
     if not args.split:
         return bases
     ratios = parse_split(args.split)
@@ -133,11 +137,10 @@ def streams(args, names: list[str]) -> bool:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from annotations.agreement import adjudicate
     from annotations.formats import module
     from annotations.formats.common import ExportReport
     from annotations.formats.output import write_text_file
-    from annotations.records import gc_paused, iter_records, open_sources, read_records
+    from annotations.records import gc_paused, group_records, iter_records, open_sources, read_records, token_evidence
 
     from .common import selection_from
 
@@ -154,6 +157,11 @@ def run(args: argparse.Namespace) -> int:
     selection = selection_from(args)
     settings, corpus, store, names = open_sources(selection, titles=False)
     options = options_from(args)
+    try:
+        options.evidence = token_evidence(args.format, corpus, settings, store)
+    except BaseException:
+        store.close()
+        raise
     report = ExportReport()
 
     def check_output(path) -> None:
@@ -188,17 +196,7 @@ def run(args: argparse.Namespace) -> int:
         records, stale = read_records(store, corpus, names, selection.statuses, label="export")
     finally:
         store.close()
-    if args.resolve == "agreed":
-        merged, disputes, single = adjudicate(records, "agreed", into="agreed")
-        groups = {"agreed": merged} if merged else {}
-        say(
-            f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
-            f"left out, {len(single)} article(s) with one annotator skipped"
-        )
-    else:
-        groups: dict[str, list] = {}
-        for record in records:
-            groups.setdefault(record.annotator, []).append(record)
+    groups = group_records(records, args.resolve)
     outputs = plan_outputs(args, groups)
     for path, _ in outputs:
         if path is not None:
@@ -219,6 +217,11 @@ def run(args: argparse.Namespace) -> int:
             write_text_file(path, lambda stream, recs=recs: fmt_module.write(recs, stream, report, options))
         if path is not None:
             say(f"hashiya: wrote {len(recs)} record(s) to {path}")
+    if args.format == "spacy":
+        for base, recs in plan_bases(args, groups):
+            written = fmt_module.write_training_config(base, recs, options, split=bool(args.split))
+            if written:
+                say(f"hashiya: wrote the training config {written[0]} (python -m spacy train {written[0]})")
     if args.format == "hf":
         from annotations.schema import load_schema
 
@@ -233,13 +236,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _finish(report, stale: list[str], n_records: int) -> int:
+    from annotations.records import warn_stale
+
     for line in report.lines():
         say(f"hashiya: {line}")
-    if stale:
-        say(
-            f"hashiya: left out {len(stale)} record(s) whose article text changed since it was annotated "
-            f"(run hashiya validate): {', '.join(stale[:8])}{' …' if len(stale) > 8 else ''}"
-        )
+    warn_stale(stale)
     if not n_records:
         say("hashiya: nothing matched: no records exported")
     return 0

@@ -368,7 +368,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
     def apply_label(self, label: Label) -> Span | None:
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
-        plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim)
+        plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
+            evidence=self.app.word_evidence.evidence,
+        )
         if plan.action == NO_TARGET:
             self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
             return None
@@ -442,7 +444,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
 
     def action_select_word(self) -> None:
-        snapped = self.reader.select_word(clitics=self.app.prefs.clitic_trim)
+        snapped = self.reader.select_word(
+            clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.evidence
+        )
         if snapped is None:
             self.notify("No word under the cursor.", severity="warning", timeout=2)
 

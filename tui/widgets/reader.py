@@ -32,6 +32,7 @@ from textual.strip import Strip
 
 from annotations import words
 from tui.layout import Layout, LayoutOptions
+from annotations.segment import Evidence
 
 #: A search match outside the reader (search results), as the reader draws
 #: one by default (reader--match).
@@ -796,11 +797,12 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     def action_text_end(self) -> None:
         self.move_cursor_to(len(self._text))
 
-    def select_word(self, clitics: bool = False) -> tuple[int, int] | None:
+    def select_word(self, clitics: bool = False, evidence: Evidence | None = None) -> tuple[int, int] | None:
         """Select the word(s) under the cursor or the selection, snapped to
-        word boundaries (trimming a leading clitic if asked)."""
+        word boundaries (trimming leading proclitics the evidence supports,
+        if asked)."""
         current = self.selection or (self._cursor, self._cursor)
-        snapped = words.snap_to_words(self._text, current[0], current[1], clitics=clitics)
+        snapped = words.snap_to_words(self._text, current[0], current[1], clitics=clitics, evidence=evidence)
         if snapped is not None:
             self.select(*snapped)
         return snapped

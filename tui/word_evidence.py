@@ -1,0 +1,38 @@
+"""The evidence the reader's word selection decides proclitics with: the
+corpus words, the schema's gazetteer and every annotator's span texts
+(:func:`annotations.segment.evidence_for`), built once per app session.
+
+A small corpus is read at once when the app starts; a larger one in a
+background thread, and until it is done each article's own words serve
+(``evidence`` is None). A corpus or store that cannot be read leaves it
+None: selection then works as it does without evidence.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from annotations.segment import Evidence, evidence_for
+
+#: Up to this many articles the evidence is built before the first screen.
+AT_ONCE = 200
+
+
+class WordEvidence:
+    def __init__(self, corpus, schema, store) -> None:
+        self._sources = (corpus, schema, store)
+        self.evidence: Evidence | None = None
+
+    def start(self) -> None:
+        corpus = self._sources[0]
+        if len(corpus) <= AT_ONCE:
+            self._build()
+        else:
+            threading.Thread(target=self._build, name="hashiya-word-evidence", daemon=True).start()
+
+    def _build(self) -> None:
+        corpus, schema, store = self._sources
+        try:
+            self.evidence = evidence_for(corpus, schema=schema, stores=[store])
+        except Exception:  # noqa: BLE001 - the article's own words serve instead
+            self.evidence = None

@@ -113,3 +113,22 @@ async def test_the_articles_either_side_are_laid_out_while_one_is_read(corpus_di
         assert screen.article_id == articles[2].id
         assert reader.layout is ahead[articles[2].text]  # no layout on the way
         assert reader.layout.rows(0, reader.size.height)[0].start == 0
+
+
+@sync
+async def test_a_label_reads_the_store_for_the_list_only_once_the_list_is_back(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        counted = []
+        span_counts = app.store.span_counts
+        app.store.span_counts = lambda: counted.append(1) or span_counts()
+        await pilot.press("space", "1")
+        await pilot.pause()
+        assert len(app.store.spans(article.id)) == 1
+        assert counted == []  # not on the way to the label's frame
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen is not app.screen and counted
+        assert app.screen.article_list.spans.get(article.id) == 1

@@ -52,3 +52,24 @@ def test_space_selects_the_stem_another_article_shows_is_a_word(corpus_dir, monk
             assert (at + 1, at + len("لوزير")) in canonical_offsets(text, evidence)
 
     run(scenario())
+
+
+def test_a_large_corpus_is_read_for_evidence_only_once_an_article_is_open(corpus_dir, monkeypatch):
+    # The background read takes turns with the interface for the interpreter:
+    # not while the article list starts.
+    monkeypatch.setattr(word_evidence_module, "AT_ONCE", 0)
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.3)
+            assert app.word_evidence.evidence is None
+            await pilot.press("enter")
+            await pilot.pause()
+            for _ in range(200):
+                if app.word_evidence.evidence is not None:
+                    break
+                await pilot.pause(0.02)
+            assert app.word_evidence.evidence is not None
+
+    run(scenario())

@@ -165,6 +165,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     def on_mount(self) -> None:
         app = self.app
+        app.word_evidence.start(reading=True)
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.clitic_trim_changed_signal.subscribe(self, self._clitic_trim_changed)
         self._apply_width(app.size.width)

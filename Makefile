@@ -20,7 +20,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,spacy]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spacy,parquet]'
 	touch $@ $(VENV)/.installed-run
 
 $(VENV)/.installed-spacy: pyproject.toml | $(BIN)/python

@@ -23,7 +23,9 @@ Adjudication merges several annotators' records into one:
   the priority list who has one (annotators not listed follow, by name).
 
 Either way every span or theme not held by all annotators of an article is
-listed as a disagreement for review.
+listed as a disagreement for review. ``match_article`` is that one rule
+(who holds which key; agreed = held by all): adjudication and the review
+screen's comparison (annotations/curation.py) both use it.
 """
 
 from __future__ import annotations
@@ -40,8 +42,60 @@ from .model import ArticleRecord, Span, Status
 SpanKey = tuple[int, int, str, str]  # start, end, label, kind
 
 
-def _key(span: Span) -> SpanKey:
+def span_key(span: Span) -> SpanKey:
+    """What two annotators must share for an exact match."""
     return (span.start, span.end, span.label, span.kind)
+
+
+_key = span_key
+
+
+def key_order(key: SpanKey) -> tuple:
+    """Text order of span keys: start, end, kind, label."""
+    return (key[0], key[1], key[3], key[2])
+
+
+def overlapping(a: SpanKey, b: SpanKey) -> bool:
+    """At least one shared character (the overlap match, label aside)."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass
+class ArticleMatch:
+    """Who marked what in one article: each span key and document theme
+    with the annotators holding it. What every annotator holds is agreed;
+    the rest is disputed (adjudication and review use this one rule)."""
+
+    names: list[str]
+    holders: dict[SpanKey, list[str]] = field(default_factory=dict)
+    sources: dict[SpanKey, list[Span]] = field(default_factory=dict)
+    theme_holders: dict[str, list[str]] = field(default_factory=dict)
+
+    def agreed(self) -> set[SpanKey]:
+        return {k for k, who in self.holders.items() if len(who) == len(self.names)}
+
+    def agreed_themes(self) -> list[str]:
+        return sorted(t for t, who in self.theme_holders.items() if len(who) == len(self.names))
+
+    def lacking(self, who: list[str]) -> tuple[str, ...]:
+        return tuple(n for n in self.names if n not in who)
+
+
+def match_article(recs: dict[str, ArticleRecord], names: list[str] | None = None) -> ArticleMatch:
+    """The annotators' spans and themes of one article, key by key.
+    ``names``: who is compared (default: every annotator with a record; a
+    name without one has marked nothing)."""
+    match = ArticleMatch(sorted(recs) if names is None else list(names))
+    for name in match.names:
+        record = recs.get(name)
+        if record is None:
+            continue
+        for span in record.spans:
+            match.holders.setdefault(_key(span), []).append(name)
+            match.sources.setdefault(_key(span), []).append(span)
+        for theme in record.themes:
+            match.theme_holders.setdefault(theme, []).append(name)
+    return match
 
 
 def by_article(records: Iterable[ArticleRecord]) -> dict[str, dict[str, ArticleRecord]]:
@@ -100,7 +154,7 @@ def _overlap_matches(first: list[Span], second: list[Span]) -> int:
     matched = 0
     for span in sorted(first, key=lambda s: (s.start, s.end)):
         for j, other in enumerate(second):
-            if not used[j] and other.start < span.end and span.start < other.end:
+            if not used[j] and overlapping(_key(other), _key(span)):
                 used[j] = True
                 matched += 1
                 break
@@ -324,24 +378,15 @@ def adjudicate(
     left_out: list[str] = []
     order = list(priority or [])
     for article_id, recs in articles.items():
-        names = sorted(recs)
+        match = match_article(recs)
+        names, holders, sources, theme_holders = match.names, match.holders, match.sources, match.theme_holders
         text = next(iter(recs.values())).text
-        holders: dict[SpanKey, list[str]] = {}
-        sources: dict[SpanKey, list[Span]] = {}
-        for name in names:
-            for span in recs[name].spans:
-                holders.setdefault(_key(span), []).append(name)
-                sources.setdefault(_key(span), []).append(span)
-        theme_holders: dict[str, list[str]] = {}
-        for name in names:
-            for theme in recs[name].themes:
-                theme_holders.setdefault(theme, []).append(name)
         if rule == "agreed":
             if len(names) < 2:
                 left_out.append(article_id)
                 continue
-            keep_keys = {k for k, who in holders.items() if len(who) == len(names)}
-            themes = sorted(t for t, who in theme_holders.items() if len(who) == len(names))
+            keep_keys = match.agreed()
+            themes = match.agreed_themes()
             disputed = len(keep_keys) != len(holders) or len(themes) != len(theme_holders)
             all_done = all(recs[n].status == Status.DONE for n in names)
             status = Status.DONE if all_done and not disputed else Status.IN_PROGRESS
@@ -353,16 +398,15 @@ def adjudicate(
             themes = sorted(chosen.themes)
             status = chosen.status
             metadata = dict(chosen.metadata)
-        spans = [_merged_span(article_id, k, text, into, sources[k])
-                 for k in sorted(keep_keys, key=lambda k: (k[0], k[1], k[3], k[2]))]
+        spans = [_merged_span(article_id, k, text, into, sources[k]) for k in sorted(keep_keys, key=key_order)]
         merged.append(ArticleRecord(article_id, text, spans, themes, status, into, metadata))
         if len(names) >= 2:
-            for k, who in sorted(holders.items(), key=lambda item: (item[0][0], item[0][1], item[0][3], item[0][2])):
+            for k, who in sorted(holders.items(), key=lambda item: key_order(item[0])):
                 if len(who) < len(names):
                     disputes.append(
                         Disagreement(
                             article_id, "span", k[2], k[3], k[0], k[1], sources[k][0].text,
-                            tuple(who), tuple(n for n in names if n not in who), k in keep_keys,
+                            tuple(who), match.lacking(who), k in keep_keys,
                         )
                     )
             for theme, who in sorted(theme_holders.items()):
@@ -370,7 +414,7 @@ def adjudicate(
                     disputes.append(
                         Disagreement(
                             article_id, "theme", theme, "theme", None, None, "",
-                            tuple(who), tuple(n for n in names if n not in who), theme in themes,
+                            tuple(who), match.lacking(who), theme in themes,
                         )
                     )
     return merged, disputes, left_out

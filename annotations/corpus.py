@@ -197,6 +197,13 @@ class Article:
         assert self._path is not None
         return _read_article(os.fspath(self._path))
 
+    def release_text(self) -> None:
+        """Forget the text of an article read from its own file (it is read
+        again when next asked for), so a pass over a whole corpus holds no
+        more than one article's text. Text given inline is kept."""
+        if self._path is not None:
+            self._text = None
+
     @property
     def fingerprint(self) -> str:
         if self._fingerprint is None:

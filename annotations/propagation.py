@@ -57,7 +57,8 @@ def find_suggestions(
 ) -> list[Suggestion]:
     """Whole-word, folded occurrences of `query` in the given articles that
     are not already a span of `label` at the same place. Articles missing
-    from the corpus or that cannot be read are passed over."""
+    from the corpus, or whose text or store file cannot be read, are passed
+    over."""
     found: list[Suggestion] = []
     for article_id in article_ids:
         article = corpus.get(article_id)
@@ -70,7 +71,11 @@ def find_suggestions(
         matches = occurrences(text, query)
         if not matches:
             continue
-        have = {(s.start, s.end) for s in store.spans(article_id) if s.label == label and s.kind == kind}
+        try:
+            stored = store.spans(article_id)
+        except HashiyaError:  # a damaged store file: nothing is added there
+            continue
+        have = {(s.start, s.end) for s in stored if s.label == label and s.kind == kind}
         for start, end in matches:
             if (start, end) not in have:
                 found.append(Suggestion(article_id, start, end))

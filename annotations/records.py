@@ -43,15 +43,70 @@ def group_records(records: list[ArticleRecord], resolve: str) -> dict[str, list[
         from .agreement import adjudicate
 
         merged, disputes, single = adjudicate(records, "agreed", into="agreed")
-        say(
-            f"hashiya: agreed spans only: {len(merged)} shared article(s), {len(disputes)} disagreement(s) "
-            f"left out, {len(single)} article(s) with one annotator skipped"
-        )
+        Agreed(len(merged), len(disputes), len(single)).say()
         return {"agreed": merged} if merged else {}
     groups: dict[str, list[ArticleRecord]] = {}
     for record in records:
         groups.setdefault(record.annotator, []).append(record)
     return groups
+
+
+@dataclass
+class Agreed:
+    """What ``--resolve agreed`` made of the records: shared articles
+    merged, disagreements left out, articles with one annotator skipped."""
+
+    shared: int = 0
+    disagreements: int = 0
+    single: int = 0
+
+    def say(self) -> None:
+        say(
+            f"hashiya: agreed spans only: {self.shared} shared article(s), {self.disagreements} disagreement(s) "
+            f"left out, {self.single} article(s) with one annotator skipped"
+        )
+
+
+def agreed_records(records: Iterable[ArticleRecord], tally: Agreed) -> Iterator[ArticleRecord]:
+    """``group_records(records, "agreed")`` one article at a time, for
+    records that come article by article (as ``Store.records`` reads them):
+    each article's records are merged as soon as the next article starts,
+    and none is kept longer. The counts go to `tally`."""
+    from .agreement import adjudicate
+
+    def merge(group: list[ArticleRecord]) -> list[ArticleRecord]:
+        merged, disputes, single = adjudicate(group, "agreed", into="agreed")
+        tally.shared += len(merged)
+        tally.disagreements += len(disputes)
+        tally.single += len(single)
+        return merged
+
+    group: list[ArticleRecord] = []
+    for record in records:
+        if group and record.id != group[0].id:
+            yield from merge(group)
+            group = []
+        group.append(record)
+    if group:
+        yield from merge(group)
+
+
+def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, set[str]]:
+    """annotator -> the ids of the records ``iter_records`` would give
+    (annotated, in the corpus, of a wanted status), known from the store's
+    index without reading an article: what output names and a split are
+    decided on before the records stream by. A record whose article text
+    changed is counted here and left out when it is read."""
+    wanted = {Status(s) for s in statuses} if statuses else None
+    out: dict[str, set[str]] = {}
+    for name in names:
+        status_of = store.statuses(name)
+        out[name] = {
+            article_id
+            for article_id in store.article_ids(name)
+            if article_id in corpus and (wanted is None or status_of.get(article_id, Status.TODO) in wanted)
+        }
+    return out
 
 
 def warn_stale(stale: list[str]) -> None:
@@ -188,17 +243,23 @@ def aligned(text: str, spans: list) -> bool:
     )
 
 
-def iter_records(store, corpus, names: list[str], statuses, stale: list[str], *, label: str = "reading") -> Iterator[ArticleRecord]:
+def iter_records(
+    store, corpus, names: list[str], statuses, stale: list[str], *, label: str = "reading", warn_missing: bool = True
+) -> Iterator[ArticleRecord]:
     """The records of read_records one at a time, as they are read (for a
     writer that needs no record twice); stale records go to `stale`. The
     warning about annotated articles missing from the corpus is printed
-    once the last record has been read."""
+    once the last record has been read (``warn_missing``; else the caller
+    prints it with ``warn_missing_articles``)."""
     progress = Progress(label, len(corpus))
 
     def articles() -> Iterator:
         for article in corpus:
+            loaded = article.loaded
             yield article
             progress.step()
+            if not loaded:  # read for this pass: not kept after it
+                article.release_text()
 
     wanted = [Status(s) for s in statuses] if statuses else None
     try:
@@ -209,6 +270,12 @@ def iter_records(store, corpus, names: list[str], statuses, stale: list[str], *,
                 stale.append(f"{record.id} ({record.annotator})")
     finally:
         progress.close()
+    if warn_missing:
+        warn_missing_articles(store, corpus, names)
+
+
+def warn_missing_articles(store, corpus, names: list[str]) -> None:
+    """Say which annotated articles are not in the corpus (and so were left out)."""
     missing = [
         f"{article_id} ({name})"
         for name in names

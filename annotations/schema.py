@@ -30,6 +30,9 @@ MAX_LABEL_FILE_BYTES = 1 << 20  # a schema of thousands of labels is far smaller
 FIELDS = {"name", "key", "colour", "description"}
 GAZETTEER = "gazetteer"
 REQUIRED = {"name", "key"}
+#: Each label has a key of its own and a row in the reader's keys, help and
+#: picker: a schema of more labels than this is refused, naming the line.
+MAX_LABELS = 1000
 _NAME_RE = re.compile(r"^[^\s\[\]]+$")
 _COLOUR_RE = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z_]+[0-9]*)$")
 
@@ -118,6 +121,12 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
         for index, table in enumerate(tables):
             line0 = starts[index] if index < len(starts) else 0
             where = f"{name}:{line0 + 1}"
+            if len(labels) == MAX_LABELS:
+                total = sum(len(data.get(k, [])) for k in (ENTITY, THEME) if isinstance(data.get(k), list))
+                raise SchemaError(
+                    f"{where}: too many labels ({total:,}); a schema may define at most "
+                    f"{MAX_LABELS:,} (each needs a key of its own)"
+                )
             allowed = FIELDS | {GAZETTEER} if kind == ENTITY else FIELDS
             for key in table:
                 if key not in allowed:
@@ -160,7 +169,7 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
                 )
             seen_keys[key] = key_line
             colour = table.get("colour", "white").strip()
-            if not _COLOUR_RE.match(colour):
+            if not _COLOUR_RE.match(colour) or not _is_colour(colour):
                 raise SchemaError(
                     f"{name}:{_line_of(lines, 'colour', line0)}: colour {colour!r} is not a "
                     f"colour name or #rrggbb"
@@ -178,6 +187,19 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
     if not labels:
         raise SchemaError(f"{name}: defines no labels (add [[entity]] or [[theme]] tables)")
     return Schema(labels=tuple(labels), source=name, gazetteer=tuple(dict.fromkeys(gazetteer)))
+
+
+def _is_colour(colour: str) -> bool:
+    """Whether the app can draw `colour`: it is checked with the parser the
+    reader's styles use (Rich's, installed with hashiya), so a name it does
+    not know is refused here, with its line, rather than on screen."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(colour)
+    except ColorParseError:
+        return False
+    return True
 
 
 def _gazetteer(table: dict, lines: list[str], name: str, line0: int, where: str) -> list[str]:

@@ -104,6 +104,8 @@ __all__ = [
     "Evidence",
     "canonical_offsets",
     "canonical_tokens",
+    "token_edges",
+    "token_table",
     "evidence_for",
     "word_ranges",
     "clitic_cuts",
@@ -163,7 +165,8 @@ _ABBREVIATIONS = (
 _ABBREVIATION = "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True))
 _ASCII_WORD_END = r"(?![A-Za-z0-9])"
 
-_OTHER_TOKENS = (
+TOKEN_RE = re.compile(
+    rf"(?P<arabic>[{ARABIC_WORD}]+)"
     rf"|(?P<url>(?:https?://|ftp://|www\.)(?:[^{_URL_TAIL}]*[^{_URL_TAIL}{_URL_STOP}])?)"
     rf"|(?P<email>[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     rf"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+{_ASCII_WORD_END})"
@@ -174,10 +177,6 @@ _OTHER_TOKENS = (
     rf"|(?P<num>\d+(?:[.,\u066b\u066c]\d+)*[{MARKS}]*)"
     rf"|(?P<other>[^\s][{MARKS}]*)"
 )
-TOKEN_RE = re.compile(rf"(?P<arabic>[{ARABIC_WORD}]+)" + _OTHER_TOKENS)
-# the same tokens, a run of Arabic words with single spaces between them
-# taken as one match (see canonical_offsets)
-_RUN_RE = re.compile(rf"(?P<run>[{ARABIC_WORD}]+(?: [{ARABIC_WORD}]+)*)" + _OTHER_TOKENS)
 _WORD_KINDS = frozenset(("arabic", "url", "email", "tag", "date", "abbr", "word", "num"))
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_WORD}]+")
 _LETTER_WORD_RE = re.compile(rf"[{ARABIC_WORD}]+|(?:[^\W\d_{_ARABIC}]|[{MARKS}{_JOINERS}])+")
@@ -203,19 +202,55 @@ class _Cuts(dict):
         return cuts
 
 
+class _Chunks(dict):
+    """Chunk of text between whitespace -> its canonical tokens as
+    (starts, ends, texts), offsets relative to the chunk, or None when the
+    chunk is one token (most are). Tokens never hold whitespace and the pattern looks
+    behind nothing, so a chunk's tokens are the same wherever it stands."""
+
+    __slots__ = ("cuts",)
+    LIMIT = 1 << 19  # distinct chunks kept; past it the cache starts over
+
+    def __init__(self, cuts: _Cuts) -> None:
+        super().__init__()
+        self.cuts = cuts
+
+    def __missing__(self, chunk: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]] | None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for match in TOKEN_RE.finditer(chunk):
+            start, end = match.span()
+            cuts = self.cuts[match.group()] if match.lastgroup == "arabic" else ()
+            starts.append(start)
+            for cut in cuts:
+                ends.append(start + cut)
+                starts.append(start + cut)
+            ends.append(end)
+        found = None
+        if len(starts) > 1:
+            found = (tuple(starts), tuple(ends), tuple(map(chunk.__getitem__, map(slice, starts, ends))))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[chunk] = found
+        return found
+
+
 class Evidence:
     """Known words, normalized (see :mod:`annotations.textnorm`): what
     proclitic segmentation accepts as a remainder. ``add`` takes a word or a
     phrase (each of its words is added); ``words()`` and ``from_words``
     serialise it. Memory grows with the vocabulary: each distinct word is
-    kept once as written and once normalized."""
+    kept once as written and once normalized, each distinct chunk of text
+    between whitespace once, and the tokens of each distinct chunk once."""
 
-    __slots__ = ("_known", "_cuts", "_seen")
+    __slots__ = ("_known", "_cuts", "_chunks", "_seen", "_seen_chunks")
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._known: set[str] = set()
         self._cuts = _Cuts(self._known)
+        self._chunks = _Chunks(self._cuts)
         self._seen: set[str] = set()  # words as written, already added
+        self._seen_chunks: set[str] = set()  # chunks of texts, already added
         self.update(words)
 
     def add(self, word: str) -> None:
@@ -232,8 +267,13 @@ class Evidence:
             self._add_words(_LETTER_WORD_RE.findall("\n".join(batch)))
 
     def add_text(self, text: str) -> None:
-        """Every word of an article's text."""
-        self._add_words(_LETTER_WORD_RE.findall(text))
+        """Every word of an article's text (each distinct chunk between
+        whitespace looked at once)."""
+        chunks = set(text.split())
+        chunks -= self._seen_chunks
+        if chunks:
+            self._seen_chunks |= chunks
+            self._add_words(_LETTER_WORD_RE.findall("\n".join(chunks)))
 
     def _add_words(self, words: list[str]) -> None:
         new = set(words)
@@ -247,6 +287,7 @@ class Evidence:
         known.discard("")
         if len(known) != size:
             self._cuts.clear()
+            self._chunks.clear()
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and normalize(word) in self._known
@@ -343,61 +384,67 @@ def text_evidence(text: str) -> Evidence:
 
 def canonical_offsets(text: str, evidence: Evidence | None = None) -> list[tuple[int, int]]:
     """The canonical tokens of `text` as (start, end) pairs; with no
-    evidence, the text's own words serve as evidence.
+    evidence, the text's own words serve as evidence."""
+    return list(zip(*token_edges(text, evidence)))
 
-    A run of Arabic words with single spaces between them is one match of
-    the pattern, split with str.split: the words are exactly the tokens the
-    pattern's first alternative takes there, found with far fewer matches."""
+
+def token_edges(text: str, evidence: Evidence | None = None) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the canonical tokens of `text`, as two
+    lists (what canonical_offsets pairs up; writers that bisect want them
+    apart)."""
+    starts, ends, _ = token_table(text, evidence)
+    return starts, ends
+
+
+def token_table(text: str, evidence: Evidence | None = None) -> tuple[list[int], list[int], list[str]]:
+    """The starts, the ends and the texts of the canonical tokens of `text`.
+
+    The text is taken a run of chunks at a time — chunks of non-whitespace
+    with single spaces between them, one match of a plain pattern — and each
+    distinct chunk is tokenized once (cached on the evidence): most chunks
+    are one word, one token, and cost no Python code of their own."""
     if evidence is None:
         evidence = text_evidence(text)
-    cuts_of = evidence._cuts.__getitem__
-    out: list[tuple[int, int]] = []
-    append = out.append
-    extend = out.extend
-    for match in _RUN_RE.finditer(text):
-        if match.lastgroup != "run":
-            append(match.span())
-            continue
+    chunk_tokens = evidence._chunks.__getitem__
+    starts_out: list[int] = []
+    ends_out: list[int] = []
+    words_out: list[str] = []
+    more_starts = starts_out.extend
+    more_ends = ends_out.extend
+    more_words = words_out.extend
+    for match in _CHUNK_RUN_RE.finditer(text):
         start = match.start()
-        run = match.group()
-        if " " not in run:
-            cuts = cuts_of(run)
-            if cuts:
-                _append_cut(append, start, len(run), cuts)
-            else:
-                append((start, match.end()))
-            continue
-        words = run.split(" ")
-        lengths = list(map(len, words))
+        chunks = match.group().split(" ")
+        lengths = list(map(len, chunks))
         starts = list(accumulate(map(_ONE.__add__, lengths), initial=start))
-        ends = list(map(add, starts, lengths))
-        found = list(map(cuts_of, words))
+        starts.pop()
+        found = list(map(chunk_tokens, chunks))
         if not any(found):
-            extend(zip(starts, ends))
+            more_starts(starts)
+            more_ends(map(add, starts, lengths))
+            more_words(chunks)
             continue
-        last = 0
-        for index in [i for i, cuts in enumerate(found) if cuts]:
-            extend(zip(starts[last:index], ends[last:index]))
-            _append_cut(append, starts[index], lengths[index], found[index])
-            last = index + 1
-        extend(zip(starts[last : len(words)], ends[last:]))
-    return out
+        ends = list(map(add, starts, lengths))
+        # each chunk of several tokens replaced by its tokens, from the
+        # last one back so the indexes still to come stay where they are
+        for index in [i for i, pieces in enumerate(found) if pieces][::-1]:
+            base = starts[index]
+            piece_starts, piece_ends, chunks[index : index + 1] = found[index]
+            starts[index : index + 1] = map(base.__add__, piece_starts)
+            ends[index : index + 1] = map(base.__add__, piece_ends)
+        more_starts(starts)
+        more_ends(ends)
+        more_words(chunks)
+    return starts_out, ends_out, words_out
 
 
 _ONE = 1
-
-
-def _append_cut(append, start: int, length: int, cuts: tuple[int, ...]) -> None:
-    prev = start
-    for cut in cuts:
-        append((prev, start + cut))
-        prev = start + cut
-    append((prev, start + length))
+_CHUNK_RUN_RE = re.compile(r"\S+(?: \S+)*")
 
 
 def canonical_tokens(text: str, evidence: Evidence | None = None) -> list[str]:
     """The canonical token strings of `text`."""
-    return [text[start:end] for start, end in canonical_offsets(text, evidence)]
+    return token_table(text, evidence)[2]
 
 
 def word_ranges(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:

@@ -13,6 +13,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEEDS = PACKAGE_ROOT / "seeds"
 DEFAULT_STORE = Path("hashiya-store")
 MODES = ("visual", "logical")
+# "next article to do": in list order, or the most doubtful first (see
+# annotations.suggestions.storage)
+ORDERS = ("list", "doubt")
 
 
 def default_annotator() -> str:
@@ -47,6 +50,8 @@ class Settings:
     labels: Path | None
     mode: str | None  # None: not chosen yet (the app asks on first run)
     harakat: bool = True
+    model: Path | None = None  # a spaCy pipeline folder the app suggests with
+    order: str = "list"
 
     @classmethod
     def resolve(
@@ -58,6 +63,8 @@ class Settings:
         labels: str | None = None,
         mode: str | None = None,
         harakat: bool | None = None,
+        model: str | None = None,
+        order: str | None = None,
     ) -> "Settings":
         from .errors import HashiyaError
 
@@ -75,6 +82,10 @@ class Settings:
             raise HashiyaError(f"display mode {chosen_mode!r} must be 'visual' or 'logical'")
         if harakat is None:
             harakat = env.get("HASHIYA_HARAKAT", "on").lower() not in ("0", "off", "no", "false")
+        model_value = model or env.get("HASHIYA_MODEL") or None
+        chosen_order = order or env.get("HASHIYA_ORDER") or "list"
+        if chosen_order not in ORDERS:
+            raise HashiyaError(f"order {chosen_order!r} must be 'list' or 'doubt'")
         return cls(
             corpus=corpus_path,
             store=store_path,
@@ -82,4 +93,6 @@ class Settings:
             labels=Path(labels_value) if labels_value else None,
             mode=chosen_mode,
             harakat=harakat,
+            model=Path(model_value) if model_value else None,
+            order=chosen_order,
         )

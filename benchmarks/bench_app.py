@@ -36,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 30)
@@ -75,6 +77,24 @@ def _env(home: Path) -> None:
     os.environ["HASHIYA_CONFIG_DIR"] = str(home / "config")
     os.environ["HASHIYA_STORE"] = str(home / "store")
     os.environ["HASHIYA_ANNOTATOR"] = "bench"
+
+
+@contextmanager
+def bench_home(name: str) -> Iterator[Path]:
+    """A temporary folder holding the store and the preferences (through the
+    HASHIYA_* variables) for one benchmark; everything put back after."""
+    home = Path(tempfile.mkdtemp(prefix=f"hashiya-bench-{name}-"))
+    saved = {k: os.environ.get(k) for k in ("HASHIYA_CONFIG_DIR", "HASHIYA_STORE", "HASHIYA_ANNOTATOR")}
+    try:
+        _env(home)
+        yield home
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(home, ignore_errors=True)
 
 
 async def _start_hashiya(corpus: Path, on_ready=None) -> tuple[float, float]:
@@ -307,20 +327,10 @@ def ms(seconds: float) -> str:
 
 
 def main() -> dict:
-    home = Path(tempfile.mkdtemp(prefix="hashiya-bench-app-"))
-    saved = {k: os.environ.get(k) for k in ("HASHIYA_CONFIG_DIR", "HASHIYA_STORE", "HASHIYA_ANNOTATOR")}
-    try:
-        _env(home)
+    with bench_home("app") as home:
         start = startup(home)
         ours_keys = asyncio.run(_keys_hashiya(home))
         base_keys = asyncio.run(_keys_textarea())
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(home, ignore_errors=True)
 
     base_wall, base_cpu = start["base"][:2]
     print("## App: start-up and keypress latency (`python -m benchmarks.bench_app`)\n")

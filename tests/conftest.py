@@ -21,6 +21,8 @@ def _isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("HASHIYA_LABELS", raising=False)
     monkeypatch.delenv("HASHIYA_MODE", raising=False)
     monkeypatch.delenv("HASHIYA_HARAKAT", raising=False)
+    monkeypatch.delenv("HASHIYA_MODEL", raising=False)
+    monkeypatch.delenv("HASHIYA_ORDER", raising=False)
 
 
 @pytest.fixture

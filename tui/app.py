@@ -21,6 +21,7 @@ every screen at once is published as a signal on the app (as Textual's own
 from __future__ import annotations
 
 import gc
+import shlex
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -31,13 +32,15 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from annotations.corpus import Corpus
-from annotations.errors import HashiyaError
+from annotations.errors import HashiyaError, StoreError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
-from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO
+from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO, NEXT_ORDER
 from .frames import HELD_EVENTS, FrameHold
+from .layout import display_line
 from .prefs import Display, Prefs
+from .suggesting import Suggester
 from .word_evidence import WordEvidence
 
 if TYPE_CHECKING:
@@ -60,10 +63,15 @@ class HashiyaApp(App[int]):
         HELP_TOO,
         DISPLAY_MODE.binding("f2"),
         HARAKAT.binding("f3"),
+        NEXT_ORDER.binding("f4"),
     ]
 
     #: Text cursors blink; snapshot tests turn this off.
     cursor_blink: bool = True
+
+    #: Set by ``hashiya review``: the annotators compared (the app's own
+    #: annotator is gold), and the app opens on the review's article list.
+    review_from: list[str] | None = None
 
     def __init__(self, settings: Settings, corpus: Corpus, schema: Schema, store, prefs: Prefs,
                  corpus_check: CorpusCheck | None = None) -> None:
@@ -73,7 +81,7 @@ class HashiyaApp(App[int]):
         self.schema = schema
         self.store = store
         self.prefs = prefs
-        self.sub_title = f"{settings.annotator} · store {settings.store}"
+        self.sub_title = self._sub_title()
         self._store_closed = False
         #: What opening the corpus left for after the first frame (see
         #: tui.corpus_index.open_corpus_unchecked), until it is started.
@@ -82,6 +90,8 @@ class HashiyaApp(App[int]):
         self.clitic_trim_changed_signal: Signal[bool] = Signal(self, "clitic-trim-changed")
         self.annotations_changed_signal: Signal[str] = Signal(self, "annotations-changed")
         self.corpus_changed_signal: Signal[Corpus] = Signal(self, "corpus-changed")
+        #: suggestions, the model and the next-to-do order (no Textual inside)
+        self.suggester = Suggester(settings, schema, store)
         #: Known words for the reader's word selection (tui.word_evidence).
         self.word_evidence = WordEvidence(corpus, schema, store)
         self._frame_hold = FrameHold(self)
@@ -92,10 +102,23 @@ class HashiyaApp(App[int]):
             self._frame_hold.hold()
         await super().on_event(event)
 
+    def _sub_title(self) -> str:
+        """Who annotates and where the store is: data (the store path and the
+        name come from the command line), drawn as the header's plain text."""
+        settings = self.settings
+        mode, harakat = self.prefs.display
+        return display_line(f"{settings.annotator} · store {settings.store}", None, mode=mode,
+                            harakat=harakat, direction="ltr")
+
     # screens -------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
         from .screens.articles import ArticlesScreen
+
+        if self.review_from is not None:
+            from .screens.review_list import ReviewListScreen, ReviewSetup
+
+            return ReviewListScreen(ReviewSetup(self.review_from, self.settings.annotator, self.store))
 
         return ArticlesScreen()
 
@@ -104,7 +127,6 @@ class HashiyaApp(App[int]):
         return self.screen_stack[0] if self.screen_stack else None  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.word_evidence.start()
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
         if self.prefs.needs_first_run_check:
@@ -142,10 +164,29 @@ class HashiyaApp(App[int]):
 
     def open_article(self, article_id: str, closed: Callable[[str | None], None] | None = None) -> None:
         """Show `article_id` in the reader; `closed` hears which article the
-        reader showed last (it moves between articles in place)."""
+        reader showed last (it moves between articles in place). An article
+        whose store file cannot be read is not opened: the error is shown."""
         from .screens.reader import ReaderScreen
 
+        try:
+            self.store.spans(article_id)
+        except StoreError as exc:
+            self.show_store_error(exc)
+            return
         self.push_screen(ReaderScreen(article_id), closed)
+
+    def repair_command(self) -> str:
+        """The command that repairs this store (for this corpus and annotator)."""
+        settings = self.settings
+        return shlex.join(["hashiya", "validate", str(settings.corpus), "--store", str(settings.store),
+                           "--annotator", settings.annotator, "--repair"])
+
+    def show_store_error(self, error: StoreError) -> None:
+        """A store file could not be read: say which and why, and how to repair it."""
+        from .screens.problems import StoreErrorScreen
+
+        if not isinstance(self.screen, StoreErrorScreen):  # one at a time
+            self.push_screen(StoreErrorScreen(str(error), self.repair_command()))
 
     # corpus ------------------------------------------------------------------
 
@@ -198,6 +239,7 @@ class HashiyaApp(App[int]):
             self.write_terminal(BDSM_EXPLICIT if mode == "visual" else BDSM_IMPLICIT)
         if harakat is not None:
             prefs.harakat = harakat
+        self.sub_title = self._sub_title()
         warning = prefs.save()
         if warning:
             self.notify(warning, title="Preferences", severity="warning")
@@ -265,6 +307,11 @@ class HashiyaApp(App[int]):
     def action_toggle_mode(self) -> None:
         self.notify(f"Display mode: {self.toggle_mode()}", timeout=3)
 
+    def action_toggle_order(self) -> None:
+        order = self.suggester.toggle_order()
+        self.notify("Next to do: the article the model is least sure of first" if order == "doubt"
+                    else "Next to do: the next article in the list", timeout=3)
+
     def action_toggle_harakat(self) -> None:
         self.notify(f"Harakat {'shown' if self.toggle_harakat() else 'hidden'}", timeout=3)
 
@@ -328,10 +375,30 @@ def make_app(settings: Settings) -> HashiyaApp:
     return HashiyaApp(settings, corpus, schema, store, prefs, corpus_check=check)
 
 
-def run_app(settings: Settings) -> int:
+def _review_names(app: HashiyaApp, names: list[str]) -> list[str]:
+    """The annotators `hashiya review --from` names, checked against the store."""
+    into = app.settings.annotator
+    known = [name for name in app.store.annotators() if name != into]
+    names = names or known
+    unknown = [name for name in names if name not in known]
+    if into in names:
+        raise HashiyaError(f"{into!r} is where the review goes (--into); it cannot be compared too")
+    if unknown:
+        raise HashiyaError(f"unknown annotator {unknown[0]!r} (the store has: {', '.join(known) or 'none'})")
+    if not names:
+        raise HashiyaError(f"no annotators to review besides {into!r}")
+    return names
+
+
+def run_app(settings: Settings, review_from: list[str] | None = None) -> int:
+    app = None
     try:
         app = make_app(settings)
+        if review_from is not None:
+            app.review_from = _review_names(app, review_from)
     except HashiyaError as exc:
+        if app is not None:
+            app.close_store()
         print(f"hashiya: error: {exc}", file=sys.stderr)
         return exc.exit_code
     out = sys.__stdout__

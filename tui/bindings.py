@@ -57,6 +57,8 @@ DISPLAY_MODE = Switch("toggle_mode", "Visual/logical",
 HARAKAT = Switch("toggle_harakat", "Harakat on/off",
                  "Show or hide harakat (diacritics); offsets are unchanged")
 CLITIC_TRIM = Switch("toggle_clitic_trim", "Clitic trim")
+NEXT_ORDER = Switch("toggle_order", "Next to do: doubtful first/in order",
+                    "Next article to do: the one the model is least sure of first, or the next in the list")
 
 
 def own_bindings(node: DOMNode) -> list[Binding]:

@@ -1,7 +1,8 @@
 """The one command, ``hashiya``.
 
 ``hashiya [CORPUS]`` opens the app; subcommands export, import, stats,
-validate, render, agreement, adjudicate and train work without it. Every
+validate, render, agreement, adjudicate, train and suggest work without it
+(``review`` opens the app on a review). Every
 subcommand lives in ``tui/commands/<name>.py`` and exposes
 ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 
@@ -33,7 +34,9 @@ SUBCOMMANDS = (
     "render",
     "agreement",
     "adjudicate",
+    "review",
     "train",
+    "suggest",
 )
 
 

@@ -46,6 +46,11 @@ class HashiyaCommands(Provider):
                 if binding.tooltip:
                     detail += f" · {binding.tooltip}"
                 yield Command(title, detail, partial(app.run_action, binding.action, node))
+        from .screens.review_list import GOLD, start_review
+
+        yield Command(f"Review annotators into {GOLD}",
+                      f"compare every other annotator of the store and take their work into {GOLD}",
+                      partial(start_review, app))
         for name in sorted(app.available_themes):
             if name != app.theme:
                 yield Command(f"Colour theme: {name}", "change the colours of the app",

@@ -1,9 +1,9 @@
 """Export and import formats. Each module documents its shape:
 
-native, doccano, prodigy, conll, hf, spacy_docbin (``spacy``), txt (import of
-a folder of .txt articles)."""
+native, doccano, prodigy, conll, hf, spacy_docbin (``spacy``), parquet (export
+only), txt (import of a folder of .txt articles)."""
 
-EXPORT_FORMATS = ("native", "doccano", "prodigy", "conll", "hf", "spacy")
+EXPORT_FORMATS = ("native", "doccano", "prodigy", "conll", "hf", "spacy", "parquet")
 IMPORT_FORMATS = ("native", "doccano", "prodigy", "conll", "txt")
 
 

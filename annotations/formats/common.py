@@ -16,7 +16,7 @@ import orjson
 from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
-from ..segment import Evidence, canonical_offsets
+from ..segment import Evidence, token_edges, token_table
 
 __all__ = [
     "ExportOptions",
@@ -29,7 +29,8 @@ __all__ = [
     "direction_of",
     "Utf16",
     "spacy_tokens",
-    "record_offsets",
+    "record_edges",
+    "record_tokens",
     "spans_on_tokens",
     "build_record",
 ]
@@ -155,30 +156,29 @@ class ImportResult:
 # -- tokens -----------------------------------------------------------------
 
 
-def record_offsets(record: ArticleRecord, options: ExportOptions) -> list[tuple[int, int]]:
-    """The record's canonical tokens (annotations.segment): the same for
-    every annotator of the article, whatever their spans."""
-    return canonical_offsets(record.text, options.evidence)
+def record_edges(record: ArticleRecord, options: ExportOptions) -> tuple[list[int], list[int]]:
+    """The starts and ends of the record's canonical tokens
+    (annotations.segment): the same for every annotator of the article,
+    whatever their spans."""
+    return token_edges(record.text, options.evidence)
+
+
+def record_tokens(record: ArticleRecord, options: ExportOptions) -> tuple[list[int], list[int], list[str]]:
+    """record_edges and the tokens' texts."""
+    return token_table(record.text, options.evidence)
 
 
 def spans_on_tokens(
-    record: ArticleRecord,
-    spans: Iterable[Span],
-    offsets: list[tuple[int, int]],
-    report: ExportReport,
-    edges: tuple[list[int], list[int]] | None = None,
+    record: ArticleRecord, spans: Iterable[Span], edges: tuple[list[int], list[int]], report: ExportReport
 ) -> list[tuple[Span, int, int]]:
     """(span, first token, last token) for each span that starts at a token
-    start and ends at a token end. A span with an edge elsewhere (inside a
-    token, or in whitespace) is left out of the record and reported with its
-    id, article and annotator: never widened, trimmed or dropped silently.
-    `edges`: the token starts and ends, when the caller has them."""
+    start and ends at a token end (`edges`: the token starts and ends). A
+    span with an edge elsewhere (inside a token, or in whitespace) is left
+    out of the record and reported with its id, article and annotator:
+    never widened, trimmed or dropped silently."""
     out = []
-    starts, ends = edges or (None, None)
+    starts, ends = edges
     for span in spans:
-        if starts is None:
-            starts = [start for start, _ in offsets]
-            ends = [end for _, end in offsets]
         first = bisect_left(starts, span.start)
         last = bisect_left(ends, span.end)
         if first < len(starts) and starts[first] == span.start and last < len(ends) and ends[last] == span.end:
@@ -224,6 +224,19 @@ def spacy_tokens(text: str, offsets: list[tuple[int, int]]) -> list[WsToken]:
     if not offsets and text:
         append(WsToken(0, len(text), text, False))
     return out
+
+
+def write_encoded(records: Iterable[ArticleRecord], out, encode) -> None:
+    """``encode(record)`` of each record into `out`, a few hundred records
+    a write (one write per record costs more than the joins)."""
+    pending: list[str] = []
+    for record in records:
+        pending.append(encode(record))
+        if len(pending) >= 512:
+            out.write("".join(pending))
+            pending.clear()
+    if pending:
+        out.write("".join(pending))
 
 
 # -- reading ----------------------------------------------------------------
@@ -380,6 +393,8 @@ def entity_spans_for_tokens(
         ends = list(map(_END, spans))
         if starts[0] >= -1 and all(map(lt, starts, ends)) and all(map(ge, starts[1:], ends)):
             keep = list(spans)
+    # what is left out names the article and whose record it is
+    whose = f" ({record.annotator})" if record.annotator else ""
     if keep is None:
         spans = sorted(spans, key=_START_END)
         keep = []
@@ -387,18 +402,18 @@ def entity_spans_for_tokens(
         for span in spans:
             if span.kind == THEME:
                 if THEME in options.kinds:
-                    report.leave_out(f"theme spans ({fmt} holds entities only)", f"{record.id}:{span.start}-{span.end}")
+                    report.leave_out(f"theme spans ({fmt} holds entities only)", f"{record.id}:{span.start}-{span.end}{whose}")
                 continue
             if span.kind not in options.kinds:
                 continue
             if span.start < last_end:
-                report.leave_out(f"overlapping entity spans ({fmt} is flat)", f"{record.id}:{span.start}-{span.end}")
+                report.leave_out(f"overlapping entity spans ({fmt} is flat)", f"{record.id}:{span.start}-{span.end}{whose}")
                 continue
             keep.append(span)
             last_end = span.end
     if options.themes and record.themes:
         for theme in record.themes:
-            report.leave_out(f"document themes ({fmt} has no place for them)", f"{record.id}:{theme}")
+            report.leave_out(f"document themes ({fmt} has no place for them)", f"{record.id}:{theme}{whose}")
     return keep
 
 

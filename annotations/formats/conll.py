@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import repeat
-from operator import add, itemgetter
+from operator import add
 from typing import Iterable, TextIO
 
 from ..model import ENTITY, ArticleRecord
@@ -41,8 +41,9 @@ from .common import (
     IMPORTED_STATUS,
     build_record,
     entity_spans_for_tokens,
-    record_offsets,
+    record_tokens,
     spans_on_tokens,
+    write_encoded,
 )
 
 SUFFIX = ".conll"
@@ -106,17 +107,16 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     ending with a blank line (no -DOCSTART- line)."""
     spans = entity_spans_for_tokens(record, options, report, fmt)
     text = record.text
-    offsets = record_offsets(record, options)
+    starts, ends, words = record_tokens(record, options)
+    edges = (starts, ends)
     report.records += 1
-    report.spans += len(spans)
-    if not offsets:
+    if not starts:
         return ""
-    starts = list(map(_FIRST, offsets))
-    ends = list(map(_SECOND, offsets))
-    words = list(map(text.__getitem__, map(slice, starts, ends)))
     lines = list(map(add, words, repeat(" O")))
     inside: set[int] = set()
-    for span, first, last in spans_on_tokens(record, spans, offsets, report, (starts, ends)) if spans else ():
+    placed = spans_on_tokens(record, spans, edges, report) if spans else ()
+    report.spans += len(placed)
+    for span, first, last in placed:
         lines[first] = words[first] + _BEGIN_TAG[span.label]
         if last > first:
             lines[first + 1 : last + 1] = map(add, words[first + 1 : last + 1], repeat(_INSIDE_TAG[span.label]))
@@ -124,12 +124,8 @@ def document(record: ArticleRecord, options: ExportOptions, report: ExportReport
     breaks = sentence_breaks(text, starts, words, inside)
     if not breaks:
         return "\n".join(lines) + "\n\n"
-    edges = [0, *breaks, len(lines)]
-    return "\n\n".join(map("\n".join, map(lines.__getitem__, map(slice, edges, edges[1:])))) + "\n\n"
-
-
-_FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
+    bounds = [0, *breaks, len(lines)]
+    return "\n\n".join(map("\n".join, map(lines.__getitem__, map(slice, bounds, bounds[1:])))) + "\n\n"
 
 
 def tagged_sentences(
@@ -143,19 +139,16 @@ def tagged_sentences(
     return out
 
 
+_HEAD = DOCSTART + "\n\n"
+
+
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions) -> str:
+    """One article with its -DOCSTART- line."""
+    return _HEAD + document(record, options, report)
+
+
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    # documents are written a few hundred at a time: one write per article
-    # costs more than the joins
-    pending: list[str] = []
-    head = DOCSTART + "\n\n"
-    for record in records:
-        pending.append(head)
-        pending.append(document(record, options, report))
-        if len(pending) >= 512:
-            out.write("".join(pending))
-            pending.clear()
-    if pending:
-        out.write("".join(pending))
+    write_encoded(records, out, lambda record: encode(record, report, options))
 
 
 _TAG_RE = re.compile(r"^(O|[BI]-\S+)$")

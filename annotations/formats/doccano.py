@@ -36,6 +36,7 @@ from .common import (
     iter_json_lines,
     kind_for,
     selected_spans,
+    write_encoded,
 )
 
 SUFFIX = ".jsonl"
@@ -59,12 +60,16 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
     return obj
 
 
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions) -> str:
+    """One record as its JSON line (with the line end)."""
+    obj = to_dict(record, options)
+    report.records += 1
+    report.spans += len(obj["entities"])
+    return dumps(obj) + "\n"
+
+
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    for record in records:
-        out.write(dumps(to_dict(record, options)))
-        out.write("\n")
-        report.records += 1
-        report.spans += len(record.spans)
+    write_encoded(records, out, lambda record: encode(record, report, options))
 
 
 def _spans(items, schema, theme_labels=()):

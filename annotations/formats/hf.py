@@ -8,8 +8,11 @@ Tags are strings (IOB2); the label list (``O`` then ``B-X``/``I-X`` for each
 label, sorted) is written beside the data as ``FILE.labels.json`` so the
 tags can be mapped to class ids the same way every time. Load with
 ``datasets.load_dataset("json", data_files=FILE)``. Tokens are the
-non-whitespace tokens of the article (one record per article, not per
-sentence). Like CoNLL it holds flat entities only; the rest is reported.
+article's canonical tokens (:mod:`annotations.segment`; one record per
+article, not per sentence), the same for every annotator, so two
+annotators' files line up token for token. Like CoNLL it holds flat
+entities only; the rest, and any span with an edge inside a token, is
+reported.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from typing import Iterable, TextIO
 
 from ..model import OFFSET_UNIT, ArticleRecord
-from .common import ExportOptions, ExportReport, direction_of, dumps
+from .common import ExportOptions, ExportReport, direction_of, dumps, write_encoded
 from .conll import tagged_sentences
 
 SUFFIX = ".jsonl"
@@ -57,10 +60,14 @@ def write(
 ) -> set[str]:
     """Write records; returns the entity labels used (added to `labels`)."""
     seen: set[str] = labels if labels is not None else set()
-    for record in records:
-        out.write(dumps(to_dict(record, options, report, seen)))
-        out.write("\n")
+    write_encoded(records, out, lambda record: encode(record, report, options, seen))
     return seen
+
+
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions, labels: set[str]) -> str:
+    """One record as its JSON line (with the line end); the entity labels
+    it uses are added to `labels`."""
+    return dumps(to_dict(record, options, report, labels)) + "\n"
 
 
 def labels_path(path) -> str:

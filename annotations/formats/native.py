@@ -36,6 +36,7 @@ from .common import (
     iter_json_lines,
     kind_for,
     selected_spans,
+    write_encoded,
 )
 
 SUFFIX = ".jsonl"
@@ -72,16 +73,19 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
     }
 
 
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions) -> str:
+    """One record as its JSON line (with the line end)."""
+    obj = to_dict(record, options)
+    # Every other field is a str or int by construction (Span, Status,
+    # the offset unit); metadata and themes come from users.
+    plain = is_plain(obj["metadata"]) and is_plain(obj["themes"])
+    report.records += 1
+    report.spans += len(obj["spans"])
+    return (dumps_plain(obj) if plain else dumps(obj)) + "\n"
+
+
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    for record in records:
-        obj = to_dict(record, options)
-        # Every other field is a str or int by construction (Span, Status,
-        # the offset unit); metadata and themes come from users.
-        plain = is_plain(obj["metadata"]) and is_plain(obj["themes"])
-        out.write(dumps_plain(obj) if plain else dumps(obj))
-        out.write("\n")
-        report.records += 1
-        report.spans += len(record.spans)
+    write_encoded(records, out, lambda record: encode(record, report, options))
 
 
 def _span_tuples(obj: dict, schema):

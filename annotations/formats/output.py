@@ -26,7 +26,8 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, TextIO
 
 from ..errors import FormatError
 
@@ -92,6 +93,15 @@ def refuse_inputs(path: str | Path, *, files: Iterable[str | Path | None] = (),
 def write_file(path: str | Path, write: Callable[[TextIO], object], *, binary: bool = False) -> None:
     """Fill ``path`` with ``write(stream)`` as the module docstring says. A
     text stream is UTF-8 with LF line ends."""
+    with opened(path, binary=binary) as stream:
+        write(stream)
+
+
+@contextmanager
+def opened(path: str | Path, *, binary: bool = False) -> Iterator:
+    """The stream of ``write_file`` as a context, for a writer that fills
+    several files at once as records stream by: the file is in place when
+    the block ends, and not written at all when it raises."""
     check_name(str(path))
     path = Path(path)
     try:
@@ -103,7 +113,8 @@ def write_file(path: str | Path, write: Callable[[TextIO], object], *, binary: b
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
             raise FormatError(f"{path}: is a folder; give a file name")
-        _write_into(path, write, binary)  # a device or FIFO: never replaced
+        with _into(path, binary) as stream:  # a device or FIFO: never replaced
+            yield stream
         return
     if path.is_symlink():
         target = os.readlink(path)
@@ -118,7 +129,7 @@ def write_file(path: str | Path, write: Callable[[TextIO], object], *, binary: b
     try:
         os.fchmod(fd, mode)
         with _stream(fd, binary) as stream:
-            write(stream)
+            yield stream
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
@@ -142,11 +153,12 @@ def _stream(fd: int, binary: bool):
     return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
 
-def _write_into(path: Path, write, binary: bool) -> None:
+@contextmanager
+def _into(path: Path, binary: bool) -> Iterator:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
         with _stream(fd, binary) as stream:
-            write(stream)
+            yield stream
     except OSError as exc:
         raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
 

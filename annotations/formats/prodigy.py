@@ -40,19 +40,20 @@ from .common import (
     dumps,
     iter_json_lines,
     kind_for,
-    record_offsets,
+    record_edges,
     selected_spans,
     spacy_tokens,
     spans_on_tokens,
+    write_encoded,
 )
 
 SUFFIX = ".jsonl"
 
 
 def to_dict(record: ArticleRecord, options: ExportOptions, report: ExportReport) -> dict:
-    offsets = record_offsets(record, options)
-    tokens = spacy_tokens(record.text, offsets)
-    spans = [span for span, _, _ in spans_on_tokens(record, selected_spans(record, options), offsets, report)]
+    edges = record_edges(record, options)
+    tokens = spacy_tokens(record.text, list(zip(*edges)))
+    spans = [span for span, _, _ in spans_on_tokens(record, selected_spans(record, options), edges, report)]
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     utf16 = Utf16(record.text) if options.utf16 else None
@@ -92,12 +93,16 @@ def to_dict(record: ArticleRecord, options: ExportOptions, report: ExportReport)
     }
 
 
+def encode(record: ArticleRecord, report: ExportReport, options: ExportOptions) -> str:
+    """One record as its JSON line (with the line end)."""
+    obj = to_dict(record, options, report)
+    report.records += 1
+    report.spans += len(obj["spans"]) + len(obj["theme_spans"])
+    return dumps(obj) + "\n"
+
+
 def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, options: ExportOptions) -> None:
-    for record in records:
-        out.write(dumps(to_dict(record, options, report)))
-        out.write("\n")
-        report.records += 1
-        report.spans += len(record.spans)
+    write_encoded(records, out, lambda record: encode(record, report, options))
 
 
 def _spans(items, default_kind: str, schema, key: str):

@@ -31,13 +31,15 @@ from .common import (
     ExportOptions,
     ExportReport,
     direction_of,
-    record_offsets,
+    record_edges,
     selected_spans,
     spacy_tokens,
     spans_on_tokens,
 )
+from .stream import Sink
 
 SUFFIX = ".spacy"
+SHARD_DOCS = 5_000  # Docs a DocBin holds before the next file (a few kB each)
 SPAN_GROUP = "themes"
 
 
@@ -58,12 +60,12 @@ def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportR
     (each one the article does not have is 0.0 in ``doc.cats``)."""
     _, Doc, _ = _spacy()
     spans = selected_spans(record, options)
-    offsets = record_offsets(record, options)
-    tokens = spacy_tokens(record.text, offsets)
+    edges = record_edges(record, options)
+    tokens = spacy_tokens(record.text, list(zip(*edges)))
     doc = Doc(vocab, words=[t.text for t in tokens], spaces=[t.ws for t in tokens])
     ents = []
     themes = []
-    for span, _, _ in spans_on_tokens(record, spans, offsets, report):
+    for span, _, _ in spans_on_tokens(record, spans, edges, report):
         piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
         (ents if span.kind == ENTITY else themes).append(piece)
     doc.ents = ents
@@ -80,15 +82,65 @@ def to_doc(vocab, record: ArticleRecord, options: ExportOptions, report: ExportR
     return doc
 
 
+class DocBinSink(Sink):
+    """One .spacy file as records stream in: each record becomes a Doc in
+    the DocBin at once (the DocBin keeps its tokens' attributes, not the
+    record); `categories` are the file's document themes, known before
+    the first record. A DocBin holds every Doc it was given until it is
+    written: when more than `shard_docs` records are `expected`, X.spacy
+    is a folder of DocBins of `shard_docs` Docs each (X-00000.spacy, …),
+    which ``spacy train`` reads as one corpus, given the folder. The files
+    are put in place when the caller's `stack` closes."""
+
+    def __init__(self, path, report: ExportReport, options: ExportOptions, categories: Iterable[str], *,
+                 stack=None, shard_docs: int | None = None, expected: int = 0) -> None:
+        super().__init__(path, report)
+        spacy, _, DocBin = _spacy()
+        self.new_docbin = lambda: DocBin(store_user_data=True)
+        self.vocab = spacy.blank("ar").vocab
+        self.docbin = self.new_docbin()
+        self.options = options
+        self.categories = list(categories)
+        self.stack = stack
+        self.shard_docs = shard_docs or SHARD_DOCS
+        self.sharded = expected > self.shard_docs
+        self.files: list[Path] = []
+
+    def _add(self, record: ArticleRecord) -> None:
+        if self.sharded and len(self.docbin) >= self.shard_docs:
+            self._write()
+        self.docbin.add(to_doc(self.vocab, record, self.options, self.report, self.categories))
+
+    def _write(self) -> None:
+        from .output import opened
+        from .parquet import shard_path
+
+        path = Path(self.path)
+        if self.sharded:
+            path = path / shard_path(path.name, len(self.files)).name
+        data = self.docbin.to_bytes()
+        self.docbin = self.new_docbin()
+        if self.stack is None:
+            write_bytes_file(path, data)
+        else:
+            self.stack.enter_context(opened(path, binary=True)).write(data)
+        self.files.append(path)
+
+    def close(self) -> None:
+        self._write()
+
+    def described(self) -> str:
+        if len(self.files) == 1:
+            return str(self.files[0])
+        return f"{self.path} (a folder of {len(self.files)} files {self.files[0].name} … {self.files[-1].name})"
+
+
 def write_path(records: Iterable[ArticleRecord], path: str | Path, report: ExportReport, options: ExportOptions) -> None:
-    spacy, _, DocBin = _spacy()
-    vocab = spacy.blank("ar").vocab
-    docbin = DocBin(store_user_data=True)
     records = list(records)
-    themes = theme_labels(records)
+    sink = DocBinSink(path, report, options, theme_labels(records))
     for record in records:
-        docbin.add(to_doc(vocab, record, options, report, themes))
-    write_bytes_file(Path(path), docbin.to_bytes())
+        sink.add(record)
+    sink.close()
 
 
 def config_paths(path: str | Path) -> tuple[Path, Path]:
@@ -98,17 +150,19 @@ def config_paths(path: str | Path) -> tuple[Path, Path]:
     return path.with_name(f"{stem}.cfg"), path.with_name(f"{stem}.evidence.json")
 
 
-def write_training_config(path: str | Path, records: list[ArticleRecord], options: ExportOptions, *, split: bool) -> list[Path]:
+def write_training_config(
+    path: str | Path, options: ExportOptions, *, entities: bool, themes: bool, split: bool
+) -> list[Path]:
     """X.cfg and X.evidence.json (``options.evidence``, what the export
     tokenized with) beside the export `path` (X.spacy, or the name --split
     gave X.train.spacy and X.dev.spacy): the files written, none when the
-    records hold nothing to train."""
+    records hold nothing to train (`entities`: some record of the export
+    has an entity span; `themes`: a document theme)."""
     from ..spacy_config import components_for, config_text, training_config
     from ..spacy_tokenizer import evidence_json
     from .output import part_path
 
-    entities = ENTITY in options.kinds and any(s.kind == ENTITY for r in records for s in r.spans)
-    components = components_for(entities=entities, themes=options.themes and bool(theme_labels(records)))
+    components = components_for(entities=ENTITY in options.kinds and entities, themes=options.themes and themes)
     if not components:
         return []
     path = Path(path)

@@ -302,6 +302,9 @@ class _State:
     spans: dict[str, dict] = field(default_factory=dict)
     seq: int = 0
     _objects: list[Span] | None = field(default=None, compare=False, repr=False)
+    #: review marks: the places of the article a review settled by taking
+    #: nothing (annotations.curation); not exported, not counted
+    settled: tuple[str, ...] = ()
 
     def span_objects(self) -> list[Span]:
         if self._objects is None:  # states are replaced, never changed, on an edit
@@ -312,17 +315,21 @@ class _State:
         return [len(self.spans), self.status, self.fingerprint, len(self.themes)]
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "fingerprint": self.fingerprint,
             "status": self.status,
             "themes": list(self.themes),
             "spans": sorted(self.spans.values(), key=lambda d: (d["start"], d["end"], d["kind"], d["label"], d["id"])),
         }
+        if self.settled:
+            out["settled"] = list(self.settled)
+        return out
 
 
 def _apply_state(state: _State, op: dict, seq: int) -> _State:
     spans = dict(state.spans)
     themes = set(state.themes)
+    settled = state.settled
     status = state.status
     fp = state.fingerprint
     kind = op["kind"]
@@ -334,17 +341,22 @@ def _apply_state(state: _State, op: dict, seq: int) -> _State:
         spans[op["after"]["id"]] = dict(op["after"])
     elif kind == "theme":
         (themes.add if op["on"] else themes.discard)(op["label"])
+    elif kind == "settle":
+        marks = set(settled)
+        (marks.add if op["on"] else marks.discard)(op["key"])
+        settled = tuple(sorted(marks))
     elif kind == "replace":
         after = op["after"]
         spans = {d["id"]: dict(d) for d in after["spans"]}
         themes = set(after["themes"])
         status = after["status"]
         fp = after["fingerprint"]
+        settled = tuple(after.get("settled", ()))
     if "status" in op:
         status = op["status"][1]
     if "fp" in op:
         fp = op["fp"][1]
-    return _State(state.article_id, fp, status, tuple(sorted(themes)), spans, seq)
+    return _State(state.article_id, fp, status, tuple(sorted(themes)), spans, seq, settled=settled)
 
 
 def _invert(op: dict) -> dict:
@@ -357,6 +369,8 @@ def _invert(op: dict) -> dict:
         inv = {"kind": "update", "before": op["after"], "after": op["before"]}
     elif kind == "theme":
         inv = {"kind": "theme", "label": op["label"], "on": not op["on"]}
+    elif kind == "settle":
+        inv = {"kind": "settle", "key": op["key"], "on": not op["on"]}
     elif kind == "status":
         inv = {"kind": "status"}
     else:
@@ -394,6 +408,7 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
             if type(status) is not str or status not in _STATUS_VALUES:
                 status = Status(status).value
             themes = meta.get("themes", [])
+            settled = meta.get("settled")
             state = _State(
                 article_id,
                 meta.get("fingerprint"),
@@ -401,6 +416,7 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
                 () if type(themes) is list and not themes else tuple(sorted(str(t) for t in themes)),
                 {},
                 int(meta.get("seq", 0)),
+                settled=tuple(sorted(str(k) for k in settled)) if settled else (),
             )
         table = data.get("spans", {})
         list(map(int, table))  # TinyDB's document ids are whole numbers
@@ -475,18 +491,18 @@ class _Shard:
                 spans.truncate()
                 if op["after"]["spans"]:
                     spans.insert_multiple(op["after"]["spans"])
-            meta_table.upsert(
-                Document(
-                    {
-                        "article_id": self.article_id,
-                        "fingerprint": after.fingerprint,
-                        "status": after.status,
-                        "themes": list(after.themes),
-                        "seq": seq,
-                    },
-                    doc_id=1,
-                )
-            )
+            meta = {
+                "article_id": self.article_id,
+                "fingerprint": after.fingerprint,
+                "status": after.status,
+                "themes": list(after.themes),
+                "seq": seq,
+            }
+            if after.settled:
+                meta["settled"] = list(after.settled)
+            elif before.settled:
+                meta_table.truncate()  # upsert would keep the old marks
+            meta_table.upsert(Document(meta, doc_id=1))
         # what the file now holds, without parsing it back
         self._cached = (self.storage._text, after)
 
@@ -1176,13 +1192,25 @@ class Store:
         label = _check_label(label)
         state = own.state(article_id)
         on = label not in state.themes
-        op: dict = {"kind": "theme", "label": label, "on": on}
-        if article_text is not None and state.fingerprint is None:
-            op["fp"] = [None, fingerprint(article_text)]
-        if on and state.status == Status.TODO.value:
-            op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+        op = _switch_op(state, {"kind": "theme", "label": label, "on": on}, article_text)
         own.commit(article_id, op, "do", f"theme {label} {'on' if on else 'off'}")
         return on
+
+    def settled(self, article_id: str, annotator: str | None = None) -> list[str]:
+        """The review marks of an article (see annotations.curation)."""
+        return list(self._view(annotator).state(article_id).settled)
+
+    def set_settled(self, article_id: str, key: str, on: bool, article_text: str | None = None) -> bool:
+        """Put a review mark on an article (or take it off): journaled and
+        undoable like any edit; False if it was so already."""
+        own = self._writer()
+        key = _check_label(key)
+        state = own.state(article_id)
+        if (key in state.settled) == on:
+            return False
+        op = _switch_op(state, {"kind": "settle", "key": key, "on": on}, article_text)
+        own.commit(article_id, op, "do", f"review mark {'on' if on else 'off'}")
+        return True
 
     def set_status(self, article_id: str, status: Status) -> None:
         own = self._writer()
@@ -1455,10 +1483,20 @@ def _serialised(method):
 
 for _name in (
     "close spans span themes status statuses span_counts annotators article_ids fingerprint is_stale "
-    "add_span delete_span relabel_span resize_span toggle_theme set_status undo redo can_undo can_redo "
+    "add_span delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
     "undo_target undo_history import_records check"
 ).split():
     setattr(Store, _name, _serialised(getattr(Store, _name)))
+
+
+def _switch_op(state: _State, op: dict, article_text: str | None) -> dict:
+    """An on/off edit of an article (a theme, a review mark): it records the
+    text's fingerprint on a first edit, and switching on starts a todo article."""
+    if article_text is not None and state.fingerprint is None:
+        op["fp"] = [None, fingerprint(article_text)]
+    if op["on"] and state.status == Status.TODO.value:
+        op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
+    return op
 
 
 def _check_label(label: str) -> str:

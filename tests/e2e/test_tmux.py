@@ -66,7 +66,8 @@ def tmux():
     session.run("kill-server", check=False)
 
 
-def start(tmux: Tmux, tmp_path: Path, corpus_dir: Path, *, term: str, mode: str | None) -> None:
+def start(tmux: Tmux, tmp_path: Path, corpus_dir: Path, *, term: str, mode: str | None,
+          args: tuple[str, ...] = ()) -> None:
     env = {
         "HASHIYA_CONFIG_DIR": str(tmp_path / "config"),
         "HASHIYA_STORE": str(tmp_path / "store"),
@@ -77,7 +78,7 @@ def start(tmux: Tmux, tmp_path: Path, corpus_dir: Path, *, term: str, mode: str 
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
     }
-    command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), str(HASHIYA)]
+    command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), str(HASHIYA), *args]
     if mode:
         command += ["--mode", mode]
     command.append(str(corpus_dir))
@@ -176,3 +177,71 @@ def test_annotate_in_a_real_terminal(tmux, tmp_path, seeds_dir):
         (offset, offset + len(word), "GPE", "entity", word)
     ]
     assert first.text[spans[0].start:spans[0].end] == word
+
+
+def test_suggestions_in_a_real_terminal(tmux, tmp_path, seeds_dir):
+    """`hashiya suggest` from a pattern file, then the installed app: the list
+    counts what waits, the reader draws a suggestion in its own style (italic,
+    double underline, no background), `;` goes to it, `y` makes it a span."""
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus_dir)
+    first = open_corpus(corpus_dir).articles[0]
+    word = "العراق"
+    offset = first.text.index(word)
+    patterns = tmp_path / "p.jsonl"
+    patterns.write_text(json.dumps({"label": "GPE", "pattern": word}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(HASHIYA), "suggest", str(corpus_dir), "--patterns", str(patterns),
+         "--store", str(tmp_path / "store"), "--annotator", "e2e"],
+        capture_output=True, text=True, encoding="utf-8",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "GPE" in result.stdout
+
+    start(tmux, tmp_path, corpus_dir, term="xterm-256color", mode="visual")
+    screen = tmux.wait_for(lambda s: "0/5 done" in s, "the article list")
+    assert "✱" in screen
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "(1/5)" in s and "suggested" in s, "the reader with suggestions")
+    coloured = tmux.capture(escapes=True)
+    assert re.search(r"\x1b\[[0-9;:]*4:2[;m]", coloured), "no double underline drawn"
+    tmux.keys("\\;")  # a bare ; separates tmux commands
+    tmux.wait_for(lambda s: f"suggested GPE [{offset}, {offset + len(word)})" in s, "the cursor on the suggestion")
+    tmux.keys("y")
+    tmux.wait_for(lambda s: "E GPE" in s, "the accepted span")
+    quit_and_wait(tmux)
+    with Store(tmp_path / "store", "e2e", readonly=True) as store:
+        assert [(s.start, s.end, s.label, s.text) for s in store.spans(first.id)] == [
+            (offset, offset + len(word), "GPE", word)
+        ]
+
+
+def test_review_into_gold_and_export_it(tmux, tmp_path, seeds_dir):
+    """`hashiya review --from alice,bob --into gold`: take bob's label on
+    the disagreement, quit, and `hashiya export --annotator gold` has it."""
+    from tests.app.review_data import seed_two_annotators
+
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus_dir)
+    ids = seed_two_annotators(tmp_path / "store", corpus_dir)
+    start(tmux, tmp_path, corpus_dir, term="xterm-256color", mode="visual",
+          args=("review", "--from", "alice,bob", "--into", "gold"))
+    tmux.wait_for(lambda s: "Review alice, bob → gold" in s and "4 open disagreement(s)" in s, "the review list")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "(1/2)" in s and "✗ label" in s, "the review of the first article")
+    tmux.keys("Down")
+    tmux.wait_for(lambda s: "row 3/5" in s, "the label disagreement chosen")
+    tmux.keys("2")
+    tmux.wait_for(lambda s: "gold: bob" in s and "2 open" in s, "bob's label taken into gold")
+    tmux.keys("Escape")
+    tmux.wait_for(lambda s: "3 open disagreement(s)" in s, "the list's count")
+    quit_and_wait(tmux)
+
+    env = {**os.environ, "HASHIYA_STORE": str(tmp_path / "store")}
+    out = subprocess.run([str(HASHIYA), "export", str(corpus_dir), "--annotator", "gold", "-o", "-"],
+                         capture_output=True, text=True, encoding="utf-8", env=env, check=True).stdout
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert [r["id"] for r in records] == [ids[0]]
+    text = open_corpus(corpus_dir).get(ids[0]).text
+    spans = [(e["start"], e["end"], e["label"]) for e in records[0]["spans"]]
+    assert len(spans) == 1 and spans[0][2] == "LOC" and text[spans[0][0]:spans[0][1]] == "لندن"

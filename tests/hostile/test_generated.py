@@ -31,7 +31,7 @@ hostile = st.lists(st.one_of(st.sampled_from(PIECES), st.characters(codec=None))
 def _build(tmp: Path, ids: list[str], texts: list[str], label: str):
     corpus_path = tmp / "c.jsonl"
     with open(corpus_path, "w", encoding="ascii") as handle:
-        handle.write(json.dumps({"id": "plain", "text": "نص عادي هنا"}) + "\n")
+        handle.write(json.dumps({"id": "plain", "text": "مقالة عادية هنا"}) + "\n")
         for article_id, text in zip(ids, texts):
             # ensure_ascii: every string, lone surrogates too, is escaped
             handle.write(json.dumps({"id": article_id, "text": "عنوان " + text, "title": text}) + "\n")

@@ -182,6 +182,8 @@ def test_conll_export_read_by_seqeval_gives_the_same_entities(records):
         1 for r in records for s in r.spans if s.kind == "theme"
     )
     assert len(reasons["document themes (conll has no place for them)"]) == 2 * len(records)
+    for reason in ("theme spans (conll holds entities only)", "document themes (conll has no place for them)"):
+        assert reasons[reason] and all(what.endswith(f" ({records[0].annotator})") for what in reasons[reason])
     assert len(reasons[OFF_TOKENS]) == sum(1 for r in records for s in off_tokens(r) if s.kind == "entity")
 
 

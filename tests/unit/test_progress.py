@@ -43,3 +43,24 @@ def test_ids_of_uses_a_lazy_list_s_ids_without_making_articles():
 
     assert ids_of(Lazy()) == ["x", "y"]
     assert ids_of([Article(id="p", title="t"), Article(id="q", title="u")]) == ["p", "q"]
+
+
+def test_most_doubtful_first_with_the_suggestion_index():
+    from annotations.suggestions import Waiting, doubt_key
+
+    ids = ["a", "b", "c", "d", "e", "f"]
+    summary = {
+        "b": Waiting(2, 0.40, 1000),  # a model fairly sure of its themes
+        "c": Waiting(5, None, 1000),  # patterns only: 5 per 1,000 characters
+        "d": Waiting(1, 0.02, 1000),  # a coin toss on some theme
+        "e": Waiting(1, None, 2000),  # 0.5 per 1,000 characters
+        "f": Waiting(1, 0.01, 1000),  # even closer, but already annotated
+    }
+    counts = {"f": 3}
+    order = list(to_do_after(ids, 0, {}, counts, first=lambda aid: doubt_key(summary.get(aid))))
+    assert [ids[i] for i in order] == ["d", "b", "c", "e", "a"]
+    # from the most doubtful article, pressing again moves on; it comes last
+    order = list(to_do_after(ids, 3, {}, counts, first=lambda aid: doubt_key(summary.get(aid))))
+    assert [ids[i] for i in order] == ["b", "c", "e", "a", "d"]
+    # without a key the order is the list's, as before
+    assert [ids[i] for i in to_do_after(ids, 0, {}, counts)] == ["b", "c", "d", "e", "a"]

@@ -47,6 +47,8 @@ def test_parse_good_schema():
         (GOOD.replace('name = "health"', 'name = "PER"'), 8, "defined twice (first at line 3)"),
         (GOOD.replace('key = "p"', 'key = "pq"'), 4, "exactly one character"),
         (GOOD.replace('colour = "red"', 'colour = "not a colour!"'), 5, "not a colour"),
+        # a name of the right shape that the app's colour parser does not know
+        (GOOD.replace('colour = "red"', 'colour = "notacolour"'), 5, "'notacolour' is not a colour"),
         (GOOD + '\n[[relation]]\nname = "x"\n', 12, "unknown table"),
         # the gazetteer: a list of non-empty strings, at the top or in an entity
         ('gazetteer = "دمشق"\n' + GOOD, 1, "gazetteer in the top level must be a list of strings"),

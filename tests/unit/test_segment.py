@@ -148,12 +148,14 @@ def plain_offsets(text: str, evidence: Evidence) -> list[tuple[int, int]]:
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(st.sampled_from(ALPHABET + ["والصين", "بدمشق", "للهجرة", " ", "  ", "\u064e", "www.x.io"]), max_size=40).map("".join),
+    st.lists(st.sampled_from(ALPHABET + ["والصين", "بدمشق", "للهجرة", " ", "  ", "\u064e", "www.x.io", "\x1f", "\u00a0"]), max_size=40).map("".join),
     st.lists(st.sampled_from(["الصين", "دمشق", "الهجرة", "ب", "اب", "دصي", "لا"]), max_size=4),
 )
-def test_runs_of_words_give_the_tokens_one_match_per_token_gives(text, words):
+def test_chunked_tokens_are_the_tokens_of_one_match_per_token(text, words):
     evidence = Evidence(words)
-    assert canonical_offsets(text, evidence) == plain_offsets(text, evidence)
+    offsets = canonical_offsets(text, evidence)
+    assert offsets == plain_offsets(text, evidence)
+    assert canonical_tokens(text, evidence) == [text[s:e] for s, e in offsets]
 
 
 def test_seeds_tokens_are_the_plain_ones():

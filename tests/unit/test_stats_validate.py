@@ -70,7 +70,8 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def test_stats_table(capsys, filled: Path):
     code, out, err = run_cli(capsys, "stats", "--store", str(filled))
     assert code == 0 and err == ""
-    assert f"Store {filled}: 2 annotator(s), 3 annotated article(s), 5 span(s)" in out
+    # the first article, marked by both, counts once as an article
+    assert f"Store {filled}: 2 annotator(s), 2 annotated article(s) (3 annotator records), 5 span(s)" in out
     lines = out.splitlines()
     per = {line.split()[0]: line.split()[1:] for line in lines if line.startswith("  ") and not line.strip().startswith("-")}
     assert per["PER"] == ["2", "0", "2"]
@@ -92,7 +93,21 @@ def test_stats_json_with_corpus_and_annotator(capsys, filled: Path, corpus_dir: 
     assert ali["statuses"] == {"todo": 3, "in_progress": 1, "done": 1}  # 5 seeds
     assert ali["labels"] == {"ORG/entity": 1, "PER/entity": 2, "health/theme": 1}
     assert data["document_themes"] == {"cooperation": 1}
-    assert data["totals"] == {"annotators": 1, "articles": 2, "spans": 4}
+    assert data["totals"] == {"annotators": 1, "articles": 2, "annotations": 2, "spans": 4}
+
+
+def test_stats_reports_unusable_corpus_lines_as_export_does(capsys, filled: Path, tmp_path: Path):
+    corpus = open_corpus(ROOT / "seeds")
+    lines = [json.dumps({"id": a.id, "text": a.text}, ensure_ascii=False) for a in corpus.articles]
+    lines.insert(2, "{ not json")
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "stats", "--store", str(filled), "--json", str(path))
+    warnings = [line for line in err.splitlines() if line.startswith("hashiya: warning: corpus:")]
+    assert code == 0 and len(warnings) == 1 and "3" in warnings[0]
+    assert json.loads(out)["corpus_articles"] == 5
+    _, _, export_err = run_cli(capsys, "export", str(path), "--store", str(filled), "-o", str(tmp_path / "x.jsonl"))
+    assert warnings[0] in export_err.splitlines()
 
 
 def test_stats_uses_env_store(capsys, filled: Path, monkeypatch):

@@ -8,7 +8,7 @@ import argparse
 import json
 from collections import Counter
 
-from annotations.sanitize import json_visible, visible, visible_lines
+from annotations.sanitize import json_visible, say, visible, visible_lines
 
 HELP = "count spans per label, per annotator and articles per status"
 
@@ -32,6 +32,7 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
 
     wanted = None if corpus is None else {article.id for article in corpus}
     per_annotator: dict[str, dict] = {}
+    annotated: set[str] = set()
     labels: dict[str, Counter] = {}
     themes_total: Counter = Counter()
     statuses_total: Counter = Counter({s.value: 0 for s in Status})
@@ -39,6 +40,7 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
         ids = store.article_ids(name)
         if wanted is not None:
             ids = [aid for aid in ids if aid in wanted]
+        annotated.update(ids)
         statuses: Counter = Counter({s.value: 0 for s in Status})
         label_counts: Counter = Counter()
         theme_counts: Counter = Counter()
@@ -76,7 +78,9 @@ def collect(store, annotators: list[str], corpus=None) -> dict:
         "statuses": dict(statuses_total),
         "totals": {
             "annotators": len(per_annotator),
-            "articles": sum(a["articles"] for a in per_annotator.values()),
+            # articles, each once however many annotators worked on it
+            "articles": len(annotated),
+            "annotations": sum(a["articles"] for a in per_annotator.values()),
             "spans": sum(a["spans"] for a in per_annotator.values()),
         },
     }
@@ -103,7 +107,9 @@ def render(data: dict) -> str:
     totals = data["totals"]
     lines = [
         f"Store {data['store']}: {totals['annotators']} annotator(s), "
-        f"{totals['articles']} annotated article(s), {totals['spans']} span(s)"
+        f"{totals['articles']} annotated article(s)"
+        + (f" ({totals['annotations']} annotator records)" if totals["annotations"] != totals["articles"] else "")
+        + f", {totals['spans']} span(s)"
     ]
     if data["corpus"]:
         lines.append(f"Corpus {data['corpus']}: {data['corpus_articles']} article(s)")
@@ -146,7 +152,9 @@ def run(args: argparse.Namespace) -> int:
     from annotations.store import open_for_reading
 
     settings = Settings.resolve(store=args.store, annotator=args.annotator)
-    corpus = open_corpus(args.corpus) if args.corpus else None
+    corpus = open_corpus(args.corpus, titles=False) if args.corpus else None
+    for problem in corpus.problems if corpus is not None else ():
+        say(f"hashiya: warning: corpus: {problem}")
     with open_for_reading(settings.store, settings.annotator) as store:
         annotators = [safe_annotator(args.annotator)] if args.annotator else store.annotators()
         if args.annotator and annotators[0] not in store.annotators():

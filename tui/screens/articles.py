@@ -39,6 +39,7 @@ from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of
 from ..layout import display_line
 from ..node import HashiyaNode
 from ..prefs import Display
+from ..sanitize import visible
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
@@ -46,6 +47,8 @@ STATUS_WIDTH = 14
 COUNT_WIDTH = 6
 STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
+# "✱ 12": suggestions waiting; the column is there only while some wait
+SUGGESTED_WIDTH = 6
 
 
 class Subset(Sequence):
@@ -116,6 +119,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.spans: dict[str, int] = {}
         self.statuses: dict[str, Status] = {}
         self.stale: set[str] = set()
+        #: waiting suggestions per article (never counted as spans)
+        self.suggested: dict[str, int] = {}
         self._folded: dict[str, str] = {}
         self.mode = mode
         self.harakat = harakat
@@ -255,7 +260,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             try:
                 shown = display_line(row.title, width, mode=self.mode, harakat=self.harakat)
             except Exception:  # a title the engine cannot draw must not hide the list
-                shown = row.id[:width]
+                shown = visible(row.id)[:width]
             self._titles[key] = shown
         return shown
 
@@ -294,7 +299,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         # a background of the same hue.
         row_style = styles["cursor"] if on_cursor else base
         status_style, status_text = _STATUS_LOOK[status]
-        title_width = max(0, width - FIXED_WIDTH)
+        suggested_width = SUGGESTED_WIDTH if self.suggested else 0
+        title_width = max(0, width - FIXED_WIDTH - suggested_width)
         title = self._title(row, title_width) if title_width else ""
         pad = max(0, title_width - cell_len(title))
         segments = [
@@ -304,6 +310,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("stale " if article_id in self.stale else " " * STALE_WIDTH,
                     row_style if on_cursor else styles["article-list--stale"]),
         ]
+        if suggested_width:
+            waiting = self.suggested.get(article_id, 0)
+            segments.append(Segment(f"✱{waiting:>3}  " if waiting else " " * suggested_width,
+                                    row_style if on_cursor else styles["article-list--count"]))
         if self._rtl(row):
             segments += [Segment(" " * pad, row_style), Segment(title, row_style)]
         else:
@@ -421,6 +431,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
             return
         listing = self.article_list
         listing.spans = counts
+        listing.suggested = self.app.suggester.waiting_counts()
         listing.statuses = {article_id: Status(status) for article_id, status in statuses.items()}
         if article_id is not None:
             self._recheck_stale(article_id)
@@ -604,7 +615,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
     def action_next_todo(self) -> None:
         listing = self.article_list
         ids = ids_of(listing.shown)
-        index = next(to_do_after(ids, listing.cursor, listing.statuses, listing.spans), None)
+        first = self.app.suggester.first()
+        index = next(to_do_after(ids, listing.cursor, listing.statuses, listing.spans, first), None)
         if index is not None:
             listing.cursor = index
             return

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from ..bindings import key_sections, section_title
 from ..layout import display_line
 from ..node import HashiyaNode
+from ..sanitize import plain, visible
 
 
 def collect_keys(screen: Screen) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -68,10 +69,11 @@ class HelpScreen(HashiyaNode, ModalScreen[None]):
                     table.add_column("keys", no_wrap=True, width=16)
                     table.add_column("what", ratio=1)
                     for keys, description, tooltip in rows:
-                        what = Text(description)
+                        # label names and keys (from the schema) among them
+                        what = plain(description)
                         if tooltip:
-                            what.append(f" — {tooltip}", style="dim")
-                        table.add_row(keys, what)
+                            what.append(visible(f" — {tooltip}"), style="dim")
+                        table.add_row(plain(keys), what)
                     yield Static(table, classes="help-section")
                 yield Static(self._labels_table(), classes="help-section", id="help-labels")
             yield Static("[dim]Esc closes · ctrl+p finds any action by name[/dim]", id="help-hint")
@@ -79,7 +81,7 @@ class HelpScreen(HashiyaNode, ModalScreen[None]):
     def _labels_table(self) -> Table:
         schema = self.app.schema
         prefs = self.app.prefs
-        table = Table(title=f"Label keys (reader) — {schema.source}", title_justify="left",
+        table = Table(title=plain(f"Label keys (reader) — {schema.source}", "bold"), title_justify="left",
                       title_style="bold", show_header=False, box=None, expand=True, padding=(0, 1))
         table.add_column("key", no_wrap=True, width=4)
         table.add_column("label", no_wrap=True, width=16)
@@ -90,9 +92,9 @@ class HelpScreen(HashiyaNode, ModalScreen[None]):
         box = min(int(self.app.size.width * 0.9), 110)
         room = max(10, box - 2 - 2 - 2 - (4 + 16 + 7) - 8)
         for label in schema.labels:
-            description = display_line(label.description, room, mode=prefs.display_mode,
-                                       harakat=prefs.harakat) if label.description else ""
-            table.add_row(Text(label.key, style="bold"), Text(label.name, style=_label_style(label.colour)),
+            description = Text(display_line(label.description, room, mode=prefs.display_mode,
+                                            harakat=prefs.harakat)) if label.description else ""
+            table.add_row(plain(label.key, "bold"), plain(label.name, _label_style(label.colour)),
                           label.kind, description)
         return table
 

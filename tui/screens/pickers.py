@@ -19,6 +19,9 @@ from tui.widgets.shaped_input import ShapedInput
 
 NAME_WIDTH = 16
 KIND_WIDTH = 6
+#: Rows the label picker lists at most: a schema of thousands of labels
+#: opens at once, and typing narrows the list to what is wanted.
+MAX_SHOWN = 200
 
 
 def list_text_width(screen_width: int, extra: int = 0) -> int:
@@ -42,8 +45,11 @@ def label_matches(label: Label, query: str) -> bool:
     query = normalize(query.strip())
     if not query:
         return True
-    haystack = normalize(" ".join((label.name, label.key, label.kind, label.description)))
-    return all(part in haystack for part in query.split())
+    return all(part in _haystack(label) for part in query.split())
+
+
+def _haystack(label: Label) -> str:
+    return normalize(" ".join((label.name, label.key, label.kind, label.description)))
 
 
 class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
@@ -59,7 +65,11 @@ class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
         super().__init__()
         self.labels = list(labels)
         self.title_text = title
-        self.shown: list[Label] = list(labels)
+        #: the labels listed (the first MAX_SHOWN that match), and how many match
+        self.shown: list[Label] = self.labels[:MAX_SHOWN]
+        self.matching = len(self.labels)
+        self._haystacks: list[str] | None = None  # made at the first filter
+        self._key_width = max((Text(label.key).cell_len for label in self.labels), default=1)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box", classes="dialog"):
@@ -80,7 +90,7 @@ class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
         """One label's row: key, name, kind, and as much of the description
         as fits in `width` columns, shaped and in reading order."""
         mode, harakat = self.app.prefs.display
-        key_width = max(1, max((Text(l.key).cell_len for l in self.labels), default=1))
+        key_width = max(1, self._key_width)
         head = (_cell(label.key, key_width, mode, harakat) + "  "
                 + _cell(label.name, NAME_WIDTH, mode, harakat) + " "
                 + _cell(label.kind, KIND_WIDTH, mode, harakat) + " ")
@@ -89,13 +99,29 @@ class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
             return head.rstrip()
         return head + display_line(label.description, room, mode=mode, harakat=harakat)
 
+    def _matches(self, query: str) -> list[Label]:
+        parts = normalize(query.strip()).split()
+        if not parts:
+            return self.labels
+        if self._haystacks is None:
+            self._haystacks = [_haystack(label) for label in self.labels]
+        return [label for label, haystack in zip(self.labels, self._haystacks)
+                if all(part in haystack for part in parts)]
+
     def _fill(self, query: str, keep: bool = False) -> None:
-        self.shown = [label for label in self.labels if label_matches(label, query)]
+        matches = self._matches(query)
+        self.matching = len(matches)
+        self.shown = matches[:MAX_SHOWN]
         options = self.query_one(OptionList)
         highlighted = options.highlighted if keep else None
         width = list_text_width(self.app.size.width)
         options.clear_options()
-        options.add_options([Option(Text(self.option_text(label, width))) for label in self.shown])
+        rows = [Option(Text(self.option_text(label, width))) for label in self.shown]
+        if self.matching > len(self.shown):
+            more = self.matching - len(self.shown)
+            rows.append(Option(Text(f"… {more:,} more label{'s' if more != 1 else ''}: type to filter",
+                                    style="dim"), disabled=True))
+        options.add_options(rows)
         if self.shown:
             options.highlighted = 0 if highlighted is None else min(highlighted, len(self.shown) - 1)
 
@@ -112,7 +138,8 @@ class LabelPicker(HashiyaNode, ModalScreen[Label | None]):
 
     @on(OptionList.OptionSelected, "#picker-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.shown[event.option_index])
+        if event.option_index < len(self.shown):
+            self.dismiss(self.shown[event.option_index])
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations.corpus import ids_of
-from annotations.errors import HashiyaError
+from annotations.errors import HashiyaError, StoreError
 from annotations.model import Span, Status
 from annotations.progress import to_do_after
 from annotations.propagation import Outcome, other_occurrences
@@ -33,17 +34,22 @@ from annotations.session import (
 from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.screens.history import UndoKeys
 from tui.prefs import Display
 from tui.rtl import paragraph_level
+from tui.sanitize import plain, visible
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel
+
+from . import reader_suggestions
+from .reader_suggestions import SuggestionKeys
 
 WIDE = 110  # from this many columns the span list sits beside the text
 AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 
-class ReaderScreen(HashiyaNode, Screen[str]):
+class ReaderScreen(SuggestionKeys, HashiyaNode, UndoKeys, Screen[str]):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -86,6 +92,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         CLITIC_TRIM.screen_binding("c"),
         DISPLAY_MODE.screen_binding("m", action="toggle_mode"),
         HARAKAT.screen_binding("h", action="toggle_harakat"),
+        *reader_suggestions.BINDINGS,
+        Binding("o", "other_annotator", "Other annotator's spans", show=False,
+                tooltip="Show another annotator's spans beside yours, read-only (again: hide them)"),
     ]
 
     def __init__(self, article_id: str) -> None:
@@ -96,6 +105,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         self.themes: list[str] = []
         self.status: Status = Status.TODO
         self.search_query = ""
+        #: whose spans are drawn beside this annotator's (read-only), if anyone's
+        self.other_annotator: str | None = None
         self._ahead_timer = None
         self._bind_labels()
 
@@ -113,7 +124,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             if key in taken:
                 self.shadowed.append(label)
                 continue
-            add_binding(self, key, f"apply_label({index})", label.name, key_display=label.key)
+            # The footer, help and the palette show these: escaped once, here.
+            add_binding(self, key, f"apply_label({index})", visible(label.name), key_display=visible(label.key))
 
     @property
     def text(self) -> str:
@@ -165,13 +177,19 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     def on_mount(self) -> None:
         app = self.app
-        app.word_evidence.start(reading=True)
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.clitic_trim_changed_signal.subscribe(self, self._clitic_trim_changed)
         self._apply_width(app.size.width)
-        if not self.load_article(self.article_id):
-            # Nothing to show (the reason was notified): back to where we came from.
-            self.app.call_later(self.app.pop_screen)
+        error = self._load(self.article_id)
+        if error is not None:
+            # Nothing to show: back to where we came from, then say why.
+            app = self.app
+
+            def leave() -> None:
+                app.pop_screen()
+                self._report(error)
+
+            app.call_later(leave)
             return
         self.reader.focus()
         if self.shadowed:
@@ -193,26 +211,41 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     def load_article(self, article_id: str) -> bool:
         """Show `article_id` in place; False (with a message) if it cannot be read."""
+        error = self._load(article_id)
+        if error is not None:
+            self._report(error)
+        return error is None
+
+    def _report(self, error: HashiyaError) -> None:
+        if isinstance(error, StoreError):
+            self.app.show_store_error(error)
+        else:
+            self.notify(str(error), severity="error", timeout=8)
+
+    def _load(self, article_id: str) -> HashiyaError | None:
+        """Show `article_id` in place, or the reason it cannot be read (the
+        screen unchanged): its text or its store file."""
         article = self.corpus.get(article_id)
         if article is None:
-            self.notify(f"no article {article_id!r} in the corpus", severity="error")
-            return False
+            return HashiyaError(f"no article {article_id!r} in the corpus")
         try:
             text = article.text
+            # A store file that cannot be read stops here, before the screen changes.
+            self.store.spans(article_id)
+            stale = self.store.is_stale(article_id, article.fingerprint)
         except HashiyaError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return False
+            return exc
         self.article_id = article_id
-        self.session = ArticleSession(
-            article_id, text, article_stale=self.store.is_stale(article_id, article.fingerprint)
-        )
+        self.session = ArticleSession(article_id, text, article_stale=stale)
         self.search_query = ""
         self.reader.set_text(text)
+        self.start_review()
         self.refresh_annotations()
+        self.compute_if_missing()
         if self._ahead_timer is not None:
             self._ahead_timer.stop()
         self._ahead_timer = self.set_timer(AHEAD_DELAY, self._lay_out_ahead)
-        return True
+        return None
 
     def _lay_out_ahead(self) -> None:
         """The first screen of the articles either side, laid out while the
@@ -233,14 +266,21 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         """Re-read this article's spans, themes and status from the store."""
         article_id = self.article_id
         session = self.session
-        spans = self.store.spans(article_id)
-        self.themes = self.store.themes(article_id)
-        self.status = self.store.status(article_id)
         article = self.corpus.get(article_id)
         stale = session.article_stale
-        if article is not None:
-            stale = self.store.is_stale(article_id, article.fingerprint)
+        try:
+            spans = self.store.spans(article_id)
+            themes = self.store.themes(article_id)
+            status = self.store.status(article_id)
+            if article is not None:
+                stale = self.store.is_stale(article_id, article.fingerprint)
+        except StoreError as exc:  # damaged meanwhile: what is shown stays
+            self.app.show_store_error(exc)
+            return
+        self.themes = themes
+        self.status = status
         session.update(spans, article_stale=stale)
+        self._update_review()
         colours = {label.name: label.colour for label in self.schema.labels}
         self.reader.set_highlights(
             Highlight(
@@ -261,10 +301,23 @@ class ReaderScreen(HashiyaNode, Screen[str]):
             status=self.status.display,
             mode=prefs.display_mode,
             harakat=prefs.harakat,
+            suggestions=self.review.waiting if self.review is not None else (),
+            suggested_themes=self.review.themes if self.review is not None else (),
         )
+        self._show_other()
         self._update_header()
         self._update_warning()
         self._update_status()
+
+    def _show_other(self) -> None:
+        from tui.screens.other_annotator import show_other
+
+        show_other(self)
+
+    def action_other_annotator(self) -> None:
+        from tui.screens.other_annotator import toggle_other
+
+        toggle_other(self)
 
     def _update_header(self) -> None:
         article = self.corpus.get(self.article_id)
@@ -283,7 +336,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         header = self.query_one("#reader-header", Static)
         # Article ids are file names and may be Arabic too.
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-        header.update(_escape(shown) + "\n" + _escape(meta), layout=False)
+        header.update(Text(f"{shown}\n{meta}"), layout=False)
 
     def _update_warning(self) -> None:
         warning = self.query_one("#reader-warning", Static)
@@ -311,14 +364,21 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         span = self.span_under_cursor()
         if span is not None:
             parts.append(f"on {span.label} [{span.start}, {span.end})")
+        suggestion = self.suggestion_under_cursor()
+        if suggestion is not None:
+            parts.append(f"suggested {suggestion.label} [{suggestion.start}, {suggestion.end}): y accept, r reject")
+        elif self.review is not None and len(self.review):
+            parts.append(f"{len(self.review)} suggested")
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
+        if self.other_annotator is not None:
+            parts.append(f"beside {self.other_annotator}")
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
         # One fixed-height line: no layout pass needed on every keypress.
-        self.query_one("#reader-status", Static).update(_escape(" · ".join(parts)), layout=False)
+        self.query_one("#reader-status", Static).update(plain(" · ".join(parts)), layout=False)
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
@@ -329,7 +389,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:
-        self.reader.move_cursor_to(event.span.start)
+        self.reader.move_cursor_to(event.start)
         self.reader.focus()
 
     def _display_changed(self, display: Display) -> None:
@@ -370,7 +430,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
         plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
-            evidence=self.app.word_evidence.evidence,
+            evidence=self.app.word_evidence.current(),
         )
         if plan.action == NO_TARGET:
             self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
@@ -446,7 +506,7 @@ class ReaderScreen(HashiyaNode, Screen[str]):
 
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(
-            clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.evidence
+            clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.current()
         )
         if snapped is None:
             self.notify("No word under the cursor.", severity="warning", timeout=2)
@@ -505,29 +565,9 @@ class ReaderScreen(HashiyaNode, Screen[str]):
         self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
         self._changed()
 
-    def _undo_redo(self, redo: bool) -> None:
-        # The store's history is per annotator, across articles.
-        try:
-            target = self.store.undo_target(redo)
-        except HashiyaError:
-            target = None
-        try:
-            done = self.store.redo() if redo else self.store.undo()
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        if done is None:
-            self.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
-            return
-        self._changed(self.article_id, *([target] if target else []))
-        where = f" (in article {target})" if target and target != self.article_id else ""
-        self.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
-
-    def action_undo(self) -> None:
-        self._undo_redo(False)
-
-    def action_redo(self) -> None:
-        self._undo_redo(True)
+    @property
+    def undo_store(self):
+        return self.store
 
     def action_next_span(self) -> None:
         span = self.session.next_span(self.reader.cursor)
@@ -564,7 +604,8 @@ class ReaderScreen(HashiyaNode, Screen[str]):
     def action_next_unannotated(self) -> None:
         ids = ids_of(self.corpus.articles)
         start = self.corpus.index_of(self.article_id)
-        for index in to_do_after(ids, start, self.store.statuses(), self.store.span_counts()):
+        first = self.app.suggester.first()
+        for index in to_do_after(ids, start, self.store.statuses(), self.store.span_counts(), first):
             article_id = ids[index]
             if article_id != self.article_id and self.load_article(article_id):
                 return
@@ -738,6 +779,3 @@ def _key_name(key: str) -> str:
     """Textual's name for the key that types `key`."""
     return _KEY_NAMES.get(key, key)
 
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[")

@@ -18,6 +18,7 @@ from annotations.corpus import Corpus
 from annotations.propagation import ACCEPTED, PENDING, REJECTED, SKIPPED, Outcome, Propagation, Suggestion
 from tui.layout import display_line
 from tui.screens.pickers import list_text_width
+from tui.sanitize import plain
 from tui.screens.search import snippet
 
 ID_WIDTH = 14
@@ -56,7 +57,7 @@ class SuggestionsScreen(ModalScreen[Outcome]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="suggestions-box", classes="dialog"):
-            title = Text(f"Label other occurrences as {self.label}", style="bold")
+            title = plain(f"Label other occurrences as {self.label}", "bold")
             title.append("  (a accept · r reject · A accept all · R reject all · Esc done)", style="not bold")
             yield Static(title)
             yield Static("", id="suggestions-summary")
@@ -81,7 +82,7 @@ class SuggestionsScreen(ModalScreen[Outcome]):
             state = f"skipped: {suggestion.reason}"
         name = display_line(suggestion.article_id, ID_WIDTH, mode=self.mode, harakat=self.harakat)
         name += " " * max(0, ID_WIDTH - Text(name).cell_len)
-        return Text(f"[{state[:9]:<9}] {name} {suggestion.start:>6}  ") + shown
+        return plain(f"[{state[:9]:<9}] {name} {suggestion.start:>6}  ") + shown
 
     def _refresh_list(self) -> None:
         options = self.query_one(OptionList)

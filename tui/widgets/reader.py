@@ -110,6 +110,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         "reader--stale",
         "reader--cursor",
         "reader--marker",
+        "reader--suggestion",
     }
 
     # The component colours survive a downgrade to 16 colours: named ANSI
@@ -129,6 +130,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     Reader > .reader--stale { color: ansi_bright_white; background: ansi_red; text-style: strike; }
     Reader > .reader--cursor { text-style: reverse; }
     Reader > .reader--marker { color: ansi_bright_magenta; text-style: bold; }
+    /* a suggestion: the label's colour as the text's colour (never a
+       background, which is an accepted entity's), italic, double underline */
+    Reader > .reader--suggestion { text-style: italic uu; }
     """
 
     BINDINGS = [
@@ -200,6 +204,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._entity_ends: list[int] = []
         self._themes: list[Highlight] = []
         self._stale: list[Highlight] = []
+        self._suggested: list[Highlight] = []
+        self._others: list[Highlight] = []
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self._match_ends: list[int] = []
@@ -306,6 +312,24 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._themes = sorted(themes, key=lambda h: (h.start, h.end))
         self._stale = stale
         self._invalidate()
+
+    def set_suggestions(self, highlights: Iterable[Highlight]) -> None:
+        """Replace the drawn suggestions: the label's colour as the text's
+        colour, italic and double-underlined, never a background, so a
+        suggestion never looks like an accepted entity."""
+        self._suggested = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate()
+
+    def set_others(self, highlights: Iterable[Highlight]) -> None:
+        """Another annotator's spans, drawn over the text in their label's
+        colour, italic and overlined (never editable here: the reader only
+        draws them)."""
+        self._others = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate()
+
+    @property
+    def others(self) -> list[Highlight]:
+        return list(self._others)
 
     def set_matches(self, matches: list[tuple[int, int]], current: tuple[int, int] | None = None) -> None:
         """Highlight search matches (sorted, non-overlapping logical ranges)."""
@@ -458,7 +482,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         style = self._styles.get(key)
         if style is not None:
             return style
-        entity, themes, stale, match, selected, cursor, marker = key
+        entity, themes, stale, match, selected, cursor, marker, suggested, other = key
         component = self._component
         style = Style()
         if marker:
@@ -473,6 +497,12 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                 style += Style(color=themes[0])
             if len(themes) > 1:
                 style += Style(bold=True)
+        if suggested is not None and entity is None:
+            style += component("suggestion") + Style(color=suggested)
+        if other is not None:
+            style += Style(italic=True, overline=True)
+            if entity is None:
+                style += Style(color=other)
         if stale:
             style += component("stale")
         if match:
@@ -500,7 +530,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         entities = [self._entities[i] for i in _overlapping(self._entity_starts, self._entity_ends, lo, hi)]
         themes = [h for h in self._themes if h.start < hi and lo < h.end]
         stale = [h for h in self._stale if h.start < hi and lo < h.end]
+        suggested = [h for h in self._suggested if h.start < hi and lo < h.end]
         matches = [self._matches[i] for i in _overlapping(self._match_starts, self._match_ends, lo, hi)]
+        others = [h for h in self._others if h.start < hi and lo < h.end] if self._others else ()
         segments: list[Segment] = []
         if row.indent:
             segments.append(Segment(" " * row.indent, base))
@@ -520,6 +552,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                     break
             cell_themes = tuple(h.colour for h in themes if h.start < e and s < h.end)
             is_stale = any(h.start < e and s < h.end for h in stale)
+            suggestion = next((h.colour for h in suggested if h.start < e and s < h.end), None)
             match = 0
             for ms, me in matches:
                 if ms < e and s < me:
@@ -528,7 +561,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             selected = selection is not None and selection[0] < e and s < selection[1]
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
-            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker)
+            other = next((h.colour for h in others if h.start < e and s < h.end), None) if others else None
+            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion, other)
             style = self._style_for(key)
             if style is not run_style and run:
                 segments.append(Segment("".join(run), run_style))

@@ -1,0 +1,170 @@
+"""Scale: the commands on generated corpora of 60-word articles with 10
+entity spans each — wall time, CPU time and peak memory of each command,
+and how they grow with the corpus.
+
+    python -m benchmarks.bench_scale            1,000 and 10,000 articles (10k and 100k spans)
+    python -m benchmarks.bench_scale --million  10,000 and 100,000 articles (100k and 1M spans)
+
+For each size: the articles are generated (words of the seed articles
+that no proclitic rule cuts, so every entity lies on token edges), written
+as a doccano JSONL file, and
+
+* ``import``: ``hashiya import FILE -f doccano --corpus-out DIR`` into an
+  empty corpus folder and store, as the scale figures of the issue were
+  taken;
+* the store the exports read is built apart through the store's bulk
+  import API (``Store.import_records``) with the corpus written as .txt
+  files, so the export rows do not depend on the import row;
+* ``export native``, ``export conll``, ``export parquet``: ``hashiya
+  export CORPUS -f FORMAT -o FILE``.
+
+Each command runs in a child process (``python -m tui``); its wall time,
+CPU time (user + system) and peak RSS come from ``os.wait4`` for that
+child alone. The ratios of the larger size to the smaller are set against
+the targets: time at most 11x for 10x the spans, peak RSS at most 1.5x;
+at 1M spans native under 8 s and CoNLL under 12 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = 60
+SPANS = 10
+LABELS = ("PER", "ORG", "GPE", "LOC", "DATE", "EVENT")
+SMALL = (1_000, 10_000)
+MILLION = (10_000, 100_000)
+TIME_RATIO = 11.0
+RSS_RATIO = 1.5
+AT_MILLION = {"export native": 8.0, "export conll": 12.0}
+
+
+def vocabulary() -> list[str]:
+    """Arabic words of the seeds, 3+ letters, not starting with a letter a
+    proclitic rule could cut (و ف ب ل ك)."""
+    words: set[str] = set()
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        words.update(re.findall(r"[\u0621-\u064a]{3,}", path.read_text(encoding="utf-8")))
+    return sorted(w for w in words if w[0] not in "وفبلك")
+
+
+def write_inputs(n: int, folder: Path) -> Path:
+    """The doccano file of `n` generated articles."""
+    rng = random.Random(n)
+    vocab = vocabulary()
+    path = folder / "articles.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            words = [rng.choice(vocab) for _ in range(WORDS)]
+            text = " ".join(words) + "."
+            entities = []
+            at = 0
+            for k, word in enumerate(words):
+                if k % (WORDS // SPANS) == 0:
+                    entities.append([at, at + len(word), LABELS[(i + k) % len(LABELS)]])
+                at += len(word) + 1
+            out.write(json.dumps({"id": f"a{i:06d}", "text": text, "entities": entities}, ensure_ascii=False) + "\n")
+    return path
+
+
+def build_store(doccano: Path, corpus: Path, store: Path) -> None:
+    """Corpus .txt files and a store through Store.import_records (in a
+    child, so this process stays small)."""
+    code = f"""
+import json, sys
+from pathlib import Path
+from annotations.model import ArticleRecord, Span, Status
+from annotations.store import Store
+corpus = Path({str(corpus)!r}); corpus.mkdir(parents=True, exist_ok=True)
+def records():
+    for line in open({str(doccano)!r}, encoding="utf-8"):
+        obj = json.loads(line)
+        text = obj["text"]
+        (corpus / (obj["id"] + ".txt")).write_text(text, encoding="utf-8")
+        spans = [Span(obj["id"], s, e, label, "entity", text[s:e], "bench") for s, e, label in obj["entities"]]
+        yield ArticleRecord(obj["id"], text, spans, [], Status.DONE, "bench")
+with Store({str(store)!r}, "bench") as st:
+    summary = st.import_records(records())
+    assert not summary.problems, summary.problems[:3]
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def measure(argv: list[str]) -> dict:
+    """Wall, CPU and peak RSS of one hashiya command in a child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "tui", *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    err = child.stderr.read().decode("utf-8", "replace")
+    child.stderr.close()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed: {err.strip()[-500:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def run_size(n: int, folder: Path) -> dict[str, dict]:
+    doccano = write_inputs(n, folder)
+    rows = {}
+    imported = folder / "imported"
+    (imported / "corpus").mkdir(parents=True)
+    rows["import"] = measure([
+        "import", str(doccano), str(imported / "corpus"), "--store", str(imported / "store"),
+        "--annotator", "bench", "-f", "doccano", "--corpus-out", str(imported / "corpus"),
+    ])
+    corpus, store = folder / "corpus", folder / "store"
+    build_store(doccano, corpus, store)
+    for fmt, suffix in (("native", "jsonl"), ("conll", "conll"), ("parquet", "parquet")):
+        out = folder / f"out.{suffix}"
+        rows[f"export {fmt}"] = measure(["export", str(corpus), "--store", str(store), "-f", fmt, "-o", str(out)])
+        for leftover in folder.glob("out*"):
+            leftover.unlink()
+    return rows
+
+
+def report(sizes: tuple[int, int], results: dict[int, dict[str, dict]]) -> None:
+    small, large = sizes
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print()
+    print("| command | articles | spans | wall s | CPU s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        for name, row in results[n].items():
+            print(f"| {name} | {n:,} | {n * SPANS:,} | {row['wall']:.2f} | {row['cpu']:.2f} | {row['rss_mb']:.0f} |")
+    print()
+    print(f"| command | time x ({large // small}x spans; target <= {TIME_RATIO:g}) | peak RSS x (target <= {RSS_RATIO:g}) | at {large * SPANS:,} spans |")
+    print("|---|---:|---:|---|")
+    for name in results[large]:
+        a, b = results[small][name], results[large][name]
+        limit = AT_MILLION.get(name) if large * SPANS == 1_000_000 else None
+        at = f"{b['wall']:.2f} s (target < {limit:g} s: {'met' if b['wall'] < limit else 'missed'})" if limit else ""
+        print(f"| {name} | {b['wall'] / a['wall']:.2f} | {b['rss_mb'] / a['rss_mb']:.2f} | {at} |")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    sizes = MILLION if argv and "--million" in argv else SMALL
+    print(f"## Scale: {sizes[0]:,} and {sizes[1]:,} articles of {WORDS} words, {SPANS} entity spans each\n")
+    load = os.getloadavg()[0]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="hashiya-scale-") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            results[n] = run_size(n, folder)
+    report(sizes, results)
+    print(f"load average after: {os.getloadavg()[0]:.2f} (before: {load:.2f})")
+    return results
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -6,8 +6,8 @@ Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
     <store>/<annotator>/lock              fcntl.flock'd while a session writes;
                                           says who holds it (pid, host, since)
     <store>/<annotator>/articles/<id>.json      one TinyDB database per article
-    <store>/<annotator>/articles/<id>.json.bak  the same as of the last checkpoint
-    <store>/<annotator>/journal.jsonl     every edit, in order (write-ahead log)
+    <store>/<annotator>/articles/<id>.json.bak  the same as of a checkpoint
+    <store>/<annotator>/journal.jsonl     the edits since its last cut (write-ahead log)
     <store>/<annotator>/index.json        span counts / status / fingerprint per
                                           article and the undo history, as of a
                                           byte offset in the journal (checkpoint)
@@ -38,6 +38,12 @@ when a writer opens or closes the store and after a large import, the
 article files written since the last checkpoint are synced, then
 ``index.json`` is written atomically with the journal offset it reflects.
 
+The journal's bound (``checkpoint.py``): once it has grown by 4 MiB since
+its last cut, a checkpoint (run by the save taking it there) copies each
+article it edits, checked, to its ``.bak`` and replaces it by a ``mark``
+line (its name) and a ``base`` line (undo/redo history). A returned save
+leaves it at most that head (≤ 1,000 undo, 1,000 redo items) plus 4 MiB.
+
 Opening as writer: the index is loaded and the journal entries after its
 offset are replayed into it. Each article file records the sequence number
 of the last journal entry it reflects; an article whose file is behind the
@@ -49,10 +55,10 @@ out-of-date index is rebuilt from the article files, which are the truth.
 Damage. A damaged article file or journal raises StoreCorruptError naming
 the file and the problem, and is never written over. ``hashiya validate
 --repair`` (:func:`repair`) keeps the damaged file as ``.damaged`` and
-rebuilds the article from its ``.bak`` plus the journal entries after it
-(or from the journal alone); a damaged journal is set aside and a new one
-started (the article files are kept; undo history is lost). It lives in
-``annotations/store/repair.py``.
+rebuilds the article from its ``.bak`` plus the journal entries after it (or
+from the journal alone, while it was never cut); a damaged journal is set
+aside and a new one started (the article files are kept; undo history is
+lost). It lives in ``annotations/store/repair.py``.
 
 Locking. One writer per annotator: ``Store(root, annotator)`` takes an
 exclusive ``fcntl.flock`` on the annotator's ``lock`` file for its whole
@@ -64,10 +70,9 @@ lock and sees what writers have saved. Within a process a Store may be used
 from several threads (one lock serialises its methods).
 
 Undo/redo. Every edit is an operation with an exact inverse (add/delete,
-relabel/resize as before/after, theme on/off, status before/after). The
-undo and redo stacks follow from the journal (``do``, ``undo``, ``redo``
-entries), so they survive a restart (the last 1,000 edits); an import
-clears them.
+relabel/resize as before/after, theme on/off, status before/after). Undo
+and redo stacks follow from the journal (``base``, ``do``, ``undo``, ``redo``
+lines), so they survive a restart (the last 1,000 edits); imports clear them.
 
 Stale articles. Each article file records the fingerprint of the text its
 spans were made on. ``is_stale`` compares it with the current text; spans
@@ -109,7 +114,7 @@ from tinydb import TinyDB, where
 from tinydb.table import Document
 
 from ..errors import AnnotationError, StoreCorruptError, StoreError
-from ..jsontext import has_surrogate, loads as json_loads
+from ..jsontext import has_surrogate
 from ..model import (
     ENTITY,
     KINDS,
@@ -126,12 +131,13 @@ from ..settings import safe_annotator
 from .files import (
     AnnotatorLock,
     Journal,
+    JournalReplaced,
+    article_id_from_file,
     ShardStorage,
     atomic_write,
     dump_json,
     fsync_dir,
     load_json_file,
-    read_nofollow,
     read_tables,
     remove_leftovers,
     shard_corrupt,
@@ -534,6 +540,10 @@ class _Annotator:
         self.seq = 0
         self.pos = 0  # journal bytes already reflected in memory
         self.snapshot_seq = -1
+        self.journal_gen: str | None = None  # the name a cut gave the journal
+        self.journal_base = 0  # its size right after that cut
+        self.journal_inode: int | None = None
+        self.cut_retry = 0
         self.dirty: set[str] = set()  # article files written since the last checkpoint
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
@@ -604,15 +614,29 @@ class _Annotator:
                 gc.enable()
 
     def _load_index(self) -> None:
+        for _ in range(3):  # a reader may race a writer cutting the journal
+            try:
+                return self._load_index_once()
+            except JournalReplaced:
+                for held in (self.summary, self.ids, self.home, self.indexed, self.unapplied):
+                    held.clear()
+        return self._load_index_once()
+
+    def _load_index_once(self) -> None:
         snap = self._read_snapshot()
+        gen, inode = journal_gen(self.journal.path)
+        self.journal_gen, self.journal_inode = gen, inode
         entries: list = []
         good_end = size = 0
+        if snap is not None and snap.get("journal_gen") != gen:
+            snap = None  # an index of another journal (one cut since)
         if snap is not None:
-            entries, good_end, size = self.journal.read(snap["journal_pos"])
+            self.journal_base = snap.get("journal_base", 0) if type(snap.get("journal_base")) is int else 0
+            entries, good_end, size = self.journal.read(snap["journal_pos"], inode)
             first = entries[0][0] if entries else None
             if (first is not None and first["seq"] != snap["seq"] + 1) or size < snap["journal_pos"]:
                 snap = None
-            elif snap["journal_pos"] > 0 and not self._line_ends_at(snap["journal_pos"]):
+            elif snap["journal_pos"] > 0 and not self.journal.line_ends_at(snap["journal_pos"]):
                 snap = None
         if snap is not None:
             for aid, (n, status, fp, nthemes, ids) in snap["articles"].items():
@@ -631,7 +655,8 @@ class _Annotator:
             touched = {entry["a"] for entry, _ in entries if "a" in entry}
             tail = [entry for entry, _ in entries]
         else:
-            entries, good_end, size = self.journal.read(0)
+            entries, good_end, size = self.journal.read(0, inode)
+            self.journal_base = next((end for entry, end in entries if entry.get("act") == "base"), 0)
             self._rebuild_from_shards()
             if self.writer and entries:
                 self.recovery.append("rebuilt the index from the article files")
@@ -645,16 +670,8 @@ class _Annotator:
                 self.journal.truncate(good_end)
                 self.recovery.append("dropped the last journal line, cut off before its save returned")
             self._roll_forward(touched, tail)
-            if self.snapshot_seq != self.seq:
+            if self.snapshot_seq != self.seq or due(self):
                 self.write_snapshot()
-
-    def _line_ends_at(self, pos: int) -> bool:
-        try:
-            with open(self.journal.path, "rb") as handle:
-                handle.seek(pos - 1)
-                return handle.read(1) == b"\n"
-        except OSError:
-            return False
 
     def _rebuild_from_shards(self) -> None:
         self.summary.clear()
@@ -671,7 +688,7 @@ class _Annotator:
             if not name.endswith(".json") or name.startswith("."):
                 continue
             path = self.articles_dir / name
-            article_id = _article_id_from_file(path, name)
+            article_id = article_id_from_file(path, name)
             if article_id is None:
                 continue
             shard = self.shard(article_id)
@@ -721,15 +738,20 @@ class _Annotator:
             self.__init__(self.root, self.name, writer=False)
             return
         try:
-            size = os.stat(self.journal.path).st_size
+            info = os.stat(self.journal.path)
+            size, inode = info.st_size, info.st_ino
         except FileNotFoundError:
-            size = 0
-        if size == self.pos:
+            size, inode = 0, None
+        if size == self.pos and inode == self.journal_inode:
             return
-        if size < self.pos:
-            self.__init__(self.root, self.name, writer=False)  # journal replaced (repair)
+        if size < self.pos or inode != self.journal_inode:
+            self.__init__(self.root, self.name, writer=False)  # journal replaced (a cut, repair)
             return
-        entries, good_end, _ = self.journal.read(self.pos)
+        try:
+            entries, good_end, _ = self.journal.read(self.pos, self.journal_inode)
+        except JournalReplaced:
+            self.__init__(self.root, self.name, writer=False)
+            return
         for entry, _ in entries:
             self._note(entry)
         self.pos = good_end
@@ -738,6 +760,10 @@ class _Annotator:
     def _note(self, entry: dict, *, index: bool = True) -> None:
         self.seq = max(self.seq, int(entry["seq"]))
         act = entry.get("act")
+        if act == "base":  # the undo history carried over a journal cut
+            self.undo_stack = list(entry.get("undo", []))[-UNDO_LIMIT:]
+            self.redo_stack = list(entry.get("redo", []))
+            return
         if act == "mark" or "a" not in entry:
             return
         article_id = entry["a"]
@@ -776,38 +802,22 @@ class _Annotator:
             self.undo_stack.clear()
             self.redo_stack.clear()
 
-    def sync_dirty(self) -> None:
-        """Make every article file written since the last checkpoint durable."""
-        if not self.dirty:
-            return
-        try:
-            if len(self.dirty) > 64:
-                os.sync()
-            else:
-                for path in self.dirty:
-                    try:
-                        fd = os.open(path, os.O_RDONLY)
-                    except FileNotFoundError:
-                        continue
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
-            fsync_dir(self.articles_dir)
-        except OSError as exc:
-            raise StoreError(f"cannot sync {self.articles_dir}: {exc.strerror or exc}") from None
-        self.dirty.clear()
-
     def write_snapshot(self) -> None:
-        """A checkpoint: article files synced, then the index written with
-        the journal offset it reflects. Journal entries before that offset
-        are never replayed again, so the files must be on disk first."""
-        self.sync_dirty()
+        """A checkpoint (``checkpoint.py``): article files synced, the
+        journal cut if it has grown past its bound, then the index written
+        with the journal offset it reflects."""
+        make_checkpoint(self)
+
+    def write_index(self) -> None:
+        """Journal entries before the offset written are never replayed
+        again: the article files are on disk first (``write_snapshot``)."""
         data = {
             "format": FORMAT,
             "annotator": self.name,
             "seq": self.seq,
             "journal_pos": self.journal.size,
+            "journal_gen": self.journal_gen,
+            "journal_base": self.journal_base,
             "articles": {
                 aid: [*summary, sorted(self.ids.get(aid, ()))] for aid, summary in self.summary.items()
             },
@@ -899,6 +909,7 @@ class _Annotator:
             raise
         self._note(entry)
         self.pos = self.journal.size
+        after_save(self)
 
     def bulk_replace(self, states: list[_State]) -> None:
         """Write many whole articles: journal first (one fdatasync), then the
@@ -919,7 +930,7 @@ class _Annotator:
             self.dirty.add(str(shard.path))
             self._note(entry)
         self.pos = self.journal.size
-        if len(states) > BULK_THRESHOLD:
+        if len(states) > BULK_THRESHOLD or due(self):
             self.write_snapshot()
 
     def close(self, *, snapshot: bool = True) -> None:
@@ -934,19 +945,6 @@ class _Annotator:
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
-
-
-def _article_id_from_file(path: Path, name: str) -> str | None:
-    """The article id an article file belongs to (read from the file when
-    the name is encoded); None for a file that is not an article file."""
-    if not name.startswith("~"):
-        return name[: -len(".json")]
-    try:
-        data = json_loads((read_nofollow(path) or b"").decode("utf-8"))
-        return str(data["article"]["1"]["article_id"])
-    except (OSError, StoreError, ValueError, KeyError, TypeError):
-        unquoted = urllib.parse.unquote(name[1 : -len(".json")])
-        return unquoted if "~" not in name[1:] else None
 
 
 # --------------------------------------------------------------------------
@@ -1535,5 +1533,6 @@ def open_for_reading(root: str | Path, annotator: str | None = None) -> Store:
     return Store(root, annotator, readonly=True)
 
 
-# repair needs the pieces above; it lives in its own module
+# checkpoints and repair need the pieces above; they live in their own modules
+from .checkpoint import after_save, due, journal_gen, make_checkpoint  # noqa: E402
 from .repair import repair  # noqa: E402

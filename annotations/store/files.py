@@ -13,6 +13,7 @@ import json
 import os
 import re
 import socket
+import urllib.parse
 from stat import S_ISREG
 from contextlib import contextmanager
 from itertools import chain
@@ -51,10 +52,11 @@ def open_nofollow(path: str | Path, flags: int, mode: int = 0o644) -> int:
         raise
 
 
-def read_nofollow(path: str | Path, start: int = 0) -> bytes | None:
+def read_nofollow(path: str | Path, start: int = 0, inode: list | None = None) -> bytes | None:
     """The bytes from ``start`` of the regular file at ``path`` (None when
     there is none), opened without following a link and without blocking
-    on a FIFO. StoreError for anything else."""
+    on a FIFO; ``inode`` (a list) gets the file's inode number appended.
+    StoreError for anything else."""
     try:
         fd = open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -62,8 +64,11 @@ def read_nofollow(path: str | Path, start: int = 0) -> bytes | None:
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        if not S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
             raise StoreError(f"cannot read {path}: not a regular file")
+        if inode is not None:
+            inode.append(info.st_ino)
         if start:
             os.lseek(fd, start, os.SEEK_SET)
         return read_to_end(fd, regular=True)
@@ -371,6 +376,10 @@ def read_tables(path: str, hint: str = "") -> dict | None:
 # the journal: one JSON line per edit, appended and fdatasync'd
 
 
+class JournalReplaced(StoreError):
+    """The journal file is not the one read before: a checkpoint cut it."""
+
+
 class Journal:
     """``journal.jsonl``: the write-ahead log of one annotator's edits.
 
@@ -385,6 +394,7 @@ class Journal:
         self.readonly = readonly
         self._fd: int | None = None
         self.size = 0
+        self.inode: int | None = None  # of the file the last read() read
 
     def open_for_append(self) -> None:
         try:
@@ -398,11 +408,12 @@ class Journal:
         self._fd = fd
         self.size = info.st_size
 
-    def read(self, start: int = 0) -> tuple[list[tuple[dict, int]], int, int]:
+    def read(self, start: int = 0, inode: int | None = None) -> tuple[list[tuple[dict, int]], int, int]:
         """Entries from byte ``start``: ([(entry, end offset)], end of the last
         complete line, file size). A last line without its newline is a save
         that was cut off (kill -9 while appending): it is left out. A damaged
-        line anywhere else raises StoreCorruptError."""
+        line anywhere else raises StoreCorruptError. With ``inode``: raises
+        JournalReplaced if the file is another one (the journal was cut)."""
         try:
             total = os.lstat(self.path).st_size
         except FileNotFoundError:
@@ -411,9 +422,13 @@ class Journal:
             raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
         if total < start:
             return [], start, total
-        raw = read_nofollow(self.path, start)
+        seen: list[int] = []
+        raw = read_nofollow(self.path, start, seen)
         if raw is None:
             return [], start, 0
+        self.inode = seen[0]
+        if inode is not None and inode != self.inode:
+            raise JournalReplaced(f"{self.path} was replaced")
         entries: list[tuple[dict, int]] = []
         pos = start
         lines = raw.split(b"\n")
@@ -436,6 +451,14 @@ class Journal:
             entries.append((entry, end))
             pos = end
         return entries, pos, start + len(raw)
+
+    def line_ends_at(self, pos: int) -> bool:
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(pos - 1)
+                return handle.read(1) == b"\n"
+        except OSError:
+            return False
 
     def truncate(self, size: int) -> None:
         assert self._fd is not None
@@ -471,6 +494,19 @@ class Journal:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def article_id_from_file(path: Path, name: str) -> str | None:
+    """The article id an article file belongs to (read from the file when
+    the name is encoded); None for a file that is not an article file."""
+    if not name.startswith("~"):
+        return name[: -len(".json")]
+    try:
+        data = json_loads((read_nofollow(path) or b"").decode("utf-8"))
+        return str(data["article"]["1"]["article_id"])
+    except (OSError, StoreError, ValueError, KeyError, TypeError):
+        unquoted = urllib.parse.unquote(name[1 : -len(".json")])
+        return unquoted if "~" not in name[1:] else None
 
 
 # --------------------------------------------------------------------------

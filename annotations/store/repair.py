@@ -12,10 +12,11 @@ from ..errors import StoreCorruptError, StoreError
 from ..jsontext import lone_surrogate_in, loads as json_loads
 from ..model import Status, now
 from ..settings import safe_annotator
-from . import _apply_state, _article_id_from_file, _Shard, _State, shard_name
+from . import _apply_state, _Shard, _State, shard_name
 from .files import (
     AnnotatorLock,
     Journal,
+    article_id_from_file,
     ShardStorage,
     backup_path,
     fsync_dir,
@@ -51,14 +52,18 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             raise StoreError(f"{folder}: a symbolic link in the store; not repaired")
         max_seq = max((int(e["seq"]) for e in entries), default=0)
         present: set[str] = set()
+        orphans: set[str] = set()  # a .bak whose article file is gone
         for name in sorted(os.listdir(articles_dir)) if articles_dir.is_dir() else []:
+            if name.endswith(".json.bak") and not name.startswith(".") and not os.path.lexists(articles_dir / name[:-4]):
+                article_id = article_id_from_file(articles_dir / name, name[:-4])
+                orphans.update([article_id] if article_id is not None else [])
             if not name.endswith(".json") or name.startswith("."):
                 continue
             path = articles_dir / name
             storage = ShardStorage(path, readonly=True)
             try:
                 storage._load()
-                article_id = _article_id_from_file(path, name)
+                article_id = article_id_from_file(path, name)
                 if article_id is not None:
                     present.add(article_id)
                     state = _Shard(path, article_id, readonly=True).state()
@@ -66,7 +71,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
                 continue
             except StoreCorruptError:
                 pass
-            article_id = _article_id_from_file(path, name)
+            article_id = article_id_from_file(path, name)
             if article_id is None:
                 done.append(f"{path}: damaged and its article id is unknown; left as it is")
                 continue
@@ -78,9 +83,9 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             state, how = _rebuild(path, article_id, entries)
             max_seq = max(max_seq, state.seq)
             done.append(f"{path}: {how}; the damaged file is kept as {damaged}")
-        # Article files that are gone while the journal or the index holds
-        # their annotations (deleted by hand, with or without their .bak).
-        for article_id in sorted(_annotated_ids(folder / "index.json", entries) - present):
+        # Article files that are gone while the journal, the index or a
+        # .bak holds their annotations (deleted by hand).
+        for article_id in sorted((_annotated_ids(folder / "index.json", entries) | orphans) - present):
             path = articles_dir / shard_name(article_id)
             if os.path.lexists(path):
                 continue

@@ -76,6 +76,34 @@ def check_store(root: Path, added: set[str], deleted: set[str], tried: set[str])
         return n_spans
 
 
+def rest_of_output(proc: subprocess.Popen) -> tuple[bytes, bytes]:
+    """What a finished writer printed after the line already read from it,
+    and its stderr. Read through ``proc.stdout``, not ``communicate()``:
+    communicate reads the pipe's descriptor directly and so misses whatever
+    ``readline()`` had already pulled into the file object's buffer. On a
+    busy machine the writer prints "ready" and its first saves before the
+    test reads at all; those lines (a "del" among them) would be lost and a
+    span deleted by a reported save would look like a lost save."""
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    proc.wait(timeout=30)
+    return out, err
+
+
+def test_reading_the_writer_keeps_lines_printed_with_ready(tmp_path: Path):
+    # The interleaving of a loaded machine, made certain: the writer's
+    # first lines are in the pipe before the test reads "ready".
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import os; os.write(1, b'ready\\ndel a1\\nadd b2\\n')"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.wait(timeout=30)
+    assert proc.stdout.readline() == b"ready\n"
+    out, err = rest_of_output(proc)
+    assert out == b"del a1\nadd b2\n", err.decode()
+
+
 def test_kill_9_never_loses_a_reported_save(tmp_path: Path):
     root = tmp_path / "store"
     RECOVERIES.clear()
@@ -96,7 +124,7 @@ def test_kill_9_never_loses_a_reported_save(tmp_path: Path):
         assert proc.stdout.readline() == b"ready\n", proc.stderr.read().decode()
         time.sleep(rng.uniform(0.005, 0.3))
         os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
+        out, err = rest_of_output(proc)
         assert proc.returncode == -signal.SIGKILL, err.decode()
         lines = out.split(b"\n")
         if lines[-1]:

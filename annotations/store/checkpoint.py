@@ -1,0 +1,273 @@
+"""Checkpoints of one annotator's folder, and the journal cut that keeps
+``journal.jsonl`` small (see the package docstring, "The journal's bound").
+
+A checkpoint makes every article file written since the last one durable,
+then writes ``index.json`` with the journal offset it reflects. When the
+journal has grown by more than :data:`JOURNAL_LIMIT` bytes since it was last
+cut, the checkpoint also cuts it, in this order:
+
+1. every article the journal edits is read back and checked (it parses, and
+   it holds the journal's last edit of it); any doubt and nothing is cut;
+2. each of those files is copied to ``<id>.json.bak`` (a new file, synced,
+   then renamed into place; the folder synced once): with the journal
+   entries after it, a ``.bak`` rebuilds its article, and from now on no
+   entry before the cut is needed for that;
+3. a new journal is written beside the old one and synced: a ``mark`` line
+   naming this journal (``gen``) and a ``base`` line holding the undo and
+   redo history (the last 1,000 edits), then renamed over ``journal.jsonl``
+   and the folder synced;
+4. ``index.json`` is written with the new journal's name and offset.
+
+A kill between any two steps loses nothing: before step 3's rename the old
+journal is whole; after it the article files are synced and their ``.bak``
+copies written, and an index that names another journal (or none) is not
+trusted but rebuilt from the article files, with the undo history from the
+``base`` line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import StoreError
+from ..jsontext import loads as json_loads
+from ..model import now
+from . import REPAIR_HINT, _state_from_tables, shard_name
+from .files import _loads as fast_loads
+from .files import backup_path, dump_json, fsync_dir, open_nofollow, parse_tables, read_nofollow
+
+#: growth of journal.jsonl (bytes) since its last cut that makes the next
+#: checkpoint cut it; a save that takes it past this starts a checkpoint
+JOURNAL_LIMIT = 4 << 20
+
+#: the first line of a journal holds its name within this many bytes
+_HEAD = 4096
+
+
+def _reached(step: str) -> None:
+    """Called between two steps of a checkpoint. Does nothing; tests replace
+    it to stop the process at each step in turn."""
+
+
+def sync_dirty(ann) -> None:
+    """Make every article file written since the last checkpoint durable."""
+    if not ann.dirty:
+        return
+    try:
+        if len(ann.dirty) > 64:
+            os.sync()
+        else:
+            for path in ann.dirty:
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                except FileNotFoundError:
+                    continue
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        fsync_dir(ann.articles_dir)
+    except OSError as exc:
+        raise StoreError(f"cannot sync {ann.articles_dir}: {exc.strerror or exc}") from None
+    ann.dirty.clear()
+
+
+def journal_gen(path: Path) -> tuple[str | None, int | None]:
+    """The name a cut gave the journal at ``path`` (its first line's
+    ``gen``; None for a journal never cut) and the file's inode (None when
+    there is no journal)."""
+    try:
+        fd = open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (OSError, StoreError):
+        return None, None
+    try:
+        inode = os.fstat(fd).st_ino
+        head = os.read(fd, _HEAD)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
+    line, newline, _ = head.partition(b"\n")
+    if not newline or b'"gen"' not in line:
+        return None, inode
+    try:
+        first = json_loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, inode
+    gen = first.get("gen") if isinstance(first, dict) and first.get("act") == "mark" else None
+    return (gen if isinstance(gen, str) else None), inode
+
+
+def due(ann) -> bool:
+    """Whether the journal has grown enough since its last cut to cut it."""
+    size = ann.journal.size
+    return size - ann.journal_base > JOURNAL_LIMIT and size >= ann.cut_retry
+
+
+def after_save(ann) -> None:
+    """A checkpoint when a save has taken the journal past its bound. The
+    save is on disk already: a checkpoint that fails here (the disk refusing
+    a sync) does not make it fail; it is tried again at twice the size."""
+    if due(ann):
+        try:
+            make_checkpoint(ann)
+        except StoreError:
+            ann.cut_retry = 2 * ann.journal.size
+
+
+def make_checkpoint(ann) -> None:
+    """Article files synced, the journal cut if it has grown past the
+    limit, then the index written (``_Annotator.write_snapshot``)."""
+    sync_dirty(ann)
+    if due(ann):
+        _reached("synced")
+        if not cut_journal(ann):
+            # an article file in doubt: keep the whole journal (repair needs
+            # it) and try again once it has grown as much again
+            ann.cut_retry = 2 * ann.journal.size
+    _reached("index")
+    ann.write_index()
+    _reached("done")
+
+
+class _InDoubt(Exception):
+    """An article file the cut cannot vouch for: nothing is cut."""
+
+
+def cut_journal(ann) -> bool:
+    """Steps 1-3 of the module docstring. False (nothing changed but
+    ``.bak`` copies of good files) when an article file is in doubt."""
+    last = _last_edits(ann.journal.path)
+    if last is None:
+        return False
+
+    def checked():
+        for article_id in sorted(last):
+            path = ann.articles_dir / shard_name(article_id)
+            try:
+                raw = read_nofollow(path)
+                if raw is None:
+                    raise _InDoubt(path)
+                state = _state_from_tables(article_id, parse_tables(raw, path, REPAIR_HINT), path, owned=True)
+            except StoreError:
+                raise _InDoubt(path) from None
+            if state.seq < last[article_id]:
+                raise _InDoubt(path)
+            yield path, raw
+
+    copied = _copy_to_backups(ann, checked(), many=len(last) > 64)
+    if copied is None:
+        return False
+    # Their .bak holds the file as of this checkpoint already: counted as
+    # written since, so that their next save does not replace it again.
+    ann.dirty.update(map(str, copied))
+    return _replace_journal(ann)
+
+
+def _last_edits(path: Path) -> dict[str, int] | None:
+    """Each article the journal edits, with the seq of its last edit; None
+    if a line is no journal entry. Read a line at a time: a journal from
+    before cuts existed may hold hundreds of megabytes."""
+    last: dict[str, int] = {}
+    try:
+        handle = os.fdopen(open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
+    except (OSError, StoreError):
+        return None
+    with handle:
+        try:
+            for line in handle:
+                entry = fast_loads(line)
+                if not line.endswith(b"\n") or not isinstance(entry, dict) or "seq" not in entry:
+                    return None
+                article_id = entry.get("a")
+                if "op" in entry and isinstance(article_id, str):
+                    last[article_id] = max(last.get(article_id, 0), int(entry["seq"]))
+        except (OSError, ValueError, TypeError):
+            return None
+    return last
+
+
+def _write_new(path: Path, data: bytes, *, sync: bool) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    fd = open_nofollow(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
+    """Step 2: each article file's checked bytes (``copies``: (path, bytes),
+    one at a time) as its ``.bak``, durably. The paths, or None when the
+    copies could not all be made (no ``.bak`` is replaced then)."""
+    temps = []
+    try:
+        for path, raw in copies:
+            tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.tmp")
+            _write_new(tmp, raw, sync=not many)
+            temps.append((tmp, backup_path(path)))
+            _reached("copied")
+        if many:
+            os.sync()
+        _reached("copies synced")
+        for tmp, bak in temps:
+            os.replace(tmp, bak)
+            _reached("backup replaced")
+        fsync_dir(ann.articles_dir)
+    except (OSError, StoreError, _InDoubt):
+        for tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return None
+    _reached("backups synced")
+    return [bak.with_name(bak.name[: -len(".bak")]) for _, bak in temps]
+
+
+def _replace_journal(ann) -> bool:
+    """Step 3: the journal replaced by one holding its name and the undo
+    history; the writer appends to the new one."""
+    gen = os.urandom(8).hex()
+    stamp = now()
+    lines = [
+        {"seq": ann.seq, "t": stamp, "act": "mark", "gen": gen, "d": "journal cut at a checkpoint"},
+        {"seq": ann.seq, "t": stamp, "act": "base", "undo": ann.undo_stack, "redo": ann.redo_stack},
+    ]
+    data = b"".join(dump_json(line) + b"\n" for line in lines)
+    path = ann.journal.path
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _write_new(tmp, data, sync=True)
+    except (OSError, StoreError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    _reached("journal written")
+    replaced = False
+    try:
+        os.replace(tmp, path)
+        replaced = True
+        _reached("journal replaced")
+        fsync_dir(ann.dir)
+    except OSError as exc:
+        raise StoreError(f"cannot replace {path}: {exc.strerror or exc}") from None
+    finally:
+        ann.journal.close()
+        ann.journal.open_for_append()
+        if replaced:
+            ann.journal_gen = gen
+            ann.journal_base = ann.pos = ann.journal.size
+            ann.cut_retry = 0
+    _reached("journal synced")
+    return True

@@ -26,6 +26,7 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -37,6 +38,7 @@ from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO, NEXT_ORDER
+from .frames import HELD_EVENTS, FrameHold
 from .layout import display_line
 from .resume import Resume
 from .session_figures import SessionFigures
@@ -99,6 +101,13 @@ class HashiyaApp(App[int]):
         self.resume = Resume.load(os.path.abspath(str(corpus.source)), settings.annotator)
         #: Spans made this session, and per hour (tui.session_figures).
         self.session_figures = SessionFigures(store)
+        self._frame_hold = FrameHold(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key (or a click) is drawn in one frame, with all it sets off.
+        if isinstance(event, HELD_EVENTS) and not event.is_forwarded:
+            self._frame_hold.hold()
+        await super().on_event(event)
 
     def _sub_title(self) -> str:
         """Who annotates and where the store is: data (the store path and the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
@@ -22,6 +23,14 @@ class ReaderApp(App):
         yield Reader(self.text)
 
 
+@asynccontextmanager
+async def reader_of(text: str, size: tuple[int, int] = (60, 10)):
+    """A Reader showing `text` alone in an app, and the app's pilot."""
+    app = ReaderApp(text)
+    async with app.run_test(size=size) as pilot:
+        yield app.query_one(Reader), pilot
+
+
 def cell_styles(reader: Reader, offset: int):
     """The styles of the segments drawn for the cell showing `offset`."""
     row, column = reader.layout.locate(offset)
@@ -37,9 +46,7 @@ def cell_styles(reader: Reader, offset: int):
 
 @sync
 async def test_entity_theme_stale_match_selection_cursor_styles():
-    app = ReaderApp(TEXT)
-    async with app.run_test(size=(60, 10)) as pilot:
-        reader = app.query_one(Reader)
+    async with reader_of(TEXT) as (reader, pilot):
         iraq = TEXT.index("العراق")
         ministry = TEXT.index("وزارة")
         nhs = TEXT.index("NHS")
@@ -250,3 +257,20 @@ async def test_drag_between_any_two_cells_selects_exactly_their_logical_hull():
                 else:
                     expected = (min(a.start, b.start), max(a.end, b.end))
                     assert reader.selection == expected, (text, a, b)
+
+
+@sync
+async def test_cells_of_one_style_are_drawn_as_one_segment():
+    # Each segment costs a style sequence on the terminal and a pass through
+    # Textual's line filters: a row is as many segments as it has style runs.
+    async with reader_of(TEXT) as (reader, pilot):
+        iraq = TEXT.index("العراق")
+        reader.set_highlights([Highlight(iraq, iraq + 6, "GPE", "entity", "#2ec27e")])
+        reader.move_cursor_to(TEXT.index("\n") + 1)  # the cursor on the second row
+        await pilot.pause()
+        drawn = [segment for segment in reader.render_line(0) if segment.text.strip()]
+        # The text one side of the entity, the entity, the text the other side.
+        assert len(drawn) == 3
+        assert [segment.style.bgcolor == RichColor.parse("#2ec27e") for segment in drawn] == [
+            False, True, False]
+        assert "".join(segment.text for segment in drawn).count(" ") >= 4

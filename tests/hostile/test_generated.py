@@ -84,7 +84,7 @@ def test_hostile_strings_through_every_command(capsys, ids, texts, label):
         run(capsys, "adjudicate", *base, "--dry-run")
         run(capsys, "adjudicate", *base, "--dry-run", "--json")
         for article_id in ids:
-            run(capsys, "render", corpus, "--id", article_id)
+            run(capsys, "render", corpus, f"--id={article_id}")  # an id may begin with "-"
         run(capsys, "export", *base, "--annotator", "ali", "--entities-only", "-o", tmp / "ents.jsonl")
         code, _, _ = run(capsys, "import", tmp / "ents.jsonl", corpus, "--store", store, "--annotator", "back")
         assert code == 0

@@ -382,6 +382,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         #: the corpus check running in a separate process, if any
         self.running_check = None
         self._just_mounted = False
+        #: articles whose annotations changed while another screen was on top
+        self._changed_away: set[str] = set()
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -400,7 +402,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
 
     def on_mount(self) -> None:
         app = self.app
-        app.annotations_changed_signal.subscribe(self, self.refresh_from_store)
+        app.annotations_changed_signal.subscribe(self, self._annotations_changed)
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
@@ -422,7 +424,18 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         if self._just_mounted:  # on_mount has just read the store
             self._just_mounted = False
             return
+        changed, self._changed_away = self._changed_away, set()
+        for article_id in changed:
+            self._recheck_stale(article_id)
         self.refresh_from_store()
+
+    def _annotations_changed(self, article_id: str) -> None:
+        if self.app.screen is self:
+            self.refresh_from_store(article_id)
+        else:
+            # Under the reader: read when the list is shown again, not on the
+            # way to the frame of the key that changed the store.
+            self._changed_away.add(article_id)
 
     # store -------------------------------------------------------------
 

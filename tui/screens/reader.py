@@ -49,6 +49,7 @@ from . import reader_suggestions
 from .reader_suggestions import SuggestionKeys
 
 WIDE = 110  # from this many columns the span list sits beside the text
+AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 
 class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNode, UndoKeys, Screen[str]):
@@ -115,6 +116,7 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
         self.search_query = ""
         #: whose spans are drawn beside this annotator's (read-only), if anyone's
         self.other_annotator: str | None = None
+        self._ahead_timer = None
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -252,7 +254,25 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
         self.refresh_annotations()
         self.compute_if_missing()
         self.restore_position()
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(AHEAD_DELAY, self._lay_out_ahead)
         return None
+
+    def _lay_out_ahead(self) -> None:
+        """The first screen of the articles either side, laid out while the
+        annotator reads this one: J and K then show them without waiting."""
+        self._ahead_timer = None
+        articles = self.corpus.articles
+        index = self.corpus.index_of(self.article_id)
+        texts = []
+        for other in (index + 1, index - 1):
+            if 0 <= other < len(articles):
+                try:
+                    texts.append(articles[other].text)
+                except HashiyaError:
+                    pass  # said when it is opened
+        self.reader.lay_out_ahead(texts)
 
     def refresh_annotations(self) -> None:
         """Re-read this article's spans, themes and status from the store."""
@@ -343,7 +363,8 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
                 "delete them (x) before adding or resizing spans here."
             )
             warning.add_class("shown")
-        else:
+        elif warning.has_class("shown"):
+            # Only when it was shown: an update asks for a layout of the screen.
             warning.update("")
             warning.remove_class("shown")
 

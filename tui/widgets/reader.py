@@ -190,6 +190,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         # Layouts of the last few widths: a resize back costs nothing.
         self._layouts: LRUCache[int, Layout] = LRUCache(4)
         self._layout: Layout | None = None  # the one in use
+        #: texts laid out ahead (the articles next to this one), for set_text
+        self._ahead: dict[str, Layout] = {}
         # Drawn rows until something over them changes. A plain dict emptied
         # when large: every row on screen is looked up on every key, where an
         # LRU's bookkeeping shows.
@@ -212,7 +214,6 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._components: dict[str, Style] = {}
         self._drag_cell: tuple[int, int] | None = None
         self._base_style: Style | None = None
-        self._size_check_pending = False
         self._cursor_place: tuple[Layout, int, tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
         #: Whether snapping a word trims a leading clitic (set from the prefs).
@@ -247,6 +248,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         """Show another text (another article); cursor and selection reset."""
         self._text = text
         self._forget_layouts()
+        ahead = self._ahead.pop(text, None)
+        if ahead is not None and ahead.options == self._options():
+            self._layouts[ahead.options.width] = ahead
         self._cursor = max(0, min(cursor, len(text)))
         self._anchor = None
         self._goal_column = None
@@ -254,10 +258,27 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._match_starts = []
         self._match_ends = []
         self._current_match = None
-        self._relayout()
+        # Back to the top first: the rows laid out for the next frame are the new text's first.
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._relayout()
         self._scroll_to_cursor()
         self.post_message(self.Moved(self))
+
+    def lay_out_ahead(self, texts: Iterable[str]) -> None:
+        """Lay out the first screen of texts that may be shown next (the
+        articles either side), so that showing one costs no layout."""
+        options = self._options()
+        ahead = {}
+        for text in texts:
+            layout = self._ahead.get(text)
+            if layout is None or layout.options != options:
+                layout = Layout(text, options)
+                layout.rows(0, self.size.height)
+            ahead[text] = layout
+        self._ahead = ahead
+
+    def _options(self) -> LayoutOptions:
+        return LayoutOptions(width=self.content_width, mode=self._mode, harakat=self._harakat)
 
     def set_display(self, mode: str, harakat: bool) -> None:
         """Switch display mode (visual/logical) and harakat on/off; offsets unchanged."""
@@ -341,10 +362,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             if self._layout is not None:
                 layout = self._layout.with_width(width)
             else:
-                layout = Layout(
-                    self._text,
-                    LayoutOptions(width=width, mode=self._mode, harakat=self._harakat),
-                )
+                layout = Layout(self._text, self._options())
             self._layouts[width] = layout
         self._layout = layout
         return layout
@@ -369,20 +387,40 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         return True
 
     def _sync_virtual_size(self) -> None:
-        self._size_check_pending = False
         size = Size(self.content_width, self._row_count())
         if size != self.virtual_size:
-            self.virtual_size = size
+            # The reader's own size never depends on its rows: a new row count
+            # moves the scrollbar and the scroll limits, which is all it
+            # updates here (showing or hiding the scrollbar still asks for
+            # a layout pass), instead of a layout of the whole screen, which
+            # would be followed by a frame of its own for the scrollbar.
+            self.set_reactive(Reader.virtual_size, size)
+            self._scroll_update(size)
+
+    def _prepare_rows(self) -> None:
+        """Lay out the rows the next frame shows, and size the scrollable
+        area by what that taught the engine about the row count: before the
+        frame, so it never waits on layout nor is followed by another one
+        correcting the scrollbar."""
+        height = self.size.height
+        if height:
+            self.layout.rows(round(self.scroll_y), height)
+        self._sync_virtual_size()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._prepare_rows()
 
     def _relayout(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.content_width, self._row_count())
+        self._prepare_rows()
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
         self._goal_column = None
-        self.virtual_size = Size(self.content_width, self._row_count())
+        self._prepare_rows()
         self._scroll_to_cursor()
 
     def _invalidate(self, rows: Iterable[int] | None = None) -> None:
@@ -428,11 +466,6 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             if len(self._strips) > 512:
                 self._strips.clear()
             self._strips[index] = strip
-        if not self._size_check_pending:
-            # Rows laid out while drawing may refine the row estimate: check
-            # once per frame, not per line.
-            self._size_check_pending = True
-            self.call_after_refresh(self._sync_virtual_size)
         return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _component(self, name: str) -> Style:
@@ -505,6 +538,11 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(" " * row.indent, base))
         column = row.indent
         cursor_drawn = False
+        # Neighbouring cells of one style are one segment: every segment is
+        # carried through Textual's line filters and written to the terminal
+        # with its own style sequence.
+        run: list[str] = []
+        run_style: Style | None = None
         for cell in row.cells:
             s, e = cell.start, cell.end
             entity = None
@@ -525,8 +563,15 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             cursor_drawn = cursor_drawn or on_cursor
             other = next((h.colour for h in others if h.start < e and s < h.end), None) if others else None
             key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion, other)
-            segments.append(Segment(cell.text, self._style_for(key)))
+            style = self._style_for(key)
+            if style is not run_style and run:
+                segments.append(Segment("".join(run), run_style))
+                run = []
+            run_style = style
+            run.append(cell.text)
             column += cell.width
+        if run:
+            segments.append(Segment("".join(run), run_style))
         strip = Strip(segments, column)
         if cursor_col >= 0 and not cursor_drawn:
             # The cursor stands on no cell (end of a paragraph, a blank row):

@@ -16,7 +16,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -91,6 +93,12 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         Binding("enter", "select", "Go to the span in the text"),
         Binding("escape,tab", "leave", "Back to the text"),
     ]
+
+    # The panel's size is set by the screen, never by its rows: another
+    # article's span count only moves the scrollbar, without a layout pass
+    # of the whole screen (and the extra frame that follows one to redraw
+    # the scrollbar).
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     class Picked(Message):
         """A span (or, with ``span`` None, a suggestion) was picked; the

@@ -1,0 +1,134 @@
+"""A key is drawn in one frame with everything it sets off (tui.frames):
+the reader's cursor and the status line its Moved message updates."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from tests.app.pilot import make, open_reader, sync
+
+
+def record_frames(app) -> list[str]:
+    """The reader screen's status line as it stood at every frame drawn."""
+    frames: list[str] = []
+    display = app._display
+
+    def recording(screen, renderable):
+        if renderable is not None:
+            status = screen.query("#reader-status")
+            frames.append(str(status.first(Static).content) if status else "")
+        display(screen, renderable)
+
+    app._display = recording
+    return frames
+
+
+@sync
+async def test_a_cursor_key_is_one_frame_with_its_status_line(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        reader = screen.reader
+        frames = record_frames(app)
+        for key in ("left", "left", "down", "shift+left"):
+            frames.clear()
+            before = reader.cursor
+            await pilot.press(key)
+            await pilot.pause()
+            assert reader.cursor != before
+            # One frame, and it already shows the new cursor in the status line.
+            assert frames == [frames[0]]
+            assert f"cursor {reader.cursor}" in frames[0]
+
+
+@sync
+async def test_rows_are_laid_out_and_sized_before_the_frame_that_draws_them(tmp_path, seeds_dir):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    (folder / "long.txt").write_text("\n".join(seeds * 6), encoding="utf-8")
+    app = make(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, "long")
+        reader = screen.reader
+        laid_out_while_drawing: list[int] = []
+        sizes_at_frames: list[tuple[int, int]] = []
+        render_line = reader.render_line
+
+        def drawing(y):
+            before = len(reader.layout._rows)
+            strip = render_line(y)
+            if len(reader.layout._rows) != before:
+                laid_out_while_drawing.append(reader.scroll_offset.y + y)
+            return strip
+
+        reader.render_line = drawing
+        display = app._display
+
+        def recording(screen, renderable):
+            if renderable is not None:
+                sizes_at_frames.append((reader.virtual_size.height, reader.layout.estimated_row_count()))
+            display(screen, renderable)
+
+        app._display = recording
+        for key in ["pagedown"] * 8 + ["down"] * 3 + ["ctrl+end", "ctrl+home", "J", "K"]:
+            await pilot.press(key)
+            await pilot.pause()
+        assert sizes_at_frames
+        assert laid_out_while_drawing == []
+        # The scrollable height is what the engine knows at every frame.
+        assert all(virtual == known for virtual, known in sizes_at_frames)
+
+
+@sync
+async def test_the_next_article_is_one_frame(corpus_dir):
+    # Another article changes the row count of the reader and of the span
+    # list: their scrollbars move in the same frame, with no layout pass
+    # of the screen that a frame of its own would follow.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        frames = record_frames(app)
+        for key, index in (("J", 1), ("J", 2), ("K", 1)):
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.article_id == app.corpus.articles[index].id
+            assert len(frames) == 1
+            assert f"cursor {screen.reader.cursor}" in frames[0]
+
+
+@sync
+async def test_the_articles_either_side_are_laid_out_while_one_is_read(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        articles = app.corpus.articles
+        screen = await open_reader(app, pilot, articles[1].id)
+        await pilot.pause(0.3)  # the annotator reads
+        reader = screen.reader
+        ahead = dict(reader._ahead)
+        assert set(ahead) == {articles[0].text, articles[2].text}
+        await pilot.press("J")
+        await pilot.pause()
+        assert screen.article_id == articles[2].id
+        assert reader.layout is ahead[articles[2].text]  # no layout on the way
+        assert reader.layout.rows(0, reader.size.height)[0].start == 0
+
+
+@sync
+async def test_a_label_reads_the_store_for_the_list_only_once_the_list_is_back(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        counted = []
+        span_counts = app.store.span_counts
+        app.store.span_counts = lambda: counted.append(1) or span_counts()
+        await pilot.press("space", "1")
+        await pilot.pause()
+        assert len(app.store.spans(article.id)) == 1
+        assert counted == []  # not on the way to the label's frame
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen is not app.screen and counted
+        assert app.screen.article_list.spans.get(article.id) == 1

@@ -1,0 +1,85 @@
+"""One frame per key: the screen is drawn once everything a key sets off
+has happened, not in pieces a frame or two apart.
+
+Textual draws a screen as soon as the screen's own message queue is empty
+while something on it is marked for repainting. A key travels through
+several message queues before its action runs (the app, the focused
+widget, back up to the app's bindings), and what the action sets off takes
+more (the reader's Moved message bubbling up to its screen, which updates
+the status line; a notification's toast being mounted). The screen would
+draw after the first of these, and Textual's update timer holds any further
+frame until one of its ticks, one to two frame periods (17-33 ms at 60 fps)
+after the previous one: a key would show its whole effect two or three
+frames late.
+
+`FrameHold` suspends drawing (Textual's batch update) from the moment an
+input event reaches the app until no message is waiting in any queue and
+every new widget has been mounted -- looked at between steps of the event
+loop, so nothing waits on a clock -- and then lets the screen draw at once.
+It never holds for longer than two frame periods: a message stream that
+does not stop is drawn as it comes, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual import constants, events
+from textual.app import App
+
+#: The input events after which the screen waits for the work they set off.
+HELD_EVENTS = (events.Key, events.MouseDown, events.MouseUp, events.MouseScrollDown,
+               events.MouseScrollUp)
+
+LIMIT = 2 / constants.MAX_FPS
+
+
+class FrameHold:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._since: float | None = None
+
+    @property
+    def holding(self) -> bool:
+        return self._since is not None
+
+    def hold(self) -> None:
+        """Draw nothing until what has been set off so far is done."""
+        if self._since is not None:
+            return  # the hold under way covers this event too
+        self._since = time.monotonic()
+        self.app._begin_batch()
+        asyncio.get_running_loop().call_soon(self._check)
+
+    def _busy(self) -> bool:
+        app = self.app
+        if not app._message_queue.empty():
+            return True
+        for node in app._registry:
+            if not node._message_queue.empty():
+                return True
+            if not node._is_mounted and node._task is not None and not node._closing:
+                return True  # composing and mounting: it will have more to say
+        return False
+
+    def _check(self) -> None:
+        if self._since is None:
+            return
+        app = self.app
+        if not app._exit and self._busy() and time.monotonic() - self._since < LIMIT:
+            asyncio.get_running_loop().call_soon(self._check)
+            return
+        self.release()
+
+    def release(self) -> None:
+        if self._since is None:
+            return
+        self._since = None
+        app = self.app
+        app._end_batch()
+        try:
+            screen = app.screen
+        except Exception:  # no screen (closing): nothing to draw
+            return
+        screen.check_idle()

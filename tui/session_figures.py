@@ -1,8 +1,9 @@
 """This session's pace: spans made since the app started, and per hour.
 
 "Made" is the net change of this annotator's span count (a span deleted or
-undone counts back), read from the store's index when annotations change,
-so the figure is right whichever screen or key made the spans.
+undone counts back): the store's counts at the start, then each edited
+article counted again when annotations change, so the figure is right
+whichever screen or key made the spans.
 """
 
 from __future__ import annotations
@@ -20,17 +21,32 @@ class SessionFigures:
         self.store = store
         self.clock = clock
         self.started = clock()
-        self.baseline = self._total()
+        #: span count per article, as of the start and kept current on edits
+        self._counts = self._all_counts()
         self.made = 0
 
-    def _total(self) -> int:
+    def _all_counts(self) -> dict[str, int]:
         try:
-            return sum(self.store.span_counts().values())
+            return dict(self.store.span_counts())
         except HashiyaError:
-            return 0
+            return {}
 
-    def refresh(self) -> None:
-        self.made = self._total() - self.baseline
+    def refresh(self, *article_ids: str) -> None:
+        """Count again after an edit: only `article_ids` (one article read
+        each, so an edit costs the same in a corpus of any size), or every
+        article when none is named."""
+        if not article_ids:
+            counts = self._all_counts()
+            self.made += sum(counts.values()) - sum(self._counts.values())
+            self._counts = counts
+            return
+        for article_id in article_ids:
+            try:
+                now = len(self.store.spans(article_id))
+            except HashiyaError:
+                continue
+            self.made += now - self._counts.get(article_id, 0)
+            self._counts[article_id] = now
 
     def per_hour(self) -> float | None:
         minutes = (self.clock() - self.started) / 60

@@ -442,10 +442,11 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
         self._update_status()
 
     def _changed(self, *article_ids: str) -> None:
-        self.app.session_figures.refresh()
+        changed_ids = tuple(dict.fromkeys(article_ids or (self.article_id,)))
+        self.app.session_figures.refresh(*changed_ids)
         self.refresh_annotations()
         changed = self.app.annotations_changed_signal
-        for article_id in dict.fromkeys(article_ids or (self.article_id,)):
+        for article_id in changed_ids:
             changed.publish(article_id)
 
     # ------------------------------------------------------------ spans

@@ -125,6 +125,7 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         self._spans: list[Span] = []
         self._suggested: list = []
         self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
+        self._footer_lines = 0  # lines of the themes and note under the list
 
     def show(
         self,
@@ -186,7 +187,11 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
             footer += f"\nArticle {badge(article_note).strip()} {text}".rstrip()
         below = self.parent.query("#doc-themes") if self.parent is not None else None
         if below:
-            below.first(Static).update(footer)
+            # A layout pass (and the extra frame after it) only when the
+            # footer's height changes, not on every article or edit.
+            lines = footer.count("\n") + 1
+            below.first(Static).update(footer, layout=lines != self._footer_lines)
+            self._footer_lines = lines
         else:
             options.append(Option(Text(footer), disabled=True))
         highlighted = self.highlighted

@@ -111,6 +111,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         "reader--cursor",
         "reader--marker",
         "reader--suggestion",
+        "reader--other",
     }
 
     # The component colours survive a downgrade to 16 colours: named ANSI
@@ -133,6 +134,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
     /* a suggestion: the label's colour as the text's colour (never a
        background, which is an accepted entity's), italic, double underline */
     Reader > .reader--suggestion { text-style: italic uu; }
+    /* another annotator's span, shown read-only: italic, overlined, in
+       their label's colour where no entity of one's own is behind it */
+    Reader > .reader--other { text-style: italic overline; }
     """
 
     BINDINGS = [
@@ -500,7 +504,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         if suggested is not None and entity is None:
             style += component("suggestion") + Style(color=suggested)
         if other is not None:
-            style += Style(italic=True, overline=True)
+            style += component("other")
             if entity is None:
                 style += Style(color=other)
         if stale:

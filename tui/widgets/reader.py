@@ -10,17 +10,18 @@ cursor sits before the character at `cursor`, the selection is the logical
 range [start, end). Every on-screen position goes through the engine's map
 (`Layout.locate`, `Layout.cell_at`, `Layout.hit`), so what the annotator sees
 highlighted is exactly what gets stored.
+
+This module holds the widget's state, its layouts per width and its
+scrolling; the rest is in parts named for what they do:
+`reader_draw.py` (rows as strips, their styles, `Highlight`),
+`reader_motion.py` (cursor and selection keys) and `reader_mouse.py`
+(clicks and drags).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import Iterable
 
-from rich.color import ANSI_COLOR_NAMES, Color as RichColor
-from rich.color import ColorSystem, ColorType
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
@@ -30,73 +31,15 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotations import words
 from tui.layout import Layout, LayoutOptions
-from annotations.segment import Evidence
-
-#: A search match outside the reader (search results), as the reader draws
-#: one by default (reader--match).
-MATCH = Style(color="black", bgcolor="bright_yellow")
-
-_ANSI_NAMES = {number: name for name, number in ANSI_COLOR_NAMES.items() if number < 16}
+from tui.widgets.reader_draw import (  # noqa: F401  (importable from here)
+    MATCH, Highlight, ReaderDrawing, _contrast, _luminance, contrast_colour,
+)
+from tui.widgets.reader_motion import ReaderMotion
+from tui.widgets.reader_mouse import ReaderMouse
 
 
-def _named(colour: RichColor | None) -> RichColor | None:
-    """Textual names an ANSI colour from CSS by its number ("color(11)");
-    Rich's own name for it ("bright_yellow") draws the same and compares
-    equal to the styles written with names."""
-    if colour is not None and colour.type is ColorType.STANDARD and colour.number in _ANSI_NAMES:
-        return RichColor.parse(_ANSI_NAMES[colour.number])
-    return colour
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """A span as the reader draws it."""
-
-    start: int
-    end: int
-    label: str
-    kind: str  # "entity" or "theme"
-    colour: str = "white"
-    stale: bool = False
-
-
-def _luminance(red: int, green: int, blue: int) -> float:
-    def channel(value: int) -> float:
-        value /= 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
-
-
-def _contrast(a: float, b: float) -> float:
-    light, dark = max(a, b), min(a, b)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def contrast_colour(colour: str) -> str:
-    """Black or white text, whichever reads better on `colour` both as given
-    and as a 16-colour terminal shows it (Rich's downgrade of that colour)."""
-    try:
-        parsed = RichColor.parse(colour)
-    except Exception:
-        return "black"
-    backgrounds = [parsed.get_truecolor(), parsed.downgrade(ColorSystem.STANDARD).get_truecolor()]
-    lums = [_luminance(*triplet) for triplet in backgrounds]
-    on_black = min(_contrast(lum, 0.0) for lum in lums)
-    on_white = min(_contrast(lum, 1.0) for lum in lums)
-    return "black" if on_black >= on_white else "bright_white"
-
-
-def _overlapping(starts: list[int], ends: list[int], lo: int, hi: int) -> range:
-    """Indices of sorted, non-overlapping ranges that intersect [lo, hi)."""
-    first = bisect_right(ends, lo)
-    last = bisect_left(starts, hi)
-    return range(first, max(first, last))
-
-
-class Reader(ScrollView, can_focus=True, inherit_bindings=False):
+class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=True, inherit_bindings=False):
     """Draws an article laid out by `tui.layout` and edits a logical selection.
 
     Every key it handles is listed below; ScrollView's own bindings are not
@@ -458,132 +401,18 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             self._base_style = self.rich_style
         return self._base_style
 
-    # ---------------------------------------------------------------- drawing
+    # ------------------------------------------------- the cursor on screen
 
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
-        width = self.size.width
-        strip = self._strips.get(index)
-        if strip is None:
-            strip = self._draw_row(index)
-            if len(self._strips) > 512:
-                self._strips.clear()
-            self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
-
-    def _component(self, name: str) -> Style:
-        """The style of the component class reader--`name` alone, looked up
-        once per style update."""
-        style = self._components.get(name)
-        if style is None:
-            style = self.get_component_rich_style(f"reader--{name}", partial=True)
-            style = style + Style(color=_named(style.color), bgcolor=_named(style.bgcolor))
-            self._components[name] = style
-        return style
-
-    def _style_for(self, key: tuple) -> Style:
-        style = self._styles.get(key)
-        if style is not None:
-            return style
-        entity, themes, stale, match, selected, cursor, marker, suggested, other = key
-        component = self._component
-        style = Style()
-        if marker:
-            style += component("marker")
-        if entity is not None:
-            style += Style(bgcolor=entity, color=contrast_colour(entity))
-        if themes:
-            # Themes underline; with no entity behind, the text takes the
-            # first theme's colour so overlapping themes stay tellable.
-            style += Style(underline=True)
-            if entity is None:
-                style += Style(color=themes[0])
-            if len(themes) > 1:
-                style += Style(bold=True)
-        if suggested is not None and entity is None:
-            style += component("suggestion") + Style(color=suggested)
-        if other is not None:
-            style += component("other")
-            if entity is None:
-                style += Style(color=other)
-        if stale:
-            style += component("stale")
-        if match:
-            style += component("current-match" if match == 2 else "match")
-        if selected:
-            style += component("selection")
-        if cursor:
-            style += component("cursor")
-        style = self.base_style + style
-        self._styles[key] = style
-        return style
-
-    def _draw_row(self, index: int) -> Strip:
-        layout = self.layout
-        try:
-            row = layout.row(index)
-        except IndexError:
-            return Strip.blank(self.content_width, self.base_style)
-        base = self.base_style
-        cursor_row, cursor_col = self._cursor_row_col()
-        if cursor_row != index:
-            cursor_col = -1
-        selection = self.selection
-        lo, hi = row.start, row.end + 1
-        entities = [self._entities[i] for i in _overlapping(self._entity_starts, self._entity_ends, lo, hi)]
-        themes = [h for h in self._themes if h.start < hi and lo < h.end]
-        stale = [h for h in self._stale if h.start < hi and lo < h.end]
-        suggested = [h for h in self._suggested if h.start < hi and lo < h.end]
-        matches = [self._matches[i] for i in _overlapping(self._match_starts, self._match_ends, lo, hi)]
-        others = [h for h in self._others if h.start < hi and lo < h.end] if self._others else ()
-        segments: list[Segment] = []
-        if row.indent:
-            segments.append(Segment(" " * row.indent, base))
-        column = row.indent
-        cursor_drawn = False
-        # Neighbouring cells of one style are one segment: every segment is
-        # carried through Textual's line filters and written to the terminal
-        # with its own style sequence.
-        run: list[str] = []
-        run_style: Style | None = None
-        for cell in row.cells:
-            s, e = cell.start, cell.end
-            entity = None
-            for h in entities:
-                if h.start < e and s < h.end:
-                    entity = h.colour
-                    break
-            cell_themes = tuple(h.colour for h in themes if h.start < e and s < h.end)
-            is_stale = any(h.start < e and s < h.end for h in stale)
-            suggestion = next((h.colour for h in suggested if h.start < e and s < h.end), None)
-            match = 0
-            for ms, me in matches:
-                if ms < e and s < me:
-                    match = 2 if (ms, me) == self._current_match else 1
-                    break
-            selected = selection is not None and selection[0] < e and s < selection[1]
-            on_cursor = column == cursor_col
-            cursor_drawn = cursor_drawn or on_cursor
-            other = next((h.colour for h in others if h.start < e and s < h.end), None) if others else None
-            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion, other)
-            style = self._style_for(key)
-            if style is not run_style and run:
-                segments.append(Segment("".join(run), run_style))
-                run = []
-            run_style = style
-            run.append(cell.text)
-            column += cell.width
-        if run:
-            segments.append(Segment("".join(run), run_style))
-        strip = Strip(segments, column)
-        if cursor_col >= 0 and not cursor_drawn:
-            # The cursor stands on no cell (end of a paragraph, a blank row):
-            # draw it as a reversed blank at its column.
-            strip = strip.extend_cell_length(max(column, cursor_col + 1), base)
-            before, at, after = strip.divide([cursor_col, cursor_col + 1, strip.cell_length])[:3]
-            strip = Strip.join([before, at.apply_style(self._component("cursor")), after])
-        return strip
+    def _scroll_to_cursor(self) -> None:
+        if not self.size.height:
+            return
+        row = self._cursor_row_col()[0]
+        top = round(self.scroll_y)
+        height = self.scrollable_content_region.height or self.size.height
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def _cursor_row_col(self) -> tuple[int, int]:
         layout = self.layout
@@ -604,327 +433,5 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
             self._cursor_place = cached = (layout, cursor, place)
         return cached[2]
 
-    # --------------------------------------------------------------- movement
-
-    def _rows_between(self, a: int, b: int) -> range:
-        layout = self.layout
-        ra = layout.locate(min(a, b))[0]
-        rb = layout.locate(max(a, b))[0]
-        return range(ra, rb + 1)
-
-    def move_cursor_to(self, offset: int, select: bool = False, *, keep_goal: bool = False) -> None:
-        """Put the cursor at logical `offset`; with `select`, extend the selection."""
-        offset = max(0, min(offset, len(self._text)))
-        old_cursor, old_anchor = self._cursor, self._anchor
-        if select:
-            if self._anchor is None:
-                self._anchor = self._cursor
-        else:
-            self._anchor = None
-        self._cursor = offset
-        if not keep_goal:
-            self._goal_column = None
-        touched = set(self._rows_between(old_cursor, old_cursor))
-        touched.update(self._rows_between(offset, offset))
-        if old_anchor is not None:
-            touched.update(self._rows_between(old_anchor, old_cursor))
-        if self._anchor is not None:
-            touched.update(self._rows_between(self._anchor, self._cursor))
-        self._invalidate(touched)
-        if self._cursor_row_col()[0] >= self.virtual_size.height:
-            self._sync_virtual_size()
-        self._scroll_to_cursor()
-        self.post_message(self.Moved(self))
-
-    def select(self, start: int, end: int) -> None:
-        """Select the logical range [start, end); the cursor goes to `end`."""
-        start = max(0, min(start, len(self._text)))
-        end = max(0, min(end, len(self._text)))
-        old = self.selection
-        self._anchor = start
-        old_cursor = self._cursor
-        self._cursor = end
-        self._goal_column = None
-        touched = set(self._rows_between(old_cursor, old_cursor))
-        if old is not None:
-            touched.update(self._rows_between(*old))
-        touched.update(self._rows_between(start, end))
-        self._invalidate(touched)
-        self._scroll_to_cursor()
-        self.post_message(self.Moved(self))
-
-    def clear_selection(self) -> None:
-        if self._anchor is not None:
-            old = self.selection
-            self._anchor = None
-            if old is not None:
-                self._invalidate(self._rows_between(*old))
-            self.post_message(self.Moved(self))
-
-    def _scroll_to_cursor(self) -> None:
-        if not self.size.height:
-            return
-        row = self._cursor_row_col()[0]
-        top = round(self.scroll_y)
-        height = self.scrollable_content_region.height or self.size.height
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
-
-    def _positions(self, row_index: int) -> list[tuple[float, int]]:
-        """(column, offset) of every place the cursor can stand on a row, left
-        to right: each cell's start, plus the end of the paragraph on its last
-        row (so a selection can reach the last character), which stands at the
-        row's far end in the paragraph direction: the left in RTL."""
-        layout = self.layout
-        row = layout.row(row_index)
-        positions: list[tuple[float, int]] = []
-        column = row.indent
-        for cell in row.cells:
-            positions.append((column, cell.start))
-            column += cell.width
-        if self._is_paragraph_end(row.end):
-            if not row.cells:
-                positions.append((layout.locate(row.end)[1], row.end))
-            elif self._mode == "visual" and row.rtl:
-                positions.insert(0, (row.indent - 0.5, row.end))
-            else:
-                positions.append((column - 0.5, row.end))
-        return positions
-
     def _is_paragraph_end(self, offset: int) -> bool:
         return offset >= len(self._text) or self._text[offset] == "\n"
-
-    def _horizontal(self, step: int) -> int:
-        """Offset one place left (step -1) or right (+1) on screen."""
-        layout = self.layout
-        row_index, column = self._cursor_row_col()
-        rtl = self._direction_of(row_index)
-        forward = (step < 0) == rtl
-        if self._mode == "logical":
-            # The terminal orders the text itself: left is forward in RTL.
-            return self._logical_step(1 if forward else -1)
-        positions = self._positions(row_index)
-        cursor = self._cursor
-        index = next((i for i, (_, offset) in enumerate(positions) if offset == cursor), None)
-        if index is None:
-            # Inside a cell (a ligature's second letter, a harakah): the cell's place.
-            index = next((i for i, (col, _) in enumerate(positions) if col == column), 0)
-        target = index + step
-        if 0 <= target < len(positions):
-            return positions[target][1]
-        # Off the edge of the row: continue on the row before or after in
-        # reading order (the left edge of an RTL row leads to the next row).
-        next_row = row_index + (1 if forward else -1)
-        if next_row < 0:
-            return self._cursor  # the visual edge of the first row
-        if not self._has_row(next_row):
-            return len(self._text)
-        other = layout.row(next_row)
-        if self._direction_of(next_row) == rtl:
-            places = self._positions(next_row)
-            return places[-1][1] if step < 0 else places[0][1]
-        # A change of paragraph direction: land on its reading start or end.
-        return other.start if forward else other.end
-
-    def _direction_of(self, row_index: int) -> bool:
-        """True for right-to-left. A blank row has no direction of its own:
-        it takes the one of the nearest row above with text (or below)."""
-        layout = self.layout
-        row = layout.row(row_index)
-        if row.cells:
-            return row.rtl
-        for other in range(row_index - 1, max(-1, row_index - 50), -1):
-            above = layout.row(other)
-            if above.cells:
-                return above.rtl
-        for other in range(row_index + 1, row_index + 50):
-            if not self._has_row(other):
-                break
-            below = layout.row(other)
-            if below.cells:
-                return below.rtl
-        return row.rtl
-
-    def _logical_step(self, step: int) -> int:
-        """One displayed cell forward (+1) or back (-1) in logical order."""
-        layout = self.layout
-        offset = self._cursor
-        if step > 0:
-            if offset >= len(self._text):
-                return offset
-            row, col = layout.locate(offset)
-            cell = layout.cell_at(row, col)
-            end = cell.end if cell is not None and cell.start <= offset < cell.end else offset + 1
-            return min(end, len(self._text))
-        if offset <= 0:
-            return 0
-        row, col = layout.locate(offset - 1)
-        cell = layout.cell_at(row, col)
-        if cell is not None and cell.start <= offset - 1 < cell.end:
-            return cell.start
-        return offset - 1
-
-    def _vertical(self, rows: int) -> int:
-        layout = self.layout
-        row_index, column = self._cursor_row_col()
-        if self._goal_column is None:
-            self._goal_column = column
-        target = max(0, row_index + rows)
-        if not self._has_row(target):
-            target = layout.row_count - 1
-        if target == row_index:
-            # Up on the first row goes to the start, down on the last to the end.
-            return 0 if rows < 0 else len(self._text)
-        return layout.hit(target, self._goal_column)
-
-    def action_cursor_left(self, select: bool = False) -> None:
-        self.move_cursor_to(self._horizontal(-1), select)
-
-    def action_cursor_right(self, select: bool = False) -> None:
-        self.move_cursor_to(self._horizontal(+1), select)
-
-    def action_cursor_up(self, select: bool = False) -> None:
-        self.move_cursor_to(self._vertical(-1), select, keep_goal=True)
-
-    def action_cursor_down(self, select: bool = False) -> None:
-        self.move_cursor_to(self._vertical(+1), select, keep_goal=True)
-
-    def action_page_up(self, select: bool = False) -> None:
-        page = max(1, (self.scrollable_content_region.height or 1) - 1)
-        self.move_cursor_to(self._vertical(-page), select, keep_goal=True)
-
-    def action_page_down(self, select: bool = False) -> None:
-        page = max(1, (self.scrollable_content_region.height or 1) - 1)
-        self.move_cursor_to(self._vertical(page), select, keep_goal=True)
-
-    def _row_rtl(self) -> bool:
-        return self._direction_of(self._cursor_row_col()[0])
-
-    def _word_step(self, forward: bool, select: bool) -> int:
-        text = self._text
-        if forward:
-            # Extending forward stops at a word's end so the selection never
-            # swallows the following space.
-            if select:
-                return words.next_word_end(text, self._cursor)
-            return words.next_word_start(text, self._cursor)
-        return words.previous_word_start(text, self._cursor)
-
-    def action_word_left(self, select: bool = False) -> None:
-        self.move_cursor_to(self._word_step(self._row_rtl(), select), select)
-
-    def action_word_right(self, select: bool = False) -> None:
-        self.move_cursor_to(self._word_step(not self._row_rtl(), select), select)
-
-    def action_row_start(self, select: bool = False) -> None:
-        row = self.layout.row(self._cursor_row_col()[0])
-        self.move_cursor_to(row.start, select)
-
-    def action_row_end(self, select: bool = False) -> None:
-        row = self.layout.row(self._cursor_row_col()[0])
-        end = row.end
-        if end > row.start and end <= len(self._text) and self._text[end - 1].isspace():
-            end -= 1
-        self.move_cursor_to(end, select)
-
-    def action_text_start(self) -> None:
-        self.move_cursor_to(0)
-
-    def action_text_end(self) -> None:
-        self.move_cursor_to(len(self._text))
-
-    def select_word(self, clitics: bool = False, evidence: Evidence | None = None) -> tuple[int, int] | None:
-        """Select the word(s) under the cursor or the selection, snapped to
-        word boundaries (trimming leading proclitics the evidence supports,
-        if asked)."""
-        current = self.selection or (self._cursor, self._cursor)
-        snapped = words.snap_to_words(self._text, current[0], current[1], clitics=clitics, evidence=evidence)
-        if snapped is not None:
-            self.select(*snapped)
-        return snapped
-
-    # ------------------------------------------------------------------ mouse
-
-    @property
-    def hit_layout(self) -> Layout:
-        """The layout that matches what the terminal shows, for mouse hits.
-        In logical mode the terminal reorders each row itself, which (for a
-        terminal following the Unicode algorithm) puts the cells where the
-        engine's visual mode would: rows wrap the same in both modes."""
-        layout = self.layout
-        if self._mode != "logical":
-            return layout
-        if self._hit is None or self._hit[0] is not layout:
-            options = LayoutOptions(width=layout.options.width, mode="visual", harakat=self._harakat)
-            self._hit = (layout, Layout(self._text, options))
-        return self._hit[1]
-
-    def _cell_under(self, event: events.MouseEvent) -> tuple[int, int] | None:
-        offset = event.get_content_offset_capture(self)
-        scroll_x, scroll_y = self.scroll_offset
-        row = offset.y + scroll_y
-        column = offset.x + scroll_x
-        if row < 0:
-            return (0, 0)
-        if not self._has_row(row):
-            return (len(self._text), len(self._text))
-        layout = self.hit_layout
-        cell = layout.cell_at(row, column)
-        if cell is not None:
-            return (cell.start, cell.end)
-        point = layout.hit(row, column)
-        return (point, point)
-
-    async def _on_mouse_down(self, event: events.MouseDown) -> None:
-        if event.button != 1 or event.get_content_offset(self) is None:
-            return
-        cell = self._cell_under(event)
-        if cell is None:
-            return
-        self.focus()
-        if event.shift:
-            # Shift+click extends the selection to take in the clicked cell.
-            anchor = self._anchor if self._anchor is not None else self._cursor
-            if cell[0] >= anchor:
-                self.select(anchor, max(cell[1], anchor))
-            else:
-                self.select(anchor, cell[0])
-            event.stop()
-            return
-        self.capture_mouse()
-        self._drag_cell = cell
-        self.move_cursor_to(cell[0])
-        event.stop()
-
-    async def _on_click(self, event: events.Click) -> None:
-        if event.chain == 2 and event.get_content_offset(self) is not None:
-            # Double click: the word under the mouse, snapped like the
-            # select-word key.
-            self.select_word(clitics=self.word_clitics)
-            event.stop()
-
-    async def _on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._drag_cell is None:
-            return
-        cell = self._cell_under(event)
-        if cell is None or cell == self._drag_cell:
-            return
-        pressed = self._drag_cell
-        # A drag covers both the pressed cell and the cell under the mouse,
-        # whichever way it goes in logical order.
-        if cell[0] >= pressed[0]:
-            self.select(pressed[0], max(cell[1], pressed[1]))
-        else:
-            self._select_backward(cell[0], pressed[1])
-        event.stop()
-
-    def _select_backward(self, start: int, end: int) -> None:
-        self.select(end, start)
-
-    async def _on_mouse_up(self, event: events.MouseUp) -> None:
-        if self._drag_cell is not None:
-            self._drag_cell = None
-            self.release_mouse()
-            event.stop()

@@ -7,6 +7,14 @@ or a word. What a key does is decided by the article's session
 (annotations.session); this screen carries it out through the store (which
 is durable) and draws the result, and a rejected edit shows the store's
 reason instead of failing.
+
+This module holds the screen's layout, loading an article, the header and
+status lines, moving between spans and articles, and the display keys; its
+other parts are named for what they do: `reader_labels.py` (label keys,
+edges, deleting, document themes), `reader_find.py` (find in the article
+and the corpus), `reader_propagation.py` (labelling other occurrences),
+`reader_suggestions.py`, `notes.py`, `resume.py`, `other_annotator.py` and
+`history.py` (undo and redo).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from dataclasses import replace
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -26,12 +34,8 @@ from annotations.corpus import ids_of
 from annotations.errors import HashiyaError, StoreError
 from annotations.model import Span, Status
 from annotations.progress import to_do_after
-from annotations.propagation import Outcome, other_occurrences
-from annotations.schema import Label
-from annotations.session import (
-    ADD, ALREADY, EMPTY, NO_SPAN, NO_TARGET, STALE, ArticleSession, match_from,
-)
-from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, add_binding
+from annotations.session import ArticleSession
+from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP
 from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.screens.history import UndoKeys
@@ -39,20 +43,26 @@ from tui.prefs import Display
 from tui.screens import notes
 from tui.screens.resume import ResumeActions
 from tui.rtl import paragraph_level
-from tui.sanitize import plain, visible
+from tui.sanitize import plain
 from tui.widgets.footer import KeysFooter
 from tui.widgets.guidelines import Guidelines
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel, SpansSide
 
 from . import reader_suggestions
+from .reader_find import FindKeys
+from .reader_labels import LabelKeys
+from .reader_propagation import PropagationKeys
 from .reader_suggestions import SuggestionKeys
 
 WIDE = 110  # from this many columns the span list sits beside the text
 AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 
-class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNode, UndoKeys, Screen[str]):
+class ReaderScreen(
+    LabelKeys, FindKeys, PropagationKeys, SuggestionKeys, notes.NotesActions,
+    ResumeActions, HashiyaNode, UndoKeys, Screen[str],
+):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""
 
@@ -120,21 +130,6 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
-
-    def _bind_labels(self) -> None:
-        """One binding per schema label key, so the footer, the help screen
-        and the command palette list them like any other key."""
-        taken = set()
-        for binding_keys in (b.key for b in self.BINDINGS if isinstance(b, Binding)):
-            taken.update(key.strip() for key in binding_keys.split(","))
-        self.shadowed: list[Label] = []
-        for index, label in enumerate(self.app.schema.labels):
-            key = _key_name(label.key)
-            if key in taken:
-                self.shadowed.append(label)
-                continue
-            # The footer, help and the palette show these: escaped once, here.
-            add_binding(self, key, f"apply_label({index})", visible(label.name), key_display=visible(label.key))
 
     @property
     def text(self) -> str:
@@ -457,101 +452,6 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
     def _fail(self, exc: HashiyaError) -> None:
         self.notify(str(exc), title="Not saved", severity="error", timeout=6)
 
-    def _refuse_stale(self, span: Span, what: str) -> bool:
-        if self.session.is_stale(span):
-            self.notify(
-                f"cannot {what} {span.label} “{span.text}”: it no longer matches the article "
-                "text. Delete it (x) and mark the text again.",
-                title="Stale span",
-                severity="warning",
-                timeout=6,
-            )
-            return True
-        return False
-
-    def apply_label(self, label: Label) -> Span | None:
-        """Apply `label` the keyboard-first way (see the module docstring)."""
-        reader = self.reader
-        listed = self.panel.focused_span()
-        if listed is not None:  # a label key in the span list relabels the span highlighted there
-            plan = self.session.relabel(listed, label)
-            return self._relabel(plan.span, label, plan.action)
-        plan = self.session.label_key(label, reader.cursor, reader.selection, clitics=self.app.prefs.clitic_trim,
-            evidence=self.app.word_evidence.current(),
-        )
-        if plan.action == NO_TARGET:
-            self.notify("Select some text first (Shift+arrows, Space, or drag).", severity="warning")
-            return None
-        if plan.action != ADD:
-            return self._relabel(plan.span, label, plan.action)
-        try:
-            span = self.store.add_span(self.article_id, self.text, plan.start, plan.end, label.name, label.kind)
-        except HashiyaError as exc:
-            self._fail(exc)
-            return None
-        reader.move_cursor_to(span.start)
-        self._changed()
-        self.notify(f"{label.name} “{span.text}”", timeout=2)
-        return span
-
-    def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
-        if action == ALREADY:
-            self.notify(f"already {label.name}", timeout=2)
-            return span
-        if action == STALE:
-            self._refuse_stale(span, "relabel")
-            return None
-        try:
-            new = self.store.relabel_span(span.id, label.name, label.kind)
-        except HashiyaError as exc:
-            self._fail(exc)
-            return None
-        self.reader.clear_selection()
-        self._changed()
-        self.notify(f"{span.label} → {label.name}", timeout=2)
-        return new
-
-    def action_apply_label(self, index: int) -> None:
-        labels = self.schema.labels
-        if 0 <= index < len(labels):
-            self.apply_label(labels[index])
-
-    def action_label_picker(self) -> None:
-        from tui.screens.pickers import LabelPicker
-
-        def chosen(label: Label | None) -> None:
-            if label is not None:
-                self.query_one(Guidelines).show_label(label)
-                self.apply_label(label)
-
-        self.app.push_screen(LabelPicker(self.schema.labels), chosen)
-
-    def action_theme_picker(self) -> None:
-        from tui.screens.pickers import ThemePicker
-
-        if not self.schema.themes:
-            self.notify("The label schema defines no themes.", severity="warning")
-            return
-
-        def chosen(selected: set[str] | None) -> None:
-            if selected is None:
-                return
-            self.set_document_themes(selected)
-
-        self.app.push_screen(ThemePicker(self.schema.themes, set(self.themes)), chosen)
-
-    def set_document_themes(self, selected: set[str]) -> None:
-        current = set(self.themes)
-        changes = sorted(current ^ selected)
-        try:
-            for name in changes:
-                self.store.toggle_theme(self.article_id, name, self.text)
-        except HashiyaError as exc:
-            self._fail(exc)
-        if changes:
-            self._changed()
-            self.notify("Document themes: " + (", ".join(sorted(selected)) or "none"), timeout=3)
-
     def action_select_word(self) -> None:
         snapped = self.reader.select_word(
             clitics=self.app.prefs.clitic_trim, evidence=self.app.word_evidence.current()
@@ -574,48 +474,6 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
         if len(self.app.screen_stack) > 1:
             self.remember_position(closing=True)
             self.dismiss(self.article_id)
-
-    def action_delete_span(self) -> None:
-        span = self._target_span()
-        if span is None:
-            self.notify("No span under the cursor.", severity="warning", timeout=2)
-            return
-        try:
-            self.store.delete_span(span.id)
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        self.reader.clear_selection()
-        self._changed()
-        self.notify(f"deleted {span.label} “{span.text}” (u undoes)", timeout=3)
-
-    def _target_span(self) -> Span | None:
-        """The span an edit key acts on: the one under the cursor, or the one
-        the selection exactly covers; in the span list, the span highlighted."""
-        listed = self.panel.focused_span()
-        if listed is not None:
-            return listed
-        return self.session.target_span(self.reader.cursor, self.reader.selection)
-
-    def action_resize(self, edge: str, step: int, unit: str) -> None:
-        plan = self.session.resize(self._target_span(), edge, step, unit)
-        if plan.action == NO_SPAN:
-            self.notify("Put the cursor on a span to resize it.", severity="warning", timeout=2)
-            return
-        if plan.action == STALE:
-            self._refuse_stale(plan.span, "resize")
-            return
-        if plan.action == EMPTY:
-            self.notify("A span must keep at least one character (x deletes it).", severity="warning", timeout=3)
-            return
-        try:
-            new = self.store.resize_span(plan.span.id, plan.start, plan.end, self.text)
-        except HashiyaError as exc:
-            self._fail(exc)
-            return
-        self.reader.clear_selection()
-        self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
-        self._changed()
 
     @property
     def undo_store(self):
@@ -673,135 +531,6 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
         self._changed()
         self.notify(f"Article marked {new.display}", timeout=2)
 
-    # ------------------------------------------------------------ search
-
-    def find(self, query: str) -> list[tuple[int, int]]:
-        """Highlight folded matches of `query` and go to the first one at or after the cursor."""
-        self.search_query = query
-        matches = self.session.find(query)
-        reader = self.reader
-        if not matches:
-            reader.set_matches([])
-            self._update_status()
-            self.notify(f"“{query}” not found in this article.", severity="warning", timeout=3)
-            return matches
-        current = match_from(matches, reader.cursor)
-        reader.set_matches(matches, current)
-        reader.select(*current)
-        self._update_status()
-        return matches
-
-    def preview_find(self, query: str) -> int:
-        """Highlight matches while a query is typed; the selection stays put."""
-        matches = self.session.find(query)
-        self.reader.set_matches(matches)
-        return len(matches)
-
-    def action_find(self) -> None:
-        from tui.screens.search import FindInArticle
-
-        before = self.search_query
-
-        def chosen(query: str | None) -> None:
-            if query:
-                self.find(query)
-            elif before:
-                self.find(before)
-            else:
-                self.reader.set_matches([])
-
-        self.app.push_screen(FindInArticle(self.search_query, preview=self.preview_find), chosen)
-
-    def action_find_corpus(self) -> None:
-        from tui.screens.search import FindInCorpus, Hit
-
-        def chosen(hit: Hit | None) -> None:
-            if hit is None:
-                return
-            if hit.article_id != self.article_id and not self.load_article(hit.article_id):
-                return
-            self.reader.move_cursor_to(hit.start)
-            self.find(hit.query)
-
-        prefs = self.app.prefs
-        self.app.push_screen(
-            FindInCorpus(self.corpus, self.search_query, mode=prefs.display_mode, harakat=prefs.harakat),
-            chosen,
-        )
-
-    def _step_match(self, step: int) -> None:
-        reader = self.reader
-        matches = reader.matches
-        if not matches:
-            self.notify("No search: press / to find.", timeout=2)
-            return
-        cursor = reader.selection[0] if reader.selection else reader.cursor
-        target = match_from(matches, cursor, step)
-        reader.set_matches(matches, target)
-        reader.select(*target)
-
-    def action_next_match(self) -> None:
-        self._step_match(1)
-
-    def action_previous_match(self) -> None:
-        self._step_match(-1)
-
-    # ------------------------------------------------------------ propagation
-
-    def action_propagate(self, scope: str) -> None:
-        span = self._target_span()
-        if span is None:
-            self.notify("Put the cursor on a span to label its other occurrences.", severity="warning")
-            return
-        if self._refuse_stale(span, "propagate"):
-            return
-        if scope == "corpus":
-            # Reading every article can take a while: off the UI thread.
-            self.notify(f"Looking for “{span.text}” in {len(self.corpus)} articles…", timeout=2)
-            self._suggest_in_corpus(span)
-        else:
-            self._offer(span, scope, other_occurrences(self.corpus, self.store, span, [self.article_id]))
-
-    @work(thread=True, exclusive=True, group="propagate")
-    def _suggest_in_corpus(self, span: Span) -> None:
-        found = other_occurrences(self.corpus, self.store, span, [article.id for article in self.corpus])
-        self.app.call_from_thread(self._offer, span, "corpus", found)
-
-    def _offer(self, span: Span, scope: str, suggestions) -> None:
-        from tui.screens.suggestions import SuggestionsScreen
-
-        if not suggestions:
-            where = "in the corpus" if scope == "corpus" else "here"
-            self.notify(f"No other occurrences of “{span.text}” {where}.", timeout=3)
-            return
-
-        def done(outcome: Outcome | None) -> None:
-            if outcome is None:
-                return
-            self._changed(self.article_id, *sorted(outcome.articles))
-            message = f"{len(outcome.accepted)} span(s) added"
-            if outcome.skipped:
-                first = outcome.skipped[0]
-                message += (
-                    f"; {len(outcome.skipped)} skipped (e.g. {first.article_id} at {first.start}: "
-                    f"{first.reason})"
-                )
-            self.notify(message, severity="warning" if outcome.skipped else "information", timeout=6)
-
-        prefs = self.app.prefs
-        self.app.push_screen(
-            SuggestionsScreen(
-                suggestions,
-                span.label,
-                span.kind,
-                corpus=self.corpus,
-                store=self.store,
-                mode=prefs.display_mode,
-                harakat=prefs.harakat,
-            ),
-            done,
-        )
-
     # ------------------------------------------------------------ display
 
     # The status line shows the display mode and harakat: no notice here,
@@ -819,22 +548,3 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
 
     def action_toggle_harakat(self) -> None:
         self.app.toggle_harakat()
-
-
-_KEY_NAMES = {
-    " ": "space", "!": "exclamation_mark", '"': "quotation_mark", "#": "number_sign",
-    "$": "dollar_sign", "%": "percent_sign", "&": "ampersand", "'": "apostrophe",
-    "(": "left_parenthesis", ")": "right_parenthesis", "*": "asterisk", "+": "plus",
-    ",": "comma", "-": "minus", ".": "full_stop", "/": "slash", ":": "colon",
-    ";": "semicolon", "<": "less_than_sign", "=": "equals_sign", ">": "greater_than_sign",
-    "?": "question_mark", "@": "at", "[": "left_square_bracket", "\\": "backslash",
-    "]": "right_square_bracket", "^": "circumflex_accent", "_": "underscore",
-    "`": "grave_accent", "{": "left_curly_bracket", "|": "vertical_line",
-    "}": "right_curly_bracket", "~": "tilde",
-}
-
-
-def _key_name(key: str) -> str:
-    """Textual's name for the key that types `key`."""
-    return _KEY_NAMES.get(key, key)
-

@@ -128,6 +128,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         #: the filter's folded title of each row, by position (see fold_titles)
         self._folded: list[str] = []
         self._fold_lock = threading.Lock()
+        self._needle = ""  # what the rows shown were filtered by
         self.mode = mode
         self.harakat = harakat
         # Titles as drawn, per article and width.
@@ -177,7 +178,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.fold_titles()
             folded = self._folded
-            self.shown = Subset(rows, [position for position, title in enumerate(folded) if needle in title])
+            shown = self.shown
+            if self._needle and needle.startswith(self._needle) and isinstance(shown, Subset) and shown._rows is rows:
+                # typed on: only what matched before can match now
+                positions = [position for position in shown._positions if needle in folded[position]]
+            else:
+                positions = [position for position, title in enumerate(folded) if needle in title]
+            self.shown = Subset(rows, positions)
+        self._needle = needle
         # Rows are cut to the width, never scrolled sideways: the virtual
         # width stays 0, so a resize changes nothing here.
         self.virtual_size = Size(0, len(self.shown))

@@ -10,6 +10,7 @@ is up.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from collections.abc import Sequence
 
@@ -51,8 +52,10 @@ STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
 # "✱ 12": suggestions waiting; the column is there only while some wait
 SUGGESTED_WIDTH = 6
-# Titles folded at a time for the filter (ArticleList.fold_titles).
-FOLD_CHUNK = 4096
+# Titles folded at a time for the filter (ArticleList.fold_titles): a few
+# milliseconds of long titles, so folding off the UI thread, which holds
+# the interpreter while it folds a chunk, never holds up a key for long.
+FOLD_CHUNK = 512
 
 
 class Subset(Sequence):
@@ -567,6 +570,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         while not worker.is_cancelled and upto < len(rows) and rows is listing.rows:
             upto += FOLD_CHUNK
             listing.fold_titles(upto)
+            time.sleep(0.001)  # let the UI thread have the interpreter
 
     def _stored_fingerprints(self) -> dict[str, str | None]:
         store = self.app.store

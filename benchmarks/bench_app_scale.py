@@ -94,7 +94,7 @@ class Pane:
                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home)}
         command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), str(HASHIYA), "--mode", "visual",
                    str(corpus)]
-        t0 = time.time()
+        t0, pid = time.time(), None
         self.tmux("new-session", "-d", "-x", str(TMUX_SIZE[0]), "-y", str(TMUX_SIZE[1]), " ".join(command))
         try:
             pid = int(self.until(lambda: self.tmux("list-panes", "-F", "#{pane_pid}").strip(), "the pane"))
@@ -114,6 +114,9 @@ class Pane:
                 time.sleep(0.1)
         finally:
             self.tmux("kill-server")
+            # the app lets go of the store's lock only once it has closed the store
+            if pid is not None:
+                self.until(lambda: not Path(f"/proc/{pid}").exists(), "the app to end")
         return {"usable": usable, "rss_list": rss_list, "rss_filter": rss_filter}
 
 

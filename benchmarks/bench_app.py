@@ -97,7 +97,7 @@ def bench_home(name: str) -> Iterator[Path]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-async def _start_hashiya(corpus: Path, on_ready=None) -> tuple[float, float]:
+async def _start_hashiya(corpus: Path, on_ready=None, count: int = ARTICLES) -> tuple[float, float]:
     from annotations.settings import Settings
     from tui.app import make_app
     from tui.screens.articles import FIXED_WIDTH
@@ -108,10 +108,10 @@ async def _start_hashiya(corpus: Path, on_ready=None) -> tuple[float, float]:
         await pilot.pause()
         screen = app.screen
         listing = screen.article_list
-        assert len(listing.rows) == ARTICLES
+        assert len(listing.rows) == count
         # drawn with titles: every visible row's title went through the engine
         region = listing.scrollable_content_region
-        visible, width = min(ARTICLES, region.height), region.width - FIXED_WIDTH
+        visible, width = min(count, region.height), region.width - FIXED_WIDTH
         assert visible > 0 and width > 0
         assert all((row.id, width) in listing._titles for row in listing.rows[:visible])
         before = listing.cursor  # where the last session left the list

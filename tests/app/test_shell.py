@@ -152,6 +152,35 @@ def test_filter_is_insensitive_to_hamza_and_harakat(corpus_dir):
     run(scenario())
 
 
+def test_typing_on_narrows_and_deleting_widens_the_filter(corpus_dir):
+    """Each key typed filters only what matched before; a key deleted looks
+    at every title again: either way the rows are those a fresh filter shows."""
+    from annotations.textnorm import normalize
+
+    titles = [(a.id, normalize(a.title)) for a in open_corpus(corpus_dir).articles]
+
+    def matching(query: str) -> list[str]:
+        return [article_id for article_id, title in titles if normalize(query) in title]
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("slash")
+            listing = app.screen.article_list
+            typed = ""
+            for key in "الص":
+                await pilot.press(key)
+                typed += key
+                await pilot.pause()
+                assert [row.id for row in listing.shown] == matching(typed)
+            assert 0 < len(matching("الص")) < len(matching("ال")) <= 5
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert [row.id for row in listing.shown] == matching("ال")
+
+    run(scenario())
+
+
 def test_filter_box_shows_arabic_shaped_with_the_cursor_at_its_logical_end(corpus_dir):
     query = "الصحة"
 

@@ -11,6 +11,8 @@ is up.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from collections.abc import Sequence
 
@@ -18,6 +20,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -31,7 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article, Corpus, ids_of
+from annotations.corpus import Article, Corpus, ListedArticle, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
 from annotations.progress import to_do_after
@@ -51,6 +54,10 @@ STALE_WIDTH = 6
 FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
 # "✱ 12": suggestions waiting; the column is there only while some wait
 SUGGESTED_WIDTH = 6
+# Titles folded at a time for the filter (ArticleList.fold_titles): a few
+# milliseconds of long titles, so folding off the UI thread, which holds
+# the interpreter while it folds a chunk, never holds up a key for long.
+FOLD_CHUNK = 512
 
 
 class Subset(Sequence):
@@ -125,7 +132,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.suggested: dict[str, int] = {}
         self.flagged: set[str] = set()
         self.flagged_only = False
-        self._folded: dict[str, str] = {}
+        #: the filter's folded title of each row, by position (see fold_titles)
+        self._folded: list[str] = []
+        self._fold_lock = threading.Lock()
+        self._needle = ""  # what the rows shown were filtered by
         self.mode = mode
         self.harakat = harakat
         # Titles as drawn, per article and width.
@@ -142,6 +152,30 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return self.shown[self.cursor]
         return None
 
+    def fold_titles(self, upto: int | None = None) -> bool:
+        """Fold the titles of the rows up to `upto` (all by default), a chunk
+        at a time: the filter's copy of each title lives in a list beside
+        the rows, and folding 100,000 long titles in one pass would hold
+        several copies of all of them at once. True when every title is
+        folded. Safe to call from a thread: each chunk is folded and added
+        under a lock, and a chunk folded for rows that were replaced
+        meanwhile is dropped."""
+        rows = self.rows
+        end = len(rows) if upto is None else min(upto, len(rows))
+        # A corpus listed from its index has its titles at hand: no article
+        # object is made for a title that does not match.
+        titles = getattr(rows, "titles", None)
+        while True:
+            with self._fold_lock:
+                folded = self._folded
+                start = len(folded)
+                if rows is not self.rows or start >= end:
+                    return start >= len(rows) and rows is self.rows
+                stop = min(start + FOLD_CHUNK, end)
+                chunk = (titles[position] for position in range(start, stop)) if titles is not None \
+                    else (rows[position].title for position in range(start, stop))
+                folded.extend(fold_many(list(chunk)))
+
     def set_filter(self, query: str) -> None:
         current = self.current
         needle = normalize(query.strip())
@@ -156,20 +190,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         elif not needle:
             self.shown = rows
         else:
-            ids = ids_of(rows)
+            self.fold_titles()
             folded = self._folded
-            if len(folded) < len(ids):
-                # A corpus listed from its index has its titles at hand: no
-                # article object is made for a title that does not match.
-                titles = getattr(rows, "titles", None)
-                if titles is not None and not folded:
-                    folded.update(zip(ids, fold_many(list(titles))))
-                else:
-                    missing = [position for position, article_id in enumerate(ids) if article_id not in folded]
-                    folded.update(zip((ids[position] for position in missing),
-                                      fold_many([rows[position].title for position in missing])))
-            self.shown = Subset(rows, [position for position, article_id in enumerate(ids)
-                                       if needle in folded[article_id]])
+            shown = self.shown
+            if self._needle and needle.startswith(self._needle) and isinstance(shown, Subset) and shown._rows is rows:
+                # typed on: only what matched before can match now
+                positions = [position for position in shown._positions if needle in folded[position]]
+            else:
+                positions = [position for position, title in enumerate(folded) if needle in title]
+            self.shown = Subset(rows, positions)
+        self._needle = needle
         # Rows are cut to the width, never scrolled sideways: the virtual
         # width stays 0, so a resize changes nothing here.
         self.virtual_size = Size(0, len(self.shown))
@@ -181,8 +211,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def set_rows(self, rows: Sequence[Article], query: str = "") -> None:
         """A new corpus (the same one, checked again): keep the filter and the
         current article if it is still there."""
-        self.rows = rows
-        self._folded.clear()
+        with self._fold_lock:
+            self.rows = rows
+            self._folded = []
         self._titles.clear()
         self._directions.clear()
         self.set_filter(query)
@@ -413,6 +444,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         # full opening of a large folder listed by name), then which annotated
         # articles changed since they were annotated.
         self.call_after_refresh(self.check_corpus)
+        self.call_after_refresh(self.fold_titles)
 
     def on_unmount(self) -> None:
         # The app is closing: a check still running in its own process stops
@@ -560,6 +592,24 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
     def _corpus_changed(self, fresh: Corpus) -> None:
         self.article_list.set_rows(fresh.articles, self.filter_value)
         self.update_progress()
+        self.fold_titles()
+
+    @work(thread=True, exclusive=True, group="fold")
+    def fold_titles(self) -> None:
+        """Fold the titles for the filter while nobody types, so the first
+        keystroke finds them folded; not for a folder listed by name only,
+        whose titles are each a file read (its full opening replaces the
+        rows soon after)."""
+        listing = self.article_list
+        rows = listing.rows
+        if not len(rows) or (getattr(rows, "titles", None) is None and isinstance(rows[0], ListedArticle)):
+            return
+        worker = get_current_worker()
+        upto = 0
+        while not worker.is_cancelled and upto < len(rows) and rows is listing.rows:
+            upto += FOLD_CHUNK
+            listing.fold_titles(upto)
+            time.sleep(0.001)  # let the UI thread have the interpreter
 
     def _stored_fingerprints(self) -> dict[str, str | None]:
         store = self.app.store

@@ -35,7 +35,12 @@ from .files import read_nofollow
 _STRING = rb'"(?:[^"\\]|\\.)*"'
 # as the store writes it: compact, keys sorted
 _HEAD = re.compile(rb'\{"annotator":(' + _STRING + rb'),"articles":\{')
-_TAIL = re.compile(rb',"format":(\d+),"journal_pos":(\d+),"redo":')
+# (the flagged articles, and the journal's cut point and generation, stand
+# between when present)
+_TAIL = re.compile(
+    rb',(?:"flagged":\[(?:' + _STRING + rb'(?:,' + _STRING + rb')*)?\],)?"format":(\d+),'
+    rb'(?:"journal_base":\d+,)?(?:"journal_gen":(?:null|' + _STRING + rb'),)?"journal_pos":(\d+),"redo":'
+)
 # "id":[count,"status",fingerprint or null,themes,[span ids]]: up to the
 # span ids, which are skipped to the "]]" that ends the entry
 _ENTRY = re.compile(rb'(' + _STRING + rb'):\[(\d+),(' + _STRING + rb'),(?:null|' + _STRING + rb'),\d+,\[')

@@ -48,3 +48,24 @@ def test_no_summary_when_the_journal_is_ahead_of_the_index_or_the_index_is_not_t
     index = root / "ann" / "index.json"
     index.write_bytes(index.read_bytes().replace(b'"articles":{', b'"articles": {'))
     assert read_summary(root, "ann") is None
+
+
+def test_a_summary_after_flags_and_a_cut_journal(tmp_path, monkeypatch):
+    """The index also names flagged articles and the journal's cut point and
+    generation: the summary reads past them."""
+    import annotations.store.checkpoint as checkpoint
+
+    monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", 2000)
+    root = tmp_path / "store"
+    fill(root)
+    with Store(root, "ann") as store:
+        store.set_note("a1", note="to check", flagged=True)
+        for _ in range(30):
+            store.toggle_theme("a1", "sport", TEXT)
+    index = (root / "ann" / "index.json").read_text(encoding="utf-8")
+    assert '"flagged":["a1"]' in index and '"journal_gen":"' in index  # what this test is about
+    summary = read_summary(root, "ann")
+    assert summary is not None
+    with Store(root, "ann", readonly=True) as store:
+        assert summary.counts == store.span_counts()
+        assert summary.statuses == store.statuses()

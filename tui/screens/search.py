@@ -37,6 +37,13 @@ def snippet(text: str, start: int, end: int, width: int, *, mode: str = "visual"
     return line
 
 
+#: What a search ignores. Each group of letters stands between Latin words and "="
+#: reads the same both ways, so the groups keep their order in a left-to-right line
+#: (with "أ/إ/آ/ا, ى/ي" the letters and commas made one right-to-left run, drawn
+#: backwards). It fits one line of the dialog at 80 columns.
+FIND_HINT = "  (ignores harakat, tatweel; أ=إ=آ=ا and ى=ي and ة=ه)"
+
+
 class FindInArticle(HashiyaNode, ModalScreen[str | None]):
     """Ask for a query; matches are highlighted as it is typed (through
     `preview`, which returns how many there are); Enter keeps them and goes
@@ -54,7 +61,7 @@ class FindInArticle(HashiyaNode, ModalScreen[str | None]):
             mode, harakat = self.app.prefs.display
             title = Text("Find in article", style="bold")
             title.append(display_line(
-                "  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)", None, direction="ltr",
+                FIND_HINT, None, direction="ltr",
                 mode=mode, harakat=harakat))
             yield Static(title, id="find-title")
             yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")

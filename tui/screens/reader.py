@@ -725,7 +725,7 @@ class ReaderScreen(SuggestionKeys, notes.NotesActions, ResumeActions, HashiyaNod
 
         prefs = self.app.prefs
         self.app.push_screen(
-            FindInCorpus(self.corpus, self.search_query, mode=prefs.display_mode, harakat=prefs.harakat),
+            FindInCorpus(self.corpus, previous=self.search_query, mode=prefs.display_mode, harakat=prefs.harakat),
             chosen,
         )
 

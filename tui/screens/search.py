@@ -87,25 +87,39 @@ class FindInArticle(HashiyaNode, ModalScreen[str | None]):
 
 
 class FindInCorpus(ModalScreen[Hit | None]):
-    """Type a query, Enter searches every article; choose a result to open it there."""
+    """Type a query, Enter searches every article for it as whole words (as
+    propagation counts them); choose a result to open it there. The query
+    starts empty: ↑ brings back the article's search (`previous`) when asked."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "focus_results", "Results", show=False),
+        Binding("up", "recall", "Article's search", show=False),
     ]
 
-    def __init__(self, corpus: Corpus, initial: str = "", *, mode: str = "visual", harakat: bool = True) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        initial: str = "",
+        *,
+        previous: str = "",
+        mode: str = "visual",
+        harakat: bool = True,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.initial = initial
+        self.previous = previous
         self.mode = mode
         self.harakat = harakat
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="corpus-find-box", classes="dialog"):
-            yield Static("[b]Find in corpus[/b]  (Enter searches; ↓ and Enter open a result)")
-            yield ShapedInput(value=self.initial, placeholder="text to find in every article", id="corpus-query")
+            yield Static("[b]Find in corpus[/b]  (whole words · Enter searches · ↓ to results)")
+            hint = " (↑: the article's search)" if normalize(self.previous) else ""
+            yield ShapedInput(value=self.initial, placeholder=f"words to find in every article{hint}",
+                              id="corpus-query")
             yield Static("", id="corpus-summary")
             yield OptionList(id="corpus-results", markup=False)
 
@@ -154,6 +168,12 @@ class FindInCorpus(ModalScreen[Hit | None]):
     @on(OptionList.OptionSelected, "#corpus-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.hits[event.option_index])
+
+    def action_recall(self) -> None:
+        query = self.query_one("#corpus-query", Input)
+        if normalize(self.previous) and not query.value:
+            query.value = self.previous
+            query.cursor_position = len(self.previous)
 
     def action_focus_results(self) -> None:
         if self.hits:

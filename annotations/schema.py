@@ -56,6 +56,9 @@ class Schema:
     source: str = "built-in"
     #: known words and names: the top-level list, then each entity's
     gazetteer: tuple[str, ...] = ()
+    #: one line each: what loads but is likely a mistake (two entity colours
+    #: too close to tell apart); the app notifies them, the CLI prints them on stderr
+    warnings: tuple[str, ...] = ()
 
     @property
     def entities(self) -> tuple[Label, ...]:
@@ -191,7 +194,28 @@ def parse_schema(source: str, name: str = "<labels>") -> Schema:
             )
     if not labels:
         raise SchemaError(f"{name}: defines no labels (add [[entity]] or [[theme]] tables)")
-    return Schema(labels=tuple(labels), source=name, gazetteer=tuple(dict.fromkeys(gazetteer)))
+    return Schema(
+        labels=tuple(labels),
+        source=name,
+        gazetteer=tuple(dict.fromkeys(gazetteer)),
+        warnings=_colour_warnings(labels, name),
+    )
+
+
+def _colour_warnings(labels: list[Label], name: str) -> tuple[str, ...]:
+    """A warning for each pair of entity labels whose backgrounds are too
+    close to tell apart in some colour system the terminal may use."""
+    from .colours import close_pairs
+
+    entities = [(label.name, label.colour) for label in labels if label.kind == ENTITY]
+    if len(entities) > 60:  # pairs grow as the square; beyond this no palette keeps them apart
+        return ()
+    return tuple(
+        f"{name}: labels {first} and {second} have colours too close to tell apart "
+        f"({'in ' + system + ' colours' if system != 'truecolor' else 'in truecolor'}, "
+        f"difference {gap:.1f})"
+        for first, second, system, gap in close_pairs(entities)
+    )
 
 
 def _is_colour(colour: str) -> bool:

@@ -30,9 +30,18 @@ class Hit:
     query: str
 
 
-def search_corpus(corpus: Corpus, query: str, limit: int = MAX_RESULTS) -> tuple[list[Hit], int]:
+def search_corpus(
+    corpus: Corpus, query: str, limit: int = MAX_RESULTS, *, whole_words: bool = True
+) -> tuple[list[Hit], int]:
     """Folded matches of `query` in every article (up to `limit`), and how
-    many articles could not be read."""
+    many articles could not be read.
+
+    With `whole_words` (the default) a match is a whole word or words, after
+    leading clitics allowed, by the rule propagation uses to offer other
+    occurrences (annotations.words.is_whole_word_match: العراق in والعراق, not
+    in العراقية), so the corpus search and the suggestions count the same."""
+    from .words import is_whole_word_match
+
     hits: list[Hit] = []
     unreadable = 0
     if not normalize(query):
@@ -44,6 +53,8 @@ def search_corpus(corpus: Corpus, query: str, limit: int = MAX_RESULTS) -> tuple
             unreadable += 1
             continue
         for start, end in normalize_with_map(text).find_all(query):
+            if whole_words and not is_whole_word_match(text, start, end):
+                continue
             hits.append(Hit(article.id, start, end, query))
             if len(hits) >= limit:
                 return hits, unreadable

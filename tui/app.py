@@ -136,6 +136,8 @@ class HashiyaApp(App[int]):
     def on_mount(self) -> None:
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
+        for warning in self.schema.warnings:
+            self.notify(warning, title="Labels", severity="warning", timeout=8)
         if self.prefs.needs_first_run_check:
             from .screens.first_run import FirstRunScreen
 

@@ -549,22 +549,30 @@ async def test_find_in_corpus_opens_the_article_at_the_match(corpus_dir):
 # ------------------------------------------------------------ propagation
 
 
+async def propagate_beside_a_loc(app, pilot):
+    """In a_rtl: a LOC over "إلى العراق", the first العراق labelled GPE, and P
+    pressed on it. Returns the reader and the first and third occurrences."""
+    screen = await open_reader(app, pilot, "a_rtl")
+    text = screen.text
+    first = text.index("العراق")
+    # An entity already covering the third occurrence: accepting it must be skipped.
+    third = text.index("العراق", text.index("إلى"))
+    screen.reader.select(text.index("إلى"), third + 6)
+    await pilot.press("4")
+    await pilot.pause()
+    await label_word(pilot, screen, "العراق", "3")
+    screen.reader.move_cursor_to(first + 1)
+    await pilot.press("P")
+    await pilot.pause()
+    return screen, first, third
+
+
 @sync
 async def test_propagate_in_article_accept_reject_and_skip_overlaps(corpus_dir):
     app = make(corpus_dir)
     async with app.run_test(size=(120, 34)) as pilot:
-        screen = await open_reader(app, pilot, "a_rtl")
+        screen, first, third = await propagate_beside_a_loc(app, pilot)
         text = screen.text
-        first = text.index("العراق")
-        # An entity already covering the third occurrence: accepting it must be skipped.
-        third = text.index("العراق", text.index("إلى"))
-        screen.reader.select(text.index("إلى"), third + 6)
-        await pilot.press("4")
-        await pilot.pause()
-        await label_word(pilot, screen, "العراق", "3")
-        screen.reader.move_cursor_to(first + 1)
-        await pilot.press("P")
-        await pilot.pause()
         suggestions = app.screen
         found = [(s.start, s.end) for s in suggestions.suggestions]
         second = text.index("والعراق") + 1
@@ -830,3 +838,47 @@ async def test_label_key_of_other_kind_on_a_span_adds_a_span_over_it(corpus_dir)
             ("المملكة المتحدة", "GPE", ENTITY),
             ("المملكة المتحدة", "training", THEME),
         ]
+
+
+@sync
+async def test_propagation_dialog_shows_states_reasons_and_short_ids_at_80_columns(corpus_dir):
+    from textual.widgets import OptionList, Static
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, first, _ = await propagate_beside_a_loc(app, pilot)
+        dialog = app.screen
+        options = dialog.query_one(OptionList)
+
+        def lines() -> list[str]:
+            return [options.get_option_at_index(k).prompt.plain for k in range(options.option_count)]
+
+        def summary() -> str:
+            return str(dialog.query_one("#suggestions-summary", Static).render())
+
+        assert summary().startswith("2 suggestions: 2 pending (1 overlapping),")
+        pending, overlapping = lines()
+        assert pending.startswith("[pending]  a_r… ")
+        # the one on the LOC says so before it is accepted
+        assert overlapping.startswith("[pending]  a_r… ") and "overlaps LOC at" in overlapping
+        await pilot.press("a")  # accepts the first, goes to the second
+        await pilot.pause()
+        assert lines()[0].startswith("[accepted] a_r… ")
+        await pilot.press("a")
+        await pilot.pause()
+        skipped = lines()[1]
+        assert skipped.startswith("[skipped]  a_r… ")
+        assert "overlaps LOC at" in skipped  # the reason, not an empty bracket
+        assert summary().startswith("2 suggestions: 0 pending, 1 accepted, 0 rejected, 1 skipped")
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.reader.move_cursor_to(first + 1)
+        await pilot.press("P")
+        await pilot.pause()
+        assert summary_of(app.screen).startswith("1 suggestion: 1 pending (1 overlapping),")
+
+
+def summary_of(dialog) -> str:
+    from textual.widgets import Static
+
+    return str(dialog.query_one("#suggestions-summary", Static).render())

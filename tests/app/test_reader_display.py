@@ -328,14 +328,14 @@ async def test_propagation_rows_show_their_state_and_fit_at_80_columns(corpus_di
         room = options.scrollable_content_region.width
         for index in range(options.option_count):
             prompt = str(options.get_option_at_index(index).prompt)
-            assert prompt.startswith("[pending  ]"), prompt  # not swallowed as markup
+            assert prompt.startswith("[pending]"), prompt  # not swallowed as markup
             assert cell_len(prompt) <= room, "a row wider than the list wraps its visual-order text"
             assert shaped("العراق") in prompt or shaped("والعراق") in prompt
             suggestion = suggestions.suggestions[index]
             occurrence = screen.text[suggestion.start:suggestion.end]
             assert highlighted(options.get_option_at_index(index).prompt) == display_line(occurrence, None)
         text = drawn(options)
-        assert "[pending  ]" in text and "العراق" not in text
+        assert "[pending] " in text and "العراق" not in text
 
 
 def test_context_keeps_whole_words_around_the_match():
@@ -428,3 +428,28 @@ async def test_reader_header_shapes_an_arabic_article_id(tmp_path):
         screen = await open_reader(app, pilot, article_id)
         meta = drawn(screen.query_one("#reader-header")).split("\n")[1]
         assert shaped("الصحة") in meta and "الصحة" not in meta
+
+
+@sync
+async def test_find_in_corpus_starts_empty_recalls_on_up_and_counts_whole_words(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        screen.find("العراق")
+        await pilot.press("F")
+        await pilot.pause()
+        finder = app.screen
+        assert isinstance(finder, FindInCorpus)
+        box = finder.query_one(Input)
+        assert box.value == ""  # the article's search is not taken unless asked
+        await pilot.press("up")
+        await pilot.pause()
+        assert box.value == "العراق"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # العراق, والعراق, العراق in a_rtl and العراق in b_other; not العراقي
+        assert len(finder.hits) == 4
+        found = {(hit.article_id, hit.start) for hit in finder.hits}
+        assert ("a_rtl", RTL.index("العراقي")) not in found
+        assert ("a_rtl", RTL.index("والعراق") + 1) in found

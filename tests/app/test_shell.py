@@ -624,3 +624,22 @@ def test_app_releases_the_store_on_exit(corpus_dir):
     run(scenario())
     with Store(settings.store, settings.annotator):  # would raise if still locked
         pass
+
+
+def test_labels_with_colours_too_close_are_a_notification(corpus_dir, tmp_path):
+    labels = tmp_path / "close.toml"
+    labels.write_text(
+        '[[entity]]\nname = "GPE"\nkey = "1"\ncolour = "#2ec27e"\n\n'
+        '[[entity]]\nname = "LOC"\nkey = "2"\ncolour = "#26a269"\n',
+        encoding="utf-8",
+    )
+
+    async def scenario():
+        app = make_app(settings_for(corpus_dir, labels=str(labels)))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications if n.title == "Labels"]
+            assert len(messages) == 1
+            assert "GPE" in messages[0] and "LOC" in messages[0]
+
+    run(scenario())

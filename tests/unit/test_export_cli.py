@@ -427,3 +427,15 @@ def test_import_refuses_labels_the_schema_does_not_define(env, capsys, seeds_dir
     assert code == 0, err
     labels = {s.label for r in store_records(env / "store", "hal", seeds_dir) for s in r.spans}
     assert labels == {"GPE", "MISC"}
+
+
+def test_agreement_warns_on_stderr_of_entity_colours_too_close(env, capsys, tmp_path):
+    labels = tmp_path / "close.toml"
+    source = Path(__file__).parents[2] / "annotations" / "default_labels.toml"
+    # LOC one step from GPE's #5fffaf
+    text = source.read_text(encoding="utf-8").replace('colour = "#00875f"', 'colour = "#5fffa7"')
+    labels.write_text(text, encoding="utf-8")
+    code, out, err = hashiya(capsys, "agreement", "--labels", labels)
+    assert code == 0 and "Cohen's kappa" in out
+    [line] = [line for line in err.splitlines() if "warning" in line]
+    assert "GPE" in line and "LOC" in line

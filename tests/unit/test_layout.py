@@ -9,6 +9,7 @@ from rich.cells import cell_len
 
 from tui.layout import (
     Cell,
+    display_cells,
     Layout,
     LayoutOptions,
     display_line,
@@ -288,8 +289,55 @@ def test_display_line_truncates_in_reading_order():
     # The ellipsis ends the reading (leftmost in RTL), the start of the title is kept.
     assert out.startswith("…")
     assert base_letters(out)[::-1].startswith("وزارة")
-    assert display_line("hello world", width=8) == "hello w…"
+    assert display_line("hello world", width=8) == "hello…"  # at the word boundary
     assert display_line("short", width=20) == "short"
+
+
+def test_cut_lines_end_at_a_word_boundary_when_one_is_near():
+    # The DATE description in the label picker: "2025" was cut to "202", drawn
+    # before the Arabic words and read as a different year.
+    out = display_line("Dates and times (14 و15 حزيران 2025)", width=34)
+    assert cell_len(out) <= 34
+    assert "202" not in out
+    assert out == "Dates and times (14 …\ufee5\ufe8d\ufeae\ufef3\ufeb0\ufea3 15\ufeed"
+    # a list comma is dropped with the space before the ellipsis
+    out = display_line("Job title or office (وزير الصحة، السفير)", width=34)
+    assert "\u060c" not in out and out.startswith("Job title or office (…")
+    # a word far longer than the room is still cut inside
+    assert display_line("a " + "b" * 30, width=10) == "a bbbbbbb…"
+
+
+def test_ellipsis_is_where_the_cut_text_is_read_last():
+    # right-to-left text: left of the last letter read
+    assert display_line("برعاية سفارة جمهورية العراق لدى المملكة المتحدة", width=20).startswith("…")
+    # Arabic ending a left-to-right line: left of the Arabic run, not after it
+    out = display_line("Dates and times (14 و15 حزيران 2025)", width=30)
+    assert out.index("…") < out.index("15")
+    # digits ending right-to-left text: reading goes on left of the number
+    assert display_line("في عام 2025 والعام", width=12).startswith("…2025")
+    # logical order keeps the ellipsis last
+    assert display_line("المملكة المتحدة", width=8, mode="logical").endswith("…")
+
+
+def test_a_word_cut_inside_keeps_its_joining_forms():
+    # المملكة cut after الممل: the lam joined the kaf, so it stays medial (ﻠ), not final (ﻞ)
+    out = display_line("المملكة", width=6)
+    assert out == "…\ufee0\ufee4\ufee4\ufedf\ufe8d"
+    cells = display_cells("المملكة", width=6)
+    # the ZWJ that keeps the form covers no text: every cell maps inside the cut
+    assert [(c.start, c.end) for c in cells] == [(5, 5), (4, 5), (3, 4), (2, 3), (1, 2), (0, 1)]
+    # a letter that does not join forward is left as it is
+    assert display_line("دار المعارف", width=3) == "…\ufe8d\ufea9"
+
+
+def test_find_hint_groups_read_in_order():
+    from tui.screens.search import FIND_HINT
+
+    out = display_line(FIND_HINT, None, direction="ltr")
+    alef, ya, ta = out.index("\ufe83"), out.index("\ufeef"), out.index("\ufe93")
+    assert alef < ya < ta
+    assert out.startswith("  (ignores harakat, tatweel;")
+    assert cell_len("Find in article" + out) <= 70  # one line in the dialog at 80 columns
 
 
 def test_cell_is_a_frozen_value():

@@ -43,9 +43,23 @@ def test_every_non_overlapping_match_in_an_article_is_a_hit(tmp_path):
 
 def test_the_limit_stops_the_search(tmp_path):
     corpus = corpus_of(tmp_path, a=FIRST, b=SECOND)
-    hits, _ = search_corpus(corpus, "وزار", limit=3)
+    hits, _ = search_corpus(corpus, "وزار", limit=3, whole_words=False)
     assert len(hits) == 3
     assert [h.article_id for h in hits] == ["a", "a", "b"]
+
+
+def test_corpus_search_counts_whole_words_as_propagation_does(tmp_path):
+    from annotations.words import occurrences
+
+    text = "زار الصين وفد، وقالت الصينية إن والصين وبالصين شريكان في الصين."
+    corpus = corpus_of(tmp_path, a=text)
+    hits, _ = search_corpus(corpus, "الصين")
+    found = [(h.start, h.end) for h in hits]
+    assert found == occurrences(text, "الصين")
+    assert len(found) == 4  # الصين twice, والصين, وبالصين; not الصينية
+    assert text.index("الصينية") not in [start for start, _ in found]
+    # substrings only when asked
+    assert len(search_corpus(corpus, "الصين", whole_words=False)[0]) == 5
 
 
 def test_a_query_that_folds_to_nothing_finds_nothing(tmp_path):

@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     schema = load_schema(settings.labels)
+    for warning in schema.warnings:
+        say(f"hashiya: warning: {warning}")
     pairs = agreement(records, [label.name for label in schema.themes])
     if args.json:
         print(

@@ -146,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = Settings.resolve(corpus=args.corpus, store=args.store, annotator=args.annotator, labels=args.labels)
     schema = load_schema(settings.labels)
+    for warning in schema.warnings:
+        say(f"hashiya: warning: {warning}")
     path = Path(args.file)
     result, file_problems = _read_file(path, args.format, schema, settings.annotator)
     problems: list[LineProblem] = list(result.problems)

@@ -63,7 +63,7 @@ class FindKeys:
 
         prefs = self.app.prefs
         self.app.push_screen(
-            FindInCorpus(self.corpus, self.search_query, mode=prefs.display_mode, harakat=prefs.harakat),
+            FindInCorpus(self.corpus, previous=self.search_query, mode=prefs.display_mode, harakat=prefs.harakat),
             chosen,
         )
 

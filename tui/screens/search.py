@@ -37,6 +37,13 @@ def snippet(text: str, start: int, end: int, width: int, *, mode: str = "visual"
     return line
 
 
+#: What a search ignores. Each group of letters stands between Latin words and "="
+#: reads the same both ways, so the groups keep their order in a left-to-right line
+#: (with "أ/إ/آ/ا, ى/ي" the letters and commas made one right-to-left run, drawn
+#: backwards). It fits one line of the dialog at 80 columns.
+FIND_HINT = "  (ignores harakat, tatweel; أ=إ=آ=ا and ى=ي and ة=ه)"
+
+
 class FindInArticle(HashiyaNode, ModalScreen[str | None]):
     """Ask for a query; matches are highlighted as it is typed (through
     `preview`, which returns how many there are); Enter keeps them and goes
@@ -54,7 +61,7 @@ class FindInArticle(HashiyaNode, ModalScreen[str | None]):
             mode, harakat = self.app.prefs.display
             title = Text("Find in article", style="bold")
             title.append(display_line(
-                "  (harakat, tatweel, أ/إ/آ/ا, ى/ي, ة/ه ignored)", None, direction="ltr",
+                FIND_HINT, None, direction="ltr",
                 mode=mode, harakat=harakat))
             yield Static(title, id="find-title")
             yield ShapedInput(value=self.initial, placeholder="text to find", id="find-query")
@@ -80,25 +87,39 @@ class FindInArticle(HashiyaNode, ModalScreen[str | None]):
 
 
 class FindInCorpus(ModalScreen[Hit | None]):
-    """Type a query, Enter searches every article; choose a result to open it there."""
+    """Type a query, Enter searches every article for it as whole words (as
+    propagation counts them); choose a result to open it there. The query
+    starts empty: ↑ brings back the article's search (`previous`) when asked."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "focus_results", "Results", show=False),
+        Binding("up", "recall", "Article's search", show=False),
     ]
 
-    def __init__(self, corpus: Corpus, initial: str = "", *, mode: str = "visual", harakat: bool = True) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        initial: str = "",
+        *,
+        previous: str = "",
+        mode: str = "visual",
+        harakat: bool = True,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.initial = initial
+        self.previous = previous
         self.mode = mode
         self.harakat = harakat
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="corpus-find-box", classes="dialog"):
-            yield Static("[b]Find in corpus[/b]  (Enter searches; ↓ and Enter open a result)")
-            yield ShapedInput(value=self.initial, placeholder="text to find in every article", id="corpus-query")
+            yield Static("[b]Find in corpus[/b]  (whole words · Enter searches · ↓ to results)")
+            hint = " (↑: the article's search)" if normalize(self.previous) else ""
+            yield ShapedInput(value=self.initial, placeholder=f"words to find in every article{hint}",
+                              id="corpus-query")
             yield Static("", id="corpus-summary")
             yield OptionList(id="corpus-results", markup=False)
 
@@ -147,6 +168,12 @@ class FindInCorpus(ModalScreen[Hit | None]):
     @on(OptionList.OptionSelected, "#corpus-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.hits[event.option_index])
+
+    def action_recall(self) -> None:
+        query = self.query_one("#corpus-query", Input)
+        if normalize(self.previous) and not query.value:
+            query.value = self.previous
+            query.cursor_position = len(self.previous)
 
     def action_focus_results(self) -> None:
         if self.hits:

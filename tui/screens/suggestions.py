@@ -15,15 +15,20 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.corpus import Corpus
+from annotations.model import ENTITY
 from annotations.propagation import ACCEPTED, PENDING, REJECTED, SKIPPED, Outcome, Propagation, Suggestion
 from tui.layout import display_line
 from tui.screens.pickers import list_text_width
 from tui.sanitize import plain
 from tui.screens.search import snippet
 
-ID_WIDTH = 14
-# "[state    ] " + id + " " + offset (6) + "  "
-PREFIX_WIDTH = 12 + ID_WIDTH + 1 + 6 + 2
+#: "[accepted] ": the longest state and its brackets
+STATE_WIDTH = 11
+#: the article column shows ids cut to the shortest prefix that tells them
+#: apart, at least this long and at most an eighth of the list
+MIN_ID_WIDTH = 3
+# state + id + " " + offset (6) + "  "
+OFFSET_WIDTH = 1 + 6 + 2
 
 class SuggestionsScreen(ModalScreen[Outcome]):
     """a accepts, r rejects the highlighted suggestion; A accepts all pending."""
@@ -54,6 +59,7 @@ class SuggestionsScreen(ModalScreen[Outcome]):
         self.corpus = corpus
         self.mode = mode
         self.harakat = harakat
+        self._notes: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="suggestions-box", classes="dialog"):
@@ -73,29 +79,89 @@ class SuggestionsScreen(ModalScreen[Outcome]):
     def on_resize(self) -> None:
         self._refresh_list()
 
-    def _line(self, suggestion: Suggestion, width: int) -> Text:
+    def _id_width(self, list_width: int) -> int:
+        """The article column: the shortest prefix length that tells the ids
+        apart (an id wider is cut with "…"), within [MIN_ID_WIDTH, list/8]."""
+        ids = sorted({s.article_id for s in self.suggestions})
+        longest = max((len(i) for i in ids), default=MIN_ID_WIDTH)
+        cap = max(MIN_ID_WIDTH, list_width // 8)
+        for width in range(MIN_ID_WIDTH, min(longest, cap) + 1):
+            if len({i[:width] for i in ids}) == len(ids):
+                return width if width == longest else min(width + 1, cap)
+        return min(longest, cap)
+
+    def _overlaps(self) -> dict[int, str]:
+        """For each pending entity suggestion (by position) that the store would
+        refuse for an overlap, what it overlaps: an entity already stored, or
+        another suggestion (only one of two overlapping suggestions can be kept)."""
+        if self.propagation.kind != ENTITY:
+            return {}
+        notes: dict[int, str] = {}
+        stored: dict[str, list] = {}
+        pending = [(k, s) for k, s in enumerate(self.suggestions) if s.state == PENDING]
+        for k, suggestion in pending:
+            if suggestion.article_id not in stored:
+                try:
+                    spans = self.propagation.store.spans(suggestion.article_id)
+                except Exception:  # an unreadable store file: accepting will say why
+                    spans = []
+                stored[suggestion.article_id] = [sp for sp in spans if sp.kind == ENTITY]
+            clash = next(
+                (sp for sp in stored[suggestion.article_id] if sp.overlaps(suggestion.start, suggestion.end)),
+                None,
+            )
+            if clash is not None:
+                notes[k] = f"overlaps {clash.label} at {clash.start}"
+                continue
+            other = next(
+                (o for j, o in pending if j != k and o.article_id == suggestion.article_id
+                 and o.start < suggestion.end and suggestion.start < o.end),
+                None,
+            )
+            if other is not None:
+                notes[k] = f"overlaps the suggestion at {other.start}"
+        return notes
+
+    def _line(self, suggestion: Suggestion, width: int, id_width: int, note: str = "") -> Text:
         article = self.corpus.get(suggestion.article_id)
         text = article.text if article is not None else ""
-        shown = snippet(text, suggestion.start, suggestion.end, width, mode=self.mode, harakat=self.harakat)
         state = suggestion.state
         if state == SKIPPED:
-            state = f"skipped: {suggestion.reason}"
-        name = display_line(suggestion.article_id, ID_WIDTH, mode=self.mode, harakat=self.harakat)
-        name += " " * max(0, ID_WIDTH - Text(name).cell_len)
-        return plain(f"[{state[:9]:<9}] {name} {suggestion.start:>6}  ") + shown
+            note = note or suggestion.reason
+        if note:
+            # The reason first (at most half the room, cut at a word), then the text.
+            note = display_line(note, max(8, width // 2), mode=self.mode, harakat=self.harakat) + " · "
+            width = max(8, width - Text(note).cell_len)
+        shown = snippet(text, suggestion.start, suggestion.end, width, mode=self.mode, harakat=self.harakat)
+        name = display_line(suggestion.article_id, id_width, mode=self.mode, harakat=self.harakat)
+        name += " " * max(0, id_width - Text(name).cell_len)
+        line = plain(f"{'[' + state + ']':<{STATE_WIDTH - 1}} {name} {suggestion.start:>6}  ")
+        if note:
+            line.append(note, style="italic")
+        return line + shown
 
     def _refresh_list(self) -> None:
         options = self.query_one(OptionList)
         highlighted = options.highlighted
-        width = max(10, list_text_width(self.app.size.width) - PREFIX_WIDTH)
+        list_width = list_text_width(self.app.size.width)
+        id_width = self._id_width(list_width)
+        width = max(10, list_width - STATE_WIDTH - id_width - OFFSET_WIDTH)
+        # what a skipped suggestion overlapped stays its reason (shorter than the store's)
+        notes = self._overlaps()
+        kept = {k: v for k, v in self._notes.items() if self.suggestions[k].state == SKIPPED}
+        self._notes = {**kept, **notes}
         options.clear_options()
-        options.add_options([Option(self._line(s, width)) for s in self.suggestions])
+        options.add_options(
+            [Option(self._line(s, width, id_width, self._notes.get(k, ""))) for k, s in enumerate(self.suggestions)]
+        )
         if highlighted is not None and self.suggestions:
             options.highlighted = min(highlighted, len(self.suggestions) - 1)
         counts = self.propagation.counts()
+        total = len(self.suggestions)
+        overlapping = f" ({len(notes)} overlapping)" if notes else ""
         self.query_one("#suggestions-summary", Static).update(
-            f"{len(self.suggestions)} suggestions: {counts[PENDING]} pending, {counts[ACCEPTED]} accepted, "
-            f"{counts[REJECTED]} rejected, {counts[SKIPPED]} skipped"
+            f"{total} suggestion{'' if total == 1 else 's'}: {counts[PENDING]} pending{overlapping}, "
+            f"{counts[ACCEPTED]} accepted, {counts[REJECTED]} rejected, {counts[SKIPPED]} skipped"
         )
 
     def _current(self) -> Suggestion | None:

@@ -192,7 +192,8 @@ def test_propagation_suggestions(snap_compare, themed, size):
     assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
-def test_notice_quoting_arabic(snap_compare, themed):
+@pytest.mark.parametrize("size", SIZES)
+def test_notice_quoting_arabic(snap_compare, themed, size):
     """Redone: resize GPE “العراق” → “العراق لدى”: each quote reads right to
     left in its place, the sentence left to right."""
 
@@ -206,7 +207,7 @@ def test_notice_quoting_arabic(snap_compare, themed):
         pilot.app.screen.reader.move_cursor_to(0)
         await settle(pilot)
 
-    assert snap_compare(make("seeds"), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make("seeds"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.errors import SchemaError
-from annotations.schema import load_schema, parse_schema
+from annotations.schema import Label, load_schema, parse_schema
 from tests.app.pilot import make, open_reader, sync
 from tests.app.test_reader import corpus_dir, label_word  # noqa: F401  (the fixture)
 from tui.layout import display_line
@@ -61,3 +61,10 @@ async def test_g_shows_the_guidelines_of_the_label_under_the_cursor_and_of_the_p
         await pilot.press("G")
         await pilot.pause()
         assert not panel.display
+
+
+def test_a_label_name_and_key_from_a_label_file_are_shown_never_sent_raw():
+    label = Label("P\x1bcER", "entity", "\x07", description="شخص")
+    heading = guideline_lines(label, 40)[0]
+    assert "\x1b" not in heading and "\x07" not in heading
+    assert heading.startswith("P") and heading.endswith("ER (entity, key ␇)")

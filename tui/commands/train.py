@@ -20,6 +20,7 @@ import argparse
 import sys
 
 from annotations.errors import HashiyaError
+from annotations.sanitize import say, visible_lines
 
 HELP = "train a spaCy pipeline (entities, document themes) on the annotations"
 
@@ -80,18 +81,15 @@ def run(args: argparse.Namespace) -> int:
         raise HashiyaError("no annotated articles matched: nothing to train on")
     options = TrainOptions(max_steps=args.max_steps, dev_fraction=args.dev_fraction, seed=args.seed)
     options.eval_every = min(options.eval_every, max(1, args.max_steps // 4))
-    print(f"hashiya: training on {len(records)} article(s) ({', '.join(groups)})", file=sys.stderr)
+    say(f"hashiya: training on {len(records)} article(s) ({', '.join(groups)})")
     result = train_pipeline(records, output, evidence=evidence, options=options)
     if result.left_out:
         shown = "; ".join(map(str, result.left_out[:8])) + (" …" if len(result.left_out) > 8 else "")
-        print(
+        say(
             f"hashiya: warning: left out of training {len(result.left_out)} entity span(s) with an edge inside "
-            f"a token (a name marked inside a longer word): {shown}",
-            file=sys.stderr,
+            f"a token (a name marked inside a longer word): {shown}"
         )
-    sys.stdout.write(score_table(result))
-    print(
-        f"hashiya: saved the pipeline to {output} in {result.seconds:.1f} s (load it with spacy.load)",
-        file=sys.stderr,
-    )
+    # label names come from the label file or the store: shown, never obeyed
+    sys.stdout.write(visible_lines(score_table(result)))
+    say(f"hashiya: saved the pipeline to {output} in {result.seconds:.1f} s (load it with spacy.load)")
     return 0

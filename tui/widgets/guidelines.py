@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from annotations.sanitize import visible
 from annotations.schema import Label
 from tui.layout import Layout, LayoutOptions
 from tui.node import HashiyaNode
@@ -32,7 +33,8 @@ def wrapped(text: str, width: int, mode: str, harakat: bool) -> list[str]:
 def guideline_lines(label: Label, width: int, mode: str = "visual", harakat: bool = True) -> list[str]:
     """What the panel shows for `label` at `width` columns."""
     kind = "entity" if label.kind == "entity" else "theme"
-    lines = [f"{label.name} ({kind}, key {label.key})"]
+    # the label file is someone else's: its name and key are shown, never obeyed
+    lines = [f"{visible(label.name)} ({kind}, key {visible(label.key)})"]
     description = label.description or "(no description in the label schema)"
     lines += notice_text(description, width, mode, harakat).split("\n")
     if label.examples:

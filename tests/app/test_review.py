@@ -193,3 +193,17 @@ def test_review_refuses_unknown_names_and_gold_among_them(review_corpus, capsys)
     assert code != 0 and "cannot be compared" in err
     code = cli.main(["review", str(corpus), "--from", "alice,alice"])
     assert code != 0 and "twice" in capsys.readouterr().err
+
+
+@sync
+async def test_a_title_holding_markup_and_escapes_is_drawn_as_text(corpus_dir):
+    """A title is data: `\\[/x]` (an escaped bracket, then a closing tag) and
+    ESC are shown on the review screens, never read as markup or sent raw."""
+    first = sorted(corpus_dir.glob("*.txt"))[0]
+    first.write_text("\\[/x] [b]\x1b[2J " + first.read_text(encoding="utf-8"), encoding="utf-8")
+    seed_two_annotators(os.environ["HASHIYA_STORE"], corpus_dir)
+    app = make_review(corpus_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first(app, pilot)
+        header = str(screen.query_one("#review-header").render())
+        assert "\\[/x] [b]" in header and "\x1b" not in header

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +30,7 @@ from annotations.model import Status
 from tui.bindings import DISPLAY_MODE, HARAKAT, HELP
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.sanitize import plain
 from tui.screens.history import UndoKeys
 from tui.widgets.footer import KeysFooter
 from tui.widgets.reader import Highlight, Reader
@@ -80,10 +82,6 @@ def describe(item: Item, text: str, names: list[str]) -> str:
         # join the Arabic run and move
         sides.append(f"{name} ({number}): {version}")
     return f"{head}{' · '.join(sides)} — {describe_state(item)} — {where}"
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[")
 
 
 class ReviewText(Reader, inherit_bindings=False):
@@ -276,7 +274,8 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
             f"{review.agreements_missing if review else 0} agreed not in gold · gold {status}"
         )
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-        self.query_one("#review-header", Static).update(_escape(title) + "\n" + _escape(meta))
+        # shaped lines of data: text, never markup
+        self.query_one("#review-header", Static).update(Text("\n").join([plain(title), plain(meta)]))
 
     @on(RowList.Highlighted, "#review-items")
     def _highlighted(self, event: RowList.Highlighted) -> None:
@@ -295,8 +294,8 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
         elif reader.selection != (item.start, item.end):
             reader.select(item.start, item.end)
         sides = " · ".join(f"{name} {n}" for n, name in enumerate(self.setup.names[:MAX_SIDES], 1))
-        status.update(_escape(f"row {self.items_list.highlighted + 1}/{len(self.review.items)} · "
-                              f"take: {sides} · none 0 · all agreed a"), layout=False)
+        status.update(plain(f"row {self.items_list.highlighted + 1}/{len(self.review.items)} · "
+                            f"take: {sides} · none 0 · all agreed a"), layout=False)
 
     # ------------------------------------------------------------ decisions
 

@@ -24,6 +24,7 @@ from annotations.errors import HashiyaError
 from tui.bindings import HELP
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.sanitize import plain
 from tui.widgets.footer import KeysFooter
 from tui.widgets.row_list import RowList
 
@@ -127,7 +128,7 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
                   f"{left} open disagreement(s); \"to take\": agreements not in gold yet")
         header = display_line(header, max(10, (self.size.width or 80) - 2), mode=prefs.display_mode,
                               harakat=prefs.harakat, direction="ltr")
-        self.query_one("#review-list-header", Static).update(header.replace("[", "\\["))
+        self.query_one("#review-list-header", Static).update(plain(header))
 
 
     def action_open(self) -> None:

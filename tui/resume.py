@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotations.jsontext import loads as json_loads
 from annotations.settings import config_dir
 
 KEEP = 500  # articles whose positions are remembered (the most recent)
@@ -45,7 +46,7 @@ class Resume:
         path = resume_path(corpus_source, annotator, base)
         resume = cls(path, str(corpus_source), annotator)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json_loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return resume
         if not isinstance(data, dict) or data.get("corpus") != resume.corpus or data.get("annotator") != annotator:

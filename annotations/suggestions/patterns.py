@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import HashiyaError
+from ..jsontext import RECORD_DEPTH, loads as json_loads
 from ..textnorm import normalize
 from ..tokenize import MARKS, tokenize
 
@@ -134,7 +135,7 @@ def parse_patterns(text: str, name: str, entity_labels=None) -> list[Pattern]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = json_loads(line, RECORD_DEPTH)
         except json.JSONDecodeError as exc:
             problems.append(f"{name}:{number}: not valid JSON ({exc.msg})")
             continue

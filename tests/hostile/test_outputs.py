@@ -207,3 +207,20 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path):
                             text=True, timeout=120)
     assert result.stdout.count("\n") == 1
     assert result.stderr == ""
+
+
+def test_a_spacy_export_never_writes_its_config_over_an_input(tmp_path, capsys):
+    """X.cfg and X.evidence.json beside X.spacy are outputs too: a label file
+    of that name is refused before anything is written."""
+    folder = copy_seeds(tmp_path / "corpus")
+    root = tmp_path / "store"
+    text = (folder / f"{SEED_ID}.txt").read_text(encoding="utf-8")
+    with Store(root, "ali") as store:
+        store.add_span(SEED_ID, text, 0, text.index(" "), "PER", "entity")
+    labels = tmp_path / "out.cfg"
+    labels.write_bytes((Path(__file__).parents[2] / "annotations" / "default_labels.toml").read_bytes())
+    before = labels.read_bytes()
+    code, _, err = run(capsys, "export", folder, "--store", root, "--labels", labels,
+                       "-f", "spacy", "-o", tmp_path / "out.spacy")
+    one_error(code, err, str(labels), "input")
+    assert labels.read_bytes() == before and not (tmp_path / "out.spacy").exists()

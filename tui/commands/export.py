@@ -187,11 +187,17 @@ def run(args: argparse.Namespace) -> int:
         ids = exported_ids(store, corpus, names, selection.statuses)
         groups = plan_groups(args, names, ids)
         outputs = plan_outputs(args, groups)
-        for _, path, _ in outputs:
-            if path is not None:
-                refuse_inputs(path, files=[settings.labels], corpus=settings.corpus, store=settings.store)
+        # every file this export writes, refused before anything is written
+        # if it is an input (the corpus, its articles, the label file, the store)
+        written = [path for _, path, _ in outputs if path is not None]
         if args.format == "hf":
-            refuse_inputs(module_labels_path(args.output), files=[settings.labels], corpus=settings.corpus, store=settings.store)
+            written.append(module_labels_path(args.output))
+        if args.format == "spacy":
+            from annotations.formats.spacy_docbin import config_paths
+
+            written.extend(side for _, base in plan_bases(args, groups) for side in config_paths(base))
+        for path in written:
+            refuse_inputs(path, files=[settings.labels], corpus=settings.corpus, store=settings.store)
         report = ExportReport()
         categories = spacy_categories(args, store, ids, groups, outputs, options)
         sinks, stale, flags, hf_labels = stream_outputs(

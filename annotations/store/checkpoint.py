@@ -31,9 +31,9 @@ import os
 from pathlib import Path
 
 from ..errors import StoreError
-from ..jsontext import loads as json_loads
 from ..model import now
-from . import REPAIR_HINT, _state_from_tables, shard_name
+from .articles import shard_name
+from .state import REPAIR_HINT, _state_from_tables
 from .files import _loads as fast_loads
 from .files import backup_path, dump_json, fsync_dir, open_nofollow, parse_tables, read_nofollow
 
@@ -71,32 +71,6 @@ def sync_dirty(ann) -> None:
     except OSError as exc:
         raise StoreError(f"cannot sync {ann.articles_dir}: {exc.strerror or exc}") from None
     ann.dirty.clear()
-
-
-def journal_gen(path: Path) -> tuple[str | None, int | None]:
-    """The name a cut gave the journal at ``path`` (its first line's
-    ``gen``; None for a journal never cut) and the file's inode (None when
-    there is no journal)."""
-    try:
-        fd = open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK)
-    except (OSError, StoreError):
-        return None, None
-    try:
-        inode = os.fstat(fd).st_ino
-        head = os.read(fd, _HEAD)
-    except OSError:
-        return None, None
-    finally:
-        os.close(fd)
-    line, newline, _ = head.partition(b"\n")
-    if not newline or b'"gen"' not in line:
-        return None, inode
-    try:
-        first = json_loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, inode
-    gen = first.get("gen") if isinstance(first, dict) and first.get("act") == "mark" else None
-    return (gen if isinstance(gen, str) else None), inode
 
 
 def due(ann) -> bool:

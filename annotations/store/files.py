@@ -1,18 +1,16 @@
-"""Files of the store: atomic durable writes, the TinyDB storage used for
-article shards, the per-annotator edit journal and the per-annotator lock.
+"""Files of the store: opening without following links, atomic durable
+writes, the TinyDB storage used for article files and reading their JSON.
+The journal is ``journal.py``, the lock ``lock.py``.
 
 Nothing here knows about spans; ``annotations.store`` builds on it.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import errno
-import fcntl
 import json
 import os
 import re
-import socket
 import urllib.parse
 from stat import S_ISREG
 from contextlib import contextmanager
@@ -23,7 +21,7 @@ from typing import Any, Iterator
 import orjson
 from tinydb.storages import Storage
 
-from ..errors import StoreCorruptError, StoreError, StoreLockedError
+from ..errors import StoreCorruptError, StoreError
 from ..fileio import read_to_end
 from ..jsontext import lone_surrogate_in, loads as json_loads
 
@@ -372,130 +370,6 @@ def read_tables(path: str, hint: str = "") -> dict | None:
     return parse_tables(raw, path, hint)
 
 
-# --------------------------------------------------------------------------
-# the journal: one JSON line per edit, appended and fdatasync'd
-
-
-class JournalReplaced(StoreError):
-    """The journal file is not the one read before: a checkpoint cut it."""
-
-
-class Journal:
-    """``journal.jsonl``: the write-ahead log of one annotator's edits.
-
-    An edit is appended (and fdatasync'd) before its article file is
-    replaced, so an edit whose save was interrupted is completed on the next
-    open. The journal also carries the undo/redo history and lets a damaged
-    article file be rebuilt (``hashiya validate --repair``).
-    """
-
-    def __init__(self, path: Path, *, readonly: bool) -> None:
-        self.path = path
-        self.readonly = readonly
-        self._fd: int | None = None
-        self.size = 0
-        self.inode: int | None = None  # of the file the last read() read
-
-    def open_for_append(self) -> None:
-        try:
-            fd = open_nofollow(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
-        except OSError as exc:
-            raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
-        info = os.fstat(fd)
-        if not S_ISREG(info.st_mode):
-            os.close(fd)
-            raise StoreError(f"cannot open {self.path}: not a regular file")
-        self._fd = fd
-        self.size = info.st_size
-
-    def read(self, start: int = 0, inode: int | None = None) -> tuple[list[tuple[dict, int]], int, int]:
-        """Entries from byte ``start``: ([(entry, end offset)], end of the last
-        complete line, file size). A last line without its newline is a save
-        that was cut off (kill -9 while appending): it is left out. A damaged
-        line anywhere else raises StoreCorruptError. With ``inode``: raises
-        JournalReplaced if the file is another one (the journal was cut)."""
-        try:
-            total = os.lstat(self.path).st_size
-        except FileNotFoundError:
-            return [], start, 0
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror or exc}") from None
-        if total < start:
-            return [], start, total
-        seen: list[int] = []
-        raw = read_nofollow(self.path, start, seen)
-        if raw is None:
-            return [], start, 0
-        self.inode = seen[0]
-        if inode is not None and inode != self.inode:
-            raise JournalReplaced(f"{self.path} was replaced")
-        entries: list[tuple[dict, int]] = []
-        pos = start
-        lines = raw.split(b"\n")
-        complete = lines[:-1]  # the last piece has no newline (usually b"")
-        for number, line in enumerate(complete):
-            end = pos + len(line) + 1
-            try:
-                entry = json_loads(line.decode("utf-8"))
-                if not isinstance(entry, dict) or "seq" not in entry:
-                    raise ValueError("not a journal entry")
-                if lone_surrogate_in(line, entry):
-                    raise ValueError(f"the entry {SURROGATE_DAMAGE}")
-            except (UnicodeDecodeError, ValueError) as exc:
-                reason = describe_json_error(exc) if isinstance(exc, json.JSONDecodeError) else str(exc)
-                raise StoreCorruptError(
-                    f"journal {self.path} is damaged at byte {pos}: {reason}; "
-                    f"it was not changed. Run `hashiya validate --repair` to set it aside "
-                    f"(the article files are kept; undo history is lost)"
-                ) from None
-            entries.append((entry, end))
-            pos = end
-        return entries, pos, start + len(raw)
-
-    def line_ends_at(self, pos: int) -> bool:
-        try:
-            with open(self.path, "rb") as handle:
-                handle.seek(pos - 1)
-                return handle.read(1) == b"\n"
-        except OSError:
-            return False
-
-    def truncate(self, size: int) -> None:
-        assert self._fd is not None
-        os.ftruncate(self._fd, size)
-        os.fdatasync(self._fd)
-        self.size = size
-
-    def append(self, entries: list[dict], *, durable: bool = True) -> int:
-        """Append entries; returns the size of the journal before them."""
-        assert self._fd is not None, "journal not open for writing"
-        before = self.size
-        data = b"".join(dump_json(entry) + b"\n" for entry in entries)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._fd, view):]
-            if durable:
-                os.fdatasync(self._fd)
-        except OSError as exc:
-            try:
-                os.ftruncate(self._fd, before)
-            except OSError:
-                pass
-            raise StoreError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        self.size = before + len(data)
-        return before
-
-    def sync(self) -> None:
-        if self._fd is not None:
-            os.fdatasync(self._fd)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
 def article_id_from_file(path: Path, name: str) -> str | None:
     """The article id an article file belongs to (read from the file when
     the name is encoded); None for a file that is not an article file."""
@@ -507,70 +381,3 @@ def article_id_from_file(path: Path, name: str) -> str | None:
     except (OSError, StoreError, ValueError, KeyError, TypeError):
         unquoted = urllib.parse.unquote(name[1 : -len(".json")])
         return unquoted if "~" not in name[1:] else None
-
-
-# --------------------------------------------------------------------------
-# the lock
-
-
-class AnnotatorLock:
-    """An exclusive fcntl.flock on ``<annotator>/lock``, kept for the life of
-    the Store. The OS drops it when the process ends, even by kill -9, so a
-    dead holder never blocks; the file's content only says who holds it."""
-
-    def __init__(self, path: Path, store_root: Path, annotator: str) -> None:
-        self.path = path
-        self.store_root = store_root
-        self.annotator = annotator
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        try:
-            fd = open_nofollow(self.path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o644)
-        except OSError as exc:
-            raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
-        if not S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise StoreError(f"cannot open {self.path}: not a regular file")
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise StoreLockedError(self._held_message()) from None
-            raise StoreError(f"cannot lock {self.path}: {exc.strerror or exc}") from None
-        holder = {
-            "annotator": self.annotator,
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "since": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
-        data = dump_json(holder) + b"\n"
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, data, 0)
-        self._fd = fd
-
-    def _held_message(self) -> str:
-        who = "another process"
-        try:
-            info = json_loads((read_nofollow(self.path) or b"").decode("utf-8"))
-            since = _dt.datetime.fromisoformat(info["since"])
-            day = "" if since.date() == _dt.date.today() else since.strftime("%Y-%m-%d ")
-            who = (
-                f"annotator {info['annotator']} (pid {info['pid']} on host {info['host']} "
-                f"since {day}{since.strftime('%H:%M')})"
-            )
-        except (OSError, StoreError, ValueError, KeyError, TypeError):
-            pass
-        return (
-            f"store {self.store_root} is in use by {who}; close that session "
-            f"or choose another annotator with --annotator"
-        )
-
-    def release(self) -> None:
-        if self._fd is not None:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-            finally:
-                os.close(self._fd)
-                self._fd = None

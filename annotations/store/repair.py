@@ -12,10 +12,11 @@ from ..errors import StoreCorruptError, StoreError
 from ..jsontext import lone_surrogate_in, loads as json_loads
 from ..model import Status, now
 from ..settings import safe_annotator
-from . import _apply_state, _Shard, _State, shard_name
+from .articles import _Shard, shard_name
+from .state import _apply_state, _State
+from .journal import Journal
+from .lock import AnnotatorLock
 from .files import (
-    AnnotatorLock,
-    Journal,
     article_id_from_file,
     ShardStorage,
     backup_path,

@@ -29,7 +29,7 @@ import orjson
 from annotations.errors import StoreError
 from annotations.model import Status
 
-from . import FORMAT
+from .index import FORMAT
 from .files import read_nofollow
 
 _STRING = rb'"(?:[^"\\]|\\.)*"'

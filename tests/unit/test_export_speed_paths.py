@@ -283,7 +283,7 @@ def test_entity_spans_for_tokens_in_bulk_is_the_loop(rec):
 
 
 def test_store_state_spans_in_order_whatever_the_file_order():
-    from annotations.store import SPAN_KEY, _span_dict, _state_from_tables
+    from annotations.store.state import SPAN_KEY, _span_dict, _state_from_tables
 
     text = "قال محمد في لندن إن الوفد وصل"
     spans = [
@@ -305,7 +305,7 @@ def test_store_state_spans_in_order_whatever_the_file_order():
 
 def _exact_as_before(docs) -> bool:
     """The span-document check as it was: a tuple of values per document."""
-    from annotations.store import _SPAN_FIELDS, _SPAN_TYPES
+    from annotations.store.state import _SPAN_FIELDS, _SPAN_TYPES
 
     if not docs:
         return True
@@ -319,7 +319,7 @@ def _exact_as_before(docs) -> bool:
 
 
 def test_exact_span_documents_check_is_the_per_document_check():
-    from annotations.store import _exact_span_docs, _span_dict
+    from annotations.store.state import _exact_span_docs, _span_dict
 
     rng = random.Random(11)
     base = _span_dict(Span("a", 0, 4, "PER", "entity", "محمد", "alice", id="s1", created=1.5, updated=2.5))

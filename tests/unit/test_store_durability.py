@@ -147,8 +147,9 @@ def _die_between_journal_and_file(root: Path, article: str) -> None:
     code = textwrap.dedent(
         f"""
         import os, sys
-        import annotations.store as st
-        store = st.Store({str(root)!r}, "writer")
+        import annotations.store.articles as st
+        from annotations.store import Store
+        store = Store({str(root)!r}, "writer")
         def die(self, op, seq):
             os._exit(9)
         st._Shard.apply = die

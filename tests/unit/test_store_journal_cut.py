@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import annotations.store as store_module
+import annotations.store.annotator as store_module
 from annotations.store import Store, checkpoint, repair
 
 TEXT = ("في بغداد، اجتمع وزير الصحة مع ممثلي منظمة الصحة العالمية لبحث تدريب الكوادر الطبية. " * 40).strip()

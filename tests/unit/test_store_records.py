@@ -15,7 +15,8 @@ import pytest
 from annotations.corpus import Article, Corpus
 from annotations.errors import StoreCorruptError
 from annotations.model import Span, Status
-from annotations.store import Store, _span_from_doc
+from annotations.store import Store
+from annotations.store.state import _span_from_doc
 from annotations.store.files import read_tables
 
 TEXT = "قال وزير الصحة العراقي إن بغداد ستستضيف مؤتمرا دوليا في 2025 بالتعاون مع منظمة الصحة العالمية."
@@ -161,8 +162,9 @@ def test_reader_sees_journalled_save_whose_file_is_behind(root: Path):
     code = textwrap.dedent(
         f"""
         import os
-        import annotations.store as st
-        store = st.Store({str(root)!r}, "ali")
+        import annotations.store.articles as st
+        from annotations.store import Store
+        store = Store({str(root)!r}, "ali")
         st._Shard.apply = lambda self, op, seq: os._exit(9)
         store.add_span("a2", {TEXT!r}, 0, 3, "PER", "entity")
         """

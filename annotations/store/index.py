@@ -1,0 +1,65 @@
+"""``index.json``: one annotator's index -- per article the span count,
+status, fingerprint, theme count and span ids, the undo and redo history and
+the flagged articles -- as of a byte offset in the journal (a checkpoint,
+``checkpoint.py``). Derived data: a missing, damaged or out-of-date index is
+rebuilt from the article files, which are the truth."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import StoreCorruptError
+from .files import atomic_write, dump_json, load_json_file
+
+FORMAT = 1
+
+
+def read_index(index_path: Path, *, writer: bool) -> dict | None:
+    """``index.json`` as a checked dict, or None when it is missing, damaged,
+    of another format or not as this store writes it (the store then rebuilds
+    it from the article files). A writer keeps a damaged index aside as
+    ``index.json.damaged``."""
+    try:
+        snap = load_json_file(index_path, "index")
+    except StoreCorruptError:
+        if writer:  # derived data: keep the damaged copy, rebuild
+            try:
+                os.replace(index_path, index_path.with_name("index.json.damaged"))
+            except OSError:
+                pass
+        return None
+    if not isinstance(snap, dict) or snap.get("format") != FORMAT:
+        return None
+    try:
+        articles = {str(k): [int(v[0]), str(v[1]), v[2], int(v[3]), list(v[4])] for k, v in snap["articles"].items()}
+        snap["articles"] = articles
+        snap["seq"] = int(snap["seq"])
+        snap["journal_pos"] = int(snap["journal_pos"])
+        if not isinstance(snap["undo"], list) or not isinstance(snap["redo"], list):
+            return None
+        snap["flagged"] = [str(aid) for aid in snap.get("flagged", [])]
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
+    return snap
+
+
+def write_index(ann) -> None:
+    """Journal entries before the offset written are never replayed
+    again: the article files are on disk first (``write_snapshot``)."""
+    data = {
+        "format": FORMAT,
+        "annotator": ann.name,
+        "seq": ann.seq,
+        "journal_pos": ann.journal.size,
+        "journal_gen": ann.journal_gen,
+        "journal_base": ann.journal_base,
+        "articles": {
+            aid: [*summary, sorted(ann.ids.get(aid, ()))] for aid, summary in ann.summary.items()
+        },
+        "undo": ann.undo_stack,
+        "redo": ann.redo_stack,
+        "flagged": sorted(ann.flagged),
+    }
+    atomic_write(ann.index_path, dump_json(data))
+    ann.snapshot_seq = ann.seq

@@ -58,7 +58,7 @@ the file and the problem, and is never written over. ``hashiya validate
 rebuilds the article from its ``.bak`` plus the journal entries after it (or
 from the journal alone, while it was never cut); a damaged journal is set
 aside and a new one started (the article files are kept; undo history is
-lost). It lives in ``annotations/store/repair.py``.
+lost).
 
 Locking. One writer per annotator: ``Store(root, annotator)`` takes an
 exclusive ``fcntl.flock`` on the annotator's ``lock`` file for its whole
@@ -93,8 +93,27 @@ Parsed JSON nested too deeply is damage like any other bad JSON. An article
 file that the index records as annotated but that is gone is damage too
 (StoreCorruptError naming it): ``repair`` rebuilds it from its ``.bak`` and
 the journal.
-"""
 
+The parts, each a module of this package:
+
+    store.py        Store (the public API: reads, edits, undo) and
+                    open_for_reading
+    annotator.py    one annotator's folder: opening it, replaying the
+                    journal into the index, committing an edit
+    state.py        an article's annotations as a value; applying and
+                    inverting an edit; reading an article file's tables
+    articles.py     article files: their names and one TinyDB file each
+    journal.py      journal.jsonl: appending, reading, the name of a cut
+    index.py        index.json: reading and writing it
+    checkpoint.py   checkpoints and the journal's cut
+    lock.py         the annotator's lock
+    files.py        opening without links, atomic writes, JSON reading
+    bulk_import.py  import_records: checking and writing many records
+    reading.py      whole-store reads that keep nothing (records, themes)
+    summary.py      counts and statuses from index.json without span ids
+    checks.py       Store.check (hashiya validate)
+    repair.py       repair (hashiya validate --repair)
+"""
 
 from .articles import shard_name
 from .bulk_import import ImportSummary

@@ -4,9 +4,8 @@
 in the annotator's view and keeps it there, which is right for the app
 going back and forth between a few articles and wrong for a command
 reading a hundred thousand once each. What is here reads each article's
-file once through the view's ``read_state`` (as ``Store.records`` does)
-and keeps nothing. It is a separate module: the store itself is not
-changed."""
+file once through the view's ``read_state`` and keeps nothing:
+``records`` (``Store.records``, for export) and ``themes``."""
 
 from __future__ import annotations
 

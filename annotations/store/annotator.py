@@ -250,6 +250,12 @@ class _Annotator:
             self._note(entry)
         self.pos = good_end
 
+    # -- span ids ------------------------------------------------------------
+    def span_article(self, span_id: str) -> str | None:
+        """The article holding span ``span_id`` in this annotator's
+        store, or None when no article holds it."""
+        return self.home.get(span_id)
+
     # -- the journal's meaning ---------------------------------------------
     def _note(self, entry: dict, *, index: bool = True) -> None:
         self.seq = max(self.seq, int(entry["seq"]))

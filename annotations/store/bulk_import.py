@@ -52,7 +52,7 @@ def import_records(
     own = store._view(None) if dry_run and store.readonly else store._writer()
     summary = ImportSummary()
     planned: dict[str, _State] = {}
-    used_ids = set(own.home)
+    used_ids: set[str] = set()  # span ids given out by this import
     for record in records:
         article_id = str(record.id)
         text = record.text
@@ -120,7 +120,7 @@ def import_records(
                     continue
             have.add(SPAN_KEY(span))
             sid = span.id
-            if sid in spans or (sid in used_ids and own.home.get(sid) != article_id):
+            if sid in spans or sid in used_ids or own.span_article(sid) not in (None, article_id):
                 sid = new_id()
             used_ids.add(sid)
             data = _span_dict(span)

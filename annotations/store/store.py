@@ -108,7 +108,7 @@ class Store:
 
     def span(self, span_id: str) -> Span | None:
         view = self._view(None)
-        article_id = view.home.get(span_id)
+        article_id = view.span_article(span_id)
         if article_id is None:
             return None
         data = view.state(article_id).spans.get(span_id)
@@ -255,7 +255,7 @@ class Store:
         check_span(article_text, start, end, kind, state.span_objects())
         _no_duplicate(state, start, end, kind, label)
         span = Span(article_id, start, end, label, kind, article_text[start:end], self.annotator)
-        while span.id in own.home:
+        while own.span_article(span.id) is not None:
             span = Span(article_id, start, end, label, kind, span.text, self.annotator, id=new_id())
         op: dict = {"kind": "add", "span": _span_dict(span)}
         if state.fingerprint != fp:
@@ -267,7 +267,7 @@ class Store:
 
     def _own_span(self, span_id: str) -> tuple[_Annotator, _State, Span]:
         own = self._writer()
-        article_id = own.home.get(span_id)
+        article_id = own.span_article(span_id)
         state = own.state(article_id) if article_id is not None else None
         if state is None or span_id not in state.spans:
             raise AnnotationError(f"no span with id {span_id!r} for annotator {self.annotator}")

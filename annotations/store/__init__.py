@@ -115,10 +115,10 @@ The parts, each a module of this package:
     repair.py       repair (hashiya validate --repair)
 """
 
-from .articles import shard_name
+from .articles import article_path, shard_name
 from .bulk_import import ImportSummary
 from .checks import StoreProblem
 from .repair import repair
 from .store import Store, open_for_reading
 
-__all__ = ["Store", "ImportSummary", "StoreProblem", "open_for_reading", "repair", "shard_name"]
+__all__ = ["Store", "ImportSummary", "StoreProblem", "open_for_reading", "repair", "article_path", "shard_name"]

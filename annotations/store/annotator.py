@@ -19,7 +19,8 @@ from .files import (
     read_tables,
     remove_leftovers,
 )
-from .articles import _Shard, shard_name
+from .articles import _Shard, article_path, flat_name
+from .layout import FANNED, check_subfolders, ensure_fanned, files_in, layout_stamp, read_layout, remove_all_leftovers
 from .lock import AnnotatorLock
 from .journal import Journal, JournalReplaced, journal_gen
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
@@ -59,6 +60,9 @@ class _Annotator:
         self.recovery: list[str] = []  # what opening had to do after a crash
         self.indexed: set[str] = set()  # articles with content as of the index loaded
         self.flagged: set[str] = set()  # articles flagged for review (or with a flagged span)
+        # a reader of a folder not fanned out yet (layout.py) looks in the flat folder too
+        self.flat_too = False
+        self.layout_stamp: tuple | None = None
         if writer:
             self._refuse_links()
             try:
@@ -69,7 +73,8 @@ class _Annotator:
             self.lock = AnnotatorLock(self.dir / "lock", root, name)
             self.lock.acquire()
             try:
-                remove_leftovers(self.articles_dir)
+                self.recovery.extend(ensure_fanned(self.dir, self.articles_dir))
+                remove_all_leftovers(self.articles_dir)
                 remove_leftovers(self.dir)
                 created = not self.journal.path.exists()
                 self.journal.open_for_append()
@@ -81,6 +86,8 @@ class _Annotator:
                 raise
         elif self.dir.is_dir():
             self._refuse_links()
+            self.layout_stamp = layout_stamp(self.dir)
+            self.flat_too = read_layout(self.dir) != FANNED
             self._load()
         self.loaded = self.dir.is_dir()
 
@@ -88,6 +95,7 @@ class _Annotator:
         for folder in (self.dir, self.articles_dir):
             if folder.is_symlink():
                 raise StoreError(f"{folder} is a symbolic link; the store does not follow links in an annotator folder")
+        check_subfolders(self.articles_dir)
 
     # -- loading ---------------------------------------------------------
     def _read_snapshot(self) -> dict | None:
@@ -173,17 +181,12 @@ class _Annotator:
         self.redo_stack.clear()
         self.flagged.clear()
         self.seq = 0
-        try:
-            names = sorted(os.listdir(self.articles_dir))
-        except FileNotFoundError:
-            names = []
-        for name in names:
-            if not name.endswith(".json") or name.startswith("."):
+        for folder, name in files_in(self.articles_dir, flat=self.flat_too):
+            if not name.endswith(".json"):
                 continue
-            path = self.articles_dir / name
-            article_id = article_id_from_file(path, name)
-            if article_id is None:
-                continue
+            article_id = article_id_from_file(os.path.join(folder, name), name)
+            if article_id is None or article_id in self.summary:
+                continue  # (in both places: a move under way)
             shard = self.shard(article_id)
             state = shard.state()
             self._set_summary(article_id, state)
@@ -228,8 +231,8 @@ class _Annotator:
         """Read-only views: take in what a writer has saved since."""
         if self.writer or not self.dir.is_dir():
             return
-        if not self.loaded:
-            self.__init__(self.root, self.name, writer=False)
+        if not self.loaded or (self.flat_too and layout_stamp(self.dir) != self.layout_stamp):
+            self.__init__(self.root, self.name, writer=False)  # (or its files were moved)
             return
         try:
             info = os.stat(self.journal.path)
@@ -316,14 +319,28 @@ class _Annotator:
         write_index(self)
 
     # -- articles ----------------------------------------------------------
+    def path_of(self, article_id: str) -> str:
+        """An article's file (``articles.article_path``); for a reader of a
+        folder not fanned out yet, its flat layout file while that is there."""
+        if self.flat_too:
+            flat = os.path.join(self.articles_path, flat_name(article_id))
+            if os.path.lexists(flat):
+                return flat
+        return article_path(self.articles_path, article_id)
+
+    def _moved(self, path: Path | str, state: _State) -> bool:
+        """Whether an empty ``state`` read from ``path`` may be a file moved
+        into its subfolder since (a reader of a folder being fanned out)."""
+        return self.flat_too and not state.seq and not os.path.lexists(path) and str(path) != article_path(
+            self.articles_path, state.article_id
+        )
+
     def shard(self, article_id: str) -> _Shard:
         shard = self.shards.get(article_id)
         if shard is None:
             # The writer's article files are not fsync'd on each save: the
             # journal entry is, and a checkpoint syncs them (sync_dirty).
-            shard = _Shard(
-                self.articles_dir / shard_name(article_id), article_id, readonly=not self.writer, durable=False
-            )
+            shard = _Shard(Path(self.path_of(article_id)), article_id, readonly=not self.writer, durable=False)
             self.shards[article_id] = shard
         return shard
 
@@ -331,7 +348,12 @@ class _Annotator:
         if article_id not in self.summary and self.writer:
             return _State(article_id)  # nothing stored: no need to touch the disk
         shard = self.shard(article_id)
-        return self._present(self._caught_up(shard.state()), shard.path)
+        state = shard.state()
+        if self._moved(shard.path, state):
+            self.shards.pop(article_id).close()
+            shard = self.shard(article_id)
+            state = shard.state()
+        return self._present(self._caught_up(state), shard.path)
 
     def _present(self, state: _State, path: Path | str) -> _State:
         """``state``, unless it is empty where the index records content
@@ -357,9 +379,12 @@ class _Annotator:
         with no TinyDB object made or kept for it."""
         if article_id in self.shards or (self.writer and article_id not in self.summary):
             return self.state(article_id)
-        path = os.path.join(self.articles_path, shard_name(article_id))
-        data = read_tables(path, REPAIR_HINT)
-        state = _State(article_id) if data is None else _state_from_tables(article_id, data, path, owned=True)
+        for _ in range(2):
+            path = self.path_of(article_id)
+            data = read_tables(path, REPAIR_HINT)
+            state = _State(article_id) if data is None else _state_from_tables(article_id, data, path, owned=True)
+            if not self._moved(path, state):
+                break
         return self._present(self._caught_up(state), path)
 
     def _caught_up(self, state: _State) -> _State:

@@ -1,9 +1,11 @@
-"""Article files: the name of an article's file in its annotator's
-``articles/`` folder (``shard_name``) and one article of one annotator as
-a small TinyDB database (``_Shard``), written one edit at a time."""
+"""Article files: where an article's file lies in its annotator's
+``articles/`` folder (``article_path``: a subfolder named by a hash of the
+id, a name from ``shard_name``) and one article of one annotator as a small
+TinyDB database (``_Shard``), written one edit at a time."""
 
 from __future__ import annotations
 
+import os
 import re
 import hashlib
 import urllib.parse
@@ -16,19 +18,66 @@ from .files import ShardStorage
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
 
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,119}")
+# Plain ids are file names as they are: lowercase letters, digits, "_",
+# "-" and "." (not first). An id with an uppercase letter is encoded, so
+# that "Ab" and "ab" never share a file where a file system does not tell
+# case apart (macOS, Windows shares).
+_PLAIN_NAME = re.compile(r"[a-z0-9_\-][a-z0-9_.\-]{0,119}")
+# the flat layout's rule (uppercase allowed), kept to find its files
+_OLD_PLAIN_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,119}")
+# in a percent-encoded id: an escape (kept) or an uppercase letter (^ + lowercase)
+_ESCAPE_OR_UPPER = re.compile(r"%[0-9A-F]{2}|[A-Z]")
+
+#: the subfolders of ``articles/``: two hex digits of a hash of the id
+FANOUT = 256
+
+
+def _digest(article_id: str) -> str:
+    return hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _reserved(article_id: str) -> bool:
+    return article_id.endswith((".bak", ".damaged"))
 
 
 def shard_name(article_id: str) -> str:
-    """File name of an article's TinyDB file. Plain ids are used as they
-    are; anything else is percent-encoded behind a '~' (with a hash if
-    long), so two ids never share a file."""
-    if _SAFE_NAME.fullmatch(article_id) and not article_id.endswith((".bak", ".damaged")):
+    """File name of an article's TinyDB file. A plain id (no uppercase
+    letter) is used as it is; anything else is percent-encoded behind a
+    '~', each uppercase ASCII letter written as '^' and its lowercase (with
+    a hash if long). Such a name holds no lowercase letter an escape could
+    be confused with, so two ids never share a file, even on a file system
+    that ignores case."""
+    if _PLAIN_NAME.fullmatch(article_id) and not _reserved(article_id):
+        return article_id + ".json"
+    quoted = urllib.parse.quote(article_id, safe="")
+    encoded = _ESCAPE_OR_UPPER.sub(lambda m: m.group() if len(m.group()) == 3 else "^" + m.group().lower(), quoted)
+    if len(encoded) > 100:
+        encoded = encoded[:60] + "~" + _digest(article_id)[:20]
+    return "~" + encoded + ".json"
+
+
+def flat_name(article_id: str) -> str:
+    """The name an article's file had in the flat layout (before the
+    ``articles/`` folder was fanned out): ids with uppercase letters as
+    they are. Only for finding files of a store not yet migrated."""
+    if _OLD_PLAIN_NAME.fullmatch(article_id) and not _reserved(article_id):
         return article_id + ".json"
     quoted = urllib.parse.quote(article_id, safe="")
     if len(quoted) > 100:
-        quoted = quoted[:60] + "~" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        quoted = quoted[:60] + "~" + _digest(article_id)[:20]
     return "~" + quoted + ".json"
+
+
+def article_folder(article_id: str) -> str:
+    """The subfolder of ``articles/`` holding an article's file: the first
+    two hex digits of the SHA-256 of its id (``FANOUT`` folders)."""
+    return _digest(article_id)[:2]
+
+
+def article_path(articles_dir: str | os.PathLike, article_id: str) -> str:
+    """Where an article's file is: the one mapping from (articles folder,
+    article id) to a path. Its ``.bak`` and ``.damaged`` lie beside it."""
+    return os.path.join(articles_dir, article_folder(article_id), shard_name(article_id))
 
 
 class _Shard:

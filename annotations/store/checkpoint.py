@@ -9,7 +9,7 @@ cut, the checkpoint also cuts it, in this order:
 1. every article the journal edits is read back and checked (it parses, and
    it holds the journal's last edit of it); any doubt and nothing is cut;
 2. each of those files is copied to ``<id>.json.bak`` (a new file, synced,
-   then renamed into place; the folder synced once): with the journal
+   then renamed into place; each subfolder touched synced once): with the journal
    entries after it, a ``.bak`` rebuilds its article, and from now on no
    entry before the cut is needed for that;
 3. a new journal is written beside the old one and synced: a ``mark`` line
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from ..model import now
-from .articles import shard_name
+from .articles import article_path
 from .state import REPAIR_HINT, _state_from_tables
 from .files import _loads as fast_loads
 from .files import backup_path, dump_json, fsync_dir, open_nofollow, parse_tables, read_nofollow
@@ -67,7 +67,10 @@ def sync_dirty(ann) -> None:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-        fsync_dir(ann.articles_dir)
+        # the subfolders holding them (made, and articles/ synced, when the
+        # writer opened: layout.ensure_fanned)
+        for folder in sorted({os.path.dirname(path) for path in ann.dirty}):
+            fsync_dir(Path(folder))
     except OSError as exc:
         raise StoreError(f"cannot sync {ann.articles_dir}: {exc.strerror or exc}") from None
     ann.dirty.clear()
@@ -118,7 +121,7 @@ def cut_journal(ann) -> bool:
 
     def checked():
         for article_id in sorted(last):
-            path = ann.articles_dir / shard_name(article_id)
+            path = Path(article_path(ann.articles_dir, article_id))
             try:
                 raw = read_nofollow(path)
                 if raw is None:
@@ -195,7 +198,8 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
         for tmp, bak in temps:
             os.replace(tmp, bak)
             _reached("backup replaced")
-        fsync_dir(ann.articles_dir)
+        for folder in sorted({bak.parent for _, bak in temps}):
+            fsync_dir(folder)
     except (OSError, StoreError, _InDoubt):
         for tmp, _ in temps:
             try:

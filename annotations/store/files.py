@@ -370,14 +370,21 @@ def read_tables(path: str, hint: str = "") -> dict | None:
     return parse_tables(raw, path, hint)
 
 
-def article_id_from_file(path: Path, name: str) -> str | None:
+_CARET_LETTER = re.compile(r"\^([a-z])")
+
+
+def article_id_from_file(path: Path | str, name: str) -> str | None:
     """The article id an article file belongs to (read from the file when
-    the name is encoded); None for a file that is not an article file."""
+    the name is encoded); None for a file that is not an article file.
+    Names of both layouts (``articles.shard_name``, ``articles.flat_name``)."""
     if not name.startswith("~"):
         return name[: -len(".json")]
     try:
         data = json_loads((read_nofollow(path) or b"").decode("utf-8"))
         return str(data["article"]["1"]["article_id"])
     except (OSError, StoreError, ValueError, KeyError, TypeError):
-        unquoted = urllib.parse.unquote(name[1 : -len(".json")])
-        return unquoted if "~" not in name[1:] else None
+        stem = name[1 : -len(".json")]
+        if "~" in stem:
+            return None  # cut short behind a hash
+        # "^a" is "A" (a flat layout name never holds "^": it is "%5E")
+        return urllib.parse.unquote(_CARET_LETTER.sub(lambda m: m.group(1).upper(), stem))

@@ -12,7 +12,8 @@ from ..errors import StoreCorruptError, StoreError
 from ..jsontext import lone_surrogate_in, loads as json_loads
 from ..model import Status, now
 from ..settings import safe_annotator
-from .articles import _Shard, shard_name
+from .articles import _Shard, article_path
+from .layout import ensure_fanned, files_in
 from .state import _apply_state, _State
 from .journal import Journal
 from .lock import AnnotatorLock
@@ -51,16 +52,19 @@ def repair(root: str | Path, annotator: str) -> list[str]:
         articles_dir = folder / "articles"
         if folder.is_symlink() or articles_dir.is_symlink():
             raise StoreError(f"{folder}: a symbolic link in the store; not repaired")
+        # a flat folder is fanned out first (that alone is no repair: the
+        # index stays)
+        moves = ensure_fanned(folder, articles_dir) if articles_dir.is_dir() else []
         max_seq = max((int(e["seq"]) for e in entries), default=0)
         present: set[str] = set()
         orphans: set[str] = set()  # a .bak whose article file is gone
-        for name in sorted(os.listdir(articles_dir)) if articles_dir.is_dir() else []:
-            if name.endswith(".json.bak") and not name.startswith(".") and not os.path.lexists(articles_dir / name[:-4]):
-                article_id = article_id_from_file(articles_dir / name, name[:-4])
+        for sub, name in files_in(articles_dir, flat=False):
+            if name.endswith(".json.bak") and not os.path.lexists(os.path.join(sub, name[:-4])):
+                article_id = article_id_from_file(os.path.join(sub, name), name[:-4])
                 orphans.update([article_id] if article_id is not None else [])
-            if not name.endswith(".json") or name.startswith("."):
+            if not name.endswith(".json"):
                 continue
-            path = articles_dir / name
+            path = Path(sub) / name
             storage = ShardStorage(path, readonly=True)
             try:
                 storage._load()
@@ -87,10 +91,12 @@ def repair(root: str | Path, annotator: str) -> list[str]:
         # Article files that are gone while the journal, the index or a
         # .bak holds their annotations (deleted by hand).
         for article_id in sorted((_annotated_ids(folder / "index.json", entries) | orphans) - present):
-            path = articles_dir / shard_name(article_id)
+            path = Path(article_path(articles_dir, article_id))
             if os.path.lexists(path):
                 continue
-            articles_dir.mkdir(parents=True, exist_ok=True)
+            if not path.parent.is_dir():
+                articles_dir.mkdir(parents=True, exist_ok=True)
+                moves += ensure_fanned(folder, articles_dir)
             state, how = _rebuild(path, article_id, entries)
             max_seq = max(max_seq, state.seq)
             done.append(f"{path}: was missing; {how}")
@@ -107,6 +113,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             index = folder / "index.json"
             if index.exists():
                 os.replace(index, folder / "index.json.old")
+        done[:0] = moves
     finally:
         lock.release()
     return done

@@ -31,7 +31,6 @@ from ..names import name_problem
 from ..settings import safe_annotator
 from .files import read_tables
 from .annotator import _Annotator
-from .articles import shard_name
 from .state import REPAIR_HINT, _State, _check_label, _no_duplicate, _span_dict, _span_words, _short, _invert
 from . import bulk_import, checks, reading
 from .bulk_import import ImportSummary
@@ -123,13 +122,12 @@ class Store:
             article_ids = [aid for aid, summary in view.summary.items() if summary[0]]
         for article_id in article_ids:
             with self._lock:
-                if article_id in view.shards or view.unapplied.get(article_id):
+                if article_id in view.shards or view.unapplied.get(article_id) or view.flat_too:
                     docs = view.read_state(article_id).spans.values()
                 else:
                     # the file as it is (the journal holds nothing newer):
                     # its span documents' texts, with no state built
-                    path = os.path.join(view.articles_path, shard_name(article_id))
-                    data = read_tables(path, REPAIR_HINT) or {}
+                    data = read_tables(view.path_of(article_id), REPAIR_HINT) or {}
                     table = data.get("spans") if isinstance(data, dict) else None
                     docs = table.values() if isinstance(table, dict) else ()
             for doc in docs:

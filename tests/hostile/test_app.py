@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from annotations.settings import Settings
-from annotations.store import Store, shard_name
+from annotations.store import Store, article_path
 from tests.app.pilot import sync
 from tui.app import make_app
 from tui.screens.pickers import MAX_SHOWN, LabelPicker
@@ -229,7 +230,7 @@ def _damaged_store(tmp_path, damage):
         for article_id in ids[:2]:
             text = (corpus / f"{article_id}.txt").read_text(encoding="utf-8")
             store.add_span(article_id, text, 0, 3, "PER", "entity")
-    shard = root / "ali" / "articles" / shard_name(ids[0])
+    shard = Path(article_path(root / "ali" / "articles", ids[0]))
     damage(shard)
     return corpus, root, shard, ids
 

@@ -5,12 +5,14 @@ annotator folder."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
 import pytest
 
 from annotations.errors import HashiyaError, StoreError
 from annotations.names import check_name, name_problem
 from annotations.settings import Settings
-from annotations.store import Store
+from annotations.store import Store, article_path
 
 from .helpers import SEED_ID, copy_seeds, one_error, run, tree
 
@@ -104,7 +106,7 @@ def test_planted_article_link_is_refused(tmp_path):
         store.set_status("a1", "done")
     victim = tmp_path / "victim"
     victim.write_bytes(b"precious\n")
-    shard = root / "ali" / "articles" / "a1.json"
+    shard = Path(article_path(root / "ali" / "articles", "a1"))
     shard.unlink()
     shard.symlink_to(victim)
     with Store(root, "ali") as store:

@@ -14,7 +14,7 @@ import pytest
 
 from annotations.errors import FormatError
 from annotations.formats.output import refuse_inputs, write_file
-from annotations.store import Store
+from annotations.store import Store, article_path
 
 from .helpers import SEED_ID, copy_seeds, one_error, run, tree
 
@@ -122,7 +122,7 @@ def test_export_onto_an_article_or_the_store_is_refused(tmp_path, capsys):
     with Store(root, "ali") as store:
         store.set_status(SEED_ID, "done")
     before, store_before = tree(folder), tree(root)
-    for target in (folder / f"{SEED_ID}.txt", root / "ali" / "index.json", root / "ali" / "articles" / f"{SEED_ID}.json"):
+    for target in (folder / f"{SEED_ID}.txt", root / "ali" / "index.json", Path(article_path(root / "ali" / "articles", SEED_ID))):
         code, _, err = run(capsys, "export", folder, "--store", root, "-o", target)
         one_error(code, err)
     assert tree(folder) == before and tree(root) == store_before

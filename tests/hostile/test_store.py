@@ -4,11 +4,12 @@ journal that is a folder, text no UTF-8 file can hold."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from annotations.errors import AnnotationError, StoreCorruptError, StoreError
-from annotations.store import Store, repair
+from annotations.store import Store, article_path, repair
 
 from .helpers import SEED_ID, copy_seeds, run, tree
 
@@ -22,7 +23,7 @@ def _annotated(tmp_path):
     with Store(root, "ali") as store:
         store.add_span(SEED_ID, text, 0, 4, "PER", "entity")
         store.add_span(SEED_ID, text, 6, 9, "ORG", "entity")
-    return corpus, root, root / "ali" / "articles" / f"{SEED_ID}.json"
+    return corpus, root, Path(article_path(root / "ali" / "articles", SEED_ID))
 
 
 def test_deleted_article_file_is_reported_and_rebuilt_from_the_journal(tmp_path, capsys):

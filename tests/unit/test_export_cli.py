@@ -299,7 +299,7 @@ def test_locked_store_is_a_clear_error(env, capsys):
 
 
 def test_corrupt_store_is_a_clear_error(env, capsys):
-    files = sorted((env / "store" / "alice" / "articles").glob("*.json"))
+    files = sorted((env / "store" / "alice" / "articles").glob("*/*.json"), key=lambda p: p.name)
     files[0].write_text("{ this is not json", encoding="utf-8")
     code, _, err = hashiya(capsys, "export", "--annotator", "alice")
     assert code == 1 and err.startswith("hashiya: error:") and files[0].name in err

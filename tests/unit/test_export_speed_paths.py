@@ -373,7 +373,7 @@ def test_store_file_shape_check(raw):
 
 def test_streamed_export_with_a_damaged_store_file_writes_nothing(capsys, monkeypatch, tmp_path, one_annotator):
     corpus, store = one_annotator
-    files = sorted((store / "alice" / "articles").glob("*.json"))
+    files = sorted((store / "alice" / "articles").glob("*/*.json"), key=lambda p: p.name)
     files[2].write_text("{ not json", encoding="utf-8")
     streamed, collected = _both(capsys, monkeypatch, corpus, store, tmp_path, "native")
     assert streamed[:2] == collected

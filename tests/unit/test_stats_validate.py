@@ -14,7 +14,7 @@ import pytest
 
 from annotations.corpus import open_corpus
 from annotations.model import Status
-from annotations.store import Store
+from annotations.store import Store, article_path
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def filled(tmp_path: Path, corpus_dir: Path) -> Path:
 
 
 def article_file(root: Path, annotator: str, article_id: str) -> Path:
-    return root / annotator / "articles" / f"{article_id}.json"
+    return Path(article_path(root / annotator / "articles", article_id))
 
 
 def edit_span(path: Path, **changes) -> dict:

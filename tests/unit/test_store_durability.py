@@ -17,7 +17,7 @@ import pytest
 
 from annotations.corpus import Article, Corpus
 from annotations.errors import StoreCorruptError
-from annotations.store import Store, repair
+from annotations.store import Store, article_path, repair
 
 TEXT = ("في بغداد، اجتمع وزير الصحة مع ممثلي منظمة الصحة العالمية لبحث تدريب الكوادر الطبية. " * 40).strip()
 ARTICLES = [f"art{n}" for n in range(5)]
@@ -165,12 +165,12 @@ def test_save_interrupted_after_journal_is_completed_on_open(tmp_path: Path):
     with Store(root, "writer") as store:
         store.add_span("art1", TEXT, 5, 10, "LOC", "entity")
     _die_between_journal_and_file(root, "art0")
-    assert not (root / "writer" / "articles" / "art0.json").exists()
+    assert not Path(article_path(root / "writer" / "articles", "art0")).exists()
     with Store(root, "writer", readonly=True) as reader:
         # a reader already sees the save from the journal
         assert [s.text for s in reader.spans("art0")] == [TEXT[0:2]]
         assert reader.span_counts() == {"art0": 1, "art1": 1}
-    assert not (root / "writer" / "articles" / "art0.json").exists()
+    assert not Path(article_path(root / "writer" / "articles", "art0")).exists()
     with Store(root, "writer") as store:
         assert store.recovery == ["completed 1 save that the journal holds but the article file did not"]
         assert [s.text for s in store.spans("art0")] == [TEXT[0:2]]
@@ -223,7 +223,7 @@ def saved(tmp_path: Path) -> Path:
     ],
 )
 def test_damaged_article_file_reported_never_overwritten(saved: Path, damage, reason):
-    path = saved / "ali" / "articles" / "art0.json"
+    path = Path(article_path(saved / "ali" / "articles", "art0"))
     bad = damage(path.read_bytes())
     path.write_bytes(bad)
     with Store(saved, "ali") as store:
@@ -244,7 +244,7 @@ def test_damaged_article_file_reported_never_overwritten(saved: Path, damage, re
 
 
 def test_repair_rebuilds_from_backup_and_journal(saved: Path):
-    path = saved / "ali" / "articles" / "art0.json"
+    path = Path(article_path(saved / "ali" / "articles", "art0"))
     with Store(saved, "ali") as store:
         expected = (store.spans("art0"), store.themes("art0"), store.status("art0"))
     path.write_bytes(b"{ truncated")
@@ -257,7 +257,7 @@ def test_repair_rebuilds_from_backup_and_journal(saved: Path):
 
 
 def test_repair_without_backup_replays_the_journal(saved: Path):
-    path = saved / "ali" / "articles" / "art0.json"
+    path = Path(article_path(saved / "ali" / "articles", "art0"))
     with Store(saved, "ali") as store:
         expected = (store.spans("art0"), store.themes("art0"), store.status("art0"))
     Path(f"{path}.bak").unlink()
@@ -295,7 +295,7 @@ def test_damaged_journal_reported_then_set_aside(saved: Path):
 
 
 def test_backup_holds_previous_version(saved: Path):
-    path = saved / "ali" / "articles" / "art1.json"
+    path = Path(article_path(saved / "ali" / "articles", "art1"))
     before = path.read_bytes()
     with Store(saved, "ali") as store:
         store.add_span("art1", TEXT, 10, 14, "PER", "entity")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import annotations.store.annotator as store_module
-from annotations.store import Store, checkpoint, repair
+from annotations.store import Store, article_path, checkpoint, repair
 
 TEXT = ("في بغداد، اجتمع وزير الصحة مع ممثلي منظمة الصحة العالمية لبحث تدريب الكوادر الطبية. " * 40).strip()
 ARTICLES = ["art0", "art1", "art2"]
@@ -135,7 +135,7 @@ def test_repair_after_a_cut(tmp_path: Path, small_limit, how):
             edit(store, n)
         expected = contents(store)
     for article in ARTICLES:
-        path = root / "ali" / "articles" / f"{article}.json"
+        path = Path(article_path(root / "ali" / "articles", article))
         if how == "deleted":
             path.unlink()
         else:
@@ -240,7 +240,7 @@ def test_kill_at_every_step_of_a_cut_loses_no_reported_save(tmp_path: Path):
             assert len(undo) == len(undo_before) + 6 and all(d.startswith("add LOC") for d in undo[-6:])
         # every article file deleted: repair rebuilds each one
         for article in ARTICLES:
-            (root / "ali" / "articles" / f"{article}.json").unlink()
+            Path(article_path(root / "ali" / "articles", article)).unlink()
         repair(root, "ali")
         with Store(root, "ali") as store:
             assert contents(store) == after, f"stopped at step {stop_at}: repair"
@@ -288,7 +288,7 @@ def test_repair_after_a_cut_with_no_index(tmp_path: Path, monkeypatch):
     Store(root, "ali").close()  # opening cuts
     assert [line["act"] for line in lines(journal(root))] == ["mark", "base"]
     (root / "ali" / "index.json").unlink()
-    (root / "ali" / "articles" / "art1.json").unlink()
+    Path(article_path(root / "ali" / "articles", "art1")).unlink()
     done = repair(root, "ali")
     assert len(done) == 1 and "art1.json: was missing; rebuilt from" in done[0] and ".bak" in done[0]
     with Store(root, "ali") as store:
@@ -299,9 +299,9 @@ def test_no_cut_while_an_article_file_is_damaged(tmp_path: Path, monkeypatch):
     # The journal is what rebuilds a damaged file: it is not cut then, and
     # no .bak is replaced.
     root, expected = saved_store(tmp_path)
-    damaged = root / "ali" / "articles" / "art1.json"
+    damaged = Path(article_path(root / "ali" / "articles", "art1"))
     damaged.write_bytes(b'{"spans": ')
-    baks = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*.bak")}
+    baks = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*/*.bak")}
     before = journal(root).read_bytes()
     monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
     with Store(root, "ali") as store:
@@ -309,7 +309,7 @@ def test_no_cut_while_an_article_file_is_damaged(tmp_path: Path, monkeypatch):
         edit(store, 0)  # a save past the limit tries to cut again; the journal stays whole
     assert journal(root).read_bytes().startswith(before)
     # (art0's save keeps its file as of the checkpoint as .bak, as any save does)
-    after = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*.bak")}
+    after = {path.name: path.read_bytes() for path in (root / "ali" / "articles").glob("*/*.bak")}
     assert {name: raw for name, raw in after.items() if name != "art0.json.bak"} == baks
     repair(root, "ali")
     with Store(root, "ali") as store:

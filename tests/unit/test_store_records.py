@@ -15,7 +15,7 @@ import pytest
 from annotations.corpus import Article, Corpus
 from annotations.errors import StoreCorruptError
 from annotations.model import Span, Status
-from annotations.store import Store
+from annotations.store import Store, article_path
 from annotations.store.state import _span_from_doc
 from annotations.store.files import read_tables
 
@@ -46,7 +46,7 @@ def root(tmp_path: Path) -> Path:
 
 
 def shard(root: Path, article: str) -> Path:
-    return root / "ali" / "articles" / f"{article}.json"
+    return Path(article_path(root / "ali" / "articles", article))
 
 
 def per_article(store: Store) -> list[tuple]:

@@ -43,13 +43,13 @@ def _reserved(article_id: str) -> bool:
 def shard_name(article_id: str) -> str:
     """File name of an article's TinyDB file. A plain id (no uppercase
     letter) is used as it is; anything else is percent-encoded behind a
-    '~', each uppercase ASCII letter written as '^' and its lowercase (with
-    a hash if long). Such a name holds no lowercase letter an escape could
+    '~', each uppercase ASCII letter written as '^' and its lowercase (cut
+    short behind '~' and a hash if long). Such a name holds no lowercase letter an escape could
     be confused with, so two ids never share a file, even on a file system
     that ignores case."""
     if _PLAIN_NAME.fullmatch(article_id) and not _reserved(article_id):
         return article_id + ".json"
-    quoted = urllib.parse.quote(article_id, safe="")
+    quoted = urllib.parse.quote(article_id, safe="").replace("~", "%7E")  # "~" marks a hash
     encoded = _ESCAPE_OR_UPPER.sub(lambda m: m.group() if len(m.group()) == 3 else "^" + m.group().lower(), quoted)
     if len(encoded) > 100:
         encoded = encoded[:60] + "~" + _digest(article_id)[:20]

@@ -5,12 +5,24 @@ Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
 
     <store>/<annotator>/lock              fcntl.flock'd while a session writes;
                                           says who holds it (pid, host, since)
-    <store>/<annotator>/articles/<id>.json      one TinyDB database per article
-    <store>/<annotator>/articles/<id>.json.bak  the same as of a checkpoint
+    <store>/<annotator>/articles/<hh>/<name>.json      one TinyDB database per article
+    <store>/<annotator>/articles/<hh>/<name>.json.bak  the same as of a checkpoint
     <store>/<annotator>/journal.jsonl     the edits since its last cut (write-ahead log)
     <store>/<annotator>/index.json        span counts / status / fingerprint per
                                           article and the undo history, as of a
                                           byte offset in the journal (checkpoint)
+    <store>/<annotator>/layout            "fanned": the article files are in the
+                                          subfolders (see layout.py)
+
+An article's file is ``articles.article_path`` (the only place that maps an
+id to a path): ``<hh>`` is the first two hex digits of the SHA-256 of the
+id (256 subfolders, ~400 articles each at 100,000), ``<name>`` the id
+itself when it holds no uppercase letter and only ``[a-z0-9_.-]``, else the
+id percent-encoded behind ``~`` with each uppercase letter as ``^`` and its
+lowercase (``shard_name``): no two ids share a file where case is ignored.
+A folder of the flat layout (``articles/<id>.json``) is moved into the
+subfolders, restartably, when a writer or repair opens it; readers read
+both layouts (``layout.py``).
 
 Why this shape. Plain TinyDB keeps a whole database in one JSON file and
 rewrites it on every insert: with 100,000 spans that is ~670 ms a save (and
@@ -38,11 +50,14 @@ when a writer opens or closes the store and after a large import, the
 article files written since the last checkpoint are synced, then
 ``index.json`` is written atomically with the journal offset it reflects.
 
-The journal's bound (``checkpoint.py``): once it has grown by 4 MiB since
-its last cut, a checkpoint (run by the save taking it there) copies each
-article it edits, checked, to its ``.bak`` and replaces it by a ``mark``
-line (its name) and a ``base`` line (undo/redo history). A returned save
-leaves it at most that head (≤ 1,000 undo, 1,000 redo items) plus 4 MiB.
+The journal's bound (``checkpoint.py``): once it has grown by more than
+4 MiB (``JOURNAL_LIMIT``) since its last cut, a checkpoint (run by the save
+or import taking it there) copies each article it edits, checked, to its
+``.bak`` and replaces it by a ``mark`` line (its name) and a ``base`` line
+(undo/redo history: at most 1,000 items together). A returned save leaves
+it at most that head plus 4 MiB. Not while an article file the journal
+edits is in doubt (damaged, missing, behind) or a sync fails: then it is
+kept whole and the cut tried again when it has doubled.
 
 Opening as writer: the index is loaded and the journal entries after its
 offset are replayed into it. Each article file records the sequence number
@@ -87,8 +102,9 @@ file can hold) is refused.
 Untrusted folders. A store may sit on a shared server where others can
 plant files. Annotator names follow ``annotations.names`` (never ".", "..",
 a hidden name or a path). Nothing in an annotator folder is opened through
-a symbolic link (``O_NOFOLLOW``; an annotator folder or ``articles`` folder
-that is a link is refused too), nor a FIFO or device in place of a file.
+a symbolic link (``O_NOFOLLOW``; an annotator folder, its ``articles``
+folder or a subfolder of that which is a link is refused too), nor a FIFO
+or device in place of a file.
 Parsed JSON nested too deeply is damage like any other bad JSON. An article
 file that the index records as annotated but that is gone is damage too
 (StoreCorruptError naming it): ``repair`` rebuilds it from its ``.bak`` and
@@ -102,7 +118,9 @@ The parts, each a module of this package:
                     journal into the index, committing an edit
     state.py        an article's annotations as a value; applying and
                     inverting an edit; reading an article file's tables
-    articles.py     article files: their names and one TinyDB file each
+    articles.py     article files: their paths and names, one TinyDB file each
+    layout.py       the subfolders of articles/: listing them, moving a
+                    flat folder into them
     journal.py      journal.jsonl: appending, reading, the name of a cut
     index.py        index.json: reading and writing it
     checkpoint.py   checkpoints and the journal's cut

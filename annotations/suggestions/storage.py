@@ -3,7 +3,8 @@
 Layout, inside the annotator's folder of the store (see
 :mod:`annotations.store`)::
 
-    <store>/<annotator>/suggestions/articles/<id>.json  suggestions for one article
+    <store>/<annotator>/suggestions/articles/<hh>/<name>.json  suggestions for one article
+                                                        (the article file's subfolder and name)
     <store>/<annotator>/suggestions/index.json          waiting count and doubt per article
 
 Suggestions are not annotations. Nothing that reads annotations — export,
@@ -53,8 +54,10 @@ from typing import Iterator
 
 from ..errors import AnnotationError, StoreCorruptError, StoreError
 from ..model import ENTITY, Span, fingerprint, now
-from ..store import Store, shard_name
+from ..store import Store, article_path
+from ..store.articles import flat_name
 from ..store.files import atomic_write, dump_json, load_json_file
+from ..store.layout import subfolder_problem
 from .sources import THEME_THRESHOLD, Found
 
 __all__ = ["ArticleSuggestions", "Suggestion", "SuggestionStore", "Waiting", "doubt_key"]
@@ -180,7 +183,14 @@ class SuggestionStore:
 
     # -- files ---------------------------------------------------------------
     def path(self, article_id: str) -> Path:
-        return self.articles / shard_name(article_id)
+        """Where the article's suggestions are written: beside the article
+        files' layout (``article_path``), in ``suggestions/articles``."""
+        return Path(article_path(self.articles, article_id))
+
+    def _flat_path(self, article_id: str) -> Path:
+        """Where the flat layout kept them: read while no file is at
+        ``path``, removed when the article's suggestions are next written."""
+        return self.articles / flat_name(article_id)
 
     def _writable(self) -> None:
         if self.store.readonly:
@@ -194,6 +204,9 @@ class SuggestionStore:
         path = self.path(article_id)
         data = load_json_file(path, "suggestions")
         if data is None:
+            path = self._flat_path(article_id)
+            data = load_json_file(path, "suggestions")
+        if data is None:
             return None
         if not isinstance(data, dict):
             raise StoreCorruptError(f"suggestions {path} are damaged: not a JSON object")
@@ -201,7 +214,18 @@ class SuggestionStore:
 
     def _write(self, item: ArticleSuggestions) -> None:
         self._writable()
-        atomic_write(self.path(item.article_id), dump_json(item.to_dict()))
+        path = self.path(item.article_id)
+        problem = subfolder_problem(str(path.parent))
+        if problem:
+            raise StoreError(problem)
+        try:
+            path.parent.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+        atomic_write(path, dump_json(item.to_dict()))
+        flat = self._flat_path(item.article_id)
+        if flat.is_file() and not flat.is_symlink():
+            flat.unlink()  # superseded by the file just written
 
     # -- reads ---------------------------------------------------------------
     def load(self, article_id: str, text: str) -> ArticleSuggestions | None:
@@ -330,13 +354,15 @@ class SuggestionStore:
         index: dict[str, Waiting] = {}
         if not self.articles.is_dir():
             return index
-        for path in sorted(self.articles.glob("*.json")):
+        # the subfolders' files, then the flat layout's (not written since)
+        for path in sorted(self.articles.glob("*/*.json")) + sorted(self.articles.glob("*.json")):
             try:
                 data = load_json_file(path, "suggestions")
                 item = ArticleSuggestions.from_dict(data if isinstance(data, dict) else {}, path)
             except StoreCorruptError:
                 continue
-            index[item.article_id] = self._line(item)
+            if item.article_id not in index:
+                index[item.article_id] = self._line(item)
         return index
 
     def _line(self, item: ArticleSuggestions) -> Waiting:

@@ -12,6 +12,7 @@ from annotations.errors import AnnotationError, StoreCorruptError, StoreError
 from annotations.model import fingerprint
 from annotations.schema import load_schema
 from annotations.store import Store
+from annotations.store.articles import article_folder
 from annotations.suggestions import (
     Found,
     ModelSource,
@@ -205,9 +206,30 @@ def test_saved_apart_from_annotations_and_never_counted(store: Store, tmp_path: 
     item = box.save("a1", TEXT, found_egypt(), "patterns:p.jsonl")
     assert [TEXT[s.start:s.end] for s in item.entities] == ["مصر", "مصر", "الأمم المتحدة"]
     assert box.path("a1").is_file()
-    assert box.path("a1").parent == tmp_path / "store" / "ali" / "suggestions" / "articles"
+    assert box.path("a1").parent.parent == tmp_path / "store" / "ali" / "suggestions" / "articles"
+    assert box.path("a1").parent.name == article_folder("a1") and box.path("a1").name == "a1.json"
     assert store.spans("a1") == [] and store.span_counts() == {} and store.article_ids() == []
     assert box.summary()["a1"] == Waiting(3, None, len(TEXT))
+
+
+def test_suggestions_of_the_flat_layout_are_read_then_moved(store: Store):
+    # Saved by the flat layout under their names of then ("Ab.json" beside
+    # "ab.json"): read as they are, and moved when next written.
+    box = SuggestionStore(store)
+    for article_id in ("Ab", "ab"):
+        box.save(article_id, TEXT, found_egypt(), "patterns")
+    box.reject("Ab", TEXT, box.load("Ab", TEXT).entities[0])
+    for article_id, old_name in (("Ab", "Ab.json"), ("ab", "ab.json")):
+        box.path(article_id).rename(box.articles / old_name)
+    (box.folder / "index.json").unlink()
+    box = SuggestionStore(store)
+    assert box.summary() == {"Ab": Waiting(2, None, len(TEXT)), "ab": Waiting(3, None, len(TEXT))}
+    assert len(box.waiting("Ab", TEXT)) == 2 and len(box.waiting("ab", TEXT)) == 3
+    box.reject("Ab", TEXT, box.load("Ab", TEXT).entities[0])
+    assert not (box.articles / "Ab.json").exists() and box.path("Ab").is_file()
+    assert (box.articles / "ab.json").is_file() and len(box.waiting("Ab", TEXT)) == 1
+    # two ids apart only in case never share a file
+    assert box.path("Ab").name.casefold() != box.path("ab").name.casefold()
 
 
 def test_accept_becomes_an_ordinary_span_and_undo_brings_it_back(store: Store):

@@ -172,7 +172,7 @@ def migrate(folder: Path, articles_dir: Path, state: str | None) -> list[str]:
     _reached("folders")
     remove_leftovers(articles_dir)
     base = str(articles_dir)
-    moved = left = 0
+    moved = 0
     touched: set[str] = set()
     for name in sorted(os.listdir(base)):
         if name.startswith(".") or name in SUBFOLDERS:
@@ -188,7 +188,6 @@ def migrate(folder: Path, articles_dir: Path, state: str | None) -> list[str]:
             article_id = article_id_from_file(os.path.join(base, file_name + ".bak"), file_name)
         target = None if article_id is None else article_path(base, article_id) + suffix
         if target is None or os.path.lexists(target):
-            left += 1
             done.append(
                 f"{source}: left in the flat folder ("
                 + ("its article id is unknown" if target is None else f"{target} exists already")

@@ -79,10 +79,16 @@ def test_fanned_out_evenly():
     assert min(counts.values()) > 120 and max(counts.values()) < 290  # 200 each on average
 
 
-def test_checkpoint_syncs_every_subfolder_it_wrote(tmp_path: Path, monkeypatch):
-    synced: list[str] = []
+@pytest.fixture
+def synced(monkeypatch) -> list[str]:
+    """The folders a checkpoint syncs, in order."""
+    folders: list[str] = []
     real = checkpoint.fsync_dir
-    monkeypatch.setattr(checkpoint, "fsync_dir", lambda folder: (synced.append(str(folder)), real(folder)))
+    monkeypatch.setattr(checkpoint, "fsync_dir", lambda folder: (folders.append(str(folder)), real(folder)))
+    return folders
+
+
+def test_checkpoint_syncs_every_subfolder_it_wrote(tmp_path: Path, synced: list[str]):
     root = tmp_path / "store"
     ids = [f"art{n}" for n in range(20)]
     with Store(root, "ali") as store:
@@ -92,10 +98,7 @@ def test_checkpoint_syncs_every_subfolder_it_wrote(tmp_path: Path, monkeypatch):
     assert {os.path.dirname(article_path(root / "ali" / "articles", a)) for a in ids} <= set(synced)
 
 
-def test_checkpoint_cut_syncs_the_subfolders_of_its_backups(tmp_path: Path, monkeypatch):
-    synced: list[str] = []
-    real = checkpoint.fsync_dir
-    monkeypatch.setattr(checkpoint, "fsync_dir", lambda folder: (synced.append(str(folder)), real(folder)))
+def test_checkpoint_cut_syncs_the_subfolders_of_its_backups(tmp_path: Path, synced: list[str], monkeypatch):
     root = tmp_path / "store"
     ids = [f"art{n}" for n in range(6)]
     with Store(root, "ali") as store:

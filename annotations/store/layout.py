@@ -7,6 +7,7 @@ Which layout a folder has is written in ``<annotator>/layout``:
     (no file)      the flat layout, or a folder never written
     "migrating"    a move into the subfolders has begun
     "fanned"       every article file is in its subfolder
+    (else)         damaged: taken as "migrating" (going over it again is harmless)
 
 A writer (and repair) opening a folder that is not "fanned" first moves
 it (``migrate``), under the annotator's lock, in steps that a kill or a
@@ -53,14 +54,13 @@ def _reached(step: str) -> None:
 
 
 def read_layout(folder: Path) -> str | None:
-    """What ``<annotator>/layout`` says (None: no such file)."""
+    """What ``<annotator>/layout`` says (None: no such file). Anything but
+    "fanned" is taken as a move under way: readers look in both places and
+    the next writer goes over the flat folder again, which is harmless."""
     raw = read_nofollow(folder / LAYOUT)
     if raw is None:
         return None
-    state = raw.decode("utf-8", "replace").strip()
-    if state not in (FANNED, MIGRATING):
-        raise StoreError(f"{folder / LAYOUT} is damaged: it should say {FANNED!r} or {MIGRATING!r}")
-    return state
+    return FANNED if raw.strip() == FANNED.encode() else MIGRATING
 
 
 def layout_stamp(folder: Path) -> tuple | None:

@@ -223,3 +223,14 @@ def test_the_move_is_synced_before_it_is_recorded(flat, monkeypatch):
     assert ("sync", articles) in events[1 : renames[0]]
     synced_after = {folder for what, folder in events[renames[-1] : fanned] if what == "sync"}
     assert {events[i][1] for i in renames} | {articles} <= synced_after
+
+
+def test_a_damaged_layout_file_is_a_move_under_way(flat):
+    root, expected, _, _ = flat
+    Store(root, "ali").close()
+    (root / "ali" / LAYOUT).write_bytes(b"\x00garbage")
+    with Store(root, "bob", readonly=True) as reader:
+        assert contents(reader, "ali") == expected
+    with Store(root, "ali") as store:
+        assert contents(store) == expected
+    assert (root / "ali" / LAYOUT).read_text().strip() == "fanned"

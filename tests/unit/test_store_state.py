@@ -81,6 +81,9 @@ INVERTIBLE = [
 ]
 
 
+EDIT = {name: op for name, _, op in INVERTIBLE}
+
+
 @pytest.mark.parametrize("make, op", [(m, o) for _, m, o in INVERTIBLE], ids=[name for name, _, _ in INVERTIBLE])
 def test_an_edit_then_its_inverse_gives_the_state_back(make, op):
     before = make()
@@ -97,13 +100,13 @@ def test_an_edit_then_its_inverse_gives_the_state_back(make, op):
 
 def test_what_each_edit_does():
     state = full_state()
-    assert _apply_state(state, INVERTIBLE[1][2], 8).spans[INVERTIBLE[1][2]["span"]["id"]]["label"] == "DATE"
+    assert _apply_state(state, EDIT["add"], 8).spans[EDIT["add"]["span"]["id"]]["label"] == "DATE"
     assert "s1" not in _apply_state(state, {"kind": "delete", "span": BAGHDAD}, 8).spans
     assert _apply_state(state, {"kind": "update", "before": BAGHDAD, "after": relabelled}, 8).spans["s1"] == relabelled
     assert _apply_state(state, {"kind": "theme", "label": "a", "on": True}, 8).themes == ("a", "health", "training")
     assert _apply_state(state, {"kind": "settle", "key": "0:1:X", "on": True}, 8).settled == ("0:1:X", "12:20:LOC")
     assert _apply_state(state, {"kind": "status", "status": ["in_progress", "done"]}, 8).status == "done"
-    noted = _apply_state(state, INVERTIBLE[14][2], 8)
+    noted = _apply_state(state, EDIT["new note on a span"], 8)
     assert noted.live_notes()["s2"].note == "title?"
     # a deleted span's note stays, so undoing the delete brings it back; it is not live meanwhile
     deleted = _apply_state(state, {"kind": "delete", "span": BAGHDAD}, 8)

@@ -65,7 +65,7 @@ def find_suggestions(
         if article is None:
             continue
         try:
-            text = article.text
+            text = article.peek_text()  # read, not kept: most articles hold no match
         except HashiyaError:
             continue
         matches = occurrences(text, query)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .corpus import Corpus
 from .errors import HashiyaError
-from .textnorm import normalize, normalize_with_map
+from .textnorm import find_all, normalize
 
 MAX_RESULTS = 500
 
@@ -40,21 +40,20 @@ def search_corpus(
     leading clitics allowed, by the rule propagation uses to offer other
     occurrences (annotations.words.is_whole_word_match: العراق in والعراق, not
     in العراقية), so the corpus search and the suggestions count the same."""
-    from .words import is_whole_word_match
+    from .words import occurrences
 
+    matches = occurrences if whole_words else find_all
     hits: list[Hit] = []
     unreadable = 0
     if not normalize(query):
         return hits, unreadable
     for article in corpus:
         try:
-            text = article.text
+            text = article.peek_text()  # a pass over every article keeps none
         except HashiyaError:
             unreadable += 1
             continue
-        for start, end in normalize_with_map(text).find_all(query):
-            if whole_words and not is_whole_word_match(text, start, end):
-                continue
+        for start, end in matches(text, query):
             hits.append(Hit(article.id, start, end, query))
             if len(hits) >= limit:
                 return hits, unreadable

@@ -28,14 +28,18 @@ so.
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from .errors import HashiyaError
+from .formats.output import current_umask
 from .model import ENTITY, ArticleRecord
 from .spacy_config import components_for, require_spacy, training_config
 
@@ -144,16 +148,31 @@ def split_records(
     )
 
 
-def check_output(path: str | Path) -> Path:
+def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> Path:
     """The output folder, if it can take a pipeline: absent, empty, or a
-    pipeline written before (it is replaced)."""
+    pipeline written before (it is replaced), and neither inside an input
+    folder (the corpus, the store) nor holding an input (the label file,
+    the corpus, the store), which replacing it would delete."""
     path = Path(path)
     if path.exists():
         if not path.is_dir():
             raise HashiyaError(f"--output {path}: exists and is not a folder")
         if any(path.iterdir()) and not (path / "config.cfg").is_file():
             raise HashiyaError(f"--output {path}: the folder is not empty and holds no spaCy pipeline; choose another")
+    here = os.path.realpath(path)
+    for source in inputs:
+        if source is None:
+            continue
+        there = os.path.realpath(source)
+        if _within(there, here):
+            raise HashiyaError(f"--output {path}: holds {source}, an input of this command; choose another folder")
+        if os.path.isdir(there) and _within(here, there):
+            raise HashiyaError(f"--output {path}: inside {source}, an input of this command; choose another folder")
     return path
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(os.path.join(folder, ""))
 
 
 @dataclass(frozen=True)
@@ -302,10 +321,31 @@ def train_pipeline(
 
 
 def _save(nlp, output: Path) -> None:
+    """Write the pipeline whole beside `output`, then put it in place: a
+    reader of `output` (or a crash while writing) never meets half a
+    pipeline. The folder it replaces is removed only once the new one is
+    in place."""
+    parent = output.parent if str(output.parent) else Path(".")
     try:
-        nlp.to_disk(output)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
     except OSError as exc:
         raise HashiyaError(f"--output {output}: cannot write the pipeline: {exc.strerror or exc}") from None
+    old = None
+    try:
+        nlp.to_disk(fresh)
+        os.chmod(fresh, 0o777 & ~current_umask())
+        if output.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=parent))
+            os.rename(output, old / "pipeline")
+        os.rename(fresh, output)
+    except OSError as exc:
+        if old is not None and not output.exists() and (old / "pipeline").exists():
+            os.rename(old / "pipeline", output)  # the pipeline before stays
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise HashiyaError(f"--output {output}: cannot write the pipeline: {exc.strerror or exc}") from None
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _weighted(scores: dict, weights: dict[str, float]) -> float:

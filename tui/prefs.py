@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from annotations.errors import StoreError
 from annotations.settings import MODES, Settings, config_dir
+from annotations.store.files import atomic_write
 
 PREFS_NAME = "prefs.json"
 
@@ -112,10 +114,10 @@ class Prefs:
             data["mode"] = Prefs.load(path).mode if path.exists() else None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-            os.replace(tmp, path)
+            atomic_write(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
         except OSError as exc:
             return f"cannot save preferences to {path}: {exc.strerror or exc}"
+        except StoreError as exc:
+            return f"preferences were not saved: {exc}"
         return None
 

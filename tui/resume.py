@@ -3,8 +3,8 @@ list's current article, the article open when the app closed, and each
 article's cursor and scroll position.
 
 Kept in ``<config dir>/resume/<corpus+annotator hash>.json`` (see
-``annotations.settings.config_dir``), written atomically (a temp file,
-fsync'd, then renamed over the old one), so a crash leaves the old file or
+``annotations.settings.config_dir``), written atomically (the store's
+``atomic_write``: a temp file, fsync'd, renamed over the old one), so a crash leaves the old file or
 the new one, never half of one. A damaged file is ignored (and replaced on
 the next save): losing a reading position is never an error. The scroll
 position is kept as the text offset of the top row, so it survives a
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotations.jsontext import loads as json_loads
+from annotations.errors import StoreError
 from annotations.settings import config_dir
+from annotations.store.files import atomic_write
 
 KEEP = 500  # articles whose positions are remembered (the most recent)
 
@@ -83,14 +84,11 @@ class Resume:
 
     def save(self) -> str | None:
         """Write atomically; a warning instead of an exception."""
-        tmp = self.path.with_name(self.path.name + ".tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(self.to_dict(), handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            atomic_write(self.path, json.dumps(self.to_dict(), ensure_ascii=False).encode("utf-8"))
         except OSError as exc:
             return f"cannot save the reading position to {self.path}: {exc.strerror or exc}"
+        except StoreError as exc:
+            return f"the reading position was not saved: {exc}"
         return None

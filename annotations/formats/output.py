@@ -52,7 +52,7 @@ def check_name(path: str | Path | None, flag: str = "-o") -> None:
         raise FormatError(f"{flag} '': an empty file name; give a file name, or - for standard output")
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -119,7 +119,7 @@ def opened(path: str | Path, *, binary: bool = False) -> Iterator:
     if path.is_symlink():
         target = os.readlink(path)
         raise FormatError(f"{path}: is a symbolic link (to {target}); not replaced: give the file itself")
-    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~current_umask()
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,8 @@ stream by; above ``--shard-rows`` rows an export is cut into files
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 from ..errors import FormatError
@@ -73,6 +75,38 @@ def shard_path(path: str | Path, index: int) -> Path:
     return path.with_name(f"{path.name}-{index:05d}")
 
 
+def planned_files(path: str | Path, expected: int, shard_rows: int | None = None) -> list[Path]:
+    """The files an export of `expected` rows into `path` writes: `path`
+    itself, or its shards when there are more rows than `shard_rows`."""
+    rows = shard_rows or SHARD_ROWS
+    if expected <= rows:
+        return [Path(path)]
+    return [shard_path(path, index) for index in range(-(-expected // rows))]
+
+
+def _is_parquet(path: Path) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def stale_shards(path: str | Path, written: list[Path]) -> list[Path]:
+    """Shards of `path` that an earlier, larger export left and this one
+    did not write (regular Parquet files named as its shards, numbered
+    on from the last shard written): a reader of FILE-*.parquet would take
+    them as part of this export."""
+    first = 0 if written == [Path(path)] else len(written)
+    stale = []
+    for index in range(first, first + 1_000_000):
+        candidate = shard_path(path, index)
+        if not candidate.is_file() or candidate.is_symlink() or not _is_parquet(candidate):
+            break
+        stale.append(candidate)
+    return stale
+
+
 class ParquetSink(Sink):
     """Rows gathered by column and written a row group at a time; a new
     file every `shard_rows` rows when more than that many are `expected`."""
@@ -84,7 +118,7 @@ class ParquetSink(Sink):
         self.options = options
         self.stack = stack
         self.shard_rows = shard_rows or SHARD_ROWS
-        self.sharded = expected > self.shard_rows
+        self.sharded = len(planned_files(path, expected, self.shard_rows)) > 1
         self.files: list[Path] = []
         self.writer = None
         self.in_file = 0
@@ -133,6 +167,18 @@ class ParquetSink(Sink):
             self._next_file()  # no rows: still a file with the columns
         self._flush()
         self.writer.close()
+
+    def remove_stale(self) -> list[Path]:
+        """Remove the shards an earlier, larger export left beside these
+        files (once this export is in place); returns them."""
+        removed = []
+        for path in stale_shards(self.path, self.files):
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            removed.append(path)
+        return removed
 
     def described(self) -> str:
         if len(self.files) == 1:

@@ -279,16 +279,20 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
             status = meta.get("status", "todo")
             if type(status) is not str or status not in _STATUS_VALUES:
                 status = Status(status).value
-            themes = meta.get("themes", [])
-            settled = meta.get("settled")
+            fp = meta.get("fingerprint")
+            if fp is not None and type(fp) is not str:
+                raise ValueError(f"fingerprint {fp!r} is not text")
+            seq = meta.get("seq", 0)
+            if type(seq) is not int or seq < 0:
+                raise ValueError(f"seq {seq!r} is not a whole number")
             state = _State(
                 article_id,
-                meta.get("fingerprint"),
+                fp,
                 status,
-                () if type(themes) is list and not themes else tuple(sorted(str(t) for t in themes)),
+                _names(meta.get("themes", []), "themes"),
                 {},
-                int(meta.get("seq", 0)),
-                settled=tuple(sorted(str(k) for k in settled)) if settled else (),
+                seq,
+                settled=_names(meta.get("settled") or [], "settled"),
                 notes=_stored_notes(meta.get("notes")),
             )
         table = data.get("spans", {})
@@ -318,6 +322,14 @@ def _state_from_tables(article_id: str, data: dict, path: Path | str, *, owned: 
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise shard_corrupt(path, REPAIR_HINT, f"unexpected content ({exc})") from None
     return state
+
+
+def _names(value: object, what: str) -> tuple[str, ...]:
+    """A stored list of names (themes, review marks), sorted; anything but
+    a list of strings is damage (a string would read as its letters)."""
+    if type(value) is not list or any(type(name) is not str for name in value):
+        raise ValueError(f"{what} {value!r} is not a list of names")
+    return tuple(sorted(value)) if value else ()
 
 
 def _stored_notes(value: object) -> dict[str, dict]:

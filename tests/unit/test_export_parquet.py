@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from annotations.model import Status
+from annotations.schema import DEFAULT_SCHEMA_PATH
 from annotations.store import Store, open_for_reading
 from tests.unit.formats_data import seed_records
 from tui.cli import main
@@ -101,3 +102,36 @@ def test_parquet_needs_a_file_and_pyarrow(capsys, tmp_path, two_annotators, monk
     assert code != 0 and len(err.strip().splitlines()) == 1
     assert "pyarrow" in err and "pip install -e '.[parquet]'" in err and "Traceback" not in err
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_parquet_shards_of_an_earlier_larger_export_are_removed(capsys, tmp_path, two_annotators):
+    corpus, store = two_annotators
+    out = tmp_path / "out.parquet"
+    code, _ = _export(capsys, corpus, store, out, "--annotator", "bob", "--shard-rows", "1")
+    assert code == 0 and len(list(tmp_path.glob("out-*.parquet"))) == 5
+    keep = tmp_path / "out-00009.parquet"  # a gap: not a shard of that export
+    keep.write_bytes((tmp_path / "out-00004.parquet").read_bytes())
+    code, err = _export(capsys, corpus, store, out, "--annotator", "bob", "--shard-rows", "2")
+    assert code == 0
+    shards = sorted(p.name for p in tmp_path.glob("out-0000[0-8].parquet"))
+    assert shards == ["out-00000.parquet", "out-00001.parquet", "out-00002.parquet"]
+    assert f"removed {tmp_path / 'out-00003.parquet'}" in err and f"removed {tmp_path / 'out-00004.parquet'}" in err
+    rows = [row for name in shards for row in pq.read_table(tmp_path / name).to_pylist()]
+    _check_rows(rows, corpus, store, "bob")
+    assert keep.exists()
+    # below the row count again: one file, and every shard beside it goes
+    code, err = _export(capsys, corpus, store, out, "--annotator", "bob", "--shard-rows", "10")
+    assert code == 0 and out.exists()
+    assert sorted(p.name for p in tmp_path.glob("out-*.parquet")) == ["out-00009.parquet"]
+
+
+def test_parquet_shard_names_are_checked_against_the_inputs(capsys, tmp_path, two_annotators):
+    corpus, store = two_annotators
+    labels = tmp_path / "out-00001.parquet"  # a label file that a shard would replace
+    labels.write_bytes(DEFAULT_SCHEMA_PATH.read_bytes())
+    before = labels.read_bytes()
+    code, err = _export(capsys, corpus, store, tmp_path / "out.parquet", "--annotator", "bob",
+                        "--shard-rows", "2", "--labels", str(labels))
+    assert code != 0 and "is an input of this command" in err and "out-00001.parquet" in err
+    assert labels.read_bytes() == before
+    assert not (tmp_path / "out-00000.parquet").exists()

@@ -134,3 +134,10 @@ def test_reject_all_leaves_decided_suggestions_alone(corpus, store):
     assert [s.state for s in found] == [ACCEPTED, REJECTED, REJECTED]
     assert round_.next_pending(0) is None
     assert len(store.spans("here")) == 1
+
+
+def test_looking_through_the_corpus_keeps_no_article_text(corpus, store):
+    corpus = open_corpus(corpus.source, titles=False)  # as the app lists a folder
+    found = find_suggestions(corpus, store, "العراق", "GPE", ENTITY, ["here", "there"])
+    assert found
+    assert corpus["here"]._text is None and corpus["there"]._text is None

@@ -120,3 +120,13 @@ def test_context_width_leaves_room_for_the_match():
     assert len(narrow.text) <= 20
     wide = context_for_width(text, start, start + 6, 80)
     assert len(wide.text) > len(narrow.text)
+
+
+def test_a_search_of_the_whole_corpus_keeps_no_article_text(tmp_path):
+    corpus_of(tmp_path, a=FIRST, b=SECOND)
+    corpus = open_corpus(tmp_path, titles=False)  # as the app lists a folder
+    opened = corpus["b"].text  # the article open in the reader: its text stays
+    hits, _ = search_corpus(corpus, "وزارة")
+    assert {hit.article_id for hit in hits} == {"a", "b"}
+    assert corpus["a"]._text is None
+    assert corpus["b"]._text is opened

@@ -196,6 +196,14 @@ def run(args: argparse.Namespace) -> int:
             from annotations.formats.spacy_docbin import config_paths
 
             written.extend(side for _, base in plan_bases(args, groups) for side in config_paths(base))
+        if args.format == "parquet":
+            from annotations.formats.parquet import planned_files
+
+            written = [
+                file
+                for group, path, part in outputs
+                for file in planned_files(path, expected_rows(groups, group, part), getattr(args, "shard_rows", None))
+            ]
         for path in written:
             refuse_inputs(path, files=[settings.labels], corpus=settings.corpus, store=settings.store)
         report = ExportReport()
@@ -208,6 +216,8 @@ def run(args: argparse.Namespace) -> int:
     for sink in sinks:
         if sink.path is not None:
             say(f"hashiya: wrote {sink.records} record(s), {sink.spans} span(s) to {sink.described()}")
+        for path in sink.remove_stale() if args.format == "parquet" else ():
+            say(f"hashiya: removed {path}, a shard an earlier export left beside these files")
     if args.format == "spacy":
         from annotations.formats.spacy_docbin import write_training_config
 
@@ -219,6 +229,13 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "hf":
         write_hf_labels(args.output, hf_labels, settings.labels)
     return _finish(report, stale, sum(sink.records for sink in sinks))
+
+
+def expected_rows(groups: dict[str, set[str]], group, part: set[str] | None) -> int:
+    """How many records an output receives: its group's articles, or the
+    part of them its --split share holds."""
+    ids = groups.get(group, set())
+    return len(ids) if part is None else len(part & ids)
 
 
 def module_labels_path(output) -> str:
@@ -268,7 +285,7 @@ def stream_outputs(args, store, corpus, names, statuses, groups, outputs, catego
             sink = open_sink(
                 args.format, path, stack, report, options, labels=hf_labels,
                 categories=categories[index], shard_rows=getattr(args, "shard_rows", None),
-                expected=len(groups.get(group, ())) if part is None else len(part & groups.get(group, set())),
+                expected=expected_rows(groups, group, part),
             )
             sink.group, sink.part = group, part
             sinks.append(sink)

@@ -61,9 +61,13 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.dev_fraction < 1:
         raise HashiyaError(f"--dev-fraction {args.dev_fraction}: give a share from 0 up to (not including) 1")
     require_spacy()
-    output = check_output(args.output)
     selection = selection_from(args)
     settings, corpus, store, names = open_sources(selection, titles=False)
+    try:
+        output = check_output(args.output, inputs=(settings.labels, settings.corpus, settings.store))
+    except HashiyaError:
+        store.close()
+        raise
     try:
         records, stale = read_records(store, corpus, names, selection.statuses, label="reading")
         evidence = token_evidence("spacy", corpus, settings, store)  # as the spacy export tokenizes

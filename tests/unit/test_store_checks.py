@@ -13,7 +13,7 @@ import pytest
 from annotations.corpus import Article, Corpus
 from annotations.model import fingerprint
 from annotations.store import Store, StoreProblem
-from annotations.store.articles import shard_name
+from annotations.store.articles import article_path
 from annotations.store.checks import check
 
 TEXT = "قال وزير الصحة العراقي إن بغداد ستستضيف مؤتمرا دوليا في 2025 بالتعاون مع منظمة الصحة العالمية."
@@ -36,7 +36,7 @@ def root(tmp_path: Path) -> Path:
 def edit_file(root: Path, article_id: str, change) -> None:
     """Change the span documents of an article file by hand (what the store
     itself would never write), keeping the file well formed."""
-    path = root / "ali" / "articles" / shard_name(article_id)
+    path = Path(article_path(root / "ali" / "articles", article_id))
     data = json.loads(path.read_text(encoding="utf-8"))
     for doc in data["spans"].values():
         change(doc)
@@ -115,7 +115,7 @@ def test_a_damaged_file_is_a_problem_and_the_rest_is_checked(root: Path):
     with Store(root, "ali") as store:
         store.add_span("a1", TEXT, 0, 3, "X", "entity")
         store.add_span("a2", TEXT, 0, 3, "X", "entity")
-    path = root / "ali" / "articles" / shard_name("a1")
+    path = Path(article_path(root / "ali" / "articles", "a1"))
     path.write_bytes(b"{broken")
     with Store(root, "ali", readonly=True) as store:
         problems, articles, spans = check(store, corpus(a1=TEXT, a2=TEXT[:2]))

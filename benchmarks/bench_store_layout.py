@@ -168,7 +168,7 @@ def files_in(folder: Path) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
-    n = parser.parse_args().articles
+    n = parser.parse_known_args()[0].articles  # (python -m benchmarks passes module names)
     print(f"store layout at {n:,} articles (10 spans each); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="bench-layout-") as tmp:
         tmp_path = Path(tmp)

@@ -58,7 +58,7 @@ class _Annotator:
         self.dirty: set[str] = set()  # article files written since the last checkpoint
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
-        self.indexed: set[str] = set()  # articles with content as of the index loaded
+        self.indexed: set[str] = set()  # of those the journal edits since the index: with content in it
         self.flagged: set[str] = set()  # articles flagged for review (or with a flagged span)
         if writer:
             self._refuse_links()
@@ -131,11 +131,12 @@ class _Annotator:
             elif snap["journal_pos"] > 0 and not self.journal.line_ends_at(snap["journal_pos"]):
                 snap = None
         if snap is not None:
-            for aid, summary in snap["articles"].items():
-                self.summary[aid] = summary
-                n, status, _fp, nthemes = summary
-                if n or nthemes or status != Status.TODO.value:
-                    self.indexed.add(aid)
+            self.summary = snap["articles"]
+            todo = Status.TODO.value
+            for entry, _ in entries:  # of the articles the journal edits since
+                summary = self.summary.get(entry.get("a"))
+                if summary is not None and (summary[0] or summary[3] or summary[1] != todo):
+                    self.indexed.add(entry["a"])
             migrated = "span_ids" in snap  # an index of an older format, read by a writer
             if migrated:
                 self.span_ids.load(snap.pop("span_ids"), changed=True)

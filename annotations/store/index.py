@@ -40,7 +40,10 @@ def read_index(index_path: Path, *, writer: bool) -> dict | None:
         return None
     try:
         entries = snap["articles"]
-        articles = {str(k): [int(v[0]), str(v[1]), v[2], int(v[3])] for k, v in entries.items()}
+        # one string per status, not one per article (a big store has 100,000)
+        statuses: dict[str, str] = {}
+        status = statuses.setdefault
+        articles = {str(k): [int(v[0]), status(str(v[1]), str(v[1])), v[2], int(v[3])] for k, v in entries.items()}
         if snap["format"] == 1 and writer:
             snap["span_ids"] = {str(k): [str(sid) for sid in v[4]] for k, v in entries.items() if v[4]}
         snap["articles"] = articles

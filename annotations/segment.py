@@ -469,6 +469,8 @@ def evidence_for(
 
     evidence = Evidence()
     budget = keep_chars
+    pending: list[str] = []
+    pending_chars = 0
     for article in corpus:
         try:
             if not hasattr(article, "peek_text"):
@@ -481,7 +483,16 @@ def evidence_for(
                 text = article.peek_text()
         except (HashiyaError, OSError):
             continue
-        evidence.add_text(text)
+        # a few texts at a time: one split and one set for them all
+        pending.append(text)
+        pending_chars += len(text)
+        if len(pending) >= 64 or pending_chars >= 1 << 18:
+            evidence.add_text("\n".join(pending))
+            pending.clear()
+            pending_chars = 0
+    if pending:
+        evidence.add_text("\n".join(pending))
+        pending.clear()
     if schema is not None:
         evidence.update(getattr(schema, "gazetteer", ()))
     for store in stores:

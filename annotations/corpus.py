@@ -152,9 +152,6 @@ def _read_article(location: str) -> str:
 class Article:
     """One article. ``text`` is loaded lazily and cached."""
 
-    # a corpus of 100,000 articles holds as many: no __dict__ each
-    __slots__ = ("id", "title", "_path", "metadata", "_text", "_fingerprint", "__weakref__")
-
     def __init__(
         self,
         id: str,
@@ -220,8 +217,6 @@ class ListedArticle(Article):
     would have checked it (too large, binary, not UTF-8, empty or only
     whitespace: CorpusError naming the file), when its text or title is
     first asked for."""
-
-    __slots__ = ("_title",)
 
     def __init__(self, id: str, path: str | Path) -> None:
         self._title: str | None = None

@@ -11,6 +11,9 @@ Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
     <store>/<annotator>/index.json        span counts / status / fingerprint per
                                           article and the undo history, as of a
                                           byte offset in the journal (checkpoint)
+    <store>/<annotator>/ids.json          which article holds each span id, as of
+                                          a journal offset: written at a checkpoint
+                                          once that map has been needed (span_ids.py)
 
 Why this shape. Plain TinyDB keeps a whole database in one JSON file and
 rewrites it on every insert: with 100,000 spans that is ~670 ms a save (and
@@ -105,6 +108,8 @@ The parts, each a module of this package:
     articles.py     article files: their names and one TinyDB file each
     journal.py      journal.jsonl: appending, reading, the name of a cut
     index.py        index.json: reading and writing it
+    span_ids.py     which article holds a span id: from the articles open,
+                    else a map made once on demand (ids.json)
     checkpoint.py   checkpoints and the journal's cut
     lock.py         the annotator's lock
     files.py        opening without links, atomic writes, JSON reading

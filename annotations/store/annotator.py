@@ -359,8 +359,12 @@ class _Annotator:
 
     def write_index(self) -> None:
         """Journal entries before the offset written are never replayed
-        again: the article files are on disk first (``write_snapshot``)."""
+        again: the article files are on disk first (``write_snapshot``).
+        The span id map goes to ids.json with it when it is in memory and
+        has changed since it was last written."""
         write_index(self)
+        if self.span_ids.complete and self.span_ids.changed:
+            write_ids(self)
 
     # -- articles ----------------------------------------------------------
     def shard(self, article_id: str) -> _Shard:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..errors import StoreCorruptError
 from .files import atomic_write, dump_json, load_json_file
-from .span_ids import write_ids
 
 FORMAT = 2
 OLD_FORMATS = (1,)  # read, and rewritten by a writer
@@ -57,15 +56,18 @@ def read_index(index_path: Path, *, writer: bool) -> dict | None:
     return snap
 
 
+def stamp(ann) -> dict:
+    """Whose and as of where in the journal a file derived from it is (the
+    index, ids.json)."""
+    return {"annotator": ann.name, "seq": ann.seq, "journal_pos": ann.journal.size, "journal_gen": ann.journal_gen}
+
+
 def write_index(ann) -> None:
     """Journal entries before the offset written are never replayed
     again: the article files are on disk first (``write_snapshot``)."""
     data = {
         "format": FORMAT,
-        "annotator": ann.name,
-        "seq": ann.seq,
-        "journal_pos": ann.journal.size,
-        "journal_gen": ann.journal_gen,
+        **stamp(ann),
         "journal_base": ann.journal_base,
         "articles": ann.summary,
         "undo": ann.undo_stack,
@@ -74,5 +76,3 @@ def write_index(ann) -> None:
     }
     atomic_write(ann.index_path, dump_json(data))
     ann.snapshot_seq = ann.seq
-    if ann.span_ids.complete and ann.span_ids.changed:
-        write_ids(ann)

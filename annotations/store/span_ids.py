@@ -35,6 +35,7 @@ from typing import Iterable
 
 from ..errors import StoreCorruptError
 from .files import atomic_write, dump_json, load_json_file
+from .index import stamp
 
 FORMAT = 1
 
@@ -145,10 +146,7 @@ def write_ids(ann) -> None:
     spans = ann.span_ids
     data = {
         "format": FORMAT,
-        "annotator": ann.name,
-        "seq": ann.seq,
-        "journal_pos": ann.journal.size,
-        "journal_gen": ann.journal_gen,
+        **stamp(ann),
         "articles": {aid: sorted(ids) for aid, ids in spans.by_article.items()},
     }
     atomic_write(ids_path(ann.dir), dump_json(data))

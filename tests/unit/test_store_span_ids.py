@@ -190,3 +190,53 @@ def test_an_index_of_format_1_is_read_and_rewritten(tmp_path: Path):
     with Store(root, "ann") as store:
         check_every_id(store, expected)
     assert read_summary(root, "ann").counts == {aid: 6 for aid in by_article}
+
+
+def test_after_a_kill_the_journal_says_what_ids_json_does_not(tmp_path: Path):
+    """A writer with the whole map in memory is killed after its saves: its
+    ids.json is as of the last checkpoint, and the journal after it (with a
+    save whose article file was never written) brings it up to date."""
+    import subprocess
+    import sys
+    import textwrap
+
+    root = tmp_path / "store"
+    expected = fill(root, articles=12)
+    with Store(root, "ann") as store:
+        store.span(next(iter(expected)))  # ids.json written as this session closes
+    gone = next(sid for sid, aid in expected.items() if aid == "a0003")
+    code = textwrap.dedent(f"""
+        import os
+        import annotations.store.articles as articles
+        from annotations.store import Store
+        store = Store({str(root)!r}, "ann")
+        store.span({gone!r})  # the whole map, from ids.json
+        print(store.add_span("k1", {TEXT!r}, {WORDS[0][0]}, {WORDS[0][1]}, "PER", "entity").id)
+        store.delete_span({gone!r})
+        articles._Shard.apply = lambda self, op, seq: os._exit(9)  # journalled, file never written
+        store.add_span("k2", {TEXT!r}, {WORDS[1][0]}, {WORDS[1][1]}, "ORG", "entity")
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 9, result.stderr.decode()
+    expected[result.stdout.decode().split()[0]] = "k1"
+    del expected[gone]
+    with open_for_reading(root, "ann") as reader:  # before any writer completes the save
+        [late] = reader.spans("k2")
+        expected[late.id] = "k2"
+        check_every_id(reader, expected)
+        assert reader.span(gone) is None
+    with Store(root, "ann") as store:
+        assert store.recovery
+        check_every_id(store, expected)
+        assert store.span(gone) is None and store.span(late.id) == late
+
+
+def test_an_index_rebuilt_from_the_article_files_brings_the_map(tmp_path: Path):
+    root = tmp_path / "store"
+    expected = fill(root, articles=15)
+    (root / "ann" / "index.json").unlink()
+    ids_path(root / "ann").unlink(missing_ok=True)
+    with Store(root, "ann") as store:
+        # every file was read to rebuild the index: the map was written, not kept
+        assert cold(store).home is None and ids_path(root / "ann").exists()
+        check_every_id(store, expected)

@@ -33,7 +33,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import StoreCorruptError
+from ..errors import StoreError
 from .files import atomic_write, dump_json, load_json_file
 from .index import stamp
 
@@ -123,7 +123,7 @@ def read_ids(path: Path) -> dict | None:
     not as this store writes it (the article files then say)."""
     try:
         data = load_json_file(path, "span id file")
-    except StoreCorruptError:
+    except StoreError:  # damaged, or a link or no regular file in its place
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None

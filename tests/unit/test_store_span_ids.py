@@ -240,3 +240,25 @@ def test_an_index_rebuilt_from_the_article_files_brings_the_map(tmp_path: Path):
         # every file was read to rebuild the index: the map was written, not kept
         assert cold(store).home is None and ids_path(root / "ann").exists()
         check_every_id(store, expected)
+
+
+def test_an_ids_json_that_is_a_link_or_of_another_annotator_is_not_trusted(tmp_path: Path):
+    root = tmp_path / "store"
+    expected = fill(root, articles=8)
+    folder = root / "ann"
+    with Store(root, "ann") as store:
+        store.span(next(iter(expected)))
+    planted = tmp_path / "planted.json"
+    saved = json.loads(ids_path(folder).read_bytes())
+    # every id claimed by one article: wrong, and must not be believed
+    saved["articles"] = {"a0000": sorted(expected)}
+    planted.write_text(json.dumps(saved), encoding="utf-8")
+    ids_path(folder).unlink()
+    ids_path(folder).symlink_to(planted)
+    with open_for_reading(root, "ann") as reader:
+        check_every_id(reader, expected)
+    ids_path(folder).unlink()
+    saved["annotator"] = "someone-else"
+    ids_path(folder).write_text(json.dumps(saved), encoding="utf-8")
+    with Store(root, "ann") as store:
+        check_every_id(store, expected)

@@ -194,7 +194,16 @@ def token_evidence(fmt: str, corpus, settings, store):
     from .segment import evidence_for
 
     annotated = {article_id for name in store.annotators() for article_id in store.article_ids(name)}
-    return evidence_for(corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated)
+    return evidence_for(
+        corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated, keep_chars=KEEP_CHARS
+    )
+
+
+#: Texts of annotated articles that gathering the evidence keeps loaded for
+#: the export's own pass (characters, ~2 bytes each for Arabic): past this
+#: they are read again, so that an export's memory does not grow with the
+#: corpus (10,000 articles of ~400 characters stay within it).
+KEEP_CHARS = 8_000_000
 
 
 def read_records(store, corpus, names: list[str], statuses, *, label: str = "reading") -> tuple[list[ArticleRecord], list[str]]:

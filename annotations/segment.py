@@ -456,24 +456,43 @@ def word_ranges(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int
     return [match.span() for match in TOKEN_RE.finditer(text, lo, hi) if match.lastgroup in _WORD_KINDS]
 
 
-def evidence_for(corpus, *, schema=None, stores=(), keep: Container[str] = ()) -> Evidence:
+def evidence_for(
+    corpus, *, schema=None, stores=(), keep: Container[str] = (), keep_chars: int | None = None
+) -> Evidence:
     """Evidence from a corpus (every word of every article, one article read
     at a time and not kept), the schema's gazetteer and the texts of the
     spans of every annotator in `stores`. Articles that cannot be read are
     skipped (opening the corpus reports them). `keep`: ids of articles whose
-    text stays loaded (an export reads those next)."""
+    text stays loaded (an export reads those next), as long as the texts
+    loaded here come to no more than `keep_chars` characters (None: all)."""
     from .errors import HashiyaError
 
     evidence = Evidence()
+    budget = keep_chars
+    pending: list[str] = []
+    pending_chars = 0
     for article in corpus:
         try:
-            if article.id in keep or not hasattr(article, "peek_text"):
+            if not hasattr(article, "peek_text"):
                 text = article.text
+            elif article.id in keep and (budget is None or budget > 0) and not article.loaded:
+                text = article.text
+                if budget is not None:
+                    budget -= len(text)
             else:
                 text = article.peek_text()
         except (HashiyaError, OSError):
             continue
-        evidence.add_text(text)
+        # a few texts at a time: one split and one set for them all
+        pending.append(text)
+        pending_chars += len(text)
+        if len(pending) >= 64 or pending_chars >= 1 << 18:
+            evidence.add_text("\n".join(pending))
+            pending.clear()
+            pending_chars = 0
+    if pending:
+        evidence.add_text("\n".join(pending))
+        pending.clear()
     if schema is not None:
         evidence.update(getattr(schema, "gazetteer", ()))
     for store in stores:

@@ -4,6 +4,11 @@ and how they grow with the corpus.
 
     python -m benchmarks.bench_scale            1,000 and 10,000 articles (10k and 100k spans)
     python -m benchmarks.bench_scale --million  10,000 and 100,000 articles (100k and 1M spans)
+    python -m benchmarks.bench_scale --million --data DIR
+                                    keep the generated inputs, corpus and store
+                                    in DIR and reuse them on the next run
+    ... --exports-only             no import row (with --data: nothing is
+                                    generated once DIR holds the data)
 
 For each size: the articles are generated (words of the seed articles
 that no proclitic rule cuts, so every entity lies on token edges), written
@@ -15,8 +20,21 @@ as a doccano JSONL file, and
 * the store the exports read is built apart through the store's bulk
   import API (``Store.import_records``) with the corpus written as .txt
   files, so the export rows do not depend on the import row;
+* ``open writer``, ``open reader``: opening that store (``Store(root,
+  annotator)`` as its writer, ``open_for_reading`` as a reader) and
+  closing it, in a child process of its own;
 * ``export native``, ``export conll``, ``export parquet``: ``hashiya
   export CORPUS -f FORMAT -o FILE``.
+
+Generating the 1M inputs and building their store takes minutes: with
+``--data DIR`` they are kept there (the doccano file, the corpus folder and
+the store, each made only when missing) and the next run reuses them. A
+store made by an older version is opened once as writer before the
+figures are taken, so that an index it rewrites on opening is not counted.
+Before the export rows every corpus and store file is read once, so that
+each export finds them in the page cache alike (else the first export
+after a build, or after other work on the machine, pays alone for
+reading them from disk).
 
 Each command runs in a child process (``python -m tui``); its wall time,
 CPU time (user + system) and peak RSS come from ``os.wait4`` for that
@@ -27,10 +45,12 @@ at 1M spans native under 8 s and CoNLL under 12 s.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,10 +78,10 @@ def vocabulary() -> list[str]:
 
 
 def write_inputs(n: int, folder: Path) -> Path:
-    """The doccano file of `n` generated articles."""
+    """The doccano file of `n` generated articles (as ``articles.jsonl.part``)."""
     rng = random.Random(n)
     vocab = vocabulary()
-    path = folder / "articles.jsonl"
+    path = folder / "articles.jsonl.part"
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
             words = [rng.choice(vocab) for _ in range(WORDS)]
@@ -99,10 +119,10 @@ with Store({str(store)!r}, "bench") as st:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def measure(argv: list[str]) -> dict:
+def measure(argv: list[str], module: str | None = "tui") -> dict:
     """Wall, CPU and peak RSS of one hashiya command in a child process."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "tui", *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen([sys.executable, *(["-m", module] if module else []), *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     err = child.stderr.read().decode("utf-8", "replace")
@@ -113,17 +133,53 @@ def measure(argv: list[str]) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
 
 
-def run_size(n: int, folder: Path) -> dict[str, dict]:
-    doccano = write_inputs(n, folder)
+def warm(*folders: Path) -> None:
+    """Read every file under `folders` once (into the page cache), in a
+    child: the children measured later are forked from this process, and
+    a peak RSS counts what they had before exec."""
+    subprocess.run(
+        ["find", *map(str, folders), "-type", "f", "-exec", "cat", "{}", "+"], check=True, stdout=subprocess.DEVNULL
+    )
+
+
+OPEN = {
+    "open writer": "from annotations.store import Store; Store(sys.argv[1], 'bench').close()",
+    "open reader": "from annotations.store import open_for_reading; open_for_reading(sys.argv[1], 'bench').close()",
+}
+
+
+def measure_code(code: str, *args: str) -> dict:
+    """Wall, CPU and peak RSS of `code` run in a child Python process."""
+    return measure(["-c", f"import sys; {code}", *args], module=None)
+
+
+def run_size(n: int, folder: Path, *, imports: bool = True) -> dict[str, dict]:
+    doccano = folder / "articles.jsonl"
+    if not doccano.exists():
+        partial = write_inputs(n, folder)
+        partial.replace(doccano)
     rows = {}
-    imported = folder / "imported"
-    (imported / "corpus").mkdir(parents=True)
-    rows["import"] = measure([
-        "import", str(doccano), str(imported / "corpus"), "--store", str(imported / "store"),
-        "--annotator", "bench", "-f", "doccano", "--corpus-out", str(imported / "corpus"),
-    ])
+    if imports:
+        imported = folder / "imported"
+        if imported.exists():
+            shutil.rmtree(imported)
+        (imported / "corpus").mkdir(parents=True)
+        rows["import"] = measure([
+            "import", str(doccano), str(imported / "corpus"), "--store", str(imported / "store"),
+            "--annotator", "bench", "-f", "doccano", "--corpus-out", str(imported / "corpus"),
+        ])
+        shutil.rmtree(imported)
     corpus, store = folder / "corpus", folder / "store"
-    build_store(doccano, corpus, store)
+    if not (store / "built").exists():
+        for stale in (corpus, store):
+            if stale.exists():
+                shutil.rmtree(stale)
+        build_store(doccano, corpus, store)
+        (store / "built").touch()
+    measure_code(OPEN["open writer"], str(store))  # an index in an older format is rewritten here
+    for name, code in OPEN.items():
+        rows[name] = measure_code(code, str(store))
+    warm(corpus, store)
     for fmt, suffix in (("native", "jsonl"), ("conll", "conll"), ("parquet", "parquet")):
         out = folder / f"out.{suffix}"
         rows[f"export {fmt}"] = measure(["export", str(corpus), "--store", str(store), "-f", fmt, "-o", str(out)])
@@ -152,15 +208,19 @@ def report(sizes: tuple[int, int], results: dict[int, dict[str, dict]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    sizes = MILLION if argv and "--million" in argv else SMALL
+    argv = list(argv or [])
+    sizes = MILLION if "--million" in argv else SMALL
+    imports = "--exports-only" not in argv
+    data = Path(argv[argv.index("--data") + 1]) if "--data" in argv else None
     print(f"## Scale: {sizes[0]:,} and {sizes[1]:,} articles of {WORDS} words, {SPANS} entity spans each\n")
     load = os.getloadavg()[0]
     results = {}
-    with tempfile.TemporaryDirectory(prefix="hashiya-scale-") as tmp:
+    with contextlib.ExitStack() as stack:
+        base = data or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hashiya-scale-")))
         for n in sizes:
-            folder = Path(tmp) / str(n)
-            folder.mkdir()
-            results[n] = run_size(n, folder)
+            folder = base / str(n)
+            folder.mkdir(parents=True, exist_ok=True)
+            results[n] = run_size(n, folder, imports=imports)
     report(sizes, results)
     print(f"load average after: {os.getloadavg()[0]:.2f} (before: {load:.2f})")
     return results

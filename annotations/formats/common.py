@@ -367,12 +367,14 @@ def kind_for(label: str, schema, default: str = ENTITY) -> str:
 
 def selected_spans(record: ArticleRecord, options: ExportOptions) -> list[Span]:
     """The spans to write, in a stable order (start, end, kind, label)."""
-    return sorted(
-        (s for s in record.spans if s.kind in options.kinds),
-        key=lambda s: (s.start, s.end, s.kind, s.label),
-    )
+    kinds = options.kinds
+    spans = record.spans
+    if not all(span.kind in kinds for span in spans):
+        spans = [span for span in spans if span.kind in kinds]
+    return sorted(spans, key=_SPAN_ORDER)
 
 
+_SPAN_ORDER = attrgetter("start", "end", "kind", "label")
 _START_END = attrgetter("start", "end")
 _START = attrgetter("start")
 _END = attrgetter("end")

@@ -48,10 +48,17 @@ from .common import (
 SUFFIX = ".jsonl"
 
 
+_NO_NOTE = Note()
+
+
 def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
     utf16 = Utf16(record.text) if options.utf16 else None
     spans = []
+    notes = record.notes
     for span in selected_spans(record, options):
+        note = notes.get(span.id) if notes else None  # record.note_for, without a Note per span
+        if not note:
+            note = _NO_NOTE
         item = {
             "annotator": span.annotator or record.annotator,
             "end": span.end,
@@ -60,7 +67,8 @@ def to_dict(record: ArticleRecord, options: ExportOptions) -> dict:
             "label": span.label,
             "start": span.start,
             "text": span.text,
-            **record.note_for(span.id).to_dict(),
+            "note": note.note,
+            "flagged": note.flagged,
         }
         if utf16:
             item["start_utf16"] = utf16(span.start)

@@ -13,6 +13,9 @@ Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
                                           byte offset in the journal (checkpoint)
     <store>/<annotator>/layout            "fanned": the article files are in the
                                           subfolders (see layout.py)
+    <store>/<annotator>/ids.json          which article holds each span id, as of
+                                          a journal offset: written at a checkpoint
+                                          once that map has been needed (span_ids.py)
 
 An article's file is ``articles.article_path`` (the only place that maps an
 id to a path): ``<hh>`` is the first two hex digits of the SHA-256 of the
@@ -123,6 +126,8 @@ The parts, each a module of this package:
                     flat folder into them
     journal.py      journal.jsonl: appending, reading, the name of a cut
     index.py        index.json: reading and writing it
+    span_ids.py     which article holds a span id: from the articles open,
+                    else a map made once on demand (ids.json)
     checkpoint.py   checkpoints and the journal's cut
     lock.py         the annotator's lock
     files.py        opening without links, atomic writes, JSON reading

@@ -1,7 +1,8 @@
 """One annotator's folder: its lock, its journal, its article files and
 its index, loaded when the store opens and kept current by every save
 (``_Annotator``). The journal's meaning (what each line does to the
-summary, the span ids and the undo history) is ``_Annotator._note``;
+summary, the span ids known and the undo history) is ``_Annotator._note``;
+which article holds a span id is ``span_ids.py``;
 reading and writing ``index.json`` is ``index.py``; checkpoints are
 ``checkpoint.py``."""
 
@@ -25,6 +26,7 @@ from .lock import AnnotatorLock
 from .journal import Journal, JournalReplaced, journal_gen
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
 from .index import read_index, write_index
+from .span_ids import SpanIds, ids_path, read_ids, write_ids
 from .checkpoint import after_save, due, make_checkpoint
 
 UNDO_LIMIT = 1000
@@ -44,8 +46,7 @@ class _Annotator:
         self.lock: AnnotatorLock | None = None
         self.shards: dict[str, _Shard] = {}
         self.summary: dict[str, list] = {}
-        self.ids: dict[str, set[str]] = {}
-        self.home: dict[str, str] = {}
+        self.span_ids = SpanIds()  # which article holds a span id (span_ids.py)
         self.undo_stack: list[dict] = []
         self.redo_stack: list[dict] = []
         self.seq = 0
@@ -58,7 +59,7 @@ class _Annotator:
         self.dirty: set[str] = set()  # article files written since the last checkpoint
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
-        self.indexed: set[str] = set()  # articles with content as of the index loaded
+        self.indexed: set[str] = set()  # of those the journal edits since the index: with content in it
         self.flagged: set[str] = set()  # articles flagged for review (or with a flagged span)
         # a reader of a folder not fanned out yet (layout.py) looks in the flat folder too
         self.flat_too = False
@@ -117,7 +118,7 @@ class _Annotator:
             try:
                 return self._load_index_once()
             except JournalReplaced:
-                for held in (self.summary, self.ids, self.home, self.indexed, self.unapplied):
+                for held in (self.summary, self.span_ids, self.indexed, self.unapplied):
                     held.clear()
         return self._load_index_once()
 
@@ -138,18 +139,20 @@ class _Annotator:
             elif snap["journal_pos"] > 0 and not self.journal.line_ends_at(snap["journal_pos"]):
                 snap = None
         if snap is not None:
-            for aid, (n, status, fp, nthemes, ids) in snap["articles"].items():
-                self.summary[aid] = [n, status, fp, nthemes]
-                if n or nthemes or status != Status.TODO.value:
-                    self.indexed.add(aid)
-                self.ids[aid] = set(ids)
-                for sid in ids:
-                    self.home[sid] = aid
+            self.summary = snap["articles"]
+            todo = Status.TODO.value
+            for entry, _ in entries:  # of the articles the journal edits since
+                summary = self.summary.get(entry.get("a"))
+                if summary is not None and (summary[0] or summary[3] or summary[1] != todo):
+                    self.indexed.add(entry["a"])
+            migrated = "span_ids" in snap  # an index of an older format, read by a writer
+            if migrated:
+                self.span_ids.load(snap.pop("span_ids"), changed=True)
             self.undo_stack = list(snap["undo"])
             self.redo_stack = list(snap["redo"])
             self.flagged = set(snap["flagged"])
             self.seq = snap["seq"]
-            self.snapshot_seq = self.seq if not entries else -1
+            self.snapshot_seq = self.seq if not entries and not migrated else -1
             for entry, _ in entries:
                 self._note(entry)
             touched = {entry["a"] for entry, _ in entries if "a" in entry}
@@ -172,11 +175,14 @@ class _Annotator:
             self._roll_forward(touched, tail)
             if self.snapshot_seq != self.seq or due(self):
                 self.write_snapshot()
+            if self.span_ids.complete and not self.span_ids.changed:
+                self.span_ids.clear()  # written to ids.json: made again only when asked for
 
     def _rebuild_from_shards(self) -> None:
         self.summary.clear()
-        self.ids.clear()
-        self.home.clear()
+        self.span_ids.clear()
+        if self.writer:  # every file is read here: the whole map comes for free
+            self.span_ids.load({}, changed=True)
         self.undo_stack.clear()
         self.redo_stack.clear()
         self.flagged.clear()
@@ -189,18 +195,13 @@ class _Annotator:
                 continue  # (in both places: a move under way)
             shard = self.shard(article_id)
             state = shard.state()
-            self._set_summary(article_id, state)
+            self._set_summary(article_id, state, hint=False)
             self.seq = max(self.seq, state.seq)
 
-    def _set_summary(self, article_id: str, state: _State) -> None:
+    def _set_summary(self, article_id: str, state: _State, *, hint: bool = True) -> None:
         self.summary[article_id] = state.summary()
         (self.flagged.add if state.flagged() else self.flagged.discard)(article_id)
-        for sid in self.ids.get(article_id, ()):
-            if self.home.get(sid) == article_id:
-                del self.home[sid]
-        self.ids[article_id] = set(state.spans)
-        for sid in state.spans:
-            self.home[sid] = article_id
+        self.span_ids.replaced(article_id, state.spans, hint=hint)
 
     def _roll_forward(self, touched: set[str], tail: list[dict]) -> None:
         """Complete edits that are in the journal but not in their article file."""
@@ -254,10 +255,64 @@ class _Annotator:
         self.pos = good_end
 
     # -- span ids ------------------------------------------------------------
-    def span_article(self, span_id: str) -> str | None:
+    def span_article(self, span_id: str, *, fresh: bool = False) -> str | None:
         """The article holding span ``span_id`` in this annotator's
-        store, or None when no article holds it."""
-        return self.home.get(span_id)
+        store, or None when no article holds it.
+
+        Answered from the articles this process has open when it can; else
+        the whole span id map is made once (``span_ids.py``). ``fresh``: the
+        id was just drawn at random (a uuid4), so only the ids known
+        without reading the store are looked at -- that it matches a stored
+        id elsewhere is as unlikely as two uuid4s being equal."""
+        ids = self.span_ids
+        if ids.home is not None:
+            return ids.home.get(span_id)
+        article_id = ids.hint(span_id)
+        if article_id is not None and span_id in self.state(article_id).spans:
+            return article_id
+        if fresh:
+            return None
+        self._make_span_ids()
+        return ids.home.get(span_id)
+
+    def _make_span_ids(self) -> None:
+        """The whole span id map: from ids.json and the journal after it,
+        or else from the article files."""
+        by_article, newer = self._span_ids_from_file()
+        if by_article is None:
+            by_article = {
+                article_id: list(self.read_state(article_id).spans)
+                for article_id, summary in list(self.summary.items())
+                if summary[0]
+            }
+        # written at the next checkpoint unless ids.json holds it already
+        self.span_ids.load(by_article, changed=newer)
+
+    def _span_ids_from_file(self) -> tuple[dict | None, bool]:
+        """ids.json brought up to this view's journal offset, and whether
+        that changed it; (None, True) when it is missing, of another journal
+        or does not follow on from it."""
+        data = read_ids(ids_path(self.dir))
+        if data is None or data.get("journal_gen") != self.journal_gen or data.get("annotator") != self.name:
+            return None, True
+        start = data["journal_pos"]
+        if start > self.pos or data["seq"] > self.seq:
+            return None, True
+        by_article = data["articles"]
+        if start == self.pos:
+            return by_article, False
+        try:
+            if start and not self.journal.line_ends_at(start):
+                return None, True
+            entries, _, _ = self.journal.read(start, self.journal_inode)
+        except (JournalReplaced, StoreCorruptError):
+            return None, True
+        entries = [entry for entry, end in entries if end <= self.pos]
+        if not entries or entries[0]["seq"] != data["seq"] + 1:
+            return None, True
+        for article_id in {entry["a"] for entry in entries if "a" in entry}:
+            by_article[article_id] = list(self.read_state(article_id).spans)
+        return by_article, True
 
     # -- the journal's meaning ---------------------------------------------
     def _note(self, entry: dict, *, index: bool = True) -> None:
@@ -277,22 +332,14 @@ class _Annotator:
             self.summary[article_id] = list(entry["sum"])
             if "flag" in entry:
                 (self.flagged.add if entry["flag"] else self.flagged.discard)(article_id)
-            ids = self.ids.setdefault(article_id, set())
             kind = op["kind"]
+            hint = article_id in self.shards  # an article open here
             if kind == "add":
-                ids.add(op["span"]["id"])
-                self.home[op["span"]["id"]] = article_id
+                self.span_ids.added(article_id, op["span"]["id"], hint=hint)
             elif kind == "delete":
-                ids.discard(op["span"]["id"])
-                self.home.pop(op["span"]["id"], None)
+                self.span_ids.removed(article_id, op["span"]["id"])
             elif kind == "replace":
-                for sid in ids:
-                    if self.home.get(sid) == article_id:
-                        del self.home[sid]
-                ids.clear()
-                for doc in op["after"]["spans"]:
-                    ids.add(doc["id"])
-                    self.home[doc["id"]] = article_id
+                self.span_ids.replaced(article_id, [doc["id"] for doc in op["after"]["spans"]], hint=hint)
         if act == "do":
             self.undo_stack.append({"seq": entry["seq"], "a": article_id, "op": op, "d": entry.get("d", "")})
             del self.undo_stack[:-UNDO_LIMIT]
@@ -315,8 +362,12 @@ class _Annotator:
 
     def write_index(self) -> None:
         """Journal entries before the offset written are never replayed
-        again: the article files are on disk first (``write_snapshot``)."""
+        again: the article files are on disk first (``write_snapshot``).
+        The span id map goes to ids.json with it when it is in memory and
+        has changed since it was last written."""
         write_index(self)
+        if self.span_ids.complete and self.span_ids.changed:
+            write_ids(self)
 
     # -- articles ----------------------------------------------------------
     def path_of(self, article_id: str) -> str:
@@ -353,7 +404,9 @@ class _Annotator:
             self.shards.pop(article_id).close()
             shard = self.shard(article_id)
             state = shard.state()
-        return self._present(self._caught_up(state), shard.path)
+        state = self._present(self._caught_up(state), shard.path)
+        self.span_ids.saw(article_id, state.spans)
+        return state
 
     def _present(self, state: _State, path: Path | str) -> _State:
         """``state``, unless it is empty where the index records content
@@ -450,8 +503,11 @@ class _Annotator:
 
     def close(self, *, snapshot: bool = True) -> None:
         try:
-            if self.writer and snapshot and self.lock is not None and self.snapshot_seq != self.seq:
-                self.write_snapshot()
+            if self.writer and snapshot and self.lock is not None:
+                if self.snapshot_seq != self.seq:
+                    self.write_snapshot()
+                elif self.span_ids.complete and self.span_ids.changed:
+                    write_ids(self)  # made since the last checkpoint: kept for the next session
         finally:
             for shard in self.shards.values():
                 shard.close()

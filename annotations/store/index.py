@@ -1,8 +1,13 @@
 """``index.json``: one annotator's index -- per article the span count,
-status, fingerprint, theme count and span ids, the undo and redo history and
-the flagged articles -- as of a byte offset in the journal (a checkpoint,
+status, fingerprint and theme count, the undo and redo history and the
+flagged articles -- as of a byte offset in the journal (a checkpoint,
 ``checkpoint.py``). Derived data: a missing, damaged or out-of-date index is
-rebuilt from the article files, which are the truth."""
+rebuilt from the article files, which are the truth.
+
+Format 2 keeps no span ids (``span_ids.py`` says where they are). An index
+of format 1 (each article's entry ending with its sorted span ids) is read
+as it is, its ids handed to a writer as ``snap["span_ids"]``, which rewrites it
+as format 2 on opening, with the ids in ``ids.json``."""
 
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ from pathlib import Path
 from ..errors import StoreCorruptError
 from .files import atomic_write, dump_json, load_json_file
 
-FORMAT = 1
+FORMAT = 2
+OLD_FORMATS = (1,)  # read, and rewritten by a writer
 
 
 def read_index(index_path: Path, *, writer: bool) -> dict | None:
@@ -29,10 +35,16 @@ def read_index(index_path: Path, *, writer: bool) -> dict | None:
             except OSError:
                 pass
         return None
-    if not isinstance(snap, dict) or snap.get("format") != FORMAT:
+    if not isinstance(snap, dict) or (snap.get("format") != FORMAT and snap.get("format") not in OLD_FORMATS):
         return None
     try:
-        articles = {str(k): [int(v[0]), str(v[1]), v[2], int(v[3]), list(v[4])] for k, v in snap["articles"].items()}
+        entries = snap["articles"]
+        # one string per status, not one per article (a big store has 100,000)
+        statuses: dict[str, str] = {}
+        status = statuses.setdefault
+        articles = {str(k): [int(v[0]), status(str(v[1]), str(v[1])), v[2], int(v[3])] for k, v in entries.items()}
+        if snap["format"] == 1 and writer:
+            snap["span_ids"] = {str(k): [str(sid) for sid in v[4]] for k, v in entries.items() if v[4]}
         snap["articles"] = articles
         snap["seq"] = int(snap["seq"])
         snap["journal_pos"] = int(snap["journal_pos"])
@@ -44,19 +56,20 @@ def read_index(index_path: Path, *, writer: bool) -> dict | None:
     return snap
 
 
+def stamp(ann) -> dict:
+    """Whose and as of where in the journal a file derived from it is (the
+    index, ids.json)."""
+    return {"annotator": ann.name, "seq": ann.seq, "journal_pos": ann.journal.size, "journal_gen": ann.journal_gen}
+
+
 def write_index(ann) -> None:
     """Journal entries before the offset written are never replayed
     again: the article files are on disk first (``write_snapshot``)."""
     data = {
         "format": FORMAT,
-        "annotator": ann.name,
-        "seq": ann.seq,
-        "journal_pos": ann.journal.size,
-        "journal_gen": ann.journal_gen,
+        **stamp(ann),
         "journal_base": ann.journal_base,
-        "articles": {
-            aid: [*summary, sorted(ann.ids.get(aid, ()))] for aid, summary in ann.summary.items()
-        },
+        "articles": ann.summary,
         "undo": ann.undo_stack,
         "redo": ann.redo_stack,
         "flagged": sorted(ann.flagged),

@@ -17,6 +17,7 @@ from .layout import ensure_fanned, files_in
 from .state import _apply_state, _State
 from .journal import Journal
 from .lock import AnnotatorLock
+from .span_ids import discard_ids
 from .files import (
     article_id_from_file,
     ShardStorage,
@@ -113,6 +114,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             index = folder / "index.json"
             if index.exists():
                 os.replace(index, folder / "index.json.old")
+            discard_ids(folder)  # made again from the article files when asked for
         done[:0] = moves
     finally:
         lock.release()

@@ -253,7 +253,9 @@ class Store:
         check_span(article_text, start, end, kind, state.span_objects())
         _no_duplicate(state, start, end, kind, label)
         span = Span(article_id, start, end, label, kind, article_text[start:end], self.annotator)
-        while own.span_article(span.id) is not None:
+        # a fresh uuid4: only the ids known without reading the store are
+        # looked at (span_article's ``fresh``)
+        while own.span_article(span.id, fresh=True) is not None:
             span = Span(article_id, start, end, label, kind, span.text, self.annotator, id=new_id())
         op: dict = {"kind": "add", "span": _span_dict(span)}
         if state.fingerprint != fp:

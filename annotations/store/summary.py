@@ -1,20 +1,20 @@
 """What the article list needs from a store, read from ``index.json``
-without the span ids.
+without opening the store.
 
 Opening a store loads its index whole: per article the span count, the
-status, the fingerprint, the theme count and every span id, kept as a set
-per article and a span -> article map. For 100,000 articles with ten spans
-each that is a million id strings, and most of the time it takes to open
-the store. The article list needs two numbers per article. What is here
-scans the index's bytes for them and never makes a string of a span id
-(100,000 articles, 1,000,000 spans: 0.33 s and 13 MB, against 0.76 s and
-241 MB for opening the store as writer; see BENCHMARKS.md).
+status, the fingerprint and the theme count, the undo history and the
+flagged articles. The article list needs two numbers per article. What is
+here scans the index's bytes for them and makes no object for the rest.
+An index of format 1 also lists every span id of each article (a million
+id strings for 100,000 articles with ten spans each): they are skipped
+without a string being made of any (100,000 articles, 1,000,000 spans:
+0.33 s and 13 MB, against 0.76 s and 241 MB for opening such a store as
+writer before the ids left the index; see BENCHMARKS.md).
 
 The scan answers only when the index is as current as the journal (its
 journal offset is the journal's size: every writer leaves it so when it
 closes); otherwise, or when anything in the file is not as the store
-writes it, it answers None and only opening the store can tell. It is a
-separate module: the store itself is not changed.
+writes it, it answers None and only opening the store can tell.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import orjson
 from annotations.errors import StoreError
 from annotations.model import Status
 
-from .index import FORMAT
+from .index import FORMAT, OLD_FORMATS
 from .files import read_nofollow
 
 _STRING = rb'"(?:[^"\\]|\\.)*"'
@@ -41,9 +41,9 @@ _TAIL = re.compile(
     rb',(?:"flagged":\[(?:' + _STRING + rb'(?:,' + _STRING + rb')*)?\],)?"format":(\d+),'
     rb'(?:"journal_base":\d+,)?(?:"journal_gen":(?:null|' + _STRING + rb'),)?"journal_pos":(\d+),"redo":'
 )
-# "id":[count,"status",fingerprint or null,themes,[span ids]]: up to the
-# span ids, which are skipped to the "]]" that ends the entry
-_ENTRY = re.compile(rb'(' + _STRING + rb'):\[(\d+),(' + _STRING + rb'),(?:null|' + _STRING + rb'),\d+,\[')
+# "id":[count,"status",fingerprint or null,themes] (format 2); format 1
+# adds ,[span ids], which are skipped to the "]]" that ends the entry
+_ENTRY = re.compile(rb'(' + _STRING + rb'):\[(\d+),(' + _STRING + rb'),(?:null|' + _STRING + rb'),\d+(\]|,\[)')
 _TODO = orjson.dumps(Status.TODO.value)
 
 
@@ -77,6 +77,7 @@ def read_summary(root: str | Path, annotator: str) -> Summary | None:
     statuses: dict[str, Status] = {}
     position = head.end()
     match = _ENTRY.match
+    formats = set()  # of the entries read: 1 with span ids, 2 without
     try:
         while raw[position:position + 1] != b"}":  # the end of the articles
             entry = match(raw, position)
@@ -88,14 +89,24 @@ def read_summary(root: str | Path, annotator: str) -> Summary | None:
                 counts[article_id] = count
             if status != _TODO:
                 statuses[article_id] = Status(orjson.loads(status))
-            end = raw.find(b"]]", entry.end())
-            # a backslash among the ids could hide a "]]" inside one of them
-            if end < 0 or raw.find(b"\\", entry.end(), end) >= 0 or raw[end + 2:end + 3] not in (b",", b"}"):
+            if entry[4] == b"]":
+                formats.add(FORMAT)
+                end = entry.end() - 2
+            else:
+                formats.add(1)
+                end = raw.find(b"]]", entry.end())
+                # a backslash among the ids could hide a "]]" inside one of them
+                if end < 0 or raw.find(b"\\", entry.end(), end) >= 0:
+                    return None
+            if raw[end + 2:end + 3] not in (b",", b"}"):
                 return None
             position = end + 2 + (raw[end + 2:end + 3] == b",")
     except ValueError:  # not a status, or not UTF-8
         return None
     tail = _TAIL.match(raw, position + 1)
-    if tail is None or int(tail[1]) != FORMAT or int(tail[2]) != journal:
+    if tail is None or int(tail[2]) != journal:
+        return None
+    version = int(tail[1])
+    if (version != FORMAT and version not in OLD_FORMATS) or formats - {FORMAT if version == FORMAT else 1}:
         return None
     return Summary(counts, statuses)

@@ -102,7 +102,7 @@ CHANGES = {
     "flagged a number": put("flagged", 5),
     "article row short": first_article(lambda row: row[:2]),
     "article count no number": first_article(lambda row: ["two", *row[1:]]),
-    "article span ids no list": first_article(lambda row: [*row[:4], 7]),
+    "article theme count no number": first_article(lambda row: [*row[:3], "many"]),
     "article row a number": first_article(lambda row: 3),
 }
 

@@ -2,7 +2,9 @@
 
 ``run_app`` opens the corpus, label schema and store before the screen is
 taken over, so a user mistake ends as one line on stderr and a non-zero
-exit. In visual mode the terminal is switched to explicit bidi mode
+exit. A store whose summary can be read is only locked then, and opened
+when first needed (``tui.deferred_store``): the list is drawn from the
+summary, and opening a large store's index waits for the first article. In visual mode the terminal is switched to explicit bidi mode
 (``CSI 8 l``) so terminals that reorder RTL text themselves (VTE, mintty)
 draw our cells as sent; ``CSI 8 h`` restores it on the way out.
 
@@ -33,7 +35,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from annotations.corpus import Corpus
-from annotations.errors import HashiyaError, StoreError
+from annotations.errors import HashiyaError, StoreError, StoreLockedError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
@@ -178,7 +180,10 @@ class HashiyaApp(App[int]):
         from .screens.reader import ReaderScreen
 
         try:
-            self.store.spans(article_id)
+            self.store.spans(article_id)  # opens the store on first need
+        except StoreLockedError as exc:  # taken over since start-up (tui.deferred_store)
+            self.notify(str(exc), title="Store", severity="error", timeout=10)
+            return
         except StoreError as exc:
             self.show_store_error(exc)
             return
@@ -357,8 +362,6 @@ HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
 
 
 def _open_parts(settings: Settings, *, unchecked: bool):
-    from annotations.store import Store
-
     from .corpus_index import open_corpus_indexed, open_corpus_unchecked
 
     if unchecked:
@@ -373,7 +376,9 @@ def _open_parts(settings: Settings, *, unchecked: bool):
         detail = f" ({len(corpus.problems)} files could not be read: {corpus.problems[0]})" if corpus.problems else ""
         raise HashiyaError(f"{settings.corpus}: no articles to annotate{detail}")
     schema = load_schema(settings.labels)
-    store = Store(settings.store, settings.annotator)
+    from .deferred_store import open_app_store
+
+    store = open_app_store(settings.store, settings.annotator)
     return corpus, schema, store, check
 
 

@@ -561,6 +561,26 @@ def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
     article whose text differs from what was annotated). CorpusError when the
     folder could not be opened; CheckFailed when the process could not do its
     work (the caller then checks in this process)."""
+    fresh, answer = _run_check(check, {"stored": stored}, timeout)
+    return fresh, answer["stale"]
+
+
+def check_reading_store(check: CorpusCheck, store_root: str | Path, annotator: str,
+                        timeout: float = 600.0) -> tuple[Corpus | None, dict[str, str], set[str]]:
+    """``check_in_process``, the process reading the stored fingerprints
+    itself from the store at `store_root` (read-only, as
+    ``tui.deferred_store.stored_marks``), for an app whose own store is not
+    open yet; also returns the articles flagged for review. CheckFailed
+    too when the store could not be read there."""
+    fresh, answer = _run_check(check, {"read": [str(store_root), annotator]}, timeout)
+    try:
+        flagged = {str(article_id) for article_id in answer["flagged"]}
+    except (KeyError, TypeError):
+        raise CheckFailed("no answer") from None
+    return fresh, answer["stale"], flagged
+
+
+def _run_check(check: CorpusCheck, request: dict, timeout: float) -> tuple[Corpus | None, dict]:
     import subprocess
 
     env = dict(os.environ)
@@ -578,7 +598,7 @@ def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
         if check.cancelled:
             process.kill()
         try:
-            out, err = process.communicate(orjson.dumps(stored), timeout=timeout)
+            out, err = process.communicate(orjson.dumps(request), timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -593,7 +613,10 @@ def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
         answer = orjson.loads(out)
         if "error" in answer:
             raise CorpusError(str(answer["error"]))
-        changed, stale = bool(answer["changed"]), dict(answer["stale"])
+        if "store_error" in answer:
+            raise CheckFailed(str(answer["store_error"]))
+        changed = bool(answer["changed"])
+        answer["stale"] = dict(answer["stale"])
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         raise CheckFailed("no answer") from None
     fresh = None
@@ -602,7 +625,7 @@ def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
         fresh = _from_written_index(check.folder)
         if fresh is None:
             fresh = open_corpus_indexed(check.folder)
-    return fresh, stale
+    return fresh, answer
 
 
 def _from_written_index(folder: Path) -> Corpus | None:
@@ -616,15 +639,30 @@ def _from_written_index(folder: Path) -> Corpus | None:
 
 
 def _process_main(argv: list[str]) -> int:
-    """The checking process: argv is FOLDER KIND, stdin the stored
-    fingerprint of each annotated article (JSON); prints {"changed",
-    "stale"} or {"error"}."""
+    """The checking process: argv is FOLDER KIND, stdin (JSON) either
+    {"stored": the stored fingerprint of each annotated article} or
+    {"read": [store folder, annotator]} to read them (and the flagged
+    articles) from the store here; prints {"changed", "stale"} (and
+    "flagged" when read here), {"error"} or {"store_error"}."""
     try:
         os.nice(10)
     except (AttributeError, OSError):
         pass
     folder, kind = Path(argv[0]), argv[1]
-    stored = orjson.loads(sys.stdin.buffer.read() or b"{}")
+    request = orjson.loads(sys.stdin.buffer.read() or b"{}")
+    flagged = None
+    if "read" in request:
+        from annotations.errors import StoreError
+
+        from .deferred_store import stored_marks
+
+        try:
+            stored, flagged = stored_marks(*request["read"])
+        except StoreError as exc:
+            sys.stdout.buffer.write(orjson.dumps({"store_error": str(exc)}))
+            return 0
+    else:
+        stored = request.get("stored") or {}
     try:
         corpus = None
         if kind == "scan":
@@ -638,6 +676,8 @@ def _process_main(argv: list[str]) -> int:
         else:
             corpus, changed = open_corpus_indexed(folder), True
         answer = {"changed": changed, "stale": stale_among(stored, fingerprints_of(corpus, list(stored)))}
+        if flagged is not None:
+            answer["flagged"] = sorted(flagged)
     except CorpusError as exc:
         answer = {"error": str(exc)}
     except OSError as exc:

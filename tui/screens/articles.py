@@ -40,7 +40,8 @@ from annotations.model import Status
 from annotations.progress import to_do_after
 from annotations.textnorm import fold_many, is_rtl, normalize
 
-from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
+from ..corpus_index import CheckFailed, Pacer, check_in_process, check_reading_store, fingerprints_of, stale_among
+from ..deferred_store import is_open, stored_marks
 from ..layout import display_line
 from ..node import HashiyaNode
 from ..prefs import Display
@@ -410,6 +411,9 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.stale_checked = False
+        #: whether the list's flags were read (from the store, or with the
+        #: stale check while the store is not open)
+        self.flags_known = False
         #: the corpus check running in a separate process, if any
         self.running_check = None
         self._just_mounted = False
@@ -472,21 +476,22 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
     # store -------------------------------------------------------------
 
     def refresh_from_store(self, article_id: str | None = None) -> None:
+        """Counts, statuses and flags from the store. While the app's store is
+        not open (tui.deferred_store) the counts and statuses come from its
+        summary, and the flags with the stale check (see _apply_stale)."""
         store = self.app.store
         try:
             counts = store.span_counts()
             statuses = store.statuses()
-            flagged = store.flagged_articles()
+            flagged = store.flagged_articles() if is_open(store) else None
         except HashiyaError as exc:
             self.notify(str(exc), title="Store", severity="error")
             return
         listing = self.article_list
         listing.spans = counts
         listing.suggested = self.app.suggester.waiting_counts()
-        if flagged != listing.flagged:
-            listing.flagged = flagged
-            if listing.flagged_only:
-                listing.set_filter(self.filter_value)
+        if flagged is not None:
+            self._set_flagged(flagged)
         listing.statuses = {article_id: Status(status) for article_id, status in statuses.items()}
         if article_id is not None:
             self._recheck_stale(article_id)
@@ -533,16 +538,27 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         else:
             self.article_list.stale.discard(article_id)
 
+    def _set_flagged(self, flagged: set[str]) -> None:
+        listing = self.article_list
+        self.flags_known = True
+        if flagged != listing.flagged:
+            listing.flagged = flagged
+            if listing.flagged_only:
+                listing.set_filter(self.filter_value)
+
     def _stale_in_thread(self, corpus: Corpus) -> None:
         """Fingerprint every annotated article off the UI thread (a folder
         reopened from its index remembers them; the others read the file)."""
         app = self.app
         try:
-            stored = app.call_from_thread(self._stored_fingerprints)
+            if is_open(app.store):
+                stored, flagged = app.call_from_thread(self._stored_fingerprints), None
+            else:  # read here, leaving the app's store closed
+                stored, flagged = stored_marks(app.store.root, app.store.annotator)
         except HashiyaError:
             return
         stale = stale_among(stored, fingerprints_of(corpus, list(stored), Pacer()))
-        app.call_from_thread(self._apply_stale, stale)
+        app.call_from_thread(self._apply_stale, stale, flagged)
 
     @work(thread=True, exclusive=True, group="checks")
     def check_corpus(self) -> None:
@@ -560,13 +576,17 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
             return
         try:
             if check.worth_a_process:
-                try:
-                    stored = app.call_from_thread(self._stored_fingerprints)
-                except HashiyaError:
-                    stored = {}
                 self.running_check = check
                 try:
-                    fresh, stale = check_in_process(check, stored)
+                    store, flagged = app.store, None
+                    if is_open(store):
+                        try:
+                            stored = app.call_from_thread(self._stored_fingerprints)
+                        except HashiyaError:
+                            stored = {}
+                        fresh, stale = check_in_process(check, stored)
+                    else:  # the process reads the store, leaving the app's closed
+                        fresh, stale, flagged = check_reading_store(check, store.root, store.annotator)
                 except CheckFailed:
                     if check.cancelled:
                         return
@@ -574,7 +594,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
                 else:
                     if fresh is not None:
                         app.call_from_thread(app.replace_corpus, fresh)
-                    app.call_from_thread(self._apply_stale, stale)
+                    app.call_from_thread(self._apply_stale, stale, flagged)
                     return
             fresh = check(Pacer())
         except HashiyaError as exc:
@@ -615,16 +635,26 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         store = self.app.store
         return {article_id: store.fingerprint(article_id) for article_id in store.article_ids()}
 
-    def _apply_stale(self, stale: dict[str, str]) -> None:
+    def _apply_stale(self, stale: dict[str, str], flagged: set[str] | None = None) -> None:
         """The articles found stale elsewhere (id -> fingerprint of the text
-        now), each checked against the store as it is now."""
-        now = set()
-        for article_id, print_ in stale.items():
-            try:
-                if self.app.store.is_stale(article_id, print_):
-                    now.add(article_id)
-            except HashiyaError:
-                pass
+        now), each checked against the store as it is now, and the flagged
+        articles when they were read there. Found while the app's store was
+        not open, both stand as found: nothing can have written the store
+        since (the app holds its lock), and once it is open it says itself."""
+        store = self.app.store
+        if not is_open(store):
+            now = set(stale)
+            if flagged is not None:
+                self._set_flagged(flagged)
+                self.update_progress()
+        else:
+            now = set()
+            for article_id, print_ in stale.items():
+                try:
+                    if store.is_stale(article_id, print_):
+                        now.add(article_id)
+                except HashiyaError:
+                    pass
         self.stale_checked = True
         if now != self.article_list.stale:
             self.article_list.stale = now
@@ -723,6 +753,12 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
 
     def action_toggle_flagged(self) -> None:
         listing = self.article_list
+        if not self.flags_known:  # not read yet: the store says which they are
+            try:
+                self._set_flagged(self.app.store.flagged_articles())
+            except HashiyaError as exc:
+                self.notify(str(exc), title="Store", severity="error")
+                return
         listing.flagged_only = not listing.flagged_only
         listing.set_filter(self.filter_value)
         self.update_progress()

@@ -1,0 +1,143 @@
+"""The app's store, opened when first needed.
+
+Opening a store as writer loads its whole index, every span id included:
+at 100,000 articles and 1,000,000 spans most of a second and a couple of
+hundred megabytes, before the article list could be drawn. The list needs
+only each article's span count and status, which
+``annotations.store.summary`` reads from the same index without the span
+ids. So when that summary answers, the app starts on a ``DeferredStore``:
+
+- the annotator's lock is taken at once, exactly as the store takes it, so
+  a second session for the same annotator is refused at start-up with the
+  store's own message, and nothing else can write the store while the app
+  runs on the summary (which therefore stays true until the store opens);
+- ``span_counts`` and ``statuses`` of this annotator are answered from the
+  summary while the store is not open;
+- anything else (an article's spans, an edit, undo, notes, flags, another
+  annotator) opens the store, the lock handed over to it, and is answered
+  by it from then on.
+
+When the summary cannot answer (no store yet, an index behind its journal
+after a crash, anything unexpected) the app opens the store at start-up as
+before, and recovery runs then.
+
+No Textual here: this is plain data access, as the store is.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from annotations.errors import StoreError
+from annotations.model import Status
+from annotations.settings import safe_annotator
+from annotations.store import Store, open_for_reading
+from annotations.store.files import AnnotatorLock
+from annotations.store.summary import Summary, read_summary
+
+__all__ = ["DeferredStore", "open_app_store", "is_open", "stored_marks"]
+
+
+class DeferredStore:
+    """A writer ``Store`` not opened yet; see the module's docstring.
+    Attributes other than the ones below are the opened store's."""
+
+    readonly = False
+
+    def __init__(self, root: Path, annotator: str, summary: Summary, lock: AnnotatorLock) -> None:
+        self.root = root
+        self.annotator = annotator
+        self._summary: Summary | None = summary
+        self._lock: AnnotatorLock | None = lock
+        self._store: Store | None = None
+        self._closed = False
+        self._opening = threading.Lock()
+
+    def __repr__(self) -> str:
+        state = "open" if self._store is not None else "not opened yet"
+        return f"DeferredStore({str(self.root)!r}, {self.annotator!r}, {state})"
+
+    @property
+    def opened(self) -> bool:
+        return self._store is not None
+
+    def open(self) -> Store:
+        """The store, opened now if it was not (StoreError when it cannot be:
+        the next call tries again)."""
+        with self._opening:
+            if self._store is None:
+                if self._closed:
+                    raise StoreError(f"store {self.root} is closed")
+                if self._lock is not None:  # the store takes the lock itself
+                    self._lock.release()
+                    self._lock = None
+                self._store = Store(self.root, self.annotator)
+                self._summary = None
+            return self._store
+
+    def span_counts(self, annotator: str | None = None) -> dict[str, int]:
+        summary = self._summary
+        if summary is not None and annotator in (None, self.annotator):
+            return dict(summary.counts)
+        return self.open().span_counts(annotator)
+
+    def statuses(self, annotator: str | None = None) -> dict[str, Status]:
+        summary = self._summary
+        if summary is not None and annotator in (None, self.annotator):
+            return dict(summary.statuses)
+        return self.open().statuses(annotator)
+
+    def close(self) -> None:
+        with self._opening:
+            self._closed = True
+            if self._store is not None:
+                self._store.close()
+            elif self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __getattr__(self, name: str):
+        # only for what is not defined above: the store's own methods
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.open(), name)
+
+
+def is_open(store) -> bool:
+    """Whether `store` (a Store or a DeferredStore) is open already."""
+    return not isinstance(store, DeferredStore) or store.opened
+
+
+def open_app_store(root: str | Path, annotator: str) -> Store | DeferredStore:
+    """The app's store: a ``DeferredStore`` holding the annotator's lock when
+    the summary answers, else the store opened now. StoreError (a locked
+    store among them) as opening the store gives it."""
+    root = Path(root)
+    name = safe_annotator(annotator)
+    folder = root / name
+    # A store to create, or a folder the store would refuse: opened now, so
+    # the store says what is wrong.
+    if not (root.is_dir() and folder.is_dir()) or folder.is_symlink() or (folder / "articles").is_symlink():
+        return Store(root, name)
+    lock = AnnotatorLock(folder / "lock", root, name)
+    lock.acquire()
+    try:
+        summary = read_summary(root, name)  # under the lock: nobody writes meanwhile
+    except BaseException:
+        lock.release()
+        raise
+    if summary is None:
+        lock.release()
+        return Store(root, name)
+    return DeferredStore(root, name, summary, lock)
+
+
+def stored_marks(root: str | Path, annotator: str) -> tuple[dict[str, str | None], set[str]]:
+    """The fingerprint stored for each article this annotator annotated, and
+    the articles flagged for review: what the stale check and the list's
+    flags need, read through a read-only store (no lock; what writers have
+    saved). For a check running while the app's own store is not open."""
+    with open_for_reading(root, annotator) as store:
+        fingerprints = {article_id: store.fingerprint(article_id) for article_id in store.article_ids()}
+        return fingerprints, store.flagged_articles()

@@ -4,6 +4,9 @@ entity spans each, every article done) and a store filled through
 
     python -m benchmarks.bench_app_scale           10,000 articles (100,000 spans)
     python -m benchmarks.bench_app_scale --large   100,000 articles (1,000,000 spans)
+    ... --keep DIR                                  build the corpus and store in DIR once
+                                                    and reuse them on later runs
+
 
 Measured as whole processes, each start twice: first open (no corpus index:
 the folder is listed by file name and checked by a separate process once the
@@ -143,14 +146,30 @@ def _forget_index(home: Path) -> None:
     shutil.rmtree(home / "config" / "corpus-index", ignore_errors=True)
 
 
-def run(n: int) -> dict:
+def _build(home: Path, n: int) -> float:
+    """The corpus folder and the store of `n` articles in `home`; seconds
+    taken (0 when a finished build of the same size is there already)."""
+    done = home / "built.json"
+    try:
+        if json.loads(done.read_text()) == {"articles": n}:
+            return 0.0
+    except (OSError, ValueError):
+        pass
+    for part in ("corpus", "store", "config"):
+        shutil.rmtree(home / part, ignore_errors=True)
+    t0 = time.perf_counter()
+    doccano = write_inputs(n, home)
+    build_store(doccano, home / "corpus", home / "store")
+    doccano.unlink()
+    done.write_text(json.dumps({"articles": n}))
+    return time.perf_counter() - t0
+
+
+def run(n: int, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="hashiya-app-scale-") as tmp:
-        home = Path(tmp)
-        t0 = time.perf_counter()
-        doccano = write_inputs(n, home)
-        build_store(doccano, home / "corpus", home / "store")
-        doccano.unlink()
-        setup = time.perf_counter() - t0
+        home = Path(tmp) if keep is None else keep
+        home.mkdir(parents=True, exist_ok=True)
+        setup = _build(home, n)
         corpus = home / "corpus"
         results = {}
         pane = Pane(home)
@@ -168,12 +187,15 @@ def ms(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    n = LARGE if argv and "--large" in argv else DEFAULT
+    argv = argv or []
+    n = LARGE if "--large" in argv else DEFAULT
+    keep = Path(argv[argv.index("--keep") + 1]).resolve() if "--keep" in argv[:-1] else None
     load = os.getloadavg()[0]
-    result = run(n)
+    result = run(n, keep)
     rows = result["rows"]
     print(f"## The app at {n:,} articles ({n * SPANS:,} spans)\n")
-    print(f"Set-up (articles, corpus folder, store by bulk import): {result['setup']:.0f} s, not timed below.\n")
+    print(f"Set-up (articles, corpus folder, store by bulk import): {result['setup']:.0f} s "
+          f"({'reused from ' + str(keep) if keep is not None and not result['setup'] else 'built'}), not timed below.\n")
     print("| run | spawn to list usable | peak RSS, list up | peak RSS, after first filter key "
           "| first filter key | next keys (median) |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -362,6 +362,21 @@ HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
 
 
 def _open_parts(settings: Settings, *, unchecked: bool):
+    from .deferred_store import StoreOpening
+
+    # the store's lock first; its summary is read meanwhile (tui.deferred_store)
+    opening = StoreOpening(settings.store, settings.annotator)
+    try:
+        corpus, check = _open_corpus(settings, unchecked=unchecked)
+        schema = load_schema(settings.labels)
+        store = opening.result()
+    except BaseException:
+        opening.cancel()
+        raise
+    return corpus, schema, store, check
+
+
+def _open_corpus(settings: Settings, *, unchecked: bool):
     from .corpus_index import open_corpus_indexed, open_corpus_unchecked
 
     if unchecked:
@@ -372,14 +387,10 @@ def _open_parts(settings: Settings, *, unchecked: bool):
         corpus, check = open_corpus_indexed(settings.corpus), None
     if not len(corpus):
         if check is not None:  # an index listing no article: look at the folder now
-            return _open_parts(settings, unchecked=False)
+            return _open_corpus(settings, unchecked=False)
         detail = f" ({len(corpus.problems)} files could not be read: {corpus.problems[0]})" if corpus.problems else ""
         raise HashiyaError(f"{settings.corpus}: no articles to annotate{detail}")
-    schema = load_schema(settings.labels)
-    from .deferred_store import open_app_store
-
-    store = open_app_store(settings.store, settings.annotator)
-    return corpus, schema, store, check
+    return corpus, check
 
 
 def make_app(settings: Settings) -> HashiyaApp:

@@ -5,7 +5,9 @@ at 100,000 articles and 1,000,000 spans most of a second and a couple of
 hundred megabytes, before the article list could be drawn. The list needs
 only each article's span count and status, which
 ``annotations.store.summary`` reads from the same index without the span
-ids. So when that summary answers, the app starts on a ``DeferredStore``:
+ids. So when that summary answers, the app starts on a ``DeferredStore``
+(``StoreOpening`` reads the summary in a forked process while the corpus
+is listed, as it takes the lock):
 
 - the annotator's lock is taken at once, exactly as the store takes it, so
   a second session for the same annotator is refused at start-up with the
@@ -26,8 +28,12 @@ No Textual here: this is plain data access, as the store is.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from pathlib import Path
+
+import orjson
 
 from annotations.errors import StoreError
 from annotations.model import Status
@@ -36,7 +42,7 @@ from annotations.store import Store, open_for_reading
 from annotations.store.files import AnnotatorLock
 from annotations.store.summary import Summary, read_summary
 
-__all__ = ["DeferredStore", "open_app_store", "is_open", "stored_marks"]
+__all__ = ["DeferredStore", "StoreOpening", "is_open", "stored_marks"]
 
 
 class DeferredStore:
@@ -109,28 +115,106 @@ def is_open(store) -> bool:
     return not isinstance(store, DeferredStore) or store.opened
 
 
-def open_app_store(root: str | Path, annotator: str) -> Store | DeferredStore:
-    """The app's store: a ``DeferredStore`` holding the annotator's lock when
-    the summary answers, else the store opened now. StoreError (a locked
-    store among them) as opening the store gives it."""
-    root = Path(root)
-    name = safe_annotator(annotator)
-    folder = root / name
-    # A store to create, or a folder the store would refuse: opened now, so
-    # the store says what is wrong.
-    if not (root.is_dir() and folder.is_dir()) or folder.is_symlink() or (folder / "articles").is_symlink():
-        return Store(root, name)
-    lock = AnnotatorLock(folder / "lock", root, name)
-    lock.acquire()
+class StoreOpening:
+    """The app's store being opened, while the corpus is listed: the lock is
+    taken at once (StoreLockedError here for a second session), and the
+    summary is read by a forked child process, so the ~0.3 s of scanning a
+    large index runs on the other core instead of after the corpus.
+    ``result()`` gives the store; ``cancel()`` lets it all go."""
+
+    def __init__(self, root: str | Path, annotator: str) -> None:
+        self.root = Path(root)
+        self.name = safe_annotator(annotator)
+        self._lock: AnnotatorLock | None = None
+        self._child: tuple[int, int] | None = None
+        folder = self.root / self.name
+        # A store to create, or a folder the store would refuse: opened by
+        # result(), so the store says what is wrong.
+        if not (self.root.is_dir() and folder.is_dir()) or folder.is_symlink() or (folder / "articles").is_symlink():
+            return
+        self._lock = AnnotatorLock(folder / "lock", self.root, self.name)
+        self._lock.acquire()  # the summary is read under it: nobody writes meanwhile
+        self._child = _summary_in_child(self.root, self.name)
+
+    def _summary(self) -> Summary | None:
+        if self._child is None:  # no child could be made: read here
+            return read_summary(self.root, self.name)
+        pid, pipe = self._child
+        self._child = None
+        try:
+            with open(pipe, "rb") as answer:
+                data = answer.read()
+            os.waitpid(pid, 0)
+            return _summary_from(data)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def result(self) -> Store | DeferredStore:
+        lock = self._lock
+        if lock is None:
+            return Store(self.root, self.name)
+        summary = self._summary()
+        self._lock = None
+        if summary is None:  # only opening the store can tell
+            lock.release()
+            return Store(self.root, self.name)
+        return DeferredStore(self.root, self.name, summary, lock)
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            pid, pipe = self._child
+            self._child = None
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            os.close(pipe)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _summary_in_child(root: Path, name: str) -> tuple[int, int] | None:
+    """(pid, read end of a pipe) of a forked process writing the summary as
+    JSON to the pipe (null when it cannot answer); None when none could be
+    made."""
     try:
-        summary = read_summary(root, name)  # under the lock: nobody writes meanwhile
-    except BaseException:
-        lock.release()
-        raise
-    if summary is None:
-        lock.release()
-        return Store(root, name)
-    return DeferredStore(root, name, summary, lock)
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: nothing but this, then out without any clean-up
+        code = 1
+        try:
+            os.close(read_end)
+            summary = read_summary(root, name)
+            data = orjson.dumps(None if summary is None else [summary.counts, summary.statuses])
+            with open(write_end, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+_STATUSES = {status.value: status for status in Status}
+
+
+def _summary_from(data: bytes) -> Summary | None:
+    answer = orjson.loads(data)
+    if answer is None:
+        return None
+    counts, statuses = answer
+    if not (isinstance(counts, dict) and isinstance(statuses, dict)):
+        return None
+    return Summary(counts, {article_id: _STATUSES[status] for article_id, status in statuses.items()})
 
 
 def stored_marks(root: str | Path, annotator: str) -> tuple[dict[str, str | None], set[str]]:

@@ -38,7 +38,7 @@ from annotations.jsontext import has_surrogate
 from annotations.model import fingerprint
 from annotations.settings import config_dir
 
-VERSION = 3
+VERSION = 4
 # A folder seen for the first time with at least this many files is listed
 # before its files are read (see the module's docstring).
 LIST_FIRST_FROM = 2000
@@ -57,19 +57,35 @@ def index_path(folder: Path) -> Path:
 
 def _read_index(folder: Path) -> dict | None:
     """The folder's index when it can be read and was written for this folder
-    by these rules; None otherwise."""
+    by these rules; None otherwise. Its remembered fingerprints stay unparsed
+    until asked for (``_remembered_entries``): a large folder reopened needs
+    none of them to be listed."""
     try:
-        raw = index_path(folder).read_bytes()
-        cut = raw.index(b"\n")
-        index = orjson.loads(raw[:cut])
-        if not isinstance(index, dict):
+        with open(index_path(folder), "rb") as handle:
+            head, prints, blob = handle.readline(), handle.readline(), handle.read()
+        index = orjson.loads(head)
+        if not isinstance(index, dict) or not prints.endswith(b"\n"):
             return None
-        index["titles"] = Titles(raw[cut + 1:], index.pop("title_ends"))
+        index["fingerprints"] = prints
+        index["titles"] = Titles(blob, index.pop("title_ends"))
     except (OSError, ValueError, KeyError, TypeError):  # orjson's error is a ValueError
         return None
     if index.get("stamp") != _module_stamp() or index.get("folder") != str(folder.resolve()):
         return None
     return index
+
+
+def _remembered_entries(index: dict):
+    """The index's ``name -> [size, mtime_ns, fingerprint]`` entries, parsed
+    on first need (whatever they are: ``_still_valid`` checks them)."""
+    entries = index.get("fingerprints")
+    if isinstance(entries, bytes):
+        try:
+            entries = orjson.loads(entries)
+        except ValueError:
+            entries = {}
+        index["fingerprints"] = entries
+    return entries
 
 
 class Titles(Sequence):
@@ -153,14 +169,34 @@ def _still_valid(entries, files: Files) -> dict[str, list]:
 def _fingerprints(index: dict, files: Files) -> dict[str, str]:
     """name -> fingerprint, for the remembered fingerprints taken from a file
     with the size and mtime it has in ``files``."""
-    return {name: entry[2] for name, entry in _still_valid(index.get("fingerprints"), files).items()}
+    return {name: entry[2] for name, entry in _still_valid(_remembered_entries(index), files).items()}
+
+
+class RememberedPrints:
+    """The fingerprints an index remembers for files as they are in
+    ``files``, worked out when the first one is asked for: a large corpus
+    reopened is listed without them, and only the stale check or an
+    article's fingerprint needs them."""
+
+    def __init__(self, index: dict, files: Files) -> None:
+        self._index, self._files = index, files
+        self._known: dict[str, str] | None = None
+
+    def get(self, name: str) -> str | None:
+        if self._known is None:
+            try:
+                self._known = _fingerprints(self._index, self._files)
+            except (TypeError, AttributeError, ValueError):
+                self._known = {}
+            self._index = self._files = None
+        return self._known.get(name)
 
 
 class IndexedArticle(Article):
     """An article listed from the index. Its fingerprint is the remembered one
     until its text is read, and then that of the text read."""
 
-    def __init__(self, id: str, title: str, path: str, remembered: str | None) -> None:
+    def __init__(self, id: str, title: str, path: str, remembered: str | RememberedPrints | None) -> None:
         # Article.__init__'s assignments, made here directly: a filter or a
         # walk through the list makes these by the thousand.
         self.id, self.title, self._path, self.metadata = id, title, path, {}
@@ -168,10 +204,18 @@ class IndexedArticle(Article):
         self._remembered = remembered
 
     @property
+    def remembered(self) -> str | None:
+        """The fingerprint the index remembers for this file as it is, if any."""
+        remembered = self._remembered
+        if isinstance(remembered, RememberedPrints):
+            remembered = self._remembered = remembered.get(os.path.basename(self._path))
+        return remembered
+
+    @property
     def fingerprint(self) -> str:
         if self._fingerprint is None:
-            if self._text is None and self._remembered is not None:
-                return self._remembered
+            if self._text is None and self.remembered is not None:
+                return self.remembered
             self._fingerprint = fingerprint(self.text)
         return self._fingerprint
 
@@ -212,7 +256,7 @@ def _from_index(folder: Path, files: Files, index: dict) -> Corpus | None:
         return None
     problems = [CorpusProblem(name, problem_map[name]) for name in names if name in problem_map]
     # a str path: Article makes the Path only when the text is read
-    articles = _indexed_articles(ids, titles, os.path.join(str(folder), ""), _fingerprints(index, files))
+    articles = _indexed_articles(ids, titles, os.path.join(str(folder), ""), RememberedPrints(index, files))
     # directories or unreadable entries named *.txt: open_corpus skipped them too
     return LazyCorpus(source=folder, articles=articles, problems=problems)
 
@@ -243,11 +287,11 @@ class LazyArticles(Sequence):
             yield self[position]
 
 
-def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: dict[str, str]) -> LazyArticles:
+def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: RememberedPrints) -> LazyArticles:
     def make(position: int) -> Article:
         article_id = ids[position]
-        return IndexedArticle(article_id, titles[position], f"{prefix}{article_id}.txt",
-                              remembered.get(f"{article_id}.txt"))
+        # the remembered fingerprint is looked up when first needed
+        return IndexedArticle(article_id, titles[position], f"{prefix}{article_id}.txt", remembered)
 
     return LazyArticles(ids, make, titles)
 
@@ -314,15 +358,17 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
 
 
 def _save(folder: Path, data: dict) -> None:
-    """Write the index: a line of JSON, then the block of titles."""
+    """Write the index: a line of JSON, a line of the remembered
+    fingerprints (JSON), then the block of titles."""
     target = index_path(folder)
     titles: Titles = data["titles"]
-    head = {key: value for key, value in data.items() if key != "titles"}
+    head = {key: value for key, value in data.items() if key not in ("titles", "fingerprints")}
     head["title_ends"] = titles.ends
     try:
+        prints = orjson.dumps(_remembered_entries(data))
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(orjson.dumps(head) + b"\n" + titles.blob)
+        tmp.write_bytes(orjson.dumps(head) + b"\n" + prints + b"\n" + titles.blob)
         os.replace(tmp, target)
     except (OSError, TypeError, ValueError):  # e.g. a file name that is not UTF-8
         pass  # only a cache: the next start reads the folder again
@@ -370,7 +416,7 @@ def _open_indexed(path: Path) -> tuple[Corpus, Callable[[], None]]:
         kept = {}
         if index is not None and files is not None:
             try:
-                kept = _still_valid(index.get("fingerprints"), now)
+                kept = _still_valid(_remembered_entries(index), now)
             except (TypeError, AttributeError, ValueError):
                 kept = {}
         _write_index(path, now, corpus, kept)
@@ -385,7 +431,7 @@ def remember_fingerprints(folder: Path, learned: dict[str, list]) -> None:
     if index is None or not learned:
         return
     try:
-        remembered = index.get("fingerprints")
+        remembered = _remembered_entries(index)
         remembered = dict(remembered) if isinstance(remembered, dict) else {}
         remembered.update(_still_valid(learned, (index["names"], index["sizes"], index["mtimes"])))
     except (KeyError, TypeError, ValueError):
@@ -435,7 +481,7 @@ def fingerprints_of(corpus: Corpus, article_ids, pace: Callable[[], None] | None
         # The file's size and mtime before its text is read: a file changed
         # meanwhile will not match them next time, so nothing wrong is kept.
         if location is not None and not article.loaded and not (
-                isinstance(article, IndexedArticle) and article._remembered is not None):
+                isinstance(article, IndexedArticle) and article.remembered is not None):
             try:
                 info = os.stat(location)
                 stat = (info.st_size, info.st_mtime_ns)

@@ -147,7 +147,7 @@ def test_fingerprints_are_remembered_and_forgotten_when_the_file_changes(corpus_
     assert fresh is not None
     assert fresh.get(first.id).fingerprint == fingerprint("عنوان جديد\n\nنص آخر.")
     reopened = open_corpus_unchecked(corpus_dir)[0].get(first.id)
-    assert reopened._remembered is None  # forgotten: the file is not what was fingerprinted
+    assert reopened.remembered is None  # forgotten: the file is not what was fingerprinted
 
 
 def test_an_article_listed_from_the_index_is_made_like_any_article(corpus_dir):
@@ -165,7 +165,7 @@ def test_a_text_read_after_listing_has_its_own_fingerprint(corpus_dir):
     fingerprints_of(corpus, [corpus.articles[1].id])
     assert corpus.articles[1].loaded  # read to be fingerprinted
     article = open_corpus_unchecked(corpus_dir)[0].articles[1]
-    assert article._remembered is not None
+    assert article.remembered is not None
     # the file changes without the index knowing; reading the text wins
     (corpus_dir / f"{article.id}.txt").write_text("نص\n", encoding="utf-8")
     assert article.text == "نص\n"
@@ -189,7 +189,7 @@ def test_the_checking_process_finds_changed_files_and_stale_articles(corpus_dir,
     assert stale == {first_id: fingerprint(changed)}
     assert fresh is not None and summary(fresh) == summary(open_corpus(corpus_dir))
     # what it found is in the index: the next start remembers the new fingerprint
-    assert open_corpus_unchecked(corpus_dir)[0].get(first_id)._remembered == fingerprint(changed)
+    assert open_corpus_unchecked(corpus_dir)[0].get(first_id).remembered == fingerprint(changed)
 
 
 def test_a_folder_gone_is_a_corpus_error_from_the_checking_process(corpus_dir, large):

@@ -23,6 +23,7 @@ is up.
 from __future__ import annotations
 
 import hashlib
+from array import array
 import os
 import sys
 import time
@@ -32,22 +33,30 @@ from typing import Callable, Iterator, Sequence
 import orjson
 
 from annotations import corpus as corpus_module
+from annotations import textnorm
 from annotations.corpus import Article, Corpus, CorpusProblem, ListedArticle, open_corpus
 from annotations.errors import CorpusError
 from annotations.jsontext import has_surrogate
 from annotations.model import fingerprint
+from annotations.textnorm import fold_many
 from annotations.settings import config_dir
 
 VERSION = 4
+# Titles folded at a time when the index is written (as the list folds them).
+FOLD_CHUNK = 512
 # A folder seen for the first time with at least this many files is listed
 # before its files are read (see the module's docstring).
 LIST_FIRST_FROM = 2000
 
 
 def _module_stamp() -> str:
-    # Titles follow corpus.py's rules: a changed module invalidates every index.
-    stat = os.stat(corpus_module.__file__)
-    return f"{VERSION}:{stat.st_size}:{stat.st_mtime_ns}"
+    # Titles follow corpus.py's rules and are folded by textnorm's: a changed
+    # module invalidates every index.
+    stamp = [str(VERSION)]
+    for module in (corpus_module, textnorm):
+        stat = os.stat(module.__file__)
+        stamp.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    return ":".join(stamp)
 
 
 def index_path(folder: Path) -> Path:
@@ -62,13 +71,15 @@ def _read_index(folder: Path) -> dict | None:
     none of them to be listed."""
     try:
         with open(index_path(folder), "rb") as handle:
-            head, prints, blob = handle.readline(), handle.readline(), handle.read()
-        index = orjson.loads(head)
-        if not isinstance(index, dict) or not prints.endswith(b"\n"):
-            return None
-        index["fingerprints"] = prints
-        index["titles"] = Titles(blob, index.pop("title_ends"))
-    except (OSError, ValueError, KeyError, TypeError):  # orjson's error is a ValueError
+            head, prints = handle.readline(), handle.readline()
+            index = orjson.loads(head)
+            if not isinstance(index, dict) or not prints.endswith(b"\n"):
+                return None
+            title_ends, folded_ends = index.pop("title_ends"), index.pop("folded_ends")
+            index["fingerprints"] = prints
+            index["titles"] = Titles(handle.read(title_ends[-1] if title_ends else 0), title_ends)
+            index["folded"] = Titles(handle.read(), folded_ends)
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):  # orjson's error is a ValueError
         return None
     if index.get("stamp") != _module_stamp() or index.get("folder") != str(folder.resolve()):
         return None
@@ -94,9 +105,12 @@ class Titles(Sequence):
     corpus does not decode every title first."""
 
     def __init__(self, blob: bytes, ends: list[int]) -> None:
-        if not isinstance(ends, list) or (ends and ends[-1] != len(blob)):
+        if not isinstance(ends, (list, array)) or (ends and ends[-1] != len(blob)):
             raise ValueError("titles do not match their ends")
-        self.blob, self.ends = blob, ends
+        self.blob = blob
+        # a machine integer each, not an int object (TypeError or
+        # OverflowError for one that is not)
+        self.ends = array("q", ends)
 
     @classmethod
     def of(cls, titles: list[str]) -> "Titles":
@@ -179,7 +193,9 @@ class RememberedPrints:
     article's fingerprint needs them."""
 
     def __init__(self, index: dict, files: Files) -> None:
-        self._index, self._files = index, files
+        # only what is needed of the index: not its own copy of every name
+        self._index = {"fingerprints": index.get("fingerprints")}
+        self._files = files
         self._known: dict[str, str] | None = None
 
     def get(self, name: str) -> str | None:
@@ -251,12 +267,14 @@ def _from_index(folder: Path, files: Files, index: dict) -> Corpus | None:
     if index.get("names") != names or index.get("sizes") != sizes or index.get("mtimes") != mtimes:
         return None
     ids, titles, problem_map = index.get("ids"), index.get("titles"), index.get("problems")
+    folded = index.get("folded")
     if not (isinstance(ids, list) and isinstance(titles, Titles) and isinstance(problem_map, dict)
-            and len(ids) == len(titles)):
+            and isinstance(folded, Titles) and len(ids) == len(titles) == len(folded)):
         return None
     problems = [CorpusProblem(name, problem_map[name]) for name in names if name in problem_map]
     # a str path: Article makes the Path only when the text is read
     articles = _indexed_articles(ids, titles, os.path.join(str(folder), ""), RememberedPrints(index, files))
+    articles.folded = folded
     # directories or unreadable entries named *.txt: open_corpus skipped them too
     return LazyCorpus(source=folder, articles=articles, problems=problems)
 
@@ -269,6 +287,8 @@ class LazyArticles(Sequence):
         self.ids, self._make = ids, make
         #: the titles, in order, when they are known without making the articles
         self.titles = titles
+        #: the same folded for the filter (textnorm.fold_many), when known
+        self.folded: Sequence[str] | None = None
         self._made: list[Article | None] = [None] * len(ids)
 
     def __len__(self) -> int:
@@ -341,6 +361,7 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
     articles = [article for article in corpus.articles if f"{article.id}.txt" in known]
     if len(articles) != len(corpus.articles):
         return  # an article that is not one of the scanned files: nothing to remember
+    titles = [article.title for article in articles]
     data = {
         "stamp": _module_stamp(),
         "folder": str(folder.resolve()),
@@ -349,7 +370,11 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
         "mtimes": mtimes,
         # In a folder corpus an article's id is its file name without ".txt".
         "ids": [article.id for article in articles],
-        "titles": Titles.of([article.title for article in articles]),
+        "titles": Titles.of(titles),
+        # as the article list's filter folds them (textnorm.fold_many), so a
+        # reopen has them at hand; a chunk at a time, as the list folds
+        "folded": Titles.of([folded for start in range(0, len(titles), FOLD_CHUNK)
+                             for folded in fold_many(titles[start:start + FOLD_CHUNK])]),
         "problems": {problem.name: problem.reason for problem in corpus.problems if problem.name in known},
         # name -> [size, mtime_ns, fingerprint]: the file as it was when read
         "fingerprints": fingerprints or {},
@@ -359,16 +384,18 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
 
 def _save(folder: Path, data: dict) -> None:
     """Write the index: a line of JSON, a line of the remembered
-    fingerprints (JSON), then the block of titles."""
+    fingerprints (JSON), then the block of titles and that of the titles
+    folded."""
     target = index_path(folder)
     titles: Titles = data["titles"]
-    head = {key: value for key, value in data.items() if key not in ("titles", "fingerprints")}
-    head["title_ends"] = titles.ends
+    folded: Titles = data["folded"]
+    head = {key: value for key, value in data.items() if key not in ("titles", "folded", "fingerprints")}
+    head["title_ends"], head["folded_ends"] = titles.ends.tolist(), folded.ends.tolist()
     try:
         prints = orjson.dumps(_remembered_entries(data))
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(orjson.dumps(head) + b"\n" + prints + b"\n" + titles.blob)
+        tmp.write_bytes(orjson.dumps(head) + b"\n" + prints + b"\n" + titles.blob + folded.blob)
         os.replace(tmp, target)
     except (OSError, TypeError, ValueError):  # e.g. a file name that is not UTF-8
         pass  # only a cache: the next start reads the folder again

@@ -13,6 +13,7 @@ import pytest
 
 from annotations.corpus import TITLE_CHARS, cut_title, open_corpus, title_of
 from annotations.settings import Settings
+from annotations.textnorm import fold_many
 from tui.app import make_app
 from tui.corpus_index import open_corpus_indexed, open_corpus_unchecked
 
@@ -68,6 +69,8 @@ def test_the_filter_finds_words_in_the_kept_title(corpus, opened):
         listed, _check = open_corpus_unchecked(corpus)
         assert getattr(listed.articles, "titles", None) is not None
         assert all(len(title) <= TITLE_CHARS for title in listed.articles.titles)
+        # folded when the index was written, as the filter folds them
+        assert list(listed.articles.folded) == fold_many(list(listed.articles.titles))
 
     async def scenario():
         app = make_app(Settings.resolve(corpus=str(corpus), mode="visual"))

@@ -163,9 +163,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         meanwhile is dropped."""
         rows = self.rows
         end = len(rows) if upto is None else min(upto, len(rows))
-        # A corpus listed from its index has its titles at hand: no article
-        # object is made for a title that does not match.
+        # A corpus listed from its index has its titles at hand, folded too:
+        # no article object is made for a title that does not match, and
+        # nothing is folded again.
         titles = getattr(rows, "titles", None)
+        remembered = getattr(rows, "folded", None)
         while True:
             with self._fold_lock:
                 folded = self._folded
@@ -173,6 +175,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 if rows is not self.rows or start >= end:
                     return start >= len(rows) and rows is self.rows
                 stop = min(start + FOLD_CHUNK, end)
+                if remembered is not None:
+                    folded.extend(remembered[start:stop])
+                    if stop == len(rows):  # all taken: the block is not needed twice
+                        rows.folded = None
+                    continue
                 chunk = (titles[position] for position in range(start, stop)) if titles is not None \
                     else (rows[position].title for position in range(start, stop))
                 folded.extend(fold_many(list(chunk)))

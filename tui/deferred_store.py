@@ -194,7 +194,7 @@ def _summary_in_child(root: Path, name: str) -> tuple[int, int] | None:
         try:
             os.close(read_end)
             summary = read_summary(root, name)
-            data = orjson.dumps(None if summary is None else [summary.counts, summary.statuses])
+            data = orjson.dumps(None if summary is None else _rows_of(summary))
             with open(write_end, "wb") as out:
                 out.write(data)
             code = 0
@@ -207,14 +207,28 @@ def _summary_in_child(root: Path, name: str) -> tuple[int, int] | None:
 _STATUSES = {status.value: status for status in Status}
 
 
+def _rows_of(summary: Summary) -> list[tuple[str, int, Status | None]]:
+    """(id, span count, status or None) per article of the summary: sent as
+    one row per article, so the app makes each id once for both dicts."""
+    counts, statuses = summary.counts, summary.statuses
+    return [(article_id, counts.get(article_id, 0), statuses.get(article_id))
+            for article_id in counts.keys() | statuses.keys()]
+
+
 def _summary_from(data: bytes) -> Summary | None:
-    answer = orjson.loads(data)
-    if answer is None:
+    rows = orjson.loads(data)
+    if rows is None:
         return None
-    counts, statuses = answer
-    if not (isinstance(counts, dict) and isinstance(statuses, dict)):
-        return None
-    return Summary(counts, {article_id: _STATUSES[status] for article_id, status in statuses.items()})
+    counts: dict[str, int] = {}
+    statuses: dict[str, Status] = {}
+    for article_id, count, status in rows:
+        if type(article_id) is not str or type(count) is not int:
+            return None
+        if count:
+            counts[article_id] = count
+        if status is not None:
+            statuses[article_id] = _STATUSES[status]
+    return Summary(counts, statuses)
 
 
 def stored_marks(root: str | Path, annotator: str) -> tuple[dict[str, str | None], set[str]]:

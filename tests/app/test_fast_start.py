@@ -17,15 +17,15 @@ from textual.geometry import Region
 from textual.widgets import Input
 
 import tui.corpus_index as corpus_index
+import tui.corpus_check as corpus_check
 from annotations.corpus import open_corpus
 from annotations.model import fingerprint
 from annotations.store import Store
+from tui.corpus_check import CheckFailed, check_in_process
 from tui.corpus_index import (
-    CheckFailed,
     HeadArticle,
     IndexedArticle,
     Titles,
-    check_in_process,
     fingerprints_of,
     index_path,
     open_corpus_indexed,
@@ -203,7 +203,7 @@ def test_a_folder_gone_is_a_corpus_error_from_the_checking_process(corpus_dir, l
 
 def test_a_process_that_cannot_run_is_a_check_failed(corpus_dir, large, monkeypatch):
     _corpus, check = open_corpus_unchecked(corpus_dir)
-    monkeypatch.setattr(corpus_index.sys, "executable", str(corpus_dir / "no-such-python"))
+    monkeypatch.setattr(corpus_check.sys, "executable", str(corpus_dir / "no-such-python"))
     with pytest.raises(CheckFailed):
         check_in_process(check, {})
 
@@ -234,7 +234,7 @@ async def test_the_app_checks_in_this_process_when_the_other_cannot_run(corpus_d
     text = annotate(corpus_dir, ids[0])
     open_corpus_indexed(corpus_dir)
     rewrite_in_place(corpus_dir / f"{ids[0]}.txt", text + "\nزيادة")
-    monkeypatch.setattr(corpus_index.sys, "executable", str(corpus_dir / "no-such-python"))
+    monkeypatch.setattr(corpus_check.sys, "executable", str(corpus_dir / "no-such-python"))
     app = make(corpus_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -251,7 +251,7 @@ async def test_closing_the_app_stops_a_check_still_running(corpus_dir, large, mo
     slow = tmp_path / "slow-python"
     slow.write_text("#!/bin/sh\nexec sleep 60\n")
     slow.chmod(0o755)
-    monkeypatch.setattr(corpus_index.sys, "executable", str(slow))
+    monkeypatch.setattr(corpus_check.sys, "executable", str(slow))
     started = []
 
     class Recorded(subprocess.Popen):

@@ -28,7 +28,8 @@ from annotations.errors import HashiyaError
 from annotations.model import Status
 from annotations.progress import to_do_after
 
-from ..corpus_index import CheckFailed, Pacer, check_in_process, check_reading_store, fingerprints_of, stale_among
+from ..corpus_check import CheckFailed, check_in_process, check_reading_store
+from ..corpus_index import Pacer, fingerprints_of, stale_among
 from ..deferred_store import is_open, stored_marks
 from ..node import HashiyaNode
 from ..prefs import Display

@@ -78,6 +78,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         self._just_mounted = False
         #: articles whose annotations changed while another screen was on top
         self._changed_away: set[str] = set()
+        #: the statuses and corpus the progress was counted from, and it
+        self._progress_counted: tuple | None = None
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -151,19 +153,28 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         listing.suggested = self.app.suggester.waiting_counts()
         if flagged is not None:
             self._set_flagged(flagged)
-        listing.statuses = {article_id: Status(status) for article_id, status in statuses.items()}
+        listing.statuses = statuses  # a dict of its own, of Status values (Store.statuses)
         if article_id is not None:
             self._recheck_stale(article_id)
         self.article_list.refresh()
         self.update_progress()
 
+    def _progress(self) -> tuple[int, int]:
+        """(done, in progress) among the corpus's articles, counted again only
+        when the statuses or the corpus were replaced (not on a filter key)."""
+        listing, in_corpus = self.article_list, self.app.corpus
+        counted = self._progress_counted
+        if counted is None or counted[0] is not listing.statuses or counted[1] is not in_corpus:
+            known = [status for article_id, status in listing.statuses.items() if article_id in in_corpus]
+            figures = (sum(1 for status in known if status is Status.DONE),
+                       sum(1 for status in known if status is Status.IN_PROGRESS))
+            counted = self._progress_counted = (listing.statuses, in_corpus, figures)
+        return counted[2]
+
     def update_progress(self) -> None:
         listing = self.article_list
         rows = listing.rows
-        in_corpus = self.app.corpus
-        known = [status for article_id, status in listing.statuses.items() if article_id in in_corpus]
-        done = sum(1 for status in known if status is Status.DONE)
-        going = sum(1 for status in known if status is Status.IN_PROGRESS)
+        done, going = self._progress()
         text = f"{done}/{len(rows)} done"
         if going:
             text += f" · {going} in progress"

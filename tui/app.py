@@ -50,6 +50,7 @@ from .word_evidence import WordEvidence
 
 if TYPE_CHECKING:
     from .corpus_index import CorpusCheck
+    from .deferred_store import StoreOpening
     from .screens.articles import ArticlesScreen
 
 BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
@@ -361,11 +362,12 @@ def _commands():
 HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
 
 
-def _open_parts(settings: Settings, *, unchecked: bool):
+def _open_parts(settings: Settings, *, unchecked: bool, opening: StoreOpening | None = None):
     from .deferred_store import StoreOpening
 
     # the store's lock first; its summary is read meanwhile (tui.deferred_store)
-    opening = StoreOpening(settings.store, settings.annotator)
+    if opening is None:
+        opening = StoreOpening(settings.store, settings.annotator)
     try:
         corpus, check = _open_corpus(settings, unchecked=unchecked)
         schema = load_schema(settings.labels)
@@ -393,12 +395,14 @@ def _open_corpus(settings: Settings, *, unchecked: bool):
     return corpus, check
 
 
-def make_app(settings: Settings) -> HashiyaApp:
+def make_app(settings: Settings, opening: StoreOpening | None = None) -> HashiyaApp:
+    """The app on `settings`; `opening`: its store's opening, when it was
+    started before (its lock is then the app's to release)."""
     # A large corpus is tens of thousands of long-lived objects; without this
     # every full collection during start-up walks them all again.
     gc.disable()
     try:
-        corpus, schema, store, check = _open_parts(settings, unchecked=True)
+        corpus, schema, store, check = _open_parts(settings, unchecked=True, opening=opening)
     finally:
         gc.freeze()
         gc.enable()
@@ -421,10 +425,11 @@ def _review_names(app: HashiyaApp, names: list[str]) -> list[str]:
     return names
 
 
-def run_app(settings: Settings, review_from: list[str] | None = None) -> int:
+def run_app(settings: Settings, review_from: list[str] | None = None,
+            opening: StoreOpening | None = None) -> int:
     app = None
     try:
-        app = make_app(settings)
+        app = make_app(settings, opening)
         if review_from is not None:
             app.review_from = _review_names(app, review_from)
     except HashiyaError as exc:

@@ -19,6 +19,7 @@ from annotations.settings import Settings
 from annotations.store import Store, open_for_reading
 from tui import corpus_index, deferred_store
 from tui.app import make_app, run_app
+from tui.cli import main as cli_main
 from tui.deferred_store import DeferredStore
 from tui.screens.articles import ArticlesScreen
 from tui.screens.reader import ReaderScreen
@@ -123,6 +124,11 @@ def test_a_second_session_is_refused_at_start_while_the_first_has_not_opened_the
         err = capsys.readouterr().err
         assert err.startswith("hashiya: error: store ") and "in use by annotator tester" in err
         assert err.count("\n") == 1  # one line, no traceback
+        # `hashiya CORPUS` takes the lock before it imports the app
+        assert cli_main(["--mode", "visual", str(corpus_dir)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("hashiya: error: store ") and "in use by annotator tester" in err
+        assert err.count("\n") == 1
     finally:
         first.close_store()
     Store(store_root(), "tester").close()  # closing let go of the lock

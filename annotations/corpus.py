@@ -36,7 +36,7 @@ import unicodedata
 from stat import S_ISCHR, S_ISDIR, S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 from .errors import CorpusError
 from .jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
@@ -320,6 +320,10 @@ class Corpus:
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._by_id
+
+    def ids(self) -> Collection[str]:
+        """The articles' ids, for membership tests in bulk (no call per id)."""
+        return self._by_id.keys()
 
     def get(self, article_id: str) -> Article | None:
         return self._by_id.get(article_id)

@@ -27,7 +27,7 @@ from array import array
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Collection, Iterator, Sequence
 
 import orjson
 
@@ -336,6 +336,9 @@ class LazyCorpus(Corpus):
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._row
 
+    def ids(self) -> Collection[str]:
+        return self._row.keys()
+
     def get(self, article_id: str) -> Article | None:
         position = self._row.get(article_id)
         return None if position is None else self.articles[position]
@@ -591,11 +594,14 @@ def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, CorpusCheck | Non
     try:
         if not path.is_dir():
             raise LookupError
-        names = sorted(name for name in os.listdir(path) if name.endswith(".txt"))
+        found = [name for name in os.listdir(path) if name.endswith(".txt")]
     except (LookupError, OSError):
         return _opened_now(path)
     index = _read_index(path)
-    if index is not None and index.get("names") == names:
+    known = index.get("names") if index is not None else None
+    # the same names as the index's (sorted when written): no sort needed
+    if isinstance(known, list) and len(known) == len(found) and set(known).issuperset(found):
+        names = known
         try:
             remembered = (names, index["sizes"], index["mtimes"])
             corpus = _from_index(path, remembered, index)
@@ -603,6 +609,7 @@ def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, CorpusCheck | Non
             corpus = None
         if corpus is not None:
             return corpus, CorpusCheck(path, "scan", remembered, size=len(names))
+    names = sorted(found)
     if len(names) >= LIST_FIRST_FROM:
         prefix = os.path.join(str(path), "")
         listed = LazyCorpus(source=path, articles=_listed_articles(names, prefix))

@@ -165,7 +165,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         listing, in_corpus = self.article_list, self.app.corpus
         counted = self._progress_counted
         if counted is None or counted[0] is not listing.statuses or counted[1] is not in_corpus:
-            known = [status for article_id, status in listing.statuses.items() if article_id in in_corpus]
+            members = in_corpus.ids()
+            known = [status for article_id, status in listing.statuses.items() if article_id in members]
             figures = (sum(1 for status in known if status is Status.DONE),
                        sum(1 for status in known if status is Status.IN_PROGRESS))
             counted = self._progress_counted = (listing.statuses, in_corpus, figures)

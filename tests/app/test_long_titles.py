@@ -93,3 +93,37 @@ def test_the_filter_finds_words_in_the_kept_title(corpus, opened):
             assert [row.id for row in listing.shown] == ["b"]
 
     asyncio.run(scenario())
+
+
+def test_a_filter_typed_before_a_large_folder_is_read_waits_for_its_titles(corpus, monkeypatch):
+    """A large folder seen for the first time is listed by name: a filter key
+    then reads no file's head (every one of them, on the screen's thread),
+    and applies once the full opening brings the titles."""
+    from tui import corpus_index
+    from tui.screens.articles import ArticlesScreen
+
+    for number in range(5):
+        (corpus / f"x{number}.txt").write_text(f"عنوان رقم {number}\n\nنص.\n", encoding="utf-8")
+    monkeypatch.setattr(corpus_index, "LIST_FIRST_FROM", 3)
+    monkeypatch.setattr(ArticlesScreen, "check_corpus", lambda self: None)  # not opened fully yet
+
+    async def scenario():
+        app = make_app(Settings.resolve(corpus=str(corpus), mode="visual"))
+        async with app.run_test(size=(110, 5)) as pilot:  # two rows on screen
+            await pilot.pause()
+            screen = app.screen
+            listing = screen.article_list
+            made = listing.rows._made
+            await pilot.press("slash")
+            for key in "مستشفى":
+                await pilot.press(key)
+            await pilot.pause()
+            assert listing.filter_waits and len(listing.shown) == 8
+            assert "once the folder's titles are read" in str(screen.query_one("#list-status").render())
+            assert sum(article is not None for article in made) <= 3  # only rows drawn were read
+            app.replace_corpus(open_corpus_indexed(corpus))  # what the full opening gives
+            await pilot.pause()
+            assert not listing.filter_waits
+            assert sorted(row.id for row in listing.shown) == ["a", "c"]
+
+    asyncio.run(scenario())

@@ -23,7 +23,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Corpus, ListedArticle, ids_of
+from annotations.corpus import Corpus, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
 from annotations.progress import to_do_after
@@ -33,7 +33,7 @@ from ..corpus_index import Pacer, fingerprints_of, stale_among
 from ..deferred_store import is_open, stored_marks
 from ..node import HashiyaNode
 from ..prefs import Display
-from ..widgets.article_list import FOLD_CHUNK, ArticleList
+from ..widgets.article_list import FOLD_CHUNK, ArticleList, titles_at_hand
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
 
@@ -183,6 +183,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         shown = len(self.article_list.shown)
         stale = len(listing.stale)
         parts = [f"{shown} of {len(rows)} articles shown" if shown != len(rows) else f"{len(rows)} articles"]
+        if listing.filter_waits:
+            parts.append("the filter applies once the folder's titles are read")
         if stale:
             parts.append(f"{stale} stale (text changed after annotation)")
         if listing.flagged:
@@ -293,7 +295,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         rows soon after)."""
         listing = self.article_list
         rows = listing.rows
-        if not len(rows) or (getattr(rows, "titles", None) is None and isinstance(rows[0], ListedArticle)):
+        if not len(rows) or not titles_at_hand(rows):
             return
         worker = get_current_worker()
         upto = 0

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotations.corpus import Article, ids_of
+from annotations.corpus import Article, ListedArticle, ids_of
 from annotations.model import Status
 from annotations.textnorm import fold_many, is_rtl, normalize
 
@@ -39,6 +39,13 @@ SUGGESTED_WIDTH = 6
 # milliseconds of long titles, so folding off the UI thread, which holds
 # the interpreter while it folds a chunk, never holds up a key for long.
 FOLD_CHUNK = 512
+
+
+def titles_at_hand(rows: Sequence[Article]) -> bool:
+    """Whether the titles of `rows` are known without reading a file each:
+    not for a large folder listed by name only (corpus_index.HeadArticle),
+    whose full opening replaces the rows soon after."""
+    return not len(rows) or getattr(rows, "titles", None) is not None or not isinstance(rows[0], ListedArticle)
 
 
 class Subset(Sequence):
@@ -113,6 +120,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.suggested: dict[str, int] = {}
         self.flagged: set[str] = set()
         self.flagged_only = False
+        self.filter_waits = False
         #: the filter's folded title of each row, by position (see fold_titles)
         self._folded: list[str] = []
         self._fold_lock = threading.Lock()
@@ -177,6 +185,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.shown = Subset(rows, positions)
         elif not needle:
             self.shown = rows
+        elif not titles_at_hand(rows):
+            # A large folder listed by name: reading every file's head here
+            # would hold the screen for seconds. Its full opening brings the
+            # titles (set_rows), and the filter applies then.
+            self.shown = rows
         else:
             self.fold_titles()
             folded = self._folded
@@ -188,6 +201,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 positions = [position for position, title in enumerate(folded) if needle in title]
             self.shown = Subset(rows, positions)
         self._needle = needle
+        #: a filter typed before the titles are known, applied once they are
+        self.filter_waits = bool(needle) and self.shown is rows
         # Rows are cut to the width, never scrolled sideways: the virtual
         # width stays 0, so a resize changes nothing here.
         self.virtual_size = Size(0, len(self.shown))

@@ -6,8 +6,10 @@ hundred megabytes, before the article list could be drawn. The list needs
 only each article's span count and status, which
 ``annotations.store.summary`` reads from the same index without the span
 ids. So when that summary answers, the app starts on a ``DeferredStore``
-(``StoreOpening`` reads the summary in a forked process while the corpus
-is listed, as it takes the lock):
+(``StoreOpening`` takes the lock, then reads the summary in a forked
+process while the corpus is listed, or takes the copy of it the app kept
+in its config folder when the store's files are still the ones it was
+read from):
 
 - the annotator's lock is taken at once, exactly as the store takes it, so
   a second session for the same annotator is refused at start-up with the
@@ -28,6 +30,7 @@ No Textual here: this is plain data access, as the store is.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import threading
@@ -37,7 +40,7 @@ import orjson
 
 from annotations.errors import StoreError
 from annotations.model import Status
-from annotations.settings import safe_annotator
+from annotations.settings import config_dir, safe_annotator
 from annotations.store import Store, open_for_reading
 from annotations.store.files import AnnotatorLock
 from annotations.store.summary import Summary, read_summary
@@ -118,8 +121,10 @@ def is_open(store) -> bool:
 class StoreOpening:
     """The app's store being opened, while the corpus is listed: the lock is
     taken at once (StoreLockedError here for a second session), and the
-    summary is read by a forked child process, so the ~0.3 s of scanning a
-    large index runs on the other core instead of after the corpus.
+    summary is taken from the app's copy of it when the store's files are
+    exactly as they were when it was made (see ``_cached_rows``), else read
+    by a forked child process (which then makes that copy), so the ~0.3 s
+    of scanning a large index runs beside the corpus listing, not after it.
     ``result()`` gives the store; ``cancel()`` lets it all go."""
 
     def __init__(self, root: str | Path, annotator: str) -> None:
@@ -127,6 +132,7 @@ class StoreOpening:
         self.name = safe_annotator(annotator)
         self._lock: AnnotatorLock | None = None
         self._child: tuple[int, int] | None = None
+        self._cached: bytes | None = None
         folder = self.root / self.name
         # A store to create, or a folder the store would refuse: opened by
         # result(), so the store says what is wrong.
@@ -134,9 +140,16 @@ class StoreOpening:
             return
         self._lock = AnnotatorLock(folder / "lock", self.root, self.name)
         self._lock.acquire()  # the summary is read under it: nobody writes meanwhile
-        self._child = _summary_in_child(self.root, self.name)
+        self._cached = _cached_rows(self.root, self.name)
+        if self._cached is None:
+            self._child = _summary_in_child(self.root, self.name)
 
     def _summary(self) -> Summary | None:
+        if self._cached is not None:
+            try:
+                return _summary_from(self._cached)
+            except (ValueError, TypeError, KeyError):
+                pass  # read again below
         if self._child is None:  # no child could be made: read here
             return read_summary(self.root, self.name)
         pid, pipe = self._child
@@ -193,10 +206,13 @@ def _summary_in_child(root: Path, name: str) -> tuple[int, int] | None:
         code = 1
         try:
             os.close(read_end)
+            key = _files_key(root / name)
             summary = read_summary(root, name)
             data = orjson.dumps(None if summary is None else _rows_of(summary))
             with open(write_end, "wb") as out:
                 out.write(data)
+            if summary is not None and key is not None:
+                _keep_rows(root, name, key, data)
             code = 0
         finally:
             os._exit(code)
@@ -205,6 +221,57 @@ def _summary_in_child(root: Path, name: str) -> tuple[int, int] | None:
 
 
 _STATUSES = {status.value: status for status in Status}
+
+
+# The app's copy of a summary, in the config folder: the rows as the child
+# sends them, under the identity of index.json and journal.jsonl when they
+# were read (inode, size, mtime). The store replaces index.json by a new
+# file whenever it writes it and appends to the journal on every save, so
+# a copy whose files are still those very ones is still the summary; any
+# other is read again.
+
+def _files_key(folder: Path) -> list[int] | None:
+    key = []
+    for name in ("index.json", "journal.jsonl"):
+        try:
+            info = os.stat(folder / name, follow_symlinks=False)
+        except OSError:
+            return None
+        key += [info.st_ino, info.st_size, info.st_mtime_ns]
+    return key
+
+
+def _kept_path(root: Path, name: str) -> Path:
+    where = f"{root.resolve()}\0{name}".encode("utf-8", "surrogatepass")
+    return config_dir() / "store-summary" / f"{hashlib.sha1(where).hexdigest()[:20]}.json"
+
+
+def _keep_rows(root: Path, name: str, key: list[int], rows: bytes) -> None:
+    target = _kept_path(root, name)
+    head = orjson.dumps({"store": str(root.resolve()), "annotator": name, "files": key})
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(head + b"\n" + rows)
+        os.replace(tmp, target)
+    except (OSError, ValueError):
+        pass  # only a copy: the next start reads the store's index again
+
+
+def _cached_rows(root: Path, name: str) -> bytes | None:
+    """The rows of the kept summary when the store's files are the ones it
+    was read from; None otherwise."""
+    try:
+        with open(_kept_path(root, name), "rb") as handle:
+            head = orjson.loads(handle.readline())
+            rows = handle.read()
+    except (OSError, ValueError):
+        return None
+    key = _files_key(root / name)
+    if (not isinstance(head, dict) or key is None or head.get("files") != key
+            or head.get("store") != str(root.resolve()) or head.get("annotator") != name):
+        return None
+    return rows
 
 
 def _rows_of(summary: Summary) -> list[tuple[str, int, Status | None]]:
@@ -219,6 +286,8 @@ def _summary_from(data: bytes) -> Summary | None:
     rows = orjson.loads(data)
     if rows is None:
         return None
+    if not isinstance(rows, list):
+        raise ValueError("not rows")
     counts: dict[str, int] = {}
     statuses: dict[str, Status] = {}
     for article_id, count, status in rows:

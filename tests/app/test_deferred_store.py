@@ -169,3 +169,28 @@ def test_flagged_only_before_the_stale_check_reads_the_flags_from_the_store(corp
             assert listing.flagged == {ids[1]} and [row.id for row in listing.shown] == [ids[1]]
 
     asyncio.run(scenario())
+
+
+def test_the_summary_is_kept_and_read_again_once_the_store_changed(corpus_dir, monkeypatch):
+    ids = prepare(corpus_dir)
+    app = make_app(settings_for(corpus_dir))  # reads the index, and keeps a copy of what it read
+    assert isinstance(app.store, DeferredStore) and app.store.span_counts()[ids[0]] == 2
+    app.close_store()
+    kept = list((Path(os.environ["HASHIYA_CONFIG_DIR"]) / "store-summary").glob("*.json"))
+    assert len(kept) == 1
+    with monkeypatch.context() as patched:
+        # the index is not read again: the copy answers
+        patched.setattr(deferred_store, "read_summary", lambda root, annotator: None)
+        app = make_app(settings_for(corpus_dir))
+        assert isinstance(app.store, DeferredStore) and app.store.span_counts()[ids[0]] == 2
+        app.close_store()
+    # another session adds a span: the copy is not that store any more
+    text = open_corpus(corpus_dir)[ids[4]].text
+    with Store(store_root(), "tester") as store:
+        store.add_span(ids[4], text, 0, 2, "LOC", "entity")
+    app = make_app(settings_for(corpus_dir))
+    try:
+        assert isinstance(app.store, DeferredStore) and not app.store.opened
+        assert app.store.span_counts()[ids[4]] == 1 and app.store.statuses()[ids[4]] is Status.IN_PROGRESS
+    finally:
+        app.close_store()

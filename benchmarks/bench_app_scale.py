@@ -10,7 +10,8 @@ entity spans each, every article done) and a store filled through
 
 Measured as whole processes, each start twice: first open (no corpus index:
 the folder is listed by file name and checked by a separate process once the
-list is up) and reopen (the corpus index written by the first open):
+list is up; no copy of the store's summary: the store's index is read) and
+reopen (the corpus index and the summary's copy the first open wrote):
 
 * the real ``hashiya`` in tmux at 80x24: seconds from spawning it to the
   list usable (the pane polled until it shows the rows and the progress
@@ -154,7 +155,10 @@ def _pilot(home: Path, corpus: Path, n: int) -> dict:
 
 
 def _forget_index(home: Path) -> None:
+    """A first open: neither the corpus index nor the app's copy of the
+    store's summary (tui.deferred_store) from an earlier run."""
     shutil.rmtree(home / "config" / "corpus-index", ignore_errors=True)
+    shutil.rmtree(home / "config" / "store-summary", ignore_errors=True)
 
 
 def _build(home: Path, n: int) -> float:

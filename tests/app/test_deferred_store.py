@@ -24,6 +24,8 @@ from tui.deferred_store import DeferredStore
 from tui.screens.articles import ArticlesScreen
 from tui.screens.reader import ReaderScreen
 
+from .pilot import settled
+
 SIZE = (110, 30)
 
 
@@ -80,9 +82,7 @@ def test_the_list_is_drawn_from_the_summary_and_the_store_opens_with_the_first_a
         store = app.store
         assert isinstance(store, DeferredStore) and not store.opened
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settled(app, pilot)
             screen = app.screen
             listing = screen.article_list
             # everything the list shows, with the store still not open ...

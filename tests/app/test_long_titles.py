@@ -17,6 +17,8 @@ from annotations.textnorm import fold_many
 from tui.app import make_app
 from tui.corpus_index import open_corpus_indexed, open_corpus_unchecked
 
+from .pilot import settled
+
 SIZE = (110, 30)
 EARLY = "مُسْتَشْفَى"  # with harakat; typed without them below
 LATE = "قسنطينة"
@@ -75,9 +77,7 @@ def test_the_filter_finds_words_in_the_kept_title(corpus, opened):
     async def scenario():
         app = make_app(Settings.resolve(corpus=str(corpus), mode="visual"))
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settled(app, pilot)
             screen = app.screen
             listing = screen.article_list
             await pilot.press("slash")

@@ -69,7 +69,9 @@ def _run_check(check: CorpusCheck, request: dict, timeout: float) -> tuple[Corpu
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tui.corpus_check", str(check.folder), check.kind],
+            # -P: the working folder is not searched first, so a folder
+            # holding some other "tui" cannot stand in for this one
+            [sys.executable, "-P", "-m", "tui.corpus_check", str(check.folder), check.kind],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )
     except (OSError, ValueError) as exc:

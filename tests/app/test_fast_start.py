@@ -192,6 +192,17 @@ def test_the_checking_process_finds_changed_files_and_stale_articles(corpus_dir,
     assert open_corpus_unchecked(corpus_dir)[0].get(first_id).remembered == fingerprint(changed)
 
 
+def test_the_checking_process_is_this_one_whatever_the_working_folder_holds(corpus_dir, large, tmp_path,
+                                                                           monkeypatch):
+    decoy = tmp_path / "elsewhere" / "tui"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise SystemExit(3)\n", encoding="utf-8")
+    monkeypatch.chdir(decoy.parent)
+    open_corpus_indexed(corpus_dir)
+    _corpus, check = open_corpus_unchecked(corpus_dir)
+    assert check_in_process(check, {}) == (None, {})
+
+
 def test_a_folder_gone_is_a_corpus_error_from_the_checking_process(corpus_dir, large):
     _corpus, check = open_corpus_unchecked(corpus_dir)
     shutil.rmtree(corpus_dir)

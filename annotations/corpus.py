@@ -31,10 +31,12 @@ import codecs
 import errno
 import json
 import os
+import re
+import unicodedata
 from stat import S_ISCHR, S_ISDIR, S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 from .errors import CorpusError
 from .jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
@@ -44,6 +46,11 @@ MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 # Enough for a title; the rest of an article (and any bad byte in it) is
 # read when the article is opened.
 HEAD_BYTES = 1024
+# A title is its first line up to this many characters: a list row shows
+# fewer, and the article list keeps (and folds, for its filter) the title of
+# every article, which for a corpus of one-line articles is the whole text.
+TITLE_CHARS = 160
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,31 @@ def normalise_text(text: str) -> str:
 
 
 def title_of(text: str) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return line.strip()
-    return ""
+    """The title of an article's (normalised) text: its first non-empty
+    line, cut to ``TITLE_CHARS`` (see ``cut_title``)."""
+    return _first_line(text)
+
+
+def _holds_on(line: str, cut: int) -> bool:
+    """Whether the character at `cut` belongs with the one before it: a
+    combining mark (harakat among them), a variation selector, a zero-width
+    (non-)joiner, or anything after a zero-width joiner."""
+    ch = line[cut]
+    return (unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200c\u200d"
+            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+            or line[cut - 1] == "\u200d")
+
+
+def cut_title(line: str) -> str:
+    """`line` cut to at most ``TITLE_CHARS`` characters, never between a
+    letter and its marks or inside a joined sequence, without trailing
+    spaces."""
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = TITLE_CHARS
+    while cut > 0 and _holds_on(line, cut):
+        cut -= 1
+    return (line[:cut] or line[:TITLE_CHARS]).rstrip()
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -293,6 +321,10 @@ class Corpus:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._by_id
 
+    def ids(self) -> Collection[str]:
+        """The articles' ids, for membership tests in bulk (no call per id)."""
+        return self._by_id.keys()
+
     def get(self, article_id: str) -> Article | None:
         return self._by_id.get(article_id)
 
@@ -437,16 +469,19 @@ def open_folder(
 
 
 def _first_line(head: str) -> str:
-    """The title: the first non-empty line (CR and LF both end a line)."""
+    """The title: the first non-empty line (CR and LF both end a line), cut
+    to ``TITLE_CHARS``."""
     position = 0
     length = len(head)
     while position < length:
         cut = head.find("\n", position)
         if cut < 0:
             cut = length
-        line = head[position:cut].strip()
-        if line:
-            return line
+        first = _NON_SPACE.search(head, position, cut)
+        if first is not None:
+            # no more of a long line than a title can hold
+            start = first.start()
+            return cut_title(head[start:min(cut, start + TITLE_CHARS + 1)].rstrip())
         position = cut + 1
     return ""
 
@@ -522,7 +557,7 @@ def _open_jsonl(path: Path) -> Corpus:
                 continue
             seen.add(article_id)
             metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
-            title = str(record.get("title") or title_of(text))
+            title = cut_title(str(record.get("title") or "").strip()) or title_of(text)
             articles.append(Article(article_id, title, text=text, metadata=metadata))
     return Corpus(source=path, articles=articles, problems=problems)
 

@@ -100,7 +100,7 @@ def bench_home(name: str) -> Iterator[Path]:
 async def _start_hashiya(corpus: Path, on_ready=None, count: int = ARTICLES) -> tuple[float, float]:
     from annotations.settings import Settings
     from tui.app import make_app
-    from tui.screens.articles import FIXED_WIDTH
+    from tui.widgets.article_list import FIXED_WIDTH
 
     c0, t0 = time.process_time(), time.perf_counter()
     app = make_app(Settings.resolve(corpus=str(corpus), mode="visual"))

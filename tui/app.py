@@ -2,7 +2,9 @@
 
 ``run_app`` opens the corpus, label schema and store before the screen is
 taken over, so a user mistake ends as one line on stderr and a non-zero
-exit. In visual mode the terminal is switched to explicit bidi mode
+exit. A store whose summary can be read is only locked then, and opened
+when first needed (``tui.deferred_store``): the list is drawn from the
+summary, and opening a large store's index waits for the first article. In visual mode the terminal is switched to explicit bidi mode
 (``CSI 8 l``) so terminals that reorder RTL text themselves (VTE, mintty)
 draw our cells as sent; ``CSI 8 h`` restores it on the way out.
 
@@ -33,7 +35,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from annotations.corpus import Corpus
-from annotations.errors import HashiyaError, StoreError
+from annotations.errors import HashiyaError, StoreError, StoreLockedError
 from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
@@ -48,6 +50,7 @@ from .word_evidence import WordEvidence
 
 if TYPE_CHECKING:
     from .corpus_index import CorpusCheck
+    from .deferred_store import StoreOpening
     from .screens.articles import ArticlesScreen
 
 BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
@@ -178,7 +181,10 @@ class HashiyaApp(App[int]):
         from .screens.reader import ReaderScreen
 
         try:
-            self.store.spans(article_id)
+            self.store.spans(article_id)  # opens the store on first need
+        except StoreLockedError as exc:  # taken over since start-up (tui.deferred_store)
+            self.notify(str(exc), title="Store", severity="error", timeout=10)
+            return
         except StoreError as exc:
             self.show_store_error(exc)
             return
@@ -356,9 +362,23 @@ def _commands():
 HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
 
 
-def _open_parts(settings: Settings, *, unchecked: bool):
-    from annotations.store import Store
+def _open_parts(settings: Settings, *, unchecked: bool, opening: StoreOpening | None = None):
+    from .deferred_store import StoreOpening
 
+    # the store's lock first; its summary is read meanwhile (tui.deferred_store)
+    if opening is None:
+        opening = StoreOpening(settings.store, settings.annotator)
+    try:
+        corpus, check = _open_corpus(settings, unchecked=unchecked)
+        schema = load_schema(settings.labels)
+        store = opening.result()
+    except BaseException:
+        opening.cancel()
+        raise
+    return corpus, schema, store, check
+
+
+def _open_corpus(settings: Settings, *, unchecked: bool):
     from .corpus_index import open_corpus_indexed, open_corpus_unchecked
 
     if unchecked:
@@ -369,20 +389,20 @@ def _open_parts(settings: Settings, *, unchecked: bool):
         corpus, check = open_corpus_indexed(settings.corpus), None
     if not len(corpus):
         if check is not None:  # an index listing no article: look at the folder now
-            return _open_parts(settings, unchecked=False)
+            return _open_corpus(settings, unchecked=False)
         detail = f" ({len(corpus.problems)} files could not be read: {corpus.problems[0]})" if corpus.problems else ""
         raise HashiyaError(f"{settings.corpus}: no articles to annotate{detail}")
-    schema = load_schema(settings.labels)
-    store = Store(settings.store, settings.annotator)
-    return corpus, schema, store, check
+    return corpus, check
 
 
-def make_app(settings: Settings) -> HashiyaApp:
+def make_app(settings: Settings, opening: StoreOpening | None = None) -> HashiyaApp:
+    """The app on `settings`; `opening`: its store's opening, when it was
+    started before (its lock is then the app's to release)."""
     # A large corpus is tens of thousands of long-lived objects; without this
     # every full collection during start-up walks them all again.
     gc.disable()
     try:
-        corpus, schema, store, check = _open_parts(settings, unchecked=True)
+        corpus, schema, store, check = _open_parts(settings, unchecked=True, opening=opening)
     finally:
         gc.freeze()
         gc.enable()
@@ -405,10 +425,11 @@ def _review_names(app: HashiyaApp, names: list[str]) -> list[str]:
     return names
 
 
-def run_app(settings: Settings, review_from: list[str] | None = None) -> int:
+def run_app(settings: Settings, review_from: list[str] | None = None,
+            opening: StoreOpening | None = None) -> int:
     app = None
     try:
-        app = make_app(settings)
+        app = make_app(settings, opening)
         if review_from is not None:
             app.review_from = _review_names(app, review_from)
     except HashiyaError as exc:

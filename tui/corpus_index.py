@@ -23,31 +23,39 @@ is up.
 from __future__ import annotations
 
 import hashlib
+from array import array
 import os
-import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Collection, Iterator, Sequence
 
 import orjson
 
 from annotations import corpus as corpus_module
+from annotations import textnorm
 from annotations.corpus import Article, Corpus, CorpusProblem, ListedArticle, open_corpus
 from annotations.errors import CorpusError
 from annotations.jsontext import has_surrogate
 from annotations.model import fingerprint
+from annotations.textnorm import fold_many
 from annotations.settings import config_dir
 
-VERSION = 3
+VERSION = 4
+# Titles folded at a time when the index is written (as the list folds them).
+FOLD_CHUNK = 512
 # A folder seen for the first time with at least this many files is listed
 # before its files are read (see the module's docstring).
 LIST_FIRST_FROM = 2000
 
 
 def _module_stamp() -> str:
-    # Titles follow corpus.py's rules: a changed module invalidates every index.
-    stat = os.stat(corpus_module.__file__)
-    return f"{VERSION}:{stat.st_size}:{stat.st_mtime_ns}"
+    # Titles follow corpus.py's rules and are folded by textnorm's: a changed
+    # module invalidates every index.
+    stamp = [str(VERSION)]
+    for module in (corpus_module, textnorm):
+        stat = os.stat(module.__file__)
+        stamp.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    return ":".join(stamp)
 
 
 def index_path(folder: Path) -> Path:
@@ -57,19 +65,37 @@ def index_path(folder: Path) -> Path:
 
 def _read_index(folder: Path) -> dict | None:
     """The folder's index when it can be read and was written for this folder
-    by these rules; None otherwise."""
+    by these rules; None otherwise. Its remembered fingerprints stay unparsed
+    until asked for (``_remembered_entries``): a large folder reopened needs
+    none of them to be listed."""
     try:
-        raw = index_path(folder).read_bytes()
-        cut = raw.index(b"\n")
-        index = orjson.loads(raw[:cut])
-        if not isinstance(index, dict):
-            return None
-        index["titles"] = Titles(raw[cut + 1:], index.pop("title_ends"))
-    except (OSError, ValueError, KeyError, TypeError):  # orjson's error is a ValueError
+        with open(index_path(folder), "rb") as handle:
+            head, prints = handle.readline(), handle.readline()
+            index = orjson.loads(head)
+            if not isinstance(index, dict) or not prints.endswith(b"\n"):
+                return None
+            title_ends, folded_ends = index.pop("title_ends"), index.pop("folded_ends")
+            index["fingerprints"] = prints
+            index["titles"] = Titles(handle.read(title_ends[-1] if title_ends else 0), title_ends)
+            index["folded"] = Titles(handle.read(), folded_ends)
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):  # orjson's error is a ValueError
         return None
     if index.get("stamp") != _module_stamp() or index.get("folder") != str(folder.resolve()):
         return None
     return index
+
+
+def _remembered_entries(index: dict):
+    """The index's ``name -> [size, mtime_ns, fingerprint]`` entries, parsed
+    on first need (whatever they are: ``_still_valid`` checks them)."""
+    entries = index.get("fingerprints")
+    if isinstance(entries, bytes):
+        try:
+            entries = orjson.loads(entries)
+        except ValueError:
+            entries = {}
+        index["fingerprints"] = entries
+    return entries
 
 
 class Titles(Sequence):
@@ -78,9 +104,12 @@ class Titles(Sequence):
     corpus does not decode every title first."""
 
     def __init__(self, blob: bytes, ends: list[int]) -> None:
-        if not isinstance(ends, list) or (ends and ends[-1] != len(blob)):
+        if not isinstance(ends, (list, array)) or (ends and ends[-1] != len(blob)):
             raise ValueError("titles do not match their ends")
-        self.blob, self.ends = blob, ends
+        self.blob = blob
+        # a machine integer each, not an int object (TypeError or
+        # OverflowError for one that is not)
+        self.ends = array("q", ends)
 
     @classmethod
     def of(cls, titles: list[str]) -> "Titles":
@@ -153,14 +182,36 @@ def _still_valid(entries, files: Files) -> dict[str, list]:
 def _fingerprints(index: dict, files: Files) -> dict[str, str]:
     """name -> fingerprint, for the remembered fingerprints taken from a file
     with the size and mtime it has in ``files``."""
-    return {name: entry[2] for name, entry in _still_valid(index.get("fingerprints"), files).items()}
+    return {name: entry[2] for name, entry in _still_valid(_remembered_entries(index), files).items()}
+
+
+class RememberedPrints:
+    """The fingerprints an index remembers for files as they are in
+    ``files``, worked out when the first one is asked for: a large corpus
+    reopened is listed without them, and only the stale check or an
+    article's fingerprint needs them."""
+
+    def __init__(self, index: dict, files: Files) -> None:
+        # only what is needed of the index: not its own copy of every name
+        self._index = {"fingerprints": index.get("fingerprints")}
+        self._files = files
+        self._known: dict[str, str] | None = None
+
+    def get(self, name: str) -> str | None:
+        if self._known is None:
+            try:
+                self._known = _fingerprints(self._index, self._files)
+            except (TypeError, AttributeError, ValueError):
+                self._known = {}
+            self._index = self._files = None
+        return self._known.get(name)
 
 
 class IndexedArticle(Article):
     """An article listed from the index. Its fingerprint is the remembered one
     until its text is read, and then that of the text read."""
 
-    def __init__(self, id: str, title: str, path: str, remembered: str | None) -> None:
+    def __init__(self, id: str, title: str, path: str, remembered: str | RememberedPrints | None) -> None:
         # Article.__init__'s assignments, made here directly: a filter or a
         # walk through the list makes these by the thousand.
         self.id, self.title, self._path, self.metadata = id, title, path, {}
@@ -168,10 +219,18 @@ class IndexedArticle(Article):
         self._remembered = remembered
 
     @property
+    def remembered(self) -> str | None:
+        """The fingerprint the index remembers for this file as it is, if any."""
+        remembered = self._remembered
+        if isinstance(remembered, RememberedPrints):
+            remembered = self._remembered = remembered.get(os.path.basename(self._path))
+        return remembered
+
+    @property
     def fingerprint(self) -> str:
         if self._fingerprint is None:
-            if self._text is None and self._remembered is not None:
-                return self._remembered
+            if self._text is None and self.remembered is not None:
+                return self.remembered
             self._fingerprint = fingerprint(self.text)
         return self._fingerprint
 
@@ -207,12 +266,14 @@ def _from_index(folder: Path, files: Files, index: dict) -> Corpus | None:
     if index.get("names") != names or index.get("sizes") != sizes or index.get("mtimes") != mtimes:
         return None
     ids, titles, problem_map = index.get("ids"), index.get("titles"), index.get("problems")
+    folded = index.get("folded")
     if not (isinstance(ids, list) and isinstance(titles, Titles) and isinstance(problem_map, dict)
-            and len(ids) == len(titles)):
+            and isinstance(folded, Titles) and len(ids) == len(titles) == len(folded)):
         return None
     problems = [CorpusProblem(name, problem_map[name]) for name in names if name in problem_map]
     # a str path: Article makes the Path only when the text is read
-    articles = _indexed_articles(ids, titles, os.path.join(str(folder), ""), _fingerprints(index, files))
+    articles = _indexed_articles(ids, titles, os.path.join(str(folder), ""), RememberedPrints(index, files))
+    articles.folded = folded
     # directories or unreadable entries named *.txt: open_corpus skipped them too
     return LazyCorpus(source=folder, articles=articles, problems=problems)
 
@@ -225,6 +286,8 @@ class LazyArticles(Sequence):
         self.ids, self._make = ids, make
         #: the titles, in order, when they are known without making the articles
         self.titles = titles
+        #: the same folded for the filter (textnorm.fold_many), when known
+        self.folded: Sequence[str] | None = None
         self._made: list[Article | None] = [None] * len(ids)
 
     def __len__(self) -> int:
@@ -243,11 +306,11 @@ class LazyArticles(Sequence):
             yield self[position]
 
 
-def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: dict[str, str]) -> LazyArticles:
+def _indexed_articles(ids: list[str], titles: Titles, prefix: str, remembered: RememberedPrints) -> LazyArticles:
     def make(position: int) -> Article:
         article_id = ids[position]
-        return IndexedArticle(article_id, titles[position], f"{prefix}{article_id}.txt",
-                              remembered.get(f"{article_id}.txt"))
+        # the remembered fingerprint is looked up when first needed
+        return IndexedArticle(article_id, titles[position], f"{prefix}{article_id}.txt", remembered)
 
     return LazyArticles(ids, make, titles)
 
@@ -273,6 +336,9 @@ class LazyCorpus(Corpus):
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._row
 
+    def ids(self) -> Collection[str]:
+        return self._row.keys()
+
     def get(self, article_id: str) -> Article | None:
         position = self._row.get(article_id)
         return None if position is None else self.articles[position]
@@ -297,6 +363,7 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
     articles = [article for article in corpus.articles if f"{article.id}.txt" in known]
     if len(articles) != len(corpus.articles):
         return  # an article that is not one of the scanned files: nothing to remember
+    titles = [article.title for article in articles]
     data = {
         "stamp": _module_stamp(),
         "folder": str(folder.resolve()),
@@ -305,7 +372,11 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
         "mtimes": mtimes,
         # In a folder corpus an article's id is its file name without ".txt".
         "ids": [article.id for article in articles],
-        "titles": Titles.of([article.title for article in articles]),
+        "titles": Titles.of(titles),
+        # as the article list's filter folds them (textnorm.fold_many), so a
+        # reopen has them at hand; a chunk at a time, as the list folds
+        "folded": Titles.of([folded for start in range(0, len(titles), FOLD_CHUNK)
+                             for folded in fold_many(titles[start:start + FOLD_CHUNK])]),
         "problems": {problem.name: problem.reason for problem in corpus.problems if problem.name in known},
         # name -> [size, mtime_ns, fingerprint]: the file as it was when read
         "fingerprints": fingerprints or {},
@@ -314,15 +385,19 @@ def _write_index(folder: Path, files: Files, corpus: Corpus,
 
 
 def _save(folder: Path, data: dict) -> None:
-    """Write the index: a line of JSON, then the block of titles."""
+    """Write the index: a line of JSON, a line of the remembered
+    fingerprints (JSON), then the block of titles and that of the titles
+    folded."""
     target = index_path(folder)
     titles: Titles = data["titles"]
-    head = {key: value for key, value in data.items() if key != "titles"}
-    head["title_ends"] = titles.ends
+    folded: Titles = data["folded"]
+    head = {key: value for key, value in data.items() if key not in ("titles", "folded", "fingerprints")}
+    head["title_ends"], head["folded_ends"] = titles.ends.tolist(), folded.ends.tolist()
     try:
+        prints = orjson.dumps(_remembered_entries(data))
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(orjson.dumps(head) + b"\n" + titles.blob)
+        tmp.write_bytes(orjson.dumps(head) + b"\n" + prints + b"\n" + titles.blob + folded.blob)
         os.replace(tmp, target)
     except (OSError, TypeError, ValueError):  # e.g. a file name that is not UTF-8
         pass  # only a cache: the next start reads the folder again
@@ -370,7 +445,7 @@ def _open_indexed(path: Path) -> tuple[Corpus, Callable[[], None]]:
         kept = {}
         if index is not None and files is not None:
             try:
-                kept = _still_valid(index.get("fingerprints"), now)
+                kept = _still_valid(_remembered_entries(index), now)
             except (TypeError, AttributeError, ValueError):
                 kept = {}
         _write_index(path, now, corpus, kept)
@@ -385,7 +460,7 @@ def remember_fingerprints(folder: Path, learned: dict[str, list]) -> None:
     if index is None or not learned:
         return
     try:
-        remembered = index.get("fingerprints")
+        remembered = _remembered_entries(index)
         remembered = dict(remembered) if isinstance(remembered, dict) else {}
         remembered.update(_still_valid(learned, (index["names"], index["sizes"], index["mtimes"])))
     except (KeyError, TypeError, ValueError):
@@ -435,7 +510,7 @@ def fingerprints_of(corpus: Corpus, article_ids, pace: Callable[[], None] | None
         # The file's size and mtime before its text is read: a file changed
         # meanwhile will not match them next time, so nothing wrong is kept.
         if location is not None and not article.loaded and not (
-                isinstance(article, IndexedArticle) and article._remembered is not None):
+                isinstance(article, IndexedArticle) and article.remembered is not None):
             try:
                 info = os.stat(location)
                 stat = (info.st_size, info.st_mtime_ns)
@@ -470,6 +545,7 @@ class CorpusCheck:
                  write: Callable[[], None] | None = None, size: int = 0) -> None:
         self.folder, self.kind, self.remembered, self._write = folder, kind, remembered, write
         #: files in the folder: a large one is checked by a separate process
+        #: (tui.corpus_check)
         self.size = size
         self.cancelled = False
         self._process = None
@@ -518,11 +594,14 @@ def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, CorpusCheck | Non
     try:
         if not path.is_dir():
             raise LookupError
-        names = sorted(name for name in os.listdir(path) if name.endswith(".txt"))
+        found = [name for name in os.listdir(path) if name.endswith(".txt")]
     except (LookupError, OSError):
         return _opened_now(path)
     index = _read_index(path)
-    if index is not None and index.get("names") == names:
+    known = index.get("names") if index is not None else None
+    # the same names as the index's (sorted when written): no sort needed
+    if isinstance(known, list) and len(known) == len(found) and set(known).issuperset(found):
+        names = known
         try:
             remembered = (names, index["sizes"], index["mtimes"])
             corpus = _from_index(path, remembered, index)
@@ -530,6 +609,7 @@ def open_corpus_unchecked(source: str | Path) -> tuple[Corpus, CorpusCheck | Non
             corpus = None
         if corpus is not None:
             return corpus, CorpusCheck(path, "scan", remembered, size=len(names))
+    names = sorted(found)
     if len(names) >= LIST_FIRST_FROM:
         prefix = os.path.join(str(path), "")
         listed = LazyCorpus(source=path, articles=_listed_articles(names, prefix))
@@ -542,109 +622,3 @@ def _opened_now(path: Path) -> tuple[Corpus, CorpusCheck | None]:
     if remember is _nothing:
         return corpus, None
     return corpus, CorpusCheck(path, "write", write=remember, size=len(corpus))
-
-
-# A large folder is checked by a separate process: a stat of every file (or
-# a read of every head) in a thread of the app would hold the interpreter
-# lock against the thread drawing the screen, and on a shared core the check
-# runs at a lower priority than the app.
-
-class CheckFailed(Exception):
-    """The checking process could not be run or gave no answer."""
-
-
-def check_in_process(check: CorpusCheck, stored: dict[str, str | None],
-                     timeout: float = 600.0) -> tuple[Corpus | None, dict[str, str]]:
-    """Run ``check`` in a separate Python process, and there compare the
-    fingerprint ``stored`` for each annotated article with that of its text
-    now: (the corpus opened again or None, id -> current fingerprint of each
-    article whose text differs from what was annotated). CorpusError when the
-    folder could not be opened; CheckFailed when the process could not do its
-    work (the caller then checks in this process)."""
-    import subprocess
-
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tui.corpus_index", str(check.folder), check.kind],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-        )
-    except (OSError, ValueError) as exc:
-        raise CheckFailed(str(exc)) from None
-    check._process = process
-    try:
-        if check.cancelled:
-            process.kill()
-        try:
-            out, err = process.communicate(orjson.dumps(stored), timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise CheckFailed("the check took too long") from None
-    finally:
-        check._process = None
-    if check.cancelled:
-        raise CheckFailed("cancelled")
-    if process.returncode != 0:
-        raise CheckFailed(err.decode("utf-8", "replace")[-500:])
-    try:
-        answer = orjson.loads(out)
-        if "error" in answer:
-            raise CorpusError(str(answer["error"]))
-        changed, stale = bool(answer["changed"]), dict(answer["stale"])
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-        raise CheckFailed("no answer") from None
-    fresh = None
-    if changed:
-        # The process has just written the index of the folder as it found it.
-        fresh = _from_written_index(check.folder)
-        if fresh is None:
-            fresh = open_corpus_indexed(check.folder)
-    return fresh, stale
-
-
-def _from_written_index(folder: Path) -> Corpus | None:
-    index = _read_index(folder)
-    if index is None:
-        return None
-    try:
-        return _from_index(folder, (index["names"], index["sizes"], index["mtimes"]), index)
-    except (KeyError, TypeError, AttributeError, ValueError):
-        return None
-
-
-def _process_main(argv: list[str]) -> int:
-    """The checking process: argv is FOLDER KIND, stdin the stored
-    fingerprint of each annotated article (JSON); prints {"changed",
-    "stale"} or {"error"}."""
-    try:
-        os.nice(10)
-    except (AttributeError, OSError):
-        pass
-    folder, kind = Path(argv[0]), argv[1]
-    stored = orjson.loads(sys.stdin.buffer.read() or b"{}")
-    try:
-        corpus = None
-        if kind == "scan":
-            index = _read_index(folder)
-            files = _scan(folder)
-            if index is not None and files is not None:
-                corpus = _from_index(folder, files, index)  # None unless every file is as remembered
-            changed = corpus is None
-            if changed:
-                corpus = open_corpus_indexed(folder)
-        else:
-            corpus, changed = open_corpus_indexed(folder), True
-        answer = {"changed": changed, "stale": stale_among(stored, fingerprints_of(corpus, list(stored)))}
-    except CorpusError as exc:
-        answer = {"error": str(exc)}
-    except OSError as exc:
-        answer = {"error": f"{folder}: cannot read: {exc.strerror or exc}"}
-    sys.stdout.buffer.write(orjson.dumps(answer))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_process_main(sys.argv[1:]))

@@ -37,3 +37,11 @@ async def open_reader(app, pilot, article_id: str) -> ReaderScreen:
     await pilot.pause()
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
+
+
+async def settled(app, pilot) -> None:
+    """Until what the list started once it was up (the corpus check, the
+    stale check, the fold) has finished and been drawn."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

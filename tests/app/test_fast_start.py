@@ -17,15 +17,15 @@ from textual.geometry import Region
 from textual.widgets import Input
 
 import tui.corpus_index as corpus_index
+import tui.corpus_check as corpus_check
 from annotations.corpus import open_corpus
 from annotations.model import fingerprint
 from annotations.store import Store
+from tui.corpus_check import CheckFailed, check_in_process
 from tui.corpus_index import (
-    CheckFailed,
     HeadArticle,
     IndexedArticle,
     Titles,
-    check_in_process,
     fingerprints_of,
     index_path,
     open_corpus_indexed,
@@ -147,7 +147,7 @@ def test_fingerprints_are_remembered_and_forgotten_when_the_file_changes(corpus_
     assert fresh is not None
     assert fresh.get(first.id).fingerprint == fingerprint("عنوان جديد\n\nنص آخر.")
     reopened = open_corpus_unchecked(corpus_dir)[0].get(first.id)
-    assert reopened._remembered is None  # forgotten: the file is not what was fingerprinted
+    assert reopened.remembered is None  # forgotten: the file is not what was fingerprinted
 
 
 def test_an_article_listed_from_the_index_is_made_like_any_article(corpus_dir):
@@ -165,7 +165,7 @@ def test_a_text_read_after_listing_has_its_own_fingerprint(corpus_dir):
     fingerprints_of(corpus, [corpus.articles[1].id])
     assert corpus.articles[1].loaded  # read to be fingerprinted
     article = open_corpus_unchecked(corpus_dir)[0].articles[1]
-    assert article._remembered is not None
+    assert article.remembered is not None
     # the file changes without the index knowing; reading the text wins
     (corpus_dir / f"{article.id}.txt").write_text("نص\n", encoding="utf-8")
     assert article.text == "نص\n"
@@ -189,7 +189,18 @@ def test_the_checking_process_finds_changed_files_and_stale_articles(corpus_dir,
     assert stale == {first_id: fingerprint(changed)}
     assert fresh is not None and summary(fresh) == summary(open_corpus(corpus_dir))
     # what it found is in the index: the next start remembers the new fingerprint
-    assert open_corpus_unchecked(corpus_dir)[0].get(first_id)._remembered == fingerprint(changed)
+    assert open_corpus_unchecked(corpus_dir)[0].get(first_id).remembered == fingerprint(changed)
+
+
+def test_the_checking_process_is_this_one_whatever_the_working_folder_holds(corpus_dir, large, tmp_path,
+                                                                           monkeypatch):
+    decoy = tmp_path / "elsewhere" / "tui"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise SystemExit(3)\n", encoding="utf-8")
+    monkeypatch.chdir(decoy.parent)
+    open_corpus_indexed(corpus_dir)
+    _corpus, check = open_corpus_unchecked(corpus_dir)
+    assert check_in_process(check, {}) == (None, {})
 
 
 def test_a_folder_gone_is_a_corpus_error_from_the_checking_process(corpus_dir, large):
@@ -203,7 +214,7 @@ def test_a_folder_gone_is_a_corpus_error_from_the_checking_process(corpus_dir, l
 
 def test_a_process_that_cannot_run_is_a_check_failed(corpus_dir, large, monkeypatch):
     _corpus, check = open_corpus_unchecked(corpus_dir)
-    monkeypatch.setattr(corpus_index.sys, "executable", str(corpus_dir / "no-such-python"))
+    monkeypatch.setattr(corpus_check.sys, "executable", str(corpus_dir / "no-such-python"))
     with pytest.raises(CheckFailed):
         check_in_process(check, {})
 
@@ -234,7 +245,7 @@ async def test_the_app_checks_in_this_process_when_the_other_cannot_run(corpus_d
     text = annotate(corpus_dir, ids[0])
     open_corpus_indexed(corpus_dir)
     rewrite_in_place(corpus_dir / f"{ids[0]}.txt", text + "\nزيادة")
-    monkeypatch.setattr(corpus_index.sys, "executable", str(corpus_dir / "no-such-python"))
+    monkeypatch.setattr(corpus_check.sys, "executable", str(corpus_dir / "no-such-python"))
     app = make(corpus_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -251,7 +262,7 @@ async def test_closing_the_app_stops_a_check_still_running(corpus_dir, large, mo
     slow = tmp_path / "slow-python"
     slow.write_text("#!/bin/sh\nexec sleep 60\n")
     slow.chmod(0o755)
-    monkeypatch.setattr(corpus_index.sys, "executable", str(slow))
+    monkeypatch.setattr(corpus_check.sys, "executable", str(slow))
     started = []
 
     class Recorded(subprocess.Popen):

@@ -268,7 +268,7 @@ def test_back_from_the_reader_lands_on_the_last_article_read(corpus_dir):
 
 
 def test_click_selects_a_row_and_a_second_click_opens_it(corpus_dir):
-    from tui.screens.articles import ArticleList
+    from tui.widgets.article_list import ArticleList
     from tui.screens.reader import ReaderScreen
 
     corpus = open_corpus(corpus_dir)

@@ -63,7 +63,12 @@ def app_settings(args: argparse.Namespace, annotator: str | None):
 
 def run(args: argparse.Namespace) -> int:
     settings = app_settings(args, args.annotator)
+    # The store's lock is taken and its summary read by a child process while
+    # the app is imported (tui.deferred_store).
+    from ..deferred_store import StoreOpening
+
+    opening = StoreOpening(settings.store, settings.annotator)
     # The app is imported only here: every other subcommand stays free of Textual.
     from ..app import run_app
 
-    return run_app(settings)
+    return run_app(settings, opening=opening)

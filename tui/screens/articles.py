@@ -3,379 +3,39 @@ status, span count, stale marker and review flag (⚑: the article or one of
 its spans is flagged; ! shows only those), a filter box and the corpus
 progress.
 
-The list is drawn with the line API: only the rows on screen are shaped,
-so a corpus of 10,000 articles appears at once. Staleness needs every
-annotated article's text, so it is worked out in a thread after the list
-is up.
+The list itself (tui.widgets.article_list) is drawn with the line API:
+only the rows on screen are shaped, so a corpus of 100,000 articles appears
+at once. Its counts and statuses come from the store's summary while the
+store is not open (tui.deferred_store). Staleness needs every annotated
+article's text, so it is worked out after the list is up, in a thread or,
+for a large folder, in the process that checks the folder.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass
-from collections.abc import Sequence
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual import on, work
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.containers import Horizontal
-from textual.events import Click
-from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import reactive
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Header, Input, Static
 
-from annotations.corpus import Article, Corpus, ListedArticle, ids_of
+from annotations.corpus import Corpus, ids_of
 from annotations.errors import HashiyaError
 from annotations.model import Status
 from annotations.progress import to_do_after
-from annotations.textnorm import fold_many, is_rtl, normalize
 
-from ..corpus_index import CheckFailed, Pacer, check_in_process, fingerprints_of, stale_among
-from ..layout import display_line
+from ..corpus_check import CheckFailed, check_in_process, check_reading_store
+from ..corpus_index import Pacer, fingerprints_of, stale_among
+from ..deferred_store import is_open, stored_marks
 from ..node import HashiyaNode
 from ..prefs import Display
-from ..sanitize import visible
+from ..widgets.article_list import FOLD_CHUNK, ArticleList, titles_at_hand
 from ..widgets.footer import KeysFooter
 from ..widgets.shaped_input import ShapedInput
-
-STATUS_WIDTH = 14
-COUNT_WIDTH = 6
-STALE_WIDTH = 6
-FIXED_WIDTH = STATUS_WIDTH + COUNT_WIDTH + STALE_WIDTH + 1
-# "✱ 12": suggestions waiting; the column is there only while some wait
-SUGGESTED_WIDTH = 6
-# Titles folded at a time for the filter (ArticleList.fold_titles): a few
-# milliseconds of long titles, so folding off the UI thread, which holds
-# the interpreter while it folds a chunk, never holds up a key for long.
-FOLD_CHUNK = 512
-
-
-class Subset(Sequence):
-    """Some of the rows, in order; an article is only looked up when its row
-    is drawn (a filter matching 10,000 titles makes no 10,000 objects)."""
-
-    def __init__(self, rows: Sequence[Article], positions: list[int]) -> None:
-        self._rows, self._positions = rows, positions
-        all_ids = ids_of(rows)
-        self.ids = [all_ids[position] for position in positions]
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._rows[position] for position in self._positions[index]]
-        return self._rows[self._positions[index]]
-
-
-class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
-    """One line per article; Enter (or a click on the current row) opens it."""
-
-    BINDINGS = [
-        Binding("enter", "open", "Open", priority=False),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(0)", "First article", show=False),
-        Binding("end", "edge(1)", "Last article", show=False),
-    ]
-
-    COMPONENT_CLASSES = {
-        "article-list--cursor",
-        "article-list--todo",
-        "article-list--in-progress",
-        "article-list--done",
-        "article-list--stale",
-        "article-list--count",
-    }
-
-    DEFAULT_CSS = """
-    ArticleList { height: 1fr; }
-    ArticleList > .article-list--cursor { background: $accent 40%; text-style: bold; }
-    ArticleList:focus > .article-list--cursor { background: $accent; color: $text; }
-    ArticleList > .article-list--todo { color: $text-muted; }
-    ArticleList > .article-list--in-progress { color: $warning; }
-    ArticleList > .article-list--done { color: $success; }
-    ArticleList > .article-list--stale { color: $error; text-style: bold; }
-    ArticleList > .article-list--count { color: $text; }
-    """
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
-    @dataclass
-    class Opened(Message):
-        article_id: str
-
-    def __init__(self, rows: Sequence[Article], *, mode: str = "visual", harakat: bool = True,
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        # The corpus's own Article objects (id, title): nothing is copied per
-        # article, and what the store says lives in dicts keyed by id, so a
-        # refresh costs the number of annotated articles, not the corpus size.
-        self.rows = rows
-        self.shown: Sequence[Article] = rows
-        self.spans: dict[str, int] = {}
-        self.statuses: dict[str, Status] = {}
-        self.stale: set[str] = set()
-        #: waiting suggestions per article (never counted as spans)
-        self.suggested: dict[str, int] = {}
-        self.flagged: set[str] = set()
-        self.flagged_only = False
-        #: the filter's folded title of each row, by position (see fold_titles)
-        self._folded: list[str] = []
-        self._fold_lock = threading.Lock()
-        self._needle = ""  # what the rows shown were filtered by
-        self.mode = mode
-        self.harakat = harakat
-        # Titles as drawn, per article and width.
-        self._titles: LRUCache[tuple[str, int], str] = LRUCache(4096)
-        self._directions: dict[str, bool] = {}
-        self._style_cache: dict[str, Style] | None = None
-        self.virtual_size = Size(0, len(self.shown))
-
-    # state -------------------------------------------------------------
-
-    @property
-    def current(self) -> Article | None:
-        if 0 <= self.cursor < len(self.shown):
-            return self.shown[self.cursor]
-        return None
-
-    def fold_titles(self, upto: int | None = None) -> bool:
-        """Fold the titles of the rows up to `upto` (all by default), a chunk
-        at a time: the filter's copy of each title lives in a list beside
-        the rows, and folding 100,000 long titles in one pass would hold
-        several copies of all of them at once. True when every title is
-        folded. Safe to call from a thread: each chunk is folded and added
-        under a lock, and a chunk folded for rows that were replaced
-        meanwhile is dropped."""
-        rows = self.rows
-        end = len(rows) if upto is None else min(upto, len(rows))
-        # A corpus listed from its index has its titles at hand: no article
-        # object is made for a title that does not match.
-        titles = getattr(rows, "titles", None)
-        while True:
-            with self._fold_lock:
-                folded = self._folded
-                start = len(folded)
-                if rows is not self.rows or start >= end:
-                    return start >= len(rows) and rows is self.rows
-                stop = min(start + FOLD_CHUNK, end)
-                chunk = (titles[position] for position in range(start, stop)) if titles is not None \
-                    else (rows[position].title for position in range(start, stop))
-                folded.extend(fold_many(list(chunk)))
-
-    def set_filter(self, query: str) -> None:
-        current = self.current
-        needle = normalize(query.strip())
-        rows = self.rows
-        if self.flagged_only:
-            ids = ids_of(rows)
-            positions = [position for position, article_id in enumerate(ids) if article_id in self.flagged]
-            if needle:
-                titles = fold_many([rows[position].title for position in positions])
-                positions = [position for position, title in zip(positions, titles) if needle in title]
-            self.shown = Subset(rows, positions)
-        elif not needle:
-            self.shown = rows
-        else:
-            self.fold_titles()
-            folded = self._folded
-            shown = self.shown
-            if self._needle and needle.startswith(self._needle) and isinstance(shown, Subset) and shown._rows is rows:
-                # typed on: only what matched before can match now
-                positions = [position for position in shown._positions if needle in folded[position]]
-            else:
-                positions = [position for position, title in enumerate(folded) if needle in title]
-            self.shown = Subset(rows, positions)
-        self._needle = needle
-        # Rows are cut to the width, never scrolled sideways: the virtual
-        # width stays 0, so a resize changes nothing here.
-        self.virtual_size = Size(0, len(self.shown))
-        index = self._index_of(current.id) if current is not None else None
-        index = 0 if index is None else index
-        self.cursor = index
-        self.refresh()
-
-    def set_rows(self, rows: Sequence[Article], query: str = "") -> None:
-        """A new corpus (the same one, checked again): keep the filter and the
-        current article if it is still there."""
-        with self._fold_lock:
-            self.rows = rows
-            self._folded = []
-        self._titles.clear()
-        self._directions.clear()
-        self.set_filter(query)
-
-    def set_display(self, mode: str, harakat: bool) -> None:
-        self.mode, self.harakat = mode, harakat
-        self._titles.clear()
-        self.refresh()
-
-    def _index_of(self, article_id: str) -> int | None:
-        ids = getattr(self.shown, "ids", None)
-        if ids is not None:
-            try:
-                return ids.index(article_id)
-            except ValueError:
-                return None
-        for index, row in enumerate(self.shown):
-            if row.id == article_id:
-                return index
-        return None
-
-    def status_of(self, article_id: str) -> Status:
-        return self.statuses.get(article_id, Status.TODO)
-
-    def select(self, article_id: str) -> bool:
-        index = self._index_of(article_id)
-        if index is None:
-            return False
-        self.cursor = index
-        return True
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        clamped = max(0, min(new, len(self.shown) - 1)) if self.shown else 0
-        if clamped != new:
-            self.cursor = clamped
-            return
-        top = int(self.scroll_y)
-        self.scroll_to_region_of(new)
-        if int(self.scroll_y) != top:
-            self.refresh()
-        else:  # only the rows the cursor left and reached change
-            self.refresh_line(old)
-            self.refresh_line(new)
-
-    def scroll_to_region_of(self, index: int) -> None:
-        height = self.scrollable_content_region.height or 1
-        top = int(self.scroll_y)
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index >= top + height:
-            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
-
-    # actions -----------------------------------------------------------
-
-    def action_cursor(self, delta: int) -> None:
-        self.cursor = self.cursor + delta
-
-    def action_page(self, direction: int) -> None:
-        height = max(1, self.scrollable_content_region.height - 1)
-        self.cursor = self.cursor + direction * height
-
-    def action_edge(self, end: int) -> None:
-        self.cursor = len(self.shown) - 1 if end else 0
-
-    def action_open(self) -> None:
-        row = self.current
-        if row is not None:
-            self.post_message(self.Opened(row.id))
-
-    def on_click(self, event: Click) -> None:
-        index = event.y + int(self.scroll_y)
-        if 0 <= index < len(self.shown):
-            if index == self.cursor and event.chain >= 1 and self.has_focus:
-                self.cursor = index
-                self.action_open()
-            else:
-                self.cursor = index
-        self.focus()
-
-    # drawing -----------------------------------------------------------
-
-    def _title(self, row: Article, width: int) -> str:
-        key = (row.id, width)
-        shown = self._titles.get(key)
-        if shown is None:
-            try:
-                shown = display_line(row.title, width, mode=self.mode, harakat=self.harakat)
-            except Exception:  # a title the engine cannot draw must not hide the list
-                shown = visible(row.id)[:width]
-            self._titles[key] = shown
-        return shown
-
-    def _styles(self) -> dict[str, Style]:
-        """The row styles, worked out again after each change of the CSS,
-        the theme or the focus (each one a style update)."""
-        if self._style_cache is None:
-            base = self.rich_style
-            get = self.get_component_rich_style
-            self._style_cache = {
-                "base": base,
-                "cursor": base + get("article-list--cursor"),
-                **{component: base + get(component, partial=True) for component in (
-                    "article-list--todo", "article-list--in-progress", "article-list--done",
-                    "article-list--count", "article-list--stale")},
-            }
-        return self._style_cache
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._style_cache = None
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = y + int(self.scroll_y)
-        styles = self._styles()
-        base = styles["base"]
-        if index >= len(self.shown) or width <= 0:
-            return Strip.blank(width, base)
-        row = self.shown[index]
-        article_id = row.id
-        status = self.statuses.get(article_id, Status.TODO)
-        spans = self.spans.get(article_id, 0)
-        on_cursor = index == self.cursor
-        # On the cursor row the cursor colours win, so nothing vanishes into
-        # a background of the same hue.
-        row_style = styles["cursor"] if on_cursor else base
-        status_style, status_text = _STATUS_LOOK[status]
-        suggested_width = SUGGESTED_WIDTH if self.suggested else 0
-        title_width = max(0, width - FIXED_WIDTH - suggested_width)
-        title = self._title(row, title_width) if title_width else ""
-        pad = max(0, title_width - cell_len(title))
-        segments = [
-            Segment(f" {status_text:<{STATUS_WIDTH - 1}}", row_style if on_cursor else styles[status_style]),
-            Segment(f"{spans:>{COUNT_WIDTH - 2}}  " if spans else " " * COUNT_WIDTH,
-                    row_style if on_cursor else styles["article-list--count"]),
-            Segment(("stale" if article_id in self.stale else " " * (STALE_WIDTH - 1))
-                    + ("⚑" if article_id in self.flagged else " "),
-                    row_style if on_cursor else styles["article-list--stale"]),
-        ]
-        if suggested_width:
-            waiting = self.suggested.get(article_id, 0)
-            segments.append(Segment(f"✱{waiting:>3}  " if waiting else " " * suggested_width,
-                                    row_style if on_cursor else styles["article-list--count"]))
-        if self._rtl(row):
-            segments += [Segment(" " * pad, row_style), Segment(title, row_style)]
-        else:
-            segments += [Segment(title, row_style), Segment(" " * pad, row_style)]
-        segments.append(Segment(" ", row_style))
-        return Strip(segments).adjust_cell_length(width, row_style)
-
-    def _rtl(self, row: Article) -> bool:
-        rtl = self._directions.get(row.id)
-        if rtl is None:
-            rtl = self._directions[row.id] = is_rtl(row.title)
-        return rtl
-
-
-_STATUS_LOOK = {
-    Status.TODO: ("article-list--todo", "  todo"),
-    Status.IN_PROGRESS: ("article-list--in-progress", "▸ in progress"),
-    Status.DONE: ("article-list--done", "✓ done"),
-}
 
 
 FILTER_PLACEHOLDER = "filter titles  ( / )"
@@ -410,11 +70,16 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.stale_checked = False
+        #: whether the list's flags were read (from the store, or with the
+        #: stale check while the store is not open)
+        self.flags_known = False
         #: the corpus check running in a separate process, if any
         self.running_check = None
         self._just_mounted = False
         #: articles whose annotations changed while another screen was on top
         self._changed_away: set[str] = set()
+        #: the statuses and corpus the progress was counted from, and it
+        self._progress_counted: tuple | None = None
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -472,34 +137,45 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
     # store -------------------------------------------------------------
 
     def refresh_from_store(self, article_id: str | None = None) -> None:
+        """Counts, statuses and flags from the store. While the app's store is
+        not open (tui.deferred_store) the counts and statuses come from its
+        summary, and the flags with the stale check (see _apply_stale)."""
         store = self.app.store
         try:
             counts = store.span_counts()
             statuses = store.statuses()
-            flagged = store.flagged_articles()
+            flagged = store.flagged_articles() if is_open(store) else None
         except HashiyaError as exc:
             self.notify(str(exc), title="Store", severity="error")
             return
         listing = self.article_list
         listing.spans = counts
         listing.suggested = self.app.suggester.waiting_counts()
-        if flagged != listing.flagged:
-            listing.flagged = flagged
-            if listing.flagged_only:
-                listing.set_filter(self.filter_value)
-        listing.statuses = {article_id: Status(status) for article_id, status in statuses.items()}
+        if flagged is not None:
+            self._set_flagged(flagged)
+        listing.statuses = statuses  # a dict of its own, of Status values (Store.statuses)
         if article_id is not None:
             self._recheck_stale(article_id)
         self.article_list.refresh()
         self.update_progress()
 
+    def _progress(self) -> tuple[int, int]:
+        """(done, in progress) among the corpus's articles, counted again only
+        when the statuses or the corpus were replaced (not on a filter key)."""
+        listing, in_corpus = self.article_list, self.app.corpus
+        counted = self._progress_counted
+        if counted is None or counted[0] is not listing.statuses or counted[1] is not in_corpus:
+            members = in_corpus.ids()
+            known = [status for article_id, status in listing.statuses.items() if article_id in members]
+            figures = (sum(1 for status in known if status is Status.DONE),
+                       sum(1 for status in known if status is Status.IN_PROGRESS))
+            counted = self._progress_counted = (listing.statuses, in_corpus, figures)
+        return counted[2]
+
     def update_progress(self) -> None:
         listing = self.article_list
         rows = listing.rows
-        in_corpus = self.app.corpus
-        known = [status for article_id, status in listing.statuses.items() if article_id in in_corpus]
-        done = sum(1 for status in known if status is Status.DONE)
-        going = sum(1 for status in known if status is Status.IN_PROGRESS)
+        done, going = self._progress()
         text = f"{done}/{len(rows)} done"
         if going:
             text += f" · {going} in progress"
@@ -507,6 +183,8 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         shown = len(self.article_list.shown)
         stale = len(listing.stale)
         parts = [f"{shown} of {len(rows)} articles shown" if shown != len(rows) else f"{len(rows)} articles"]
+        if listing.filter_waits:
+            parts.append("the filter applies once the folder's titles are read")
         if stale:
             parts.append(f"{stale} stale (text changed after annotation)")
         if listing.flagged:
@@ -533,16 +211,27 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         else:
             self.article_list.stale.discard(article_id)
 
+    def _set_flagged(self, flagged: set[str]) -> None:
+        listing = self.article_list
+        self.flags_known = True
+        if flagged != listing.flagged:
+            listing.flagged = flagged
+            if listing.flagged_only:
+                listing.set_filter(self.filter_value)
+
     def _stale_in_thread(self, corpus: Corpus) -> None:
         """Fingerprint every annotated article off the UI thread (a folder
         reopened from its index remembers them; the others read the file)."""
         app = self.app
         try:
-            stored = app.call_from_thread(self._stored_fingerprints)
+            if is_open(app.store):
+                stored, flagged = app.call_from_thread(self._stored_fingerprints), None
+            else:  # read here, leaving the app's store closed
+                stored, flagged = stored_marks(app.store.root, app.store.annotator)
         except HashiyaError:
             return
         stale = stale_among(stored, fingerprints_of(corpus, list(stored), Pacer()))
-        app.call_from_thread(self._apply_stale, stale)
+        app.call_from_thread(self._apply_stale, stale, flagged)
 
     @work(thread=True, exclusive=True, group="checks")
     def check_corpus(self) -> None:
@@ -560,13 +249,17 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
             return
         try:
             if check.worth_a_process:
-                try:
-                    stored = app.call_from_thread(self._stored_fingerprints)
-                except HashiyaError:
-                    stored = {}
                 self.running_check = check
                 try:
-                    fresh, stale = check_in_process(check, stored)
+                    store, flagged = app.store, None
+                    if is_open(store):
+                        try:
+                            stored = app.call_from_thread(self._stored_fingerprints)
+                        except HashiyaError:
+                            stored = {}
+                        fresh, stale = check_in_process(check, stored)
+                    else:  # the process reads the store, leaving the app's closed
+                        fresh, stale, flagged = check_reading_store(check, store.root, store.annotator)
                 except CheckFailed:
                     if check.cancelled:
                         return
@@ -574,7 +267,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
                 else:
                     if fresh is not None:
                         app.call_from_thread(app.replace_corpus, fresh)
-                    app.call_from_thread(self._apply_stale, stale)
+                    app.call_from_thread(self._apply_stale, stale, flagged)
                     return
             fresh = check(Pacer())
         except HashiyaError as exc:
@@ -602,7 +295,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         rows soon after)."""
         listing = self.article_list
         rows = listing.rows
-        if not len(rows) or (getattr(rows, "titles", None) is None and isinstance(rows[0], ListedArticle)):
+        if not len(rows) or not titles_at_hand(rows):
             return
         worker = get_current_worker()
         upto = 0
@@ -615,16 +308,26 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
         store = self.app.store
         return {article_id: store.fingerprint(article_id) for article_id in store.article_ids()}
 
-    def _apply_stale(self, stale: dict[str, str]) -> None:
+    def _apply_stale(self, stale: dict[str, str], flagged: set[str] | None = None) -> None:
         """The articles found stale elsewhere (id -> fingerprint of the text
-        now), each checked against the store as it is now."""
-        now = set()
-        for article_id, print_ in stale.items():
-            try:
-                if self.app.store.is_stale(article_id, print_):
-                    now.add(article_id)
-            except HashiyaError:
-                pass
+        now), each checked against the store as it is now, and the flagged
+        articles when they were read there. Found while the app's store was
+        not open, both stand as found: nothing can have written the store
+        since (the app holds its lock), and once it is open it says itself."""
+        store = self.app.store
+        if not is_open(store):
+            now = set(stale)
+            if flagged is not None:
+                self._set_flagged(flagged)
+                self.update_progress()
+        else:
+            now = set()
+            for article_id, print_ in stale.items():
+                try:
+                    if store.is_stale(article_id, print_):
+                        now.add(article_id)
+                except HashiyaError:
+                    pass
         self.stale_checked = True
         if now != self.article_list.stale:
             self.article_list.stale = now
@@ -723,6 +426,12 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
 
     def action_toggle_flagged(self) -> None:
         listing = self.article_list
+        if not self.flags_known:  # not read yet: the store says which they are
+            try:
+                self._set_flagged(self.app.store.flagged_articles())
+            except HashiyaError as exc:
+                self.notify(str(exc), title="Store", severity="error")
+                return
         listing.flagged_only = not listing.flagged_only
         listing.set_filter(self.filter_value)
         self.update_progress()

@@ -216,6 +216,7 @@ class HashiyaApp(App[int]):
         files that cannot be opened are announced if they changed."""
         before = [str(problem) for problem in self.corpus.problems]
         self.corpus = fresh
+        self.word_evidence = self.word_evidence.for_corpus(fresh)
         self.corpus_changed_signal.publish(fresh)
         if [str(problem) for problem in fresh.problems] != before:
             self._announce_problems()

@@ -7,7 +7,8 @@ session that never selects a word do not pay for it: a small corpus is read
 at once, a larger one in a background thread, and until that is done each
 article's own words serve (``evidence`` is None). A corpus or store that
 cannot be read leaves it None: selection then works as it does without
-evidence.
+evidence. When the corpus is read again (its check found other files), the
+evidence is built again from it, the old one serving until then.
 """
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ class WordEvidence:
             self.evidence = evidence_for(corpus, schema=schema, stores=[store])
         except Exception:  # noqa: BLE001 - the article's own words serve instead
             self.evidence = None
+
+    def for_corpus(self, corpus) -> "WordEvidence":
+        """The evidence of `corpus` read again: built anew if this one was
+        started (this one's evidence serves meanwhile), else left for the
+        first word selected."""
+        _, schema, store = self._sources
+        fresh = WordEvidence(corpus, schema, store)
+        if self.started:
+            fresh.evidence = self.evidence
+            fresh.start()
+        return fresh
 
     def current(self) -> Evidence | None:
         """The evidence, once built (None before); the first call starts

@@ -57,3 +57,24 @@ def test_space_selects_the_stem_another_article_shows_is_a_word(corpus_dir, monk
             assert (at + 1, at + len("لوزير")) in canonical_offsets(text, evidence)
 
     run(scenario())
+
+
+def test_a_corpus_read_again_gets_its_evidence_built_again(tmp_path):
+    from annotations.schema import load_schema
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, text in ((first, "عنوان\n\nقال وزير كلمة.\n"), (second, "عنوان\n\nقال سفير كلمة.\n")):
+        folder.mkdir()
+        (folder / "a.txt").write_text(text, encoding="utf-8")
+    from annotations.store import Store
+
+    schema = load_schema(None)
+    store = Store(tmp_path / "store", "ali")
+    unused = word_evidence_module.WordEvidence(open_corpus(first), schema, store)
+    assert not unused.for_corpus(open_corpus(second)).started  # never asked for: left for later
+    built = word_evidence_module.WordEvidence(open_corpus(first), schema, store)
+    old = built.current()
+    assert "وزير" in old and "سفير" not in old
+    again = built.for_corpus(open_corpus(second))
+    assert again.started and "سفير" in again.current() and "وزير" not in again.current()
+    store.close()

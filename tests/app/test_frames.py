@@ -132,3 +132,98 @@ async def test_a_label_reads_the_store_for_the_list_only_once_the_list_is_back(c
         await pilot.pause()
         assert screen is not app.screen and counted
         assert app.screen.article_list.spans.get(article.id) == 1
+
+
+@sync
+async def test_a_label_key_is_one_frame_confirmed_on_the_status_line(corpus_dir):
+    # The confirmation is drawn with the label, in the same frame: no
+    # notification is mounted for it (a toast's layout pass and the frames
+    # after it), and the span is stored before that frame.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        await pilot.press("space")
+        await pilot.pause()
+        stored_at_frames: list[int] = []
+        frames = record_frames(app)
+        display = app._display
+
+        def recording(screen_, renderable):
+            if renderable is not None:
+                stored_at_frames.append(len(app.store.spans(article.id)))
+            display(screen_, renderable)
+
+        app._display = recording
+        frames.clear()
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = app.store.spans(article.id)
+        assert stored_at_frames == [1]
+        assert len(frames) == 1
+        assert f"{span.label} “" in frames[0] and "saved" in frames[0]
+        assert list(app._notifications) == []
+        # The confirmation stays until the cursor moves.
+        await pilot.press("left")
+        await pilot.pause()
+        assert "saved" not in frames[-1]
+
+
+@sync
+async def test_a_label_repaints_only_the_rows_under_the_changed_span(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        reader = screen.reader
+        reader.move_cursor_to(screen.text.index("العراق") + 1)
+        await pilot.press("space")
+        await pilot.pause()
+        drawn: list[int] = []
+        draw_row = reader._draw_row
+        reader._draw_row = lambda index: drawn.append(index) or draw_row(index)
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = screen.spans
+        row = reader.layout.locate(span.start)[0]
+        assert drawn and set(drawn) <= {row, reader.layout.locate(span.end)[0]}
+        # What is drawn is what a fresh drawing of every row shows.
+        kept = {index: reader._strips[index] for index in reader._strips}
+        reader._strips.clear()
+        assert all(list(draw_row(index)) == list(strip) for index, strip in kept.items())
+
+
+@sync
+async def test_a_partial_frame_writes_what_textual_would_from_fewer_widgets(corpus_dir):
+    # RegionCompositor renders only the widgets under the changed places;
+    # what goes to the terminal is exactly what Textual's own compositor
+    # sends for the same places.
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.press("space", "1", "left", "shift+left")
+        await pilot.pause()
+        compositor = screen._compositor
+        rendered: list[str] = []
+        for widget in screen.query("*"):
+            render_lines = widget.render_lines
+            widget.render_lines = (lambda crop, w=widget, r=render_lines:
+                                   rendered.append(type(w).__name__) or r(crop))
+        places = [
+            [Region(0, 4, 80, 1), Region(0, 22, 80, 1)],  # a reader row and the status line
+            [Region(3, 2, 10, 2), Region(0, 16, 40, 3), Region(0, 23, 80, 1)],
+            [Region(0, 0, 80, 24)],
+        ]
+        for regions in places:
+            sent = []
+            for render in (Compositor.render_partial_update, type(compositor).render_partial_update):
+                rendered.clear()
+                compositor._dirty_regions.update(regions)
+                sent.append(render(compositor).render_segments(app.console))
+            assert sent[0] == sent[1]
+        rendered.clear()
+        compositor._dirty_regions.update(places[0])
+        compositor.render_partial_update()
+        assert "Reader" in rendered and "KeysFooter" not in rendered and "SpansPanel" not in rendered

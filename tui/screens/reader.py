@@ -35,9 +35,11 @@ from annotations.errors import HashiyaError, StoreError
 from annotations.model import Span, Status
 from annotations.progress import to_do_after
 from annotations.session import ArticleSession
+from tui.frames import RegionCompositor
 from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP
 from tui.layout import display_line
 from tui.node import HashiyaNode
+from tui.notice import notice_text
 from tui.screens.history import UndoKeys
 from tui.prefs import Display
 from tui.screens import notes
@@ -118,6 +120,8 @@ class ReaderScreen(
 
     def __init__(self, article_id: str) -> None:
         super().__init__()
+        # A key's frame renders only the widgets under what it changed.
+        self._compositor = RegionCompositor()
         self.article_id = article_id
         #: the article's text and spans, and the rules for editing them
         self.session = ArticleSession(article_id, "")
@@ -127,6 +131,11 @@ class ReaderScreen(
         #: whose spans are drawn beside this annotator's (read-only), if anyone's
         self.other_annotator: str | None = None
         self._ahead_timer = None
+        #: what the last edit key did, shown first on the status line until
+        #: the cursor or the selection moves: (message, cursor, selection)
+        self._said: tuple[str, int, tuple[int, int] | None] | None = None
+        self._header_line = ""
+        self._status_line = ""
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -343,10 +352,12 @@ class ReaderScreen(
             + (f"article {article_note} · " if article_note else "")
             + f"annotator {self.app.settings.annotator} · store {self.store.root}"
         )
-        header = self.query_one("#reader-header", Static)
         # Article ids are file names and may be Arabic too.
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-        header.update(Text(f"{shown}\n{meta}"), layout=False)
+        line = f"{shown}\n{meta}"
+        if line != self._header_line:  # an edit seldom changes it: no repaint then
+            self._header_line = line
+            self.query_one("#reader-header", Static).update(Text(line), layout=False)
 
     def _update_warning(self) -> None:
         warning = self.query_one("#reader-warning", Static)
@@ -363,10 +374,25 @@ class ReaderScreen(
             warning.update("")
             warning.remove_class("shown")
 
+    def say(self, message: str) -> None:
+        """Confirm an edit on the status line, where it stays until the
+        cursor or the selection moves (drawn with the edit's own frame: no
+        notification is mounted for it). The next status update shows it."""
+        mode, harakat = self.app.prefs.display
+        reader = self.reader
+        self._said = (notice_text(message, None, mode, harakat), reader.cursor, reader.selection)
+
     def _update_status(self) -> None:
         reader = self.reader
-        parts = [f"cursor {reader.cursor}"]
         selection = reader.selection
+        said = self._said
+        parts = []
+        if said is not None:
+            if said[1:] == (reader.cursor, selection):
+                parts.append(said[0])
+            else:
+                self._said = None
+        parts.append(f"cursor {reader.cursor}")
         if selection is not None:
             s, e = selection
             snippet = display_line(self.text[s:e], 30, mode=reader.mode, harakat=reader.harakat)
@@ -390,8 +416,11 @@ class ReaderScreen(
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
-        # One fixed-height line: no layout pass needed on every keypress.
-        self.query_one("#reader-status", Static).update(plain(" · ".join(parts)), layout=False)
+        line = plain(" · ".join(parts))
+        if line != self._status_line:
+            self._status_line = line
+            # One fixed-height line: no layout pass needed on every keypress.
+            self.query_one("#reader-status", Static).update(line, layout=False)
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:

@@ -74,13 +74,14 @@ class LabelKeys:
             self._fail(exc)
             return None
         reader.move_cursor_to(span.start)
+        self.say(f"{label.name} “{span.text}” saved")
         self._changed()
-        self.notify(f"{label.name} “{span.text}”", timeout=2)
         return span
 
     def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
         if action == ALREADY:
-            self.notify(f"already {label.name}", timeout=2)
+            self.say(f"already {label.name}")
+            self._update_status()
             return span
         if action == STALE:
             self._refuse_stale(span, "relabel")
@@ -91,8 +92,8 @@ class LabelKeys:
             self._fail(exc)
             return None
         self.reader.clear_selection()
+        self.say(f"{span.label} → {label.name} saved")
         self._changed()
-        self.notify(f"{span.label} → {label.name}", timeout=2)
         return new
 
     def action_apply_label(self, index: int) -> None:

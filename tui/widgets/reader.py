@@ -20,6 +20,7 @@ scrolling; the rest is in parts named for what they do:
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Iterable
 
 from rich.style import Style
@@ -248,31 +249,32 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
             else:
                 themes.append(item)
         entities.sort(key=lambda h: (h.start, h.end))
-        self._entities = entities
+        before = (self._entities, self._themes, self._stale)
         self._entity_starts = [h.start for h in entities]
         # Entities are flat (never overlap), so their ends are sorted too; a
         # stale store could break that, so keep the bisect safe by max-ing.
         ends: list[int] = []
         for h in entities:
             ends.append(max(h.end, ends[-1] if ends else 0))
+        self._entities = entities
         self._entity_ends = ends
         self._themes = sorted(themes, key=lambda h: (h.start, h.end))
         self._stale = stale
-        self._invalidate()
+        self._invalidate_changed(chain(*before), chain(entities, self._themes, stale))
 
     def set_suggestions(self, highlights: Iterable[Highlight]) -> None:
         """Replace the drawn suggestions: the label's colour as the text's
         colour, italic and double-underlined, never a background, so a
         suggestion never looks like an accepted entity."""
-        self._suggested = sorted(highlights, key=lambda h: (h.start, h.end))
-        self._invalidate()
+        before, self._suggested = self._suggested, sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate_changed(before, self._suggested)
 
     def set_others(self, highlights: Iterable[Highlight]) -> None:
         """Another annotator's spans, drawn over the text in their label's
         colour, italic and overlined (never editable here: the reader only
         draws them)."""
-        self._others = sorted(highlights, key=lambda h: (h.start, h.end))
-        self._invalidate()
+        before, self._others = self._others, sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate_changed(before, self._others)
 
     @property
     def others(self) -> list[Highlight]:
@@ -386,6 +388,29 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
                 regions.append(Region(0, row - top, width, 1))
         if regions:
             self.refresh(*regions)
+
+    def _invalidate_changed(self, before: Iterable[Highlight], after: Iterable[Highlight]) -> None:
+        """Repaint the drawn rows under the spans that differ between
+        `before` and `after` (a label key changes one span: one or two rows,
+        not the screen). Rows not drawn yet are drawn from the new spans
+        anyway, and none is laid out here."""
+        changed = set(before).symmetric_difference(after)
+        if not changed:
+            return
+        if len(changed) > 64:
+            self._invalidate()
+            return
+        layout = self.layout
+        rows = []
+        for index in self._strips:
+            try:
+                row = layout.row(index)
+            except IndexError:
+                continue
+            lo, hi = row.start, row.end + 1
+            if any(h.start < hi and lo < h.end for h in changed):
+                rows.append(index)
+        self._invalidate(rows)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

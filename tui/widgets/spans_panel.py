@@ -126,6 +126,7 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         self._suggested: list = []
         self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
         self._footer_lines = 0  # lines of the themes and note under the list
+        self._footer = ""  # their text, as last shown
 
     def show(
         self,
@@ -190,8 +191,10 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
             # A layout pass (and the extra frame after it) only when the
             # footer's height changes, not on every article or edit.
             lines = footer.count("\n") + 1
-            below.first(Static).update(footer, layout=lines != self._footer_lines)
+            if footer != self._footer:  # unchanged by most edits: no repaint then
+                below.first(Static).update(footer, layout=lines != self._footer_lines)
             self._footer_lines = lines
+            self._footer = footer
         else:
             options.append(Option(Text(footer), disabled=True))
         highlighted = self.highlighted

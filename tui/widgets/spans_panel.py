@@ -127,6 +127,7 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
         self._footer_lines = 0  # lines of the themes and note under the list
         self._footer = ""  # their text, as last shown
+        self._listed: list[tuple] = []  # the lines as last shown: (text, style, id, disabled)
 
     def show(
         self,
@@ -197,6 +198,10 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
             self._footer = footer
         else:
             options.append(Option(Text(footer), disabled=True))
+        listed = [(o.prompt.plain, str(o.prompt.style), o.id, o.disabled) for o in options]
+        if listed == self._listed:
+            return  # the same lines (another article with none, an edit elsewhere): no repaint
+        self._listed = listed
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(options)

@@ -227,3 +227,53 @@ async def test_a_partial_frame_writes_what_textual_would_from_fewer_widgets(corp
         compositor._dirty_regions.update(places[0])
         compositor.render_partial_update()
         assert "Reader" in rendered and "KeysFooter" not in rendered and "SpansPanel" not in rendered
+
+
+@sync
+async def test_an_edit_shapes_only_the_changed_spans_line_in_the_list(corpus_dir, monkeypatch):
+    import tui.widgets.spans_panel as spans_panel
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        text = screen.text
+        for word in ("العراق", "لندن"):
+            screen.reader.select(text.index(word), text.index(word) + len(word))
+            await pilot.press("3")
+            await pilot.pause()
+        shaped: list[str] = []
+        display_line = spans_panel.display_line
+        monkeypatch.setattr(spans_panel, "display_line",
+                            lambda line, *a, **k: shaped.append(line) or display_line(line, *a, **k))
+        word = "المملكة"
+        screen.reader.select(text.index(word), text.index(word) + len(word))
+        await pilot.press("1")
+        await pilot.pause()
+        assert shaped == [word]
+        lines = [str(option.prompt) for option in screen.panel.options]
+        assert len(lines) == 4 and any(word not in line and "GPE" in line for line in lines)
+        # J to an article and back lists what a fresh list shows
+        await pilot.press("J")
+        await pilot.pause()
+        await pilot.press("K")
+        await pilot.pause()
+        assert [str(option.prompt) for option in screen.panel.options] == lines
+
+
+@sync
+async def test_the_reading_position_is_written_after_the_next_articles_frame(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.pause(0.7)
+        saved_at: list[int] = []
+        frames = record_frames(app)
+        save = app.save_resume
+        app.save_resume = lambda: saved_at.append(len(frames)) or save()
+        frames.clear()
+        await pilot.press("J", "J")
+        await pilot.pause()
+        assert saved_at == [] and frames
+        await pilot.pause(0.7)
+        assert saved_at and saved_at[0] >= 1
+        assert app.resume.open_article == screen.article_id == app.corpus.articles[2].id

@@ -382,7 +382,9 @@ class ReaderScreen(
         reader = self.reader
         self._said = (notice_text(message, None, mode, harakat), reader.cursor, reader.selection)
 
-    def _update_status(self) -> None:
+    def _update_status(self, span: Span | None | bool = False) -> None:
+        """The status line; `span`: the span under the cursor if the caller
+        has looked it up already."""
         reader = self.reader
         selection = reader.selection
         said = self._said
@@ -397,7 +399,8 @@ class ReaderScreen(
             s, e = selection
             snippet = display_line(self.text[s:e], 30, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"selection [{s}, {e}) “{snippet}”")
-        span = self.span_under_cursor()
+        if span is False:
+            span = self.span_under_cursor()
         if span is not None:
             parts.append(f"on {span.label} [{span.start}, {span.end})")
             if span_note := self.notes_summary(span.id):
@@ -424,12 +427,13 @@ class ReaderScreen(
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
-        self._update_status()
-        self.remember_position(save=False)
         span = self.span_under_cursor()
-        if span is not None and not self.panel.has_focus:
-            self.panel.highlight_span(span.id)
+        self._update_status(span)
+        self.remember_position(save=False)
         if span is not None:
+            panel = self.panel
+            if not panel.has_focus:
+                panel.highlight_span(span.id)
             self.query_one(Guidelines).show_label(self.schema.get(span.label))
 
     @on(SpansPanel.Picked)

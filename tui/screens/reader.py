@@ -427,6 +427,7 @@ class ReaderScreen(
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
+        event.stop()  # no one above the screen listens
         span = self.span_under_cursor()
         self._update_status(span)
         self.remember_position(save=False)

@@ -121,6 +121,17 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         def control(self) -> "Reader":
             return self.reader
 
+    def _post_moved(self) -> None:
+        """Tell the screen the cursor or the selection moved: posted to the
+        screen itself (every key posts one, and each hop up the widget tree
+        is a turn of the event loop before the frame); a reader outside a
+        screen posts it to itself."""
+        try:
+            target = self.screen
+        except Exception:  # not mounted on a screen
+            target = self
+        target.post_message(self.Moved(self))
+
     def __init__(
         self,
         text: str = "",
@@ -210,7 +221,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._relayout()
         self._scroll_to_cursor()
-        self.post_message(self.Moved(self))
+        self._post_moved()
 
     def lay_out_ahead(self, texts: Iterable[str]) -> None:
         """Lay out the first screen of texts that may be shown next (the

@@ -163,7 +163,13 @@ async def test_a_label_key_is_one_frame_confirmed_on_the_status_line(corpus_dir)
         assert len(frames) == 1
         assert f"{span.label} “" in frames[0] and "saved" in frames[0]
         assert list(app._notifications) == []
-        # The confirmation stays until the cursor moves.
+        # The confirmation stays until the cursor moves or another edit.
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.spans(article.id) == [] and "saved" not in frames[-1]
+        await pilot.press("1")
+        await pilot.pause()
+        assert "saved" in frames[-1]
         await pilot.press("left")
         await pilot.pause()
         assert "saved" not in frames[-1]

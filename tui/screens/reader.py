@@ -375,9 +375,10 @@ class ReaderScreen(
             warning.remove_class("shown")
 
     def say(self, message: str) -> None:
-        """Confirm an edit on the status line, where it stays until the
-        cursor or the selection moves (drawn with the edit's own frame: no
-        notification is mounted for it). The next status update shows it."""
+        """Confirm a label key on the status line, where it stays until the
+        cursor or the selection moves or another edit is made (drawn with
+        the edit's own frame: no notification is mounted for it). The next
+        status update shows it."""
         mode, harakat = self.app.prefs.display
         reader = self.reader
         self._said = (notice_text(message, None, mode, harakat), reader.cursor, reader.selection)
@@ -470,7 +471,12 @@ class ReaderScreen(
         self.reader.word_clitics = on
         self._update_status()
 
-    def _changed(self, *article_ids: str) -> None:
+    def _changed(self, *article_ids: str, said: str | None = None) -> None:
+        """Draw what an edit changed; `said`: its confirmation for the status
+        line (any other edit, an undo too, clears the last one)."""
+        self._said = None
+        if said is not None:
+            self.say(said)
         changed_ids = tuple(dict.fromkeys(article_ids or (self.article_id,)))
         self.app.session_figures.refresh(*changed_ids)
         self.refresh_annotations()

@@ -74,8 +74,7 @@ class LabelKeys:
             self._fail(exc)
             return None
         reader.move_cursor_to(span.start)
-        self.say(f"{label.name} “{span.text}” saved")
-        self._changed()
+        self._changed(said=f"{label.name} “{span.text}” saved")
         return span
 
     def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
@@ -92,8 +91,7 @@ class LabelKeys:
             self._fail(exc)
             return None
         self.reader.clear_selection()
-        self.say(f"{span.label} → {label.name} saved")
-        self._changed()
+        self._changed(said=f"{span.label} → {label.name} saved")
         return new
 
     def action_apply_label(self, index: int) -> None:

@@ -196,6 +196,14 @@ async def test_a_label_repaints_only_the_rows_under_the_changed_span(corpus_dir)
         kept = {index: reader._strips[index] for index in reader._strips}
         reader._strips.clear()
         assert all(list(draw_row(index)) == list(strip) for index, strip in kept.items())
+        # A row on screen is repainted even when the drawn rows' cache was
+        # emptied (it is, when it grows large) after the row was drawn.
+        await pilot.pause()
+        reader._strips.clear()
+        drawn.clear()
+        await pilot.press("2")
+        await pilot.pause()
+        assert row in drawn and screen.spans[0].label != span.label
 
 
 @sync

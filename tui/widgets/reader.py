@@ -404,7 +404,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         """Repaint the drawn rows under the spans that differ between
         `before` and `after` (a label key changes one span: one or two rows,
         not the screen). Rows not drawn yet are drawn from the new spans
-        anyway, and none is laid out here."""
+        anyway, and none is laid out here (the rows on screen already are)."""
         changed = set(before).symmetric_difference(after)
         if not changed:
             return
@@ -412,8 +412,12 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
             self._invalidate()
             return
         layout = self.layout
+        top = round(self.scroll_y)
+        # The rows kept drawn, and those on screen (kept by Textual even when
+        # this cache was emptied for its size).
+        drawn = set(self._strips).union(range(top, top + self.size.height))
         rows = []
-        for index in self._strips:
+        for index in drawn:
             try:
                 row = layout.row(index)
             except IndexError:

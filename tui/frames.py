@@ -98,9 +98,10 @@ class FrameHold:
 
 class RegionCompositor(Compositor):
     """A screen's compositor that renders, for a partial update, only the
-    rows of each widget that lie under a changed region (see the module
-    docstring). What is sent to the terminal is the same: Textual writes
-    only the changed regions' rows in either case."""
+    rows of each widget that lie under a changed region, and not those a
+    widget in front covers whole (see the module docstring). What is sent
+    to the terminal is the same: Textual writes only the changed regions'
+    rows, and of each place only the frontmost widget's, in either case."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,6 +119,7 @@ class RegionCompositor(Compositor):
         if not changed or crop is None:
             yield from super()._get_renders(crop)
             return
+        drawn: list[Region] = []  # the bands rendered so far, front first
         for widget, (region, clip) in self.visible_widgets.items():
             shown = region.intersection(clip)
             if not shown:
@@ -131,6 +133,9 @@ class RegionCompositor(Compositor):
             # band stands for the clip, so the caller places its lines.
             for top, bottom in _runs(sorted(rows)):
                 band = Region(shown.x, top, shown.width, bottom - top)
+                if any(front.contains_region(band) for front in drawn):
+                    continue  # hidden behind a widget in front (a container's background)
+                drawn.append(band)
                 crop = Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
                 yield region, band, widget.render_lines(crop)
 

@@ -241,6 +241,7 @@ async def test_a_partial_frame_writes_what_textual_would_from_fewer_widgets(corp
         compositor._dirty_regions.update(places[0])
         compositor.render_partial_update()
         assert "Reader" in rendered and "KeysFooter" not in rendered and "SpansPanel" not in rendered
+        assert "Horizontal" not in rendered  # the reader's container, hidden behind it
 
 
 @sync

@@ -292,3 +292,20 @@ async def test_the_reading_position_is_written_after_the_next_articles_frame(cor
         await pilot.pause(0.7)
         assert saved_at and saved_at[0] >= 1
         assert app.resume.open_article == screen.article_id == app.corpus.articles[2].id
+
+
+@sync
+async def test_the_article_left_by_j_is_not_laid_out_again_as_a_neighbour(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        articles = app.corpus.articles
+        screen = await open_reader(app, pilot, articles[1].id)
+        await pilot.pause(0.3)
+        reader = screen.reader
+        shown = reader.layout
+        await pilot.press("J")
+        await pilot.pause(0.3)
+        assert reader._ahead[articles[1].text] is shown
+        await pilot.press("K")
+        await pilot.pause()
+        assert reader.layout is shown

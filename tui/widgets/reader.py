@@ -204,7 +204,11 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         return self._harakat
 
     def set_text(self, text: str, cursor: int = 0) -> None:
-        """Show another text (another article); cursor and selection reset."""
+        """Show another text (another article); cursor and selection reset.
+        The layout of the text shown until now is kept with those laid out
+        ahead: it is a neighbour of the new one, after J or K."""
+        if self._layout is not None and self._text != text:
+            self._ahead[self._text] = self._layout
         self._text = text
         self._forget_layouts()
         ahead = self._ahead.pop(text, None)

@@ -20,6 +20,7 @@ and the corpus), `reader_propagation.py` (labelling other occurrences),
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -28,6 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from annotations.corpus import ids_of
@@ -56,6 +58,8 @@ from .reader_find import FindKeys
 from .reader_labels import LabelKeys
 from .reader_propagation import PropagationKeys
 from .reader_suggestions import SuggestionKeys
+
+P = TypeVar("P", bound=Widget)
 
 WIDE = 110  # from this many columns the span list sits beside the text
 AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
@@ -135,10 +139,20 @@ class ReaderScreen(
         #: the cursor or the selection moves: (message, cursor, selection)
         self._said: tuple[str, int, tuple[int, int] | None] | None = None
         self._header_line = ""
+        self._parts: dict[str, Widget] = {}
         self._status_line = ""
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
+
+    def _part(self, selector: str, kind: type[P]) -> P:
+        """One of the screen's own widgets (composed once, never replaced),
+        looked up once: several are used on every key, and a query walks
+        the screen's widgets each time."""
+        part = self._parts.get(selector)
+        if part is None:
+            part = self._parts[selector] = self.query_one(selector, kind)
+        return part
 
     @property
     def text(self) -> str:
@@ -158,11 +172,11 @@ class ReaderScreen(
 
     @property
     def reader(self) -> Reader:
-        return self.query_one("#reader", Reader)
+        return self._part("#reader", Reader)
 
     @property
     def panel(self) -> SpansPanel:
-        return self.query_one(SpansPanel)
+        return self._part("#spans-panel", SpansPanel)
 
     @property
     def store(self):
@@ -357,10 +371,10 @@ class ReaderScreen(
         line = f"{shown}\n{meta}"
         if line != self._header_line:  # an edit seldom changes it: no repaint then
             self._header_line = line
-            self.query_one("#reader-header", Static).update(Text(line), layout=False)
+            self._part("#reader-header", Static).update(Text(line), layout=False)
 
     def _update_warning(self) -> None:
-        warning = self.query_one("#reader-warning", Static)
+        warning = self._part("#reader-warning", Static)
         if self.article_stale or self.stale_ids:
             count = len(self.stale_ids)
             warning.update(
@@ -424,7 +438,7 @@ class ReaderScreen(
         if line != self._status_line:
             self._status_line = line
             # One fixed-height line: no layout pass needed on every keypress.
-            self.query_one("#reader-status", Static).update(line, layout=False)
+            self._part("#reader-status", Static).update(line, layout=False)
 
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
@@ -436,7 +450,7 @@ class ReaderScreen(
             panel = self.panel
             if not panel.has_focus:
                 panel.highlight_span(span.id)
-            self.query_one(Guidelines).show_label(self.schema.get(span.label))
+            self._part("#guidelines", Guidelines).show_label(self.schema.get(span.label))
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:

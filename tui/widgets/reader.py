@@ -175,6 +175,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         self._base_style: Style | None = None
         self._cursor_place: tuple[Layout, int, tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
+        self._content_width: tuple[Size, int] | None = None
         #: Whether snapping a word trims a leading clitic (set from the prefs).
         self.word_clitics = False
 
@@ -311,8 +312,16 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
 
     @property
     def content_width(self) -> int:
-        width = self.scrollable_content_region.width
-        return max(1, width or self.size.width or 80)
+        # Asked for many times per key (through `layout`); the region is
+        # computed anew each time, so the width is kept for the size it
+        # was found at (the scrollbar's gutter is always kept: stable).
+        size = self.size
+        known = self._content_width
+        if known is not None and known[0] == size:
+            return known[1]
+        width = max(1, self.scrollable_content_region.width or size.width or 80)
+        self._content_width = (size, width)
+        return width
 
     @property
     def layout(self) -> Layout:
@@ -433,6 +442,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._content_width = None  # padding or the scrollbar's size may have changed
         self._base_style = None
         self._styles.clear()
         self._components.clear()

@@ -434,9 +434,10 @@ class ReaderScreen(
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
                      f"{', clitic trim' if prefs.clitic_trim else ''}")
-        line = plain(" · ".join(parts))
-        if line != self._status_line:
+        line = " · ".join(parts)
+        if line != self._status_line:  # compared before escaping: a key often changes nothing here
             self._status_line = line
+            line = plain(line)
             # One fixed-height line: no layout pass needed on every keypress.
             self._part("#reader-status", Static).update(line, layout=False)
 

@@ -64,11 +64,12 @@ class ResumeActions:
             if self.article_id != article_id or not reader.text:
                 return
             length = len(reader.text)
-            reader.move_cursor_to(min(cursor, length))
+            if min(cursor, length) != reader.cursor:  # (an article left at its start is there already)
+                reader.move_cursor_to(min(cursor, length))
             row, _ = reader.layout.locate(min(top, length))
             height = reader.scrollable_content_region.height or 1
             cursor_row, _ = reader.layout.locate(reader.cursor)
-            if row <= cursor_row < row + height:
+            if row <= cursor_row < row + height and row != round(reader.scroll_y):
                 reader.scroll_to(y=row, animate=False, immediate=True)
 
         if self.reader.size.height:

@@ -142,7 +142,7 @@ async def test_a_label_key_is_one_frame_confirmed_on_the_status_line(corpus_dir)
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         article = app.corpus.articles[0]
-        screen = await open_reader(app, pilot, article.id)
+        await open_reader(app, pilot, article.id)
         await pilot.press("space")
         await pilot.pause()
         stored_at_frames: list[int] = []

@@ -36,8 +36,15 @@ What is timed:
   after it, timed as above: Down's whole effect). The minimal app: until "keys: 0" is written
   and it answers Down the same way.
 
-Keypresses alternate between the two programs, both running side by side
-in two windows of the same tmux server; start-ups alternate too. A
+A minimal app updating one line is not the same screen change as a
+reader key that redraws every row (PgDn, J/K). For those two actions a
+second baseline is timed too, like for like: the same key in
+``minimal_app.py --pages`` (a screen of plain text paged, or replaced by
+the next file's first page, and a status line; the seeds' files for J/K,
+the 100,000-character article for PgDn). Both ratios are reported.
+
+Keypresses alternate between the programs, all running side by side in
+windows of the same tmux server; start-ups alternate too. A
 notification the reader shows after a label key or an undo disappears some
 seconds later, which redraws the screen: no key is timed while one is due.
 Figures are medians and 90th percentiles; the machine's load average is
@@ -364,13 +371,23 @@ ACTIONS = {
 }
 
 
-def keys_in(term: Terminal, ours: Pane, base: Pane, actions: dict[str, int]) -> dict[str, dict[str, list[Press]]]:
+#: The actions the minimal app paging plain text (``--pages``) does too: the
+#: same screen change, like for like.
+PAGED = ("next/previous article (J K)", "page down/up (PgDn PgUp)")
+
+
+def keys_in(term: Terminal, ours: Pane, base: Pane, actions: dict[str, int],
+            pages: Pane | None = None) -> dict[str, dict[str, list[Press]]]:
     """Each action `count` times, alternating between the reader and the
-    minimal app (which one goes first alternates too)."""
+    minimal app (which one goes first turns round), and the minimal app
+    paging plain text for the actions in PAGED."""
     results: dict[str, dict[str, list[Press]]] = {}
     for action, count in actions.items():
-        ours_times: list[Press] = []
-        base_times: list[Press] = []
+        runs: dict[str, list[Press]] = {"hashiya": [], "minimal": []}
+        programs = [(ours, runs["hashiya"]), (base, runs["minimal"])]
+        if pages is not None and action in PAGED:
+            runs["minimal, pages"] = []
+            programs.append((pages, runs["minimal, pages"]))
         keys = ACTIONS[action]
         for i in range(count):
             if keys is None:  # a word selected with Space, labelled, then undone
@@ -378,16 +395,23 @@ def keys_in(term: Terminal, ours: Pane, base: Pane, actions: dict[str, int]) -> 
                 key = "1"
             else:
                 key = keys[i % len(keys)]
-            pair = [(ours, ours_times), (base, base_times)]
-            for pane, out in pair if i % 2 == 0 else reversed(pair):
+            turn = i % len(programs)
+            for pane, out in programs[turn:] + programs[:turn]:
                 out.append(term.press(pane, key))
             if keys is None:
                 term.tap(ours, "u")
                 ours.toasts.append(time.perf_counter() + ours.toast_keys["u"])
         if keys is not None and "S-" in keys[0]:
             term.tap(ours, "Escape")
-        results[action] = {"hashiya": ours_times, "minimal": base_times}
+        results[action] = runs
     return results
+
+
+def _pages(term: Terminal, home: Path, name: str, files: list[Path]) -> Pane:
+    pane = term.new_pane(name)
+    term.spawn(pane, MINIMAL + ["--pages", *map(str, files)], _env(home, name))
+    term.wait_for(pane, 0, "keys: 0")
+    return pane
 
 
 def keypresses(term: Terminal, home: Path, presses: int) -> dict[str, dict]:
@@ -399,10 +423,12 @@ def keypresses(term: Terminal, home: Path, presses: int) -> dict[str, dict]:
     term.spawn(seeds, _hashiya(ROOT / "seeds"), _env(home, "keys-seeds"))
     term.wait_for(seeds, 0, "todo")
     term.tap(seeds, "Enter")
+    pages = _pages(term, home, "pages-seeds", sorted((ROOT / "seeds").glob("*.txt")))
     names = list(ACTIONS)
     results["seeds"] = keys_in(term, seeds, base, {
-        names[0]: presses, names[1]: presses, names[2]: presses // 2, names[3]: presses})
+        names[0]: presses, names[1]: presses, names[2]: presses // 2, names[3]: presses}, pages)
     term.quit(seeds)
+    term.quit(pages)
     folder = home / "article-100000"
     folder.mkdir()
     (folder / "big.txt").write_text(big_article(), encoding="utf-8")
@@ -410,9 +436,12 @@ def keypresses(term: Terminal, home: Path, presses: int) -> dict[str, dict]:
     term.spawn(big, _hashiya(folder), _env(home, "keys-big"))
     term.wait_for(big, 0, "todo")
     term.tap(big, "Enter", *["PageDown"] * 20)
+    pages = _pages(term, home, "pages-big", [folder / "big.txt"])
+    term.tap(pages, *["PageDown"] * 20)
     results["100,000-character article"] = keys_in(term, big, base, {
-        names[0]: presses, names[1]: presses, names[2]: presses // 2, names[4]: presses})
+        names[0]: presses, names[1]: presses, names[2]: presses // 2, names[4]: presses}, pages)
     term.quit(big)
+    term.quit(pages)
     term.quit(base)
     return results
 
@@ -458,7 +487,10 @@ def main(presses: int = 30, starts: int = STARTS) -> dict:
     print("## Terminal: keypress and start-up as seen from outside (`python -m benchmarks.bench_terminal`)\n")
     print(f"Each program a process of its own in tmux at {WIDTH}x{HEIGHT} (tmux {_tmux_version()}), "
           "timed through a control-mode client; baseline: a minimal Textual app (Header, a "
-          "Static updated on each key, Footer), alternating with hashiya. "
+          "Static updated on each key, Footer), alternating with hashiya; for J/K and "
+          "PgDn/PgUp also the same change in a minimal app (`minimal_app.py --pages`: a "
+          "screen of plain text paged, or replaced by the next text's first page, and a "
+          "status line). "
           f"{presses} presses per action per program (labelling {presses // 2}), "
           f"{starts} start-ups per program; medians (p90). Load average (1 min) at start, "
           f"between parts and at the end: {', '.join(f'{x:.2f}' for x in load)}; "
@@ -482,6 +514,16 @@ def main(presses: int = 30, starts: int = STARTS) -> dict:
                   f"<= {TARGETS[action]}x | {ms(first)} / {ms(last)} | "
                   f"{frames:g} ({base_frames:g}) | {ms(cpu[0])} / {ms(cpu[1])} |")
             summary[(corpus, action)] = ratio
+            if "minimal, pages" in runs:
+                paged = [p.complete for p in runs["minimal, pages"]]
+                ratio = statistics.median(ours) / statistics.median(paged)
+                frames = statistics.median(p.frames for p in runs["minimal, pages"])
+                cpu_paged = statistics.median(p.cpu for p in runs["minimal, pages"])
+                print(f"| same, like for like: the minimal app paging plain text (`--pages`) | "
+                      f"{ms(statistics.median(ours))} ({ms(p90(ours))}) | "
+                      f"{ms(statistics.median(paged))} ({ms(p90(paged))}) | {ratio:.2f}x | "
+                      f"<= {TARGETS[action]}x | | {frames:g} | {ms(cpu[0])} / {ms(cpu_paged)} |")
+                summary[(corpus, action, "pages")] = ratio
     print()
     print("| start-up to a usable list (spawn to drawn and answering Down) | median (p90) | vs minimal app | target |")
     print("|---|---:|---:|---|")

@@ -18,6 +18,13 @@ every new widget has been mounted -- looked at between steps of the event
 loop, so nothing waits on a clock -- and then lets the screen draw at once.
 It never holds for longer than two frame periods: a message stream that
 does not stop is drawn as it comes, as before.
+
+`RegionCompositor` draws a frame of a few changed places from the widgets
+under those places only. Textual's compositor renders, for a partial
+update, every widget under the box around all the changed places, in
+full: a cursor key changes a reader row near the top and the status line
+at the bottom, and every widget of the screen was rendered again (from
+its caches, but row by row) for two lines of output.
 """
 
 from __future__ import annotations
@@ -25,8 +32,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+from typing import Iterable
+
 from textual import constants, events
+from textual._compositor import Compositor
 from textual.app import App
+from textual.geometry import Region
 
 #: The input events after which the screen waits for the work they set off.
 HELD_EVENTS = (events.Key, events.MouseDown, events.MouseUp, events.MouseScrollDown,
@@ -83,3 +94,60 @@ class FrameHold:
         except Exception:  # no screen (closing): nothing to draw
             return
         screen.check_idle()
+
+
+class RegionCompositor(Compositor):
+    """A screen's compositor that renders, for a partial update, only the
+    rows of each widget that lie under a changed region, and not those a
+    widget in front covers whole (see the module docstring). What is sent
+    to the terminal is the same: Textual writes only the changed regions'
+    rows, and of each place only the frontmost widget's, in either case."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed: list[Region] | None = None
+
+    def render_partial_update(self):
+        self._changed = list(self._dirty_regions)
+        try:
+            return super().render_partial_update()
+        finally:
+            self._changed = None
+
+    def _get_renders(self, crop: Region | None = None) -> Iterable[tuple[Region, Region, list]]:
+        changed = self._changed
+        if not changed or crop is None:
+            yield from super()._get_renders(crop)
+            return
+        drawn: list[Region] = []  # the bands rendered so far, front first
+        for widget, (region, clip) in self.visible_widgets.items():
+            shown = region.intersection(clip)
+            if not shown:
+                continue
+            rows: set[int] = set()
+            for place in changed:
+                under = shown.intersection(place)
+                if under:
+                    rows.update(range(under.y, under.y + under.height))
+            # Each run of consecutive rows is rendered as one band; the
+            # band stands for the clip, so the caller places its lines.
+            for top, bottom in _runs(sorted(rows)):
+                band = Region(shown.x, top, shown.width, bottom - top)
+                if any(front.contains_region(band) for front in drawn):
+                    continue  # hidden behind a widget in front (a container's background)
+                drawn.append(band)
+                crop = Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
+                yield region, band, widget.render_lines(crop)
+
+
+def _runs(rows: list[int]) -> Iterable[tuple[int, int]]:
+    """[top, bottom) of each run of consecutive numbers in sorted `rows`."""
+    if not rows:
+        return
+    top = previous = rows[0]
+    for row in rows[1:]:
+        if row != previous + 1:
+            yield top, previous + 1
+            top = row
+        previous = row
+    yield top, previous + 1

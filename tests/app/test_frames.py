@@ -132,3 +132,180 @@ async def test_a_label_reads_the_store_for_the_list_only_once_the_list_is_back(c
         await pilot.pause()
         assert screen is not app.screen and counted
         assert app.screen.article_list.spans.get(article.id) == 1
+
+
+@sync
+async def test_a_label_key_is_one_frame_confirmed_on_the_status_line(corpus_dir):
+    # The confirmation is drawn with the label, in the same frame: no
+    # notification is mounted for it (a toast's layout pass and the frames
+    # after it), and the span is stored before that frame.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        article = app.corpus.articles[0]
+        await open_reader(app, pilot, article.id)
+        await pilot.press("space")
+        await pilot.pause()
+        stored_at_frames: list[int] = []
+        frames = record_frames(app)
+        display = app._display
+
+        def recording(screen_, renderable):
+            if renderable is not None:
+                stored_at_frames.append(len(app.store.spans(article.id)))
+            display(screen_, renderable)
+
+        app._display = recording
+        frames.clear()
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = app.store.spans(article.id)
+        assert stored_at_frames == [1]
+        assert len(frames) == 1
+        assert f"{span.label} “" in frames[0] and "saved" in frames[0]
+        assert list(app._notifications) == []
+        # The confirmation stays until the cursor moves or another edit.
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.spans(article.id) == [] and "saved" not in frames[-1]
+        await pilot.press("1")
+        await pilot.pause()
+        assert "saved" in frames[-1]
+        await pilot.press("left")
+        await pilot.pause()
+        assert "saved" not in frames[-1]
+
+
+@sync
+async def test_a_label_repaints_only_the_rows_under_the_changed_span(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        reader = screen.reader
+        reader.move_cursor_to(screen.text.index("العراق") + 1)
+        await pilot.press("space")
+        await pilot.pause()
+        drawn: list[int] = []
+        draw_row = reader._draw_row
+        reader._draw_row = lambda index: drawn.append(index) or draw_row(index)
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = screen.spans
+        row = reader.layout.locate(span.start)[0]
+        assert drawn and set(drawn) <= {row, reader.layout.locate(span.end)[0]}
+        # What is drawn is what a fresh drawing of every row shows.
+        kept = {index: reader._strips[index] for index in reader._strips}
+        reader._strips.clear()
+        assert all(list(draw_row(index)) == list(strip) for index, strip in kept.items())
+        # A row on screen is repainted even when the drawn rows' cache was
+        # emptied (it is, when it grows large) after the row was drawn.
+        await pilot.pause()
+        reader._strips.clear()
+        drawn.clear()
+        await pilot.press("2")
+        await pilot.pause()
+        assert row in drawn and screen.spans[0].label != span.label
+
+
+@sync
+async def test_a_partial_frame_writes_what_textual_would_from_fewer_widgets(corpus_dir):
+    # RegionCompositor renders only the widgets under the changed places;
+    # what goes to the terminal is exactly what Textual's own compositor
+    # sends for the same places.
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.press("space", "1", "left", "shift+left")
+        await pilot.pause()
+        compositor = screen._compositor
+        rendered: list[str] = []
+        for widget in screen.query("*"):
+            render_lines = widget.render_lines
+            widget.render_lines = (lambda crop, w=widget, r=render_lines:
+                                   rendered.append(type(w).__name__) or r(crop))
+        places = [
+            [Region(0, 4, 80, 1), Region(0, 22, 80, 1)],  # a reader row and the status line
+            [Region(3, 2, 10, 2), Region(0, 16, 40, 3), Region(0, 23, 80, 1)],
+            [Region(0, 0, 80, 24)],
+        ]
+        for regions in places:
+            sent = []
+            for render in (Compositor.render_partial_update, type(compositor).render_partial_update):
+                rendered.clear()
+                compositor._dirty_regions.update(regions)
+                sent.append(render(compositor).render_segments(app.console))
+            assert sent[0] == sent[1]
+        rendered.clear()
+        compositor._dirty_regions.update(places[0])
+        compositor.render_partial_update()
+        assert "Reader" in rendered and "KeysFooter" not in rendered and "SpansPanel" not in rendered
+        assert "Horizontal" not in rendered  # the reader's container, hidden behind it
+
+
+@sync
+async def test_an_edit_shapes_only_the_changed_spans_line_in_the_list(corpus_dir, monkeypatch):
+    import tui.widgets.spans_panel as spans_panel
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        text = screen.text
+        for word in ("العراق", "لندن"):
+            screen.reader.select(text.index(word), text.index(word) + len(word))
+            await pilot.press("3")
+            await pilot.pause()
+        shaped: list[str] = []
+        display_line = spans_panel.display_line
+        monkeypatch.setattr(spans_panel, "display_line",
+                            lambda line, *a, **k: shaped.append(line) or display_line(line, *a, **k))
+        word = "المملكة"
+        screen.reader.select(text.index(word), text.index(word) + len(word))
+        await pilot.press("1")
+        await pilot.pause()
+        assert shaped == [word]
+        lines = [str(option.prompt) for option in screen.panel.options]
+        assert len(lines) == 4 and any(word not in line and "GPE" in line for line in lines)
+        # J to an article and back lists what a fresh list shows
+        await pilot.press("J")
+        await pilot.pause()
+        await pilot.press("K")
+        await pilot.pause()
+        assert [str(option.prompt) for option in screen.panel.options] == lines
+
+
+@sync
+async def test_the_reading_position_is_written_after_the_next_articles_frame(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.pause(0.7)
+        saved_at: list[int] = []
+        frames = record_frames(app)
+        save = app.save_resume
+        app.save_resume = lambda: saved_at.append(len(frames)) or save()
+        frames.clear()
+        await pilot.press("J", "J")
+        await pilot.pause()
+        assert saved_at == [] and frames
+        await pilot.pause(0.7)
+        assert saved_at and saved_at[0] >= 1
+        assert app.resume.open_article == screen.article_id == app.corpus.articles[2].id
+
+
+@sync
+async def test_the_article_left_by_j_is_not_laid_out_again_as_a_neighbour(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        articles = app.corpus.articles
+        screen = await open_reader(app, pilot, articles[1].id)
+        await pilot.pause(0.3)
+        reader = screen.reader
+        shown = reader.layout
+        await pilot.press("J")
+        await pilot.pause(0.3)
+        assert reader._ahead[articles[1].text] is shown
+        await pilot.press("K")
+        await pilot.pause()
+        assert reader.layout is shown

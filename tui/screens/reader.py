@@ -8,10 +8,11 @@ or a word. What a key does is decided by the article's session
 is durable) and draws the result, and a rejected edit shows the store's
 reason instead of failing.
 
-This module holds the screen's layout, loading an article, the header and
-status lines, moving between spans and articles, and the display keys; its
-other parts are named for what they do: `reader_labels.py` (label keys,
-edges, deleting, document themes), `reader_find.py` (find in the article
+This module holds the screen's layout, loading an article, moving between
+spans and articles, and the display keys; its other parts are named for
+what they do: `reader_lines.py` (the header, warning and status lines),
+`reader_labels.py` (label keys, edges, deleting, document themes),
+`reader_find.py` (find in the article
 and the corpus), `reader_propagation.py` (labelling other occurrences),
 `reader_suggestions.py`, `notes.py`, `resume.py`, `other_annotator.py` and
 `history.py` (undo and redo).
@@ -20,14 +21,14 @@ and the corpus), `reader_propagation.py` (labelling other occurrences),
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from annotations.corpus import ids_of
@@ -35,15 +36,13 @@ from annotations.errors import HashiyaError, StoreError
 from annotations.model import Span, Status
 from annotations.progress import to_do_after
 from annotations.session import ArticleSession
+from tui.frames import RegionCompositor
 from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP
-from tui.layout import display_line
 from tui.node import HashiyaNode
 from tui.screens.history import UndoKeys
 from tui.prefs import Display
 from tui.screens import notes
 from tui.screens.resume import ResumeActions
-from tui.rtl import paragraph_level
-from tui.sanitize import plain
 from tui.widgets.footer import KeysFooter
 from tui.widgets.guidelines import Guidelines
 from tui.widgets.reader import Highlight, Reader
@@ -52,15 +51,18 @@ from tui.widgets.spans_panel import SpansPanel, SpansSide
 from . import reader_suggestions
 from .reader_find import FindKeys
 from .reader_labels import LabelKeys
+from .reader_lines import ReaderLines
 from .reader_propagation import PropagationKeys
 from .reader_suggestions import SuggestionKeys
+
+P = TypeVar("P", bound=Widget)
 
 WIDE = 110  # from this many columns the span list sits beside the text
 AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 
 class ReaderScreen(
-    LabelKeys, FindKeys, PropagationKeys, SuggestionKeys, notes.NotesActions,
+    ReaderLines, LabelKeys, FindKeys, PropagationKeys, SuggestionKeys, notes.NotesActions,
     ResumeActions, HashiyaNode, UndoKeys, Screen[str],
 ):
     """Read and annotate one article; switches to other articles in place,
@@ -118,6 +120,8 @@ class ReaderScreen(
 
     def __init__(self, article_id: str) -> None:
         super().__init__()
+        # A key's frame renders only the widgets under what it changed.
+        self._compositor = RegionCompositor()
         self.article_id = article_id
         #: the article's text and spans, and the rules for editing them
         self.session = ArticleSession(article_id, "")
@@ -127,9 +131,24 @@ class ReaderScreen(
         #: whose spans are drawn beside this annotator's (read-only), if anyone's
         self.other_annotator: str | None = None
         self._ahead_timer = None
+        #: what the last edit key did, shown first on the status line until
+        #: the cursor or the selection moves: (message, cursor, selection)
+        self._said: tuple[str, int, tuple[int, int] | None] | None = None
+        self._header_line = ""
+        self._parts: dict[str, Widget] = {}
+        self._status_line = ""
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
+
+    def _part(self, selector: str, kind: type[P]) -> P:
+        """One of the screen's own widgets (composed once, never replaced),
+        looked up once: several are used on every key, and a query walks
+        the screen's widgets each time."""
+        part = self._parts.get(selector)
+        if part is None:
+            part = self._parts[selector] = self.query_one(selector, kind)
+        return part
 
     @property
     def text(self) -> str:
@@ -149,11 +168,11 @@ class ReaderScreen(
 
     @property
     def reader(self) -> Reader:
-        return self.query_one("#reader", Reader)
+        return self._part("#reader", Reader)
 
     @property
     def panel(self) -> SpansPanel:
-        return self.query_one(SpansPanel)
+        return self._part("#spans-panel", SpansPanel)
 
     @property
     def store(self):
@@ -327,81 +346,17 @@ class ReaderScreen(
 
         toggle_other(self)
 
-    def _update_header(self) -> None:
-        article = self.corpus.get(self.article_id)
-        title = article.title if article is not None else self.article_id
-        prefs = self.app.prefs
-        width = max(10, (self.size.width or 80) - 2)
-        index = self.corpus.index_of(self.article_id) + 1 if article is not None else 0
-        shown = display_line(title, width, mode=prefs.display_mode, harakat=prefs.harakat)
-        if prefs.display_mode == "visual" and paragraph_level(title) & 1:
-            # Right-to-left titles sit at the right edge, like the text below.
-            shown = " " * max(0, width - cell_len(shown)) + shown
-        article_note = self.notes_summary(notes.ARTICLE, shaped=False)
-        meta = (
-            f"{self.article_id} ({index}/{len(self.corpus)}) · {self.status.display} · "
-            + (f"article {article_note} · " if article_note else "")
-            + f"annotator {self.app.settings.annotator} · store {self.store.root}"
-        )
-        header = self.query_one("#reader-header", Static)
-        # Article ids are file names and may be Arabic too.
-        meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-        header.update(Text(f"{shown}\n{meta}"), layout=False)
-
-    def _update_warning(self) -> None:
-        warning = self.query_one("#reader-warning", Static)
-        if self.article_stale or self.stale_ids:
-            count = len(self.stale_ids)
-            warning.update(
-                f"⚠ This article's text has changed since it was annotated: {count} span(s) "
-                "no longer match and are marked (struck through). They are kept as stored; "
-                "delete them (x) before adding or resizing spans here."
-            )
-            warning.add_class("shown")
-        elif warning.has_class("shown"):
-            # Only when it was shown: an update asks for a layout of the screen.
-            warning.update("")
-            warning.remove_class("shown")
-
-    def _update_status(self) -> None:
-        reader = self.reader
-        parts = [f"cursor {reader.cursor}"]
-        selection = reader.selection
-        if selection is not None:
-            s, e = selection
-            snippet = display_line(self.text[s:e], 30, mode=reader.mode, harakat=reader.harakat)
-            parts.append(f"selection [{s}, {e}) “{snippet}”")
-        span = self.span_under_cursor()
-        if span is not None:
-            parts.append(f"on {span.label} [{span.start}, {span.end})")
-            if span_note := self.notes_summary(span.id):
-                parts.append(span_note)
-        suggestion = self.suggestion_under_cursor()
-        if suggestion is not None:
-            parts.append(f"suggested {suggestion.label} [{suggestion.start}, {suggestion.end}): y accept, r reject")
-        elif self.review is not None and len(self.review):
-            parts.append(f"{len(self.review)} suggested")
-        if self.search_query:
-            query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
-            parts.append(f"find “{query}”: {len(reader.matches)}")
-        if self.other_annotator is not None:
-            parts.append(f"beside {self.other_annotator}")
-        parts.append(self.app.session_figures.text())
-        prefs = self.app.prefs
-        parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"
-                     f"{', clitic trim' if prefs.clitic_trim else ''}")
-        # One fixed-height line: no layout pass needed on every keypress.
-        self.query_one("#reader-status", Static).update(plain(" · ".join(parts)), layout=False)
-
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
-        self._update_status()
-        self.remember_position(save=False)
+        event.stop()  # no one above the screen listens
         span = self.span_under_cursor()
-        if span is not None and not self.panel.has_focus:
-            self.panel.highlight_span(span.id)
+        self._update_status(span)
+        self.remember_position(save=False)
         if span is not None:
-            self.query_one(Guidelines).show_label(self.schema.get(span.label))
+            panel = self.panel
+            if not panel.has_focus:
+                panel.highlight_span(span.id)
+            self._part("#guidelines", Guidelines).show_label(self.schema.get(span.label))
 
     @on(SpansPanel.Picked)
     def _picked(self, event: SpansPanel.Picked) -> None:
@@ -436,7 +391,12 @@ class ReaderScreen(
         self.reader.word_clitics = on
         self._update_status()
 
-    def _changed(self, *article_ids: str) -> None:
+    def _changed(self, *article_ids: str, said: str | None = None) -> None:
+        """Draw what an edit changed; `said`: its confirmation for the status
+        line (any other edit, an undo too, clears the last one)."""
+        self._said = None
+        if said is not None:
+            self.say(said)
         changed_ids = tuple(dict.fromkeys(article_ids or (self.article_id,)))
         self.app.session_figures.refresh(*changed_ids)
         self.refresh_annotations()

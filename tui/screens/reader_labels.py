@@ -74,13 +74,13 @@ class LabelKeys:
             self._fail(exc)
             return None
         reader.move_cursor_to(span.start)
-        self._changed()
-        self.notify(f"{label.name} “{span.text}”", timeout=2)
+        self._changed(said=f"{label.name} “{span.text}” saved")
         return span
 
     def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
         if action == ALREADY:
-            self.notify(f"already {label.name}", timeout=2)
+            self.say(f"already {label.name}")
+            self._update_status()
             return span
         if action == STALE:
             self._refuse_stale(span, "relabel")
@@ -91,8 +91,7 @@ class LabelKeys:
             self._fail(exc)
             return None
         self.reader.clear_selection()
-        self._changed()
-        self.notify(f"{span.label} → {label.name}", timeout=2)
+        self._changed(said=f"{span.label} → {label.name} saved")
         return new
 
     def action_apply_label(self, index: int) -> None:

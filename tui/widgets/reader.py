@@ -20,6 +20,7 @@ scrolling; the rest is in parts named for what they do:
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Iterable
 
 from rich.style import Style
@@ -120,6 +121,17 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         def control(self) -> "Reader":
             return self.reader
 
+    def _post_moved(self) -> None:
+        """Tell the screen the cursor or the selection moved: posted to the
+        screen itself (every key posts one, and each hop up the widget tree
+        is a turn of the event loop before the frame); a reader outside a
+        screen posts it to itself."""
+        try:
+            target = self.screen
+        except Exception:  # not mounted on a screen
+            target = self
+        target.post_message(self.Moved(self))
+
     def __init__(
         self,
         text: str = "",
@@ -163,6 +175,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         self._base_style: Style | None = None
         self._cursor_place: tuple[Layout, int, tuple[int, int]] | None = None
         self._hit: tuple[Layout, Layout] | None = None
+        self._content_width: tuple[Size, int] | None = None
         #: Whether snapping a word trims a leading clitic (set from the prefs).
         self.word_clitics = False
 
@@ -192,7 +205,11 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         return self._harakat
 
     def set_text(self, text: str, cursor: int = 0) -> None:
-        """Show another text (another article); cursor and selection reset."""
+        """Show another text (another article); cursor and selection reset.
+        The layout of the text shown until now is kept with those laid out
+        ahead: it is a neighbour of the new one, after J or K."""
+        if self._layout is not None and self._text != text:
+            self._ahead[self._text] = self._layout
         self._text = text
         self._forget_layouts()
         ahead = self._ahead.pop(text, None)
@@ -209,7 +226,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._relayout()
         self._scroll_to_cursor()
-        self.post_message(self.Moved(self))
+        self._post_moved()
 
     def lay_out_ahead(self, texts: Iterable[str]) -> None:
         """Lay out the first screen of texts that may be shown next (the
@@ -248,31 +265,32 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
             else:
                 themes.append(item)
         entities.sort(key=lambda h: (h.start, h.end))
-        self._entities = entities
+        before = (self._entities, self._themes, self._stale)
         self._entity_starts = [h.start for h in entities]
         # Entities are flat (never overlap), so their ends are sorted too; a
         # stale store could break that, so keep the bisect safe by max-ing.
         ends: list[int] = []
         for h in entities:
             ends.append(max(h.end, ends[-1] if ends else 0))
+        self._entities = entities
         self._entity_ends = ends
         self._themes = sorted(themes, key=lambda h: (h.start, h.end))
         self._stale = stale
-        self._invalidate()
+        self._invalidate_changed(chain(*before), chain(entities, self._themes, stale))
 
     def set_suggestions(self, highlights: Iterable[Highlight]) -> None:
         """Replace the drawn suggestions: the label's colour as the text's
         colour, italic and double-underlined, never a background, so a
         suggestion never looks like an accepted entity."""
-        self._suggested = sorted(highlights, key=lambda h: (h.start, h.end))
-        self._invalidate()
+        before, self._suggested = self._suggested, sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate_changed(before, self._suggested)
 
     def set_others(self, highlights: Iterable[Highlight]) -> None:
         """Another annotator's spans, drawn over the text in their label's
         colour, italic and overlined (never editable here: the reader only
         draws them)."""
-        self._others = sorted(highlights, key=lambda h: (h.start, h.end))
-        self._invalidate()
+        before, self._others = self._others, sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate_changed(before, self._others)
 
     @property
     def others(self) -> list[Highlight]:
@@ -294,8 +312,16 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
 
     @property
     def content_width(self) -> int:
-        width = self.scrollable_content_region.width
-        return max(1, width or self.size.width or 80)
+        # Asked for many times per key (through `layout`); the region is
+        # computed anew each time, so the width is kept for the size it
+        # was found at (the scrollbar's gutter is always kept: stable).
+        size = self.size
+        known = self._content_width
+        if known is not None and known[0] == size:
+            return known[1]
+        width = max(1, self.scrollable_content_region.width or size.width or 80)
+        self._content_width = (size, width)
+        return width
 
     @property
     def layout(self) -> Layout:
@@ -387,8 +413,36 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         if regions:
             self.refresh(*regions)
 
+    def _invalidate_changed(self, before: Iterable[Highlight], after: Iterable[Highlight]) -> None:
+        """Repaint the drawn rows under the spans that differ between
+        `before` and `after` (a label key changes one span: one or two rows,
+        not the screen). Rows not drawn yet are drawn from the new spans
+        anyway, and none is laid out here (the rows on screen already are)."""
+        changed = set(before).symmetric_difference(after)
+        if not changed:
+            return
+        if len(changed) > 64:
+            self._invalidate()
+            return
+        layout = self.layout
+        top = round(self.scroll_y)
+        # The rows kept drawn, and those on screen (kept by Textual even when
+        # this cache was emptied for its size).
+        drawn = set(self._strips).union(range(top, top + self.size.height))
+        rows = []
+        for index in drawn:
+            try:
+                row = layout.row(index)
+            except IndexError:
+                continue
+            lo, hi = row.start, row.end + 1
+            if any(h.start < hi and lo < h.end for h in changed):
+                rows.append(index)
+        self._invalidate(rows)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._content_width = None  # padding or the scrollbar's size may have changed
         self._base_style = None
         self._styles.clear()
         self._components.clear()

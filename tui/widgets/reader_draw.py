@@ -143,6 +143,26 @@ class ReaderDrawing:
         self._styles[key] = style
         return style
 
+    def _cell_key(self, s: int, e: int, entities, themes, stale, suggested, matches, selection, others,
+                  on_cursor: bool, marker: bool) -> tuple:
+        """What a cell [s, e) is drawn with: the style key of `_style_for`."""
+        entity = None
+        for h in entities:
+            if h.start < e and s < h.end:
+                entity = h.colour
+                break
+        cell_themes = tuple(h.colour for h in themes if h.start < e and s < h.end) if themes else ()
+        is_stale = any(h.start < e and s < h.end for h in stale) if stale else False
+        suggestion = next((h.colour for h in suggested if h.start < e and s < h.end), None) if suggested else None
+        match = 0
+        for ms, me in matches:
+            if ms < e and s < me:
+                match = 2 if (ms, me) == self._current_match else 1
+                break
+        selected = selection is not None and selection[0] < e and s < selection[1]
+        other = next((h.colour for h in others if h.start < e and s < h.end), None) if others else None
+        return (entity, cell_themes, is_stale, match, selected, on_cursor, marker, suggestion, other)
+
     def _draw_row(self, index: int) -> Strip:
         layout = self.layout
         try:
@@ -171,27 +191,23 @@ class ReaderDrawing:
         # with its own style sequence.
         run: list[str] = []
         run_style: Style | None = None
+        if selection is not None and not (selection[0] < hi and lo < selection[1]):
+            selection = None
+        # Most rows have no span, match or selection over them: their cells
+        # differ only by the cursor and markers, and nothing else is looked at.
+        plain = not (entities or themes or stale or suggested or matches or others or selection)
+        plain_styles: dict[tuple[bool, bool], Style] = {}
         for cell in row.cells:
-            s, e = cell.start, cell.end
-            entity = None
-            for h in entities:
-                if h.start < e and s < h.end:
-                    entity = h.colour
-                    break
-            cell_themes = tuple(h.colour for h in themes if h.start < e and s < h.end)
-            is_stale = any(h.start < e and s < h.end for h in stale)
-            suggestion = next((h.colour for h in suggested if h.start < e and s < h.end), None)
-            match = 0
-            for ms, me in matches:
-                if ms < e and s < me:
-                    match = 2 if (ms, me) == self._current_match else 1
-                    break
-            selected = selection is not None and selection[0] < e and s < selection[1]
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
-            other = next((h.colour for h in others if h.start < e and s < h.end), None) if others else None
-            key = (entity, cell_themes, is_stale, match, selected, on_cursor, cell.marker, suggestion, other)
-            style = self._style_for(key)
+            if plain:
+                style = plain_styles.get((on_cursor, cell.marker))
+                if style is None:
+                    style = self._style_for((None, (), False, 0, False, on_cursor, cell.marker, None, None))
+                    plain_styles[on_cursor, cell.marker] = style
+            else:
+                style = self._style_for(self._cell_key(cell.start, cell.end, entities, themes, stale, suggested,
+                                                       matches, selection, others, on_cursor, cell.marker))
             if style is not run_style and run:
                 segments.append(Segment("".join(run), run_style))
                 run = []

@@ -43,7 +43,7 @@ class ReaderMotion:
         if self._cursor_row_col()[0] >= self.virtual_size.height:
             self._sync_virtual_size()
         self._scroll_to_cursor()
-        self.post_message(self.Moved(self))
+        self._post_moved()
 
     def select(self, start: int, end: int) -> None:
         """Select the logical range [start, end); the cursor goes to `end`."""
@@ -60,7 +60,7 @@ class ReaderMotion:
         touched.update(self._rows_between(start, end))
         self._invalidate(touched)
         self._scroll_to_cursor()
-        self.post_message(self.Moved(self))
+        self._post_moved()
 
     def clear_selection(self) -> None:
         if self._anchor is not None:
@@ -68,7 +68,7 @@ class ReaderMotion:
             self._anchor = None
             if old is not None:
                 self._invalidate(self._rows_between(*old))
-            self.post_message(self.Moved(self))
+            self._post_moved()
 
     def _positions(self, row_index: int) -> list[tuple[float, int]]:
         """(column, offset) of every place the cursor can stand on a row, left

@@ -126,6 +126,10 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         self._suggested: list = []
         self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
         self._footer_lines = 0  # lines of the themes and note under the list
+        self._footer = ""  # their text, as last shown
+        self._listed: list[tuple] = []  # the lines as last shown: (text, style, id, disabled)
+        self._span_lines: dict[tuple, str] = {}  # each span's line, by what it shows
+        self._index: dict[str, int] = {}  # each span's place in the list, by id
 
     def show(
         self,
@@ -145,6 +149,7 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         the article's and its spans' notes and flags."""
         notes = notes or {}
         self._spans = list(spans)
+        self._index = {span.id: index for index, span in enumerate(self._spans)}
         self._suggested = list(suggestions)
         self._shown = (self._spans, list(themes), dict(stale_ids=stale_ids, status=status, mode=mode,
                                                        harakat=harakat, suggestions=self._suggested,
@@ -159,14 +164,23 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
                   f"{themed} theme span{'' if themed == 1 else 's'}")
         options.append(Option(Text(header), disabled=True))
         label_width = min(LABEL_WIDTH, max((len(span.label) for span in spans), default=0))
+        # A line per span, kept while nothing it shows changes: an edit
+        # shapes the text of the span it changed, not of every span.
+        lines: dict[tuple, str] = {}
         for span in spans:
             mark = "!" if span.id in stale_ids else " "
             kind = "E" if span.kind == "entity" else "T"
             head = f"{mark}{kind} {abbreviate(visible(span.label)):<{label_width}} {badge(notes.get(span.id))} "
-            tail = f"  {span.start}-{span.end}"
-            width = max(4, room - cell_len(head) - cell_len(tail))
-            shown = display_line(span.text, width, mode=mode, harakat=harakat)
-            options.append(Option(Text(head + shown + "  " + isolated(tail.strip(), mode)), id=span.id))
+            key = (head, span.text, span.start, span.end, room, mode, harakat)
+            line = self._span_lines.get(key)
+            if line is None:
+                tail = f"  {span.start}-{span.end}"
+                width = max(4, room - cell_len(head) - cell_len(tail))
+                shown = display_line(span.text, width, mode=mode, harakat=harakat)
+                line = head + shown + "  " + isolated(tail.strip(), mode)
+            lines[key] = line
+            options.append(Option(Text(line), id=span.id))
+        self._span_lines = lines
         names = display_line(", ".join(themes), mode=mode, harakat=harakat) if themes else "none"
         if self._suggested or suggested_themes:
             count = len(self._suggested)
@@ -190,10 +204,16 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
             # A layout pass (and the extra frame after it) only when the
             # footer's height changes, not on every article or edit.
             lines = footer.count("\n") + 1
-            below.first(Static).update(footer, layout=lines != self._footer_lines)
+            if footer != self._footer:  # unchanged by most edits: no repaint then
+                below.first(Static).update(footer, layout=lines != self._footer_lines)
             self._footer_lines = lines
+            self._footer = footer
         else:
             options.append(Option(Text(footer), disabled=True))
+        listed = [(o.prompt.plain, str(o.prompt.style), o.id, o.disabled) for o in options]
+        if listed == self._listed:
+            return  # the same lines (another article with none, an edit elsewhere): no repaint
+        self._listed = listed
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(options)
@@ -227,13 +247,11 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         self.post_message(self.Left())
 
     def highlight_span(self, span_id: str | None) -> None:
-        if span_id is None:
-            return
-        for index, span in enumerate(self._spans):
-            if span.id == span_id:
-                self.highlighted = index + 1
-                self.scroll_to_highlight()
-                return
+        index = self._index.get(span_id) if span_id is not None else None
+        if index is None or self.highlighted == index + 1:
+            return  # no such span, or highlighted (and scrolled to) already
+        self.highlighted = index + 1
+        self.scroll_to_highlight()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

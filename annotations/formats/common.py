@@ -266,6 +266,15 @@ def iter_json_lines(lines: Iterable[str], result: ImportResult) -> Iterator[tupl
         yield number, obj
 
 
+def read_all(iter_read, lines: Iterable[str], **options) -> ImportResult:
+    """A format's ``read``: every record of ``iter_read`` (its streaming
+    reader) kept, with the problems in line order."""
+    result = ImportResult()
+    result.records.extend(iter_read(lines, result, **options))
+    result.problems.sort(key=lambda p: p.line)
+    return result
+
+
 # Formats that have no article status (doccano, CoNLL, prodigy files made
 # elsewhere) import as "in progress": annotated, not yet confirmed done.
 IMPORTED_STATUS = Status.IN_PROGRESS.value

@@ -19,7 +19,7 @@ from .files import (
     read_tables,
     remove_leftovers,
 )
-from .articles import _Shard, shard_name
+from .articles import _Shard, shard_name, write_article
 from .lock import AnnotatorLock
 from .journal import Journal, JournalReplaced, journal_gen
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
@@ -401,26 +401,34 @@ class _Annotator:
         self.pos = self.journal.size
         after_save(self)
 
-    def bulk_replace(self, states: list[_State]) -> None:
-        """Write many whole articles: journal first (one fdatasync), then the
-        files, then one sync. Used by import_records."""
+    def bulk_replace(self, states: list[_State], *, checkpoint: bool = True) -> None:
+        """Write many whole articles (an import's batch): their journal lines
+        first (one append, one fdatasync), then each article file written
+        whole (``write_article``: what TinyDB would write, without a TinyDB
+        object made or kept), then, with ``checkpoint``, one checkpoint when
+        the batch is large or the journal due. The files are synced at the
+        next checkpoint, as after a save."""
         if not states:
             return
         entries = []
         seq = self.seq
+        stamp = now()
         for state in states:
             seq += 1
             op = {"kind": "replace", "after": state.to_dict()}
-            entries.append({"seq": seq, "t": now(), "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": _apply_state(_State(state.article_id), op, seq).summary(), "flag": state.flagged()})
+            entries.append({"seq": seq, "t": stamp, "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": state.summary(), "flag": state.flagged()})
         self.journal.append(entries)
         for entry in entries:
-            shard = self.shard(entry["a"])
-            shard.storage.backup = str(shard.path) not in self.dirty
-            shard.apply(entry["op"], entry["seq"])
-            self.dirty.add(str(shard.path))
+            article_id = entry["a"]
+            shard = self.shards.pop(article_id, None)
+            if shard is not None:  # its cached content is the old one
+                shard.close()
+            path = self.articles_dir / shard_name(article_id)
+            write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=str(path) not in self.dirty)
+            self.dirty.add(str(path))
             self._note(entry)
         self.pos = self.journal.size
-        if len(states) > BULK_THRESHOLD or due(self):
+        if checkpoint and (len(states) > BULK_THRESHOLD or due(self)):
             self.write_snapshot()
 
     def close(self, *, snapshot: bool = True) -> None:

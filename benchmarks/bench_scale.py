@@ -5,6 +5,10 @@ and how they grow with the corpus.
     python -m benchmarks.bench_scale            1,000 and 10,000 articles (10k and 100k spans)
     python -m benchmarks.bench_scale --million  10,000 and 100,000 articles (100k and 1M spans)
 
+    --inputs DIR   keep the generated doccano files in DIR and reuse them on
+                   the next run (generating 100,000 articles takes minutes)
+    --only import  the import rows alone (no store built, no exports)
+
 For each size: the articles are generated (words of the seed articles
 that no proclitic rule cuts, so every entity lies on token edges), written
 as a doccano JSONL file, and
@@ -57,8 +61,16 @@ def vocabulary() -> list[str]:
     return sorted(w for w in words if w[0] not in "وفبلك")
 
 
-def write_inputs(n: int, folder: Path) -> Path:
-    """The doccano file of `n` generated articles."""
+def write_inputs(n: int, folder: Path, cache: Path | None = None) -> Path:
+    """The doccano file of `n` generated articles (the one kept in `cache`
+    when there is one: the generator is seeded, the file is the same)."""
+    if cache is not None:
+        kept = cache / f"articles-{n}.jsonl"
+        if not kept.exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            made = write_inputs(n, folder)
+            os.replace(made, kept)
+        return kept
     rng = random.Random(n)
     vocab = vocabulary()
     path = folder / "articles.jsonl"
@@ -113,8 +125,8 @@ def measure(argv: list[str]) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
 
 
-def run_size(n: int, folder: Path) -> dict[str, dict]:
-    doccano = write_inputs(n, folder)
+def run_size(n: int, folder: Path, cache: Path | None = None, only: str | None = None) -> dict[str, dict]:
+    doccano = write_inputs(n, folder, cache)
     rows = {}
     imported = folder / "imported"
     (imported / "corpus").mkdir(parents=True)
@@ -122,6 +134,8 @@ def run_size(n: int, folder: Path) -> dict[str, dict]:
         "import", str(doccano), str(imported / "corpus"), "--store", str(imported / "store"),
         "--annotator", "bench", "-f", "doccano", "--corpus-out", str(imported / "corpus"),
     ])
+    if only == "import":
+        return rows
     corpus, store = folder / "corpus", folder / "store"
     build_store(doccano, corpus, store)
     for fmt, suffix in (("native", "jsonl"), ("conll", "conll"), ("parquet", "parquet")):
@@ -151,8 +165,17 @@ def report(sizes: tuple[int, int], results: dict[int, dict[str, dict]]) -> None:
         print(f"| {name} | {b['wall'] / a['wall']:.2f} | {b['rss_mb'] / a['rss_mb']:.2f} | {at} |")
 
 
+def _option(argv: list[str], name: str) -> str | None:
+    if name in argv and argv.index(name) + 1 < len(argv):
+        return argv[argv.index(name) + 1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> dict:
-    sizes = MILLION if argv and "--million" in argv else SMALL
+    argv = argv or []
+    sizes = MILLION if "--million" in argv else SMALL
+    cache = Path(_option(argv, "--inputs")) if _option(argv, "--inputs") else None
+    only = _option(argv, "--only")
     print(f"## Scale: {sizes[0]:,} and {sizes[1]:,} articles of {WORDS} words, {SPANS} entity spans each\n")
     load = os.getloadavg()[0]
     results = {}
@@ -160,7 +183,7 @@ def main(argv: list[str] | None = None) -> dict:
         for n in sizes:
             folder = Path(tmp) / str(n)
             folder.mkdir()
-            results[n] = run_size(n, folder)
+            results[n] = run_size(n, folder, cache, only)
     report(sizes, results)
     print(f"load average after: {os.getloadavg()[0]:.2f} (before: {load:.2f})")
     return results

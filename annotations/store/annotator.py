@@ -405,7 +405,9 @@ class _Annotator:
         """Write many whole articles (an import's batch): their journal lines
         first (one append, one fdatasync), then each article file written
         whole (``write_article``: what TinyDB would write, without a TinyDB
-        object made or kept), then, with ``checkpoint``, one checkpoint when
+        object made or kept; an article new to the store gets its ``.bak`` as
+        a second name of the file, so the checkpoint's journal cut has no
+        copy to make), then, with ``checkpoint``, one checkpoint when
         the batch is large or the journal due. The files are synced at the
         next checkpoint, as after a save."""
         if not states:
@@ -424,7 +426,8 @@ class _Annotator:
             if shard is not None:  # its cached content is the old one
                 shard.close()
             path = self.articles_dir / shard_name(article_id)
-            write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=str(path) not in self.dirty)
+            new = article_id not in self.summary
+            write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=str(path) not in self.dirty, new=new)
             self.dirty.add(str(path))
             self._note(entry)
         self.pos = self.journal.size

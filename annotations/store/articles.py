@@ -10,10 +10,11 @@ import hashlib
 import urllib.parse
 from pathlib import Path
 
+import orjson
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
-from .files import ShardStorage, atomic_write
+from .files import ShardStorage, atomic_write, link_backup
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
 
 
@@ -97,13 +98,16 @@ class _Shard:
         self.db.close()
 
 
-def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup: bool) -> None:
+def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup: bool, new: bool = False) -> None:
     """Replace an article's file by the article ``after`` (a replace
     operation's ``after``: spans in order, status, themes, fingerprint,
     notes) as of journal entry ``seq``, written whole: the same tables, in
     the same order, as ``_Shard.apply`` of that replace on a new file (spans
     numbered from 1, then the ``article`` document), without a TinyDB
-    object. Not synced (``durable=False``): a checkpoint syncs it."""
+    object. Not synced (``durable=False``): a checkpoint syncs it. ``new``
+    (the store held nothing of the article): ``<file>.bak`` is made a second
+    name of the new file, the version a repair starts from, as a journal
+    cut would copy it (the file is only ever replaced by a rename)."""
     meta = {
         "article_id": article_id,
         "fingerprint": after["fingerprint"],
@@ -116,5 +120,10 @@ def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup:
     if after.get("notes"):
         meta["notes"] = after["notes"]
     tables = {"spans": {str(n): span for n, span in enumerate(after["spans"], 1)}, "article": {"1": meta}}
-    data = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        data = orjson.dumps(tables)  # what json.dumps writes here, faster
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
+        data = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     atomic_write(path, data, backup=backup, durable=False)
+    if new:
+        link_backup(path)

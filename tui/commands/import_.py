@@ -35,6 +35,7 @@ reported by line and the rest are imported.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -118,6 +119,15 @@ class _Checks:
         self.corpus = corpus
         self.out_dir = out_dir
         self.seen: dict[str, int] = {}
+        self._in_store: bool | None = None
+
+    def _out_in_store(self) -> bool:
+        """Whether --corpus-out is the store folder or inside it (then every
+        target is asked about, for refuse_inputs' message)."""
+        if self._in_store is None:
+            out = os.path.join(os.path.realpath(self.out_dir), "")
+            self._in_store = out.startswith(os.path.join(os.path.realpath(self.settings.store), ""))
+        return self._in_store
 
     def check(self, line: int, record) -> tuple[str | None, Path | None]:
         """(problem or None, the .txt file to write for it or None)."""
@@ -156,13 +166,17 @@ class _Checks:
         if unusable:
             return f"article id {record.id!r} cannot be a file name: {unusable}", None
         target = self.out_dir / f"{record.id}.txt"
+        exists = os.path.lexists(target)
         try:
-            refuse_inputs(target, files=[self.path, self.settings.labels], store=self.settings.store)
-            if target.is_symlink():
+            # A file not there yet can be no input; whether the folder is
+            # inside the store is asked once (the id is a plain file name).
+            if exists or self._out_in_store():
+                refuse_inputs(target, files=[self.path, self.settings.labels], store=self.settings.store)
+            if exists and target.is_symlink():
                 raise FormatError(f"{target}: is a symbolic link; not written")
         except FormatError as exc:
             return str(exc), None
-        if target.exists():
+        if exists:
             try:
                 existing = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
             except (OSError, UnicodeDecodeError):

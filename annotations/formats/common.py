@@ -5,6 +5,7 @@ reports of what a format could not hold or read."""
 from __future__ import annotations
 
 import json
+import os
 from bisect import bisect_left
 from operator import attrgetter, ge, lt
 import unicodedata
@@ -290,6 +291,19 @@ def _int(value, what: str) -> int:
     return value
 
 
+_FRESH: list[str] = []
+os.register_at_fork(after_in_child=_FRESH.clear)  # a child draws its own
+
+
+def _fresh_id() -> str:
+    """A new span id like ``model.new_id`` (16 hex digits, 64 random bits),
+    drawn a thousand at a time: an import gives out a million."""
+    if not _FRESH:
+        pool = os.urandom(8 * 1024).hex()
+        _FRESH.extend(pool[i : i + 16] for i in range(0, len(pool), 16))
+    return _FRESH.pop()
+
+
 def build_record(
     article_id,
     text,
@@ -331,8 +345,9 @@ def build_record(
                 f"article {article_id!r}: span [{start}, {end}) says “{covered}” "
                 f"but the text there is “{text[start:end]}”"
             )
-        kwargs = {"id": str(span_id)} if span_id else {}
-        built.append(Span(article_id, start, end, label, kind, text[start:end], annotator, **kwargs))
+        built.append(
+            Span(article_id, start, end, label, kind, text[start:end], annotator, id=str(span_id) if span_id else _fresh_id())
+        )
     theme_list: list[str] = []
     for theme in themes:
         if not isinstance(theme, str) or not theme.strip():

@@ -186,19 +186,11 @@ def iter_read(
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         if not line.strip():
-            if sentence:
-                if doc is None:
-                    doc = _Doc(sentence[0][0])
-                doc.sentences.append(sentence)
-                sentence = []
+            doc, sentence = _close_sentence(doc, sentence), []
             continue
         columns = line.split()
         if columns[0] == "-DOCSTART-":
-            if sentence:
-                if doc is None:
-                    doc = _Doc(sentence[0][0])
-                doc.sentences.append(sentence)
-                sentence = []
+            doc, sentence = _close_sentence(doc, sentence), []
             if doc is not None:
                 record = _record(doc, f"{stem}-{made + 1:04d}", annotator, result)
                 if record is not None:
@@ -216,14 +208,21 @@ def iter_read(
         if doc is None:
             doc = _Doc(number)
         doc.bad = True
-    if sentence:
-        if doc is None:
-            doc = _Doc(sentence[0][0])
-        doc.sentences.append(sentence)
+    doc = _close_sentence(doc, sentence)
     if doc is not None:
         record = _record(doc, f"{stem}-{made + 1:04d}", annotator, result)
         if record is not None:
             yield doc.first, record
+
+
+def _close_sentence(doc: _Doc | None, sentence: list) -> _Doc | None:
+    """The block with ``sentence`` (if any) added; a sentence before any
+    -DOCSTART- starts a block of its own."""
+    if sentence:
+        if doc is None:
+            doc = _Doc(sentence[0][0])
+        doc.sentences.append(sentence)
+    return doc
 
 
 def _record(doc: _Doc, article_id: str, annotator: str, result: ImportResult) -> ArticleRecord | None:

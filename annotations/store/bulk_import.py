@@ -22,6 +22,8 @@ before anything is written."""
 from __future__ import annotations
 
 import functools
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Iterable, Iterator
@@ -51,6 +53,19 @@ class ImportSummary:
     def refuse(self, article_id: str, message: str) -> None:
         self.problems.append(message)
         self.refused.setdefault(article_id, []).append(message)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """A batch makes many small objects and no cycles; with the store's
+    index around, the cyclic GC would scan it again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def batches(records: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -87,7 +102,7 @@ class Importer:
         ``before_write(article_ids)`` is called with the ids about to be
         written (the records that passed, changed or not), before any of
         them is."""
-        with self.store._lock:
+        with self.store._lock, _no_cyclic_gc():
             own = self._own()
             refused_before = set(self.summary.refused)
             planned: list[_State] = []

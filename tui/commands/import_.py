@@ -22,9 +22,30 @@ written when any line is bad. ``--dry-run`` reads, checks and reports what
 would change (articles, spans added/removed, themes, files written) and
 writes nothing: the store is opened read-only, not even created.
 
-Files made by others. A device, a file whose first 8 KB hold NUL bytes
-(binary, /dev/zero through a pipe) or one over 1 GB is refused before it
-fills memory; CRLF and lone CR end lines as LF does.
+Streaming. The file is read a line at a time (a CoNLL article as soon as
+its block ends) and the records are checked and written 500 articles at a
+time (the texts for --corpus-out first, then the store's journal lines and
+article files), so memory does not grow with the file; what is kept is the
+ids seen (for "already appeared on line N") and the problems. With
+``--all-or-nothing`` the file is read twice: every record is checked first,
+writing nothing, and written in a second reading only if no line was bad
+(a pipe is kept in an unnamed temporary file the first time). On a terminal
+a progress line on standard error counts the records done, the bytes read
+and the rate; on a pipe or file there is none.
+
+Cut off (kill -9, power loss). An import is written batch by batch: each
+batch counted on the progress line is in the store's journal, and the next
+open of the store completes any of its files a kill cut off. The batches
+after the kill are not there: a cut-off import is partial, whole articles
+only, and importing the same file again completes it (each article is
+replaced by its record). The same holds for --all-or-nothing once its
+checking pass is over. Bad UTF-8 stops the import where it is met, naming
+the byte; the records before it are imported (all-or-nothing: none).
+
+Files made by others. A device, and a file whose first 8 KB hold NUL bytes
+(binary, /dev/zero through a pipe), are refused before anything is read; a
+line over 256 MB is refused rather than held; CRLF and lone CR end lines as
+LF does.
 
 Each imported article is replaced by the record (``--merge`` adds the
 record's spans and themes to what the annotator already has instead). The
@@ -337,7 +358,9 @@ def run(args: argparse.Namespace) -> int:
     this = a_run(write=not args.dry_run, show=args.dry_run)
     try:
         try:
-            reader = this.run(path, reader=reader.again() if reader is not None else None)
+            if reader is not None:
+                reader = reader.again()
+            reader = this.run(path, reader=reader)
         finally:
             this.close()
             if reader is not None:

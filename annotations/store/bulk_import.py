@@ -26,11 +26,12 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from math import isfinite
 from typing import Iterable, Iterator
 
 from ..errors import AnnotationError
 from ..jsontext import has_surrogate
-from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id
+from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id, now
 from .annotator import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
@@ -209,6 +210,9 @@ class Importer:
                 used_ids.add(sid)
             data = _span_dict(span)
             data.update(id=sid, annotator=annotator, article_id=article_id)
+            if not (isfinite(data["created"]) and isfinite(data["updated"])):
+                # written as JSON by orjson, which has no NaN or Infinity
+                data["created"] = data["updated"] = now()
             spans[sid] = data
             if record.notes.get(span.id):
                 notes[sid] = record.notes[span.id].to_dict()

@@ -279,3 +279,29 @@ def test_memory_does_not_grow_with_the_input(tmp_path, capsys, monkeypatch):
     assert large < 1.5 * small, (small, large)
     assert large_kept - small_kept < grown / 2, (small_kept, large_kept, grown)
     assert large_left - small_left < grown / 10, (small_left, large_left)
+
+
+def test_store_import_in_batches_keeps_ids_apart_and_times_finite(tmp_path):
+    """Through the API, more than a batch: one span id given twice (in
+    different batches) is stored once under it and once under a new id; a
+    span time that JSON cannot hold is replaced by the time of the import."""
+    from annotations.model import ArticleRecord, Status
+
+    text = "مرحبا بالعالم يا صديقي"
+    records = []
+    for i in range(BATCH + 3):
+        created = float("nan") if i == 1 else 1.0
+        span = Span(f"a{i}", 0, 5, "PER", "entity", text[:5], "t", id="same" if i in (0, BATCH + 1) else f"s{i}",
+                    created=created, updated=created)
+        records.append(ArticleRecord(f"a{i}", text, [span], [], Status.DONE, "t"))
+    with Store(tmp_path / "store", "t") as own:
+        summary = own.import_records(iter(records))
+        assert not summary.problems and summary.articles == BATCH + 3
+        first, later = own.spans("a0")[0], own.spans(f"a{BATCH + 1}")[0]
+        assert first.id == "same" and later.id != "same"
+        stamped = own.spans("a1")[0].created
+        assert stamped > 1.0
+    with Store(tmp_path / "store", "t", readonly=True) as again:
+        assert len(again.article_ids()) == BATCH + 3
+        assert again.spans("a1")[0].created == stamped
+        assert again.spans("a0")[0].id == "same"

@@ -3,9 +3,9 @@ error, only when it is a terminal; nothing at all on a pipe or file.
 
 One line, rewritten in place at most a few times a second: the records
 done, the bytes read of the file (of its size when known) and the rate.
-The file name is data: it goes through the one escaping path
-(``annotations.sanitize.visible``); the line's own control (carriage
-return, erase to end of line) is written around it."""
+The file name is data: the line goes through the one escaping path
+(``annotations.sanitize.visible``); its own control (carriage return,
+erase to end of line) is written around it."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Progress:
             self.on = self.stream.isatty()
         except (AttributeError, ValueError):
             self.on = False
-        self.name = visible(name)
+        self.name = name
         self.restart(verb)
 
     def restart(self, verb: str) -> None:

@@ -31,9 +31,9 @@ HASHIYA = [sys.executable, "-m", "tui"]
 WORDS = ("كتاب", "مدينة", "رئيس", "شركة", "جامعة", "نهر", "سوق", "مطار")
 
 
-def record(n: int) -> dict:
-    """Doccano record ``n``: 24 words, an entity on every fourth."""
-    words = [WORDS[(n + k) % len(WORDS)] for k in range(24)]
+def record(n: int, length: int = 24) -> dict:
+    """Doccano record ``n``: ``length`` words, an entity on every fourth."""
+    words = [WORDS[(n + k) % len(WORDS)] for k in range(length)]
     text = " ".join(words) + "."
     entities, at = [], 0
     for k, word in enumerate(words):
@@ -43,12 +43,13 @@ def record(n: int) -> dict:
     return {"id": f"s{n:06d}", "text": text, "entities": entities}
 
 
-def write_file(path: Path, n: int, bad: dict[int, str] | None = None) -> Path:
-    """``n`` doccano lines; ``bad`` puts the given line (1-based) in place."""
+def write_file(path: Path, n: int, bad: dict[int, str] | None = None, length: int = 24) -> Path:
+    """``n`` doccano lines of ``length`` words; ``bad`` puts the given line
+    (1-based) in place."""
     bad = bad or {}
     with path.open("w", encoding="utf-8") as out:
         for i in range(1, n + 1):
-            out.write(bad.get(i, json.dumps(record(i), ensure_ascii=False)) + "\n")
+            out.write(bad.get(i, json.dumps(record(i, length), ensure_ascii=False)) + "\n")
     return path
 
 
@@ -233,7 +234,7 @@ def _memory(tmp_path: Path, n: int, monkeypatch) -> tuple[int, int, int, int]:
     command is over; the file's size)."""
     folder = tmp_path / str(n)
     folder.mkdir()
-    source = write_file(folder / "in.jsonl", n)
+    source = write_file(folder / "in.jsonl", n, length=200)  # articles of a page
     from annotations.store.bulk_import import Importer
     from tui.cli import main
 

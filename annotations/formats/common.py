@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem, now
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..segment import Evidence, token_edges, token_table
@@ -329,6 +329,7 @@ def build_record(
     if not text.strip():
         raise RecordError(f"article {article_id!r}: empty text")
     built: list[Span] = []
+    stamp = now()  # one time for the record's spans
     for start, end, label, kind, covered, span_id in spans:
         start = _int(start, "span start")
         end = _int(end, "span end")
@@ -346,7 +347,10 @@ def build_record(
                 f"but the text there is “{text[start:end]}”"
             )
         built.append(
-            Span(article_id, start, end, label, kind, text[start:end], annotator, id=str(span_id) if span_id else _fresh_id())
+            Span(
+                article_id, start, end, label, kind, text[start:end], annotator,
+                id=str(span_id) if span_id else _fresh_id(), created=stamp, updated=stamp,
+            )
         )
     theme_list: list[str] = []
     for theme in themes:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 import os
+from pathlib import Path
 
 import orjson
-from pathlib import Path
 
 from ..errors import StoreCorruptError, StoreError
 from ..model import Status, now

@@ -17,8 +17,6 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import pytest
-
 from annotations.model import Span
 from annotations.store import Store
 from annotations.store.articles import _Shard, write_article

@@ -5,6 +5,7 @@ reports of what a format could not hold or read."""
 from __future__ import annotations
 
 import json
+import os
 from bisect import bisect_left
 from operator import attrgetter, ge, lt
 import unicodedata
@@ -13,7 +14,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem, now
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..segment import Evidence, token_edges, token_table
@@ -266,6 +267,15 @@ def iter_json_lines(lines: Iterable[str], result: ImportResult) -> Iterator[tupl
         yield number, obj
 
 
+def read_all(iter_read, lines: Iterable[str], **options) -> ImportResult:
+    """A format's ``read``: every record of ``iter_read`` (its streaming
+    reader) kept, with the problems in line order."""
+    result = ImportResult()
+    result.records.extend(iter_read(lines, result, **options))
+    result.problems.sort(key=lambda p: p.line)
+    return result
+
+
 # Formats that have no article status (doccano, CoNLL, prodigy files made
 # elsewhere) import as "in progress": annotated, not yet confirmed done.
 IMPORTED_STATUS = Status.IN_PROGRESS.value
@@ -279,6 +289,19 @@ def _int(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise RecordError(f"{what} must be a whole number, not {value!r}")
     return value
+
+
+_FRESH: list[str] = []
+os.register_at_fork(after_in_child=_FRESH.clear)  # a child draws its own
+
+
+def _fresh_id() -> str:
+    """A new span id like ``model.new_id`` (16 hex digits, 64 random bits),
+    drawn a thousand at a time: an import gives out a million."""
+    if not _FRESH:
+        pool = os.urandom(8 * 1024).hex()
+        _FRESH.extend(pool[i : i + 16] for i in range(0, len(pool), 16))
+    return _FRESH.pop()
 
 
 def build_record(
@@ -306,6 +329,7 @@ def build_record(
     if not text.strip():
         raise RecordError(f"article {article_id!r}: empty text")
     built: list[Span] = []
+    stamp = now()  # one time for the record's spans
     for start, end, label, kind, covered, span_id in spans:
         start = _int(start, "span start")
         end = _int(end, "span end")
@@ -322,8 +346,12 @@ def build_record(
                 f"article {article_id!r}: span [{start}, {end}) says “{covered}” "
                 f"but the text there is “{text[start:end]}”"
             )
-        kwargs = {"id": str(span_id)} if span_id else {}
-        built.append(Span(article_id, start, end, label, kind, text[start:end], annotator, **kwargs))
+        built.append(
+            Span(
+                article_id, start, end, label, kind, text[start:end], annotator,
+                id=str(span_id) if span_id else _fresh_id(), created=stamp, updated=stamp,
+            )
+        )
     theme_list: list[str] = []
     for theme in themes:
         if not isinstance(theme, str) or not theme.strip():

@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left
 from itertools import repeat
 from operator import add
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from ..model import ENTITY, ArticleRecord
 from .common import (
@@ -43,6 +43,7 @@ from .common import (
     entity_spans_for_tokens,
     record_tokens,
     spans_on_tokens,
+    read_all,
     write_encoded,
 )
 
@@ -155,98 +156,124 @@ _TAG_RE = re.compile(r"^(O|[BI]-\S+)$")
 
 
 def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
-    result = ImportResult()
+    return read_all(iter_read, lines, schema=schema, annotator=annotator, name=name)
+
+
+class _Doc:
+    """One -DOCSTART- block as it is read: its first line, its sentences
+    ([(line, token, tag)]) and whether a line of it was bad."""
+
+    __slots__ = ("first", "sentences", "bad")
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.sentences: list[list[tuple[int, str, str]]] = []
+        self.bad = False
+
+
+def iter_read(
+    lines: Iterable[str], result: ImportResult, *, schema=None, annotator: str = "", name: str = ""
+) -> Iterator[tuple[int, ArticleRecord]]:
+    """(first line, record) for each good article, each as soon as its
+    block ends (the next -DOCSTART- or the end of the file), so a file
+    streams; bad lines go to ``result.problems``."""
     stem = name or "conll"
-    docs: list[tuple[int, list[list[tuple[int, str, str]]]]] = []  # (first line, sentences)
-    bad_docs: set[int] = set()
+    made = 0
+    doc: _Doc | None = None
     sentence: list[tuple[int, str, str]] = []
-
-    def close_sentence() -> None:
-        nonlocal sentence
-        if sentence:
-            if not docs:
-                docs.append((sentence[0][0], []))
-            docs[-1][1].append(sentence)
-            sentence = []
-
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\n").rstrip("\r")
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         if not line.strip():
-            close_sentence()
+            doc, sentence = _close_sentence(doc, sentence), []
             continue
         columns = line.split()
         if columns[0] == "-DOCSTART-":
-            close_sentence()
-            docs.append((number, []))
+            doc, sentence = _close_sentence(doc, sentence), []
+            if doc is not None:
+                record = _record(doc, f"{stem}-{made + 1:04d}", annotator, result)
+                if record is not None:
+                    made += 1
+                    yield doc.first, record
+            doc = _Doc(number)
             continue
         if len(columns) < 2:
             result.problems.append(LineProblem(number, f"expected 'TOKEN TAG', got {line.strip()!r}"))
-            bad_docs.add(len(docs) - 1 if docs else 0)
-            if not docs:
-                docs.append((number, []))
+        elif not _TAG_RE.match(columns[-1]):
+            result.problems.append(LineProblem(number, f"tag {columns[-1]!r} is not O, B-LABEL or I-LABEL"))
+        else:
+            sentence.append((number, columns[0], columns[-1]))
             continue
-        tag = columns[-1]
-        if not _TAG_RE.match(tag):
-            result.problems.append(LineProblem(number, f"tag {tag!r} is not O, B-LABEL or I-LABEL"))
-            if not docs:
-                docs.append((number, []))
-            bad_docs.add(len(docs) - 1)
-            continue
-        sentence.append((number, columns[0], tag))
-    close_sentence()
+        if doc is None:
+            doc = _Doc(number)
+        doc.bad = True
+    doc = _close_sentence(doc, sentence)
+    if doc is not None:
+        record = _record(doc, f"{stem}-{made + 1:04d}", annotator, result)
+        if record is not None:
+            yield doc.first, record
 
-    for index, (first_line, sents) in enumerate(docs):
-        if index in bad_docs or not sents:
-            continue
-        try:
-            text_parts: list[str] = []
-            spans = []
-            offset = 0
-            open_span: list | None = None
-            for s_index, sent in enumerate(sents):
-                if s_index:
-                    text_parts.append("\n")
+
+def _close_sentence(doc: _Doc | None, sentence: list) -> _Doc | None:
+    """The block with ``sentence`` (if any) added; a sentence before any
+    -DOCSTART- starts a block of its own."""
+    if sentence:
+        if doc is None:
+            doc = _Doc(sentence[0][0])
+        doc.sentences.append(sentence)
+    return doc
+
+
+def _record(doc: _Doc, article_id: str, annotator: str, result: ImportResult) -> ArticleRecord | None:
+    """The article of one block (its text rebuilt from its tokens), or None
+    when a line of it was bad, it is empty, or its tags do not make
+    entities (reported)."""
+    if doc.bad or not doc.sentences:
+        return None
+    try:
+        text_parts: list[str] = []
+        spans = []
+        offset = 0
+        open_span: list | None = None
+        for s_index, sent in enumerate(doc.sentences):
+            if s_index:
+                text_parts.append("\n")
+                offset += 1
+            for t_index, (number, token, tag) in enumerate(sent):
+                if t_index:
+                    text_parts.append(" ")
                     offset += 1
-                for t_index, (number, token, tag) in enumerate(sent):
-                    if t_index:
-                        text_parts.append(" ")
-                        offset += 1
-                    start, end = offset, offset + len(token)
-                    text_parts.append(token)
-                    offset = end
-                    if tag.startswith("I-"):
-                        if open_span is None or open_span[2] != tag[2:]:
-                            raise RecordError(
-                                f"line {number}: {tag} does not continue an entity (IOB2 needs B-{tag[2:]} first)"
-                            )
-                        open_span[1] = end
-                        continue
-                    if open_span is not None:
-                        spans.append(tuple(open_span))
-                        open_span = None
-                    if tag.startswith("B-"):
-                        open_span = [start, end, tag[2:]]
-                if open_span is not None:  # entities end with their sentence
+                start, end = offset, offset + len(token)
+                text_parts.append(token)
+                offset = end
+                if tag.startswith("I-"):
+                    if open_span is None or open_span[2] != tag[2:]:
+                        raise RecordError(
+                            f"line {number}: {tag} does not continue an entity (IOB2 needs B-{tag[2:]} first)"
+                        )
+                    open_span[1] = end
+                    continue
+                if open_span is not None:
                     spans.append(tuple(open_span))
                     open_span = None
-            text = "".join(text_parts)
-            record = build_record(
-                f"{stem}-{len(result.records) + 1:04d}",
-                text,
-                [(s, e, label, ENTITY, None, None) for s, e, label in spans],
-                status=IMPORTED_STATUS,
-                annotator=annotator,
-            )
-        except RecordError as exc:
-            message = str(exc)
-            if message.startswith("line "):
-                number_text, _, rest = message.partition(": ")
-                result.problems.append(LineProblem(int(number_text[5:]), rest))
-            else:
-                result.problems.append(LineProblem(first_line, message))
-            continue
-        result.records.append((first_line, record))
-    result.problems.sort(key=lambda p: p.line)
-    return result
+                if tag.startswith("B-"):
+                    open_span = [start, end, tag[2:]]
+            if open_span is not None:  # entities end with their sentence
+                spans.append(tuple(open_span))
+                open_span = None
+        return build_record(
+            article_id,
+            "".join(text_parts),
+            [(s, e, label, ENTITY, None, None) for s, e, label in spans],
+            status=IMPORTED_STATUS,
+            annotator=annotator,
+        )
+    except RecordError as exc:
+        message = str(exc)
+        if message.startswith("line "):
+            number_text, _, rest = message.partition(": ")
+            result.problems.append(LineProblem(int(number_text[5:]), rest))
+        else:
+            result.problems.append(LineProblem(doc.first, message))
+        return None

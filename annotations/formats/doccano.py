@@ -23,7 +23,7 @@ doccano has no place for a span's note or for a review flag.
 
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from ..model import ARTICLE, OFFSET_UNIT, THEME, ArticleRecord, Note
 from .common import (
@@ -39,6 +39,7 @@ from .common import (
     direction_of,
     dumps,
     iter_json_lines,
+    read_all,
     kind_for,
     selected_spans,
     write_encoded,
@@ -112,7 +113,14 @@ def _comments(comments) -> dict:
 
 
 def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
-    result = ImportResult()
+    return read_all(iter_read, lines, schema=schema, annotator=annotator, name=name)
+
+
+def iter_read(
+    lines: Iterable[str], result: ImportResult, *, schema=None, annotator: str = "", name: str = ""
+) -> Iterator[tuple[int, ArticleRecord]]:
+    """(line, record) for each good record as ``lines`` are read (so a file
+    streams); bad lines go to ``result.problems`` (and ``skipped``)."""
     for number, obj in iter_json_lines(lines, result):
         try:
             check_offset_unit(obj)
@@ -145,5 +153,4 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
         except RecordError as exc:
             result.problems.append(LineProblem(number, str(exc)))
             continue
-        result.records.append((number, record))
-    return result
+        yield number, record

@@ -21,7 +21,7 @@ exports to the same bytes.
 
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from ..errors import AnnotationError
 from ..model import ARTICLE, OFFSET_UNIT, ArticleRecord, Note, fingerprint
@@ -40,6 +40,7 @@ from .common import (
     dumps_plain,
     is_plain,
     iter_json_lines,
+    read_all,
     kind_for,
     selected_spans,
     write_encoded,
@@ -149,7 +150,14 @@ def _attach_notes(record: ArticleRecord, obj: dict) -> None:
 
 
 def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
-    result = ImportResult()
+    return read_all(iter_read, lines, schema=schema, annotator=annotator, name=name)
+
+
+def iter_read(
+    lines: Iterable[str], result: ImportResult, *, schema=None, annotator: str = "", name: str = ""
+) -> Iterator[tuple[int, ArticleRecord]]:
+    """(line, record) for each good record as ``lines`` are read (so a file
+    streams); bad lines go to ``result.problems`` (and ``skipped``)."""
     for number, obj in iter_json_lines(lines, result):
         try:
             check_offset_unit(obj)
@@ -172,5 +180,4 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
         except RecordError as exc:
             result.problems.append(LineProblem(number, str(exc)))
             continue
-        result.records.append((number, record))
-    return result
+        yield number, record

@@ -23,7 +23,7 @@ entities.
 
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from ..model import ENTITY, OFFSET_UNIT, THEME, ArticleRecord
 from .common import (
@@ -39,6 +39,7 @@ from .common import (
     direction_of,
     dumps,
     iter_json_lines,
+    read_all,
     kind_for,
     record_edges,
     selected_spans,
@@ -118,7 +119,14 @@ def _spans(items, default_kind: str, schema, key: str):
 
 
 def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = "") -> ImportResult:
-    result = ImportResult()
+    return read_all(iter_read, lines, schema=schema, annotator=annotator, name=name)
+
+
+def iter_read(
+    lines: Iterable[str], result: ImportResult, *, schema=None, annotator: str = "", name: str = ""
+) -> Iterator[tuple[int, ArticleRecord]]:
+    """(line, record) for each good record as ``lines`` are read (so a file
+    streams); bad lines go to ``result.problems`` (and ``skipped``)."""
     for number, obj in iter_json_lines(lines, result):
         answer = obj.get("answer", "accept")
         if answer != "accept":
@@ -146,5 +154,4 @@ def read(lines: Iterable[str], *, schema=None, annotator: str = "", name: str = 
         except RecordError as exc:
             result.problems.append(LineProblem(number, str(exc)))
             continue
-        result.records.append((number, record))
-    return result
+        yield number, record

@@ -5,16 +5,18 @@ TinyDB database (``_Shard``), written one edit at a time."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import hashlib
 import urllib.parse
 from pathlib import Path
 
+import orjson
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
-from .files import ShardStorage
+from .files import ShardStorage, atomic_write, link_backup
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
 
 
@@ -143,3 +145,34 @@ class _Shard:
 
     def close(self) -> None:
         self.db.close()
+
+
+def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup: bool, new: bool = False) -> None:
+    """Replace an article's file by the article ``after`` (a replace
+    operation's ``after``: spans in order, status, themes, fingerprint,
+    notes) as of journal entry ``seq``, written whole: the same tables, in
+    the same order, as ``_Shard.apply`` of that replace on a new file (spans
+    numbered from 1, then the ``article`` document), without a TinyDB
+    object. Not synced (``durable=False``): a checkpoint syncs it. ``new``
+    (the store held nothing of the article): ``<file>.bak`` is made a second
+    name of the new file, the version a repair starts from, as a journal
+    cut would copy it (the file is only ever replaced by a rename)."""
+    meta = {
+        "article_id": article_id,
+        "fingerprint": after["fingerprint"],
+        "status": after["status"],
+        "themes": sorted(after["themes"]),
+        "seq": seq,
+    }
+    if after.get("settled"):
+        meta["settled"] = list(after["settled"])
+    if after.get("notes"):
+        meta["notes"] = after["notes"]
+    tables = {"spans": {str(n): span for n, span in enumerate(after["spans"], 1)}, "article": {"1": meta}}
+    try:
+        data = orjson.dumps(tables)  # what json.dumps writes here, faster
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
+        data = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    atomic_write(path, data, backup=backup, durable=False)
+    if new:
+        link_backup(path)

@@ -1,18 +1,43 @@
 """Bulk import: bringing many records into one annotator's store at once
-(``hashiya import``). Every record is checked before anything is
-written; the articles are then written by ``_Annotator.bulk_replace``
-(journal first, one fdatasync, then the files, then one checkpoint)."""
+(``hashiya import``), a batch at a time, so that memory does not grow with
+the import.
+
+``Importer`` takes records in batches (``add``): each record is checked
+(spans inside the text and matching it, entities not overlapping, labels,
+status, text a UTF-8 file can hold; with ``replace=False`` against what is
+stored); a record with a problem is refused, named by its id, and the rest
+of the batch is written by ``_Annotator.bulk_replace`` (its journal lines
+first, one fdatasync, then the article files). ``finish`` makes one
+checkpoint at the end. What it keeps across batches is the article ids
+seen (an article twice is refused); span ids already given out by earlier
+batches are the store's (``_Annotator.span_article``).
+
+A batch written is in the journal: a kill after it loses none of it, and
+the batches after it are not there (an import cut off is partial, batch by
+batch, never an article half written).
+
+``import_records`` is the all-or-nothing form: every record is checked
+before anything is written."""
 
 from __future__ import annotations
 
 import functools
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable
+from itertools import islice
+from math import isfinite
+from typing import Iterable, Iterator
 
 from ..errors import AnnotationError
 from ..jsontext import has_surrogate
-from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id
+from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id, now
+from .annotator import BULK_THRESHOLD
+from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
+
+#: articles written by one journal append and its file writes
+BATCH = 500
 
 
 @dataclass
@@ -31,47 +56,109 @@ class ImportSummary:
         self.refused.setdefault(article_id, []).append(message)
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """A batch makes many small objects and no cycles; with the store's
+    index around, the cyclic GC would scan it again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def import_records(
-    store,
-    records: Iterable[ArticleRecord],
-    *,
-    dry_run: bool = False,
-    replace: bool = True,
-) -> ImportSummary:
-    """Bring records into this annotator's store. Every span is checked
-    first (inside the text, text matches, entities do not overlap); if
-    any problem is found, nothing is written and ``problems`` says what
-    (article id, span offsets, reason). ``replace=True`` makes each
-    article exactly the record; ``replace=False`` adds the record's
-    spans and themes to what is stored (a record status other than
-    todo wins). Not undoable: an import clears the undo history.
-    ``dry_run`` also works on a read-only store: it writes nothing and
-    creates nothing."""
-    own = store._view(None) if dry_run and store.readonly else store._writer()
-    summary = ImportSummary()
-    planned: dict[str, _State] = {}
-    used_ids: set[str] = set()  # span ids given out by this import
-    for record in records:
+def batches(records: Iterable, size: int = BATCH) -> Iterator[list]:
+    """``records`` in lists of at most ``size``."""
+    it = iter(records)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class Importer:
+    """One import into ``store``'s own annotator, fed a batch at a time.
+
+    ``add(batch)`` checks each record; the refused ones are in
+    ``summary.refused`` (and ``add`` returns their ids), the others are
+    written at once (unless ``dry_run``), so that ``written`` counts the
+    articles safe in the store. ``dry_run`` also works on a read-only store:
+    it writes nothing and creates nothing. ``finish()`` ends a writing
+    import with a checkpoint."""
+
+    def __init__(self, store, *, replace: bool = True, dry_run: bool = False, drawn_ids: bool = False) -> None:
+        self.store = store
+        self.replace = replace
+        self.dry_run = dry_run
+        #: the records' span ids were drawn at random as they were read (a
+        #: format that carries none): that one equals a stored id elsewhere
+        #: is as unlikely as two random ids being equal, so only the ids
+        #: known without reading the whole store are looked at
+        #: (``_Annotator.span_article(fresh=True)``)
+        self.drawn_ids = drawn_ids
+        self.summary = ImportSummary()
+        self.seen: set[str] = set()
+        self.written = 0
+
+    def _own(self):
+        store = self.store
+        return store._view(None) if self.dry_run and store.readonly else store._writer()
+
+    def add(self, records: Iterable[ArticleRecord], *, before_write=None) -> set[str]:
+        """Check one batch and write what passes; the ids refused.
+        ``before_write(article_ids)`` is called with the ids about to be
+        written (the records that passed, changed or not), before any of
+        them is."""
+        with self.store._lock, _no_cyclic_gc():
+            own = self._own()
+            refused_before = set(self.summary.refused)
+            planned: list[_State] = []
+            used_ids: set[str] = set()  # span ids given out in this batch
+            passed = []
+            for record in records:
+                state = self._plan(own, record, used_ids)
+                if str(record.id) not in self.summary.refused:
+                    passed.append(str(record.id))
+                if state is not None:
+                    planned.append(state)
+            if before_write is not None and passed:
+                before_write(passed)
+            if planned and not self.dry_run:
+                own.bulk_replace(planned, checkpoint=False)
+                self.written += len(planned)
+            return set(self.summary.refused) - refused_before
+
+    def finish(self) -> ImportSummary:
+        """A checkpoint after a large import (or when the journal is due)."""
+        if self.written and not self.dry_run:
+            with self.store._lock:
+                own = self._own()
+                if self.written > BULK_THRESHOLD or due(own):
+                    own.write_snapshot()
+        return self.summary
+
+    def _plan(self, own, record: ArticleRecord, used_ids: set[str]) -> _State | None:
+        """The article ``record`` makes (None when refused or unchanged)."""
+        summary = self.summary
+        replace = self.replace
         article_id = str(record.id)
         text = record.text
-        fp = fingerprint(text)
         problems_before = len(summary.problems)
         refuse = functools.partial(summary.refuse, article_id)
-        if article_id in planned:
+        if article_id in self.seen:
             refuse(f"article {article_id}: appears twice in the import")
-            continue
+            return None
+        self.seen.add(article_id)
         try:
             status = Status(record.status).value
         except ValueError:
             refuse(f"article {article_id}: unknown status {record.status!r}")
-            continue
+            return None
         unwritable = _unwritable(article_id, text, record)
         if unwritable:
             refuse(f"article {article_id!r}: {unwritable}")
-            continue
-        current = own.state(article_id)
+            return None
+        fp = fingerprint(text)
         incoming: list[Span] = []
         for span in record.spans:
             where = f"article {article_id} span {span.label} [{span.start}, {span.end})"
@@ -88,7 +175,9 @@ def import_records(
                 continue
             incoming.append(span)
         if len(summary.problems) > problems_before:
-            continue
+            return None
+        # an article file not opened yet is read once, with no TinyDB object kept
+        current = own.read_state(article_id)
         existing = current.span_objects()
         if replace:
             keep: list[Span] = []
@@ -98,7 +187,7 @@ def import_records(
                 refuse(
                     f"article {article_id}: the stored spans were made on a different text; import with replace"
                 )
-                continue
+                return None
             keep = existing
             themes = set(current.themes) | set(record.themes)
             status = status if status != Status.TODO.value else current.status
@@ -106,6 +195,7 @@ def import_records(
         spans: dict[str, dict] = {s.id: _span_dict(s) for s in keep}
         notes = {} if replace else {t: n.to_dict() for t, n in current.live_notes().items()}
         bad = False
+        annotator = self.store.annotator
         for span in incoming:
             if SPAN_KEY(span) in have:
                 continue
@@ -120,11 +210,15 @@ def import_records(
                     continue
             have.add(SPAN_KEY(span))
             sid = span.id
-            if sid in spans or sid in used_ids or own.span_article(sid) not in (None, article_id):
+            if sid in spans or sid in used_ids or own.span_article(sid, fresh=self.drawn_ids) not in (None, article_id):
                 sid = new_id()
-            used_ids.add(sid)
+            if not self.dry_run:
+                used_ids.add(sid)
             data = _span_dict(span)
-            data.update(id=sid, annotator=store.annotator, article_id=article_id)
+            data.update(id=sid, annotator=annotator, article_id=article_id)
+            if not (isfinite(data["created"]) and isfinite(data["updated"])):
+                # written as JSON by orjson, which has no NaN or Infinity
+                data["created"] = data["updated"] = now()
             spans[sid] = data
             if record.notes.get(span.id):
                 notes[sid] = record.notes[span.id].to_dict()
@@ -134,7 +228,7 @@ def import_records(
             refuse(f"article {article_id!r}: a note holds a lone surrogate (text that no UTF-8 file can hold); refused")
             bad = True
         if bad:
-            continue
+            return None
         for label in themes:
             try:
                 _check_label(label)
@@ -142,7 +236,7 @@ def import_records(
                 refuse(f"article {article_id}: theme: {exc}")
                 bad = True
         if bad:
-            continue
+            return None
         after = _State(article_id, fp, status, tuple(sorted(themes)), spans, notes=notes)
         before_keys = {SPAN_KEY(s) for s in existing}
         after_keys = {(d["start"], d["end"], d["kind"], d["label"]) for d in spans.values()}
@@ -154,16 +248,45 @@ def import_records(
             and _notes_by_key(current) == _notes_by_key(after)
         )
         if unchanged:
-            continue
+            return None
         summary.articles += 1
         summary.spans_added += len(after_keys - before_keys)
         summary.spans_removed += len(before_keys - after_keys)
         summary.themes += len(themes - set(current.themes))
-        planned[article_id] = after
-    if dry_run or summary.problems:
-        return summary
-    own.bulk_replace(list(planned.values()))
-    return summary
+        return after
+
+
+def import_records(
+    store,
+    records: Iterable[ArticleRecord],
+    *,
+    dry_run: bool = False,
+    replace: bool = True,
+) -> ImportSummary:
+    """Bring records into this annotator's store, all or nothing. Every
+    span is checked first (inside the text, text matches, entities do not
+    overlap); if any problem is found, nothing is written and ``problems``
+    says what (article id, span offsets, reason). ``replace=True`` makes
+    each article exactly the record; ``replace=False`` adds the record's
+    spans and themes to what is stored (a record status other than todo
+    wins). Not undoable: an import clears the undo history. ``dry_run``
+    also works on a read-only store: it writes nothing and creates nothing.
+
+    The records are gone through twice (checked, then written), a batch at
+    a time: a list is not copied; any other iterable is made a list first.
+    An import that need not be all or nothing, and one of a stream too
+    large to hold, goes through ``Importer``."""
+    if not isinstance(records, (list, tuple)):
+        records = list(records)
+    check = Importer(store, replace=replace, dry_run=True)
+    for batch in batches(records):
+        check.add(batch)
+    if dry_run or check.summary.problems:
+        return check.summary
+    write = Importer(store, replace=replace)
+    for batch in batches(records):
+        write.add(batch)
+    return write.finish()
 
 
 def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:

@@ -9,7 +9,9 @@ cut, the checkpoint also cuts it, in this order:
 1. every article the journal edits is read back and checked (it parses, and
    it holds the journal's last edit of it); any doubt and nothing is cut;
 2. each of those files is copied to ``<id>.json.bak`` (a new file, synced,
-   then renamed into place; each subfolder touched synced once): with the journal
+   then renamed into place; each subfolder touched synced once; an article
+   an import wrote new has its ``.bak`` as a second name of its file already,
+   which the sync before made durable): with the journal
    entries after it, a ``.bak`` rebuilds its article, and from now on no
    entry before the cut is needed for that;
 3. a new journal is written beside the old one and synced: a ``mark`` line
@@ -131,7 +133,7 @@ def cut_journal(ann) -> bool:
                 raise _InDoubt(path) from None
             if state.seq < last[article_id]:
                 raise _InDoubt(path)
-            yield path, raw
+            yield path, (None if _linked(path) else raw)
 
     copied = _copy_to_backups(ann, checked(), many=len(last) > 64)
     if copied is None:
@@ -186,8 +188,12 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
     one at a time) as its ``.bak``, durably. The paths, or None when the
     copies could not all be made (no ``.bak`` is replaced then)."""
     temps = []
+    linked = []
     try:
         for path, raw in copies:
+            if raw is None:  # its .bak is this very file already
+                linked.append(path)
+                continue
             tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.tmp")
             _write_new(tmp, raw, sync=not many)
             temps.append((tmp, backup_path(path)))
@@ -208,7 +214,18 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
                 pass
         return None
     _reached("backups synced")
-    return [bak.with_name(bak.name[: -len(".bak")]) for _, bak in temps]
+    return linked + [bak.with_name(bak.name[: -len(".bak")]) for _, bak in temps]
+
+
+def _linked(path: Path) -> bool:
+    """Whether ``<path>.bak`` is another name of the file at ``path`` (an
+    article an import wrote new: it had no earlier version to keep). The
+    store only ever replaces an article file by a rename, so that file,
+    once synced, stays as it is: it needs no copy."""
+    try:
+        return os.path.samestat(os.lstat(path), os.lstat(backup_path(path)))
+    except OSError:
+        return False
 
 
 def _replace_journal(ann) -> bool:

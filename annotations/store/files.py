@@ -133,6 +133,26 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def link_backup(path: Path) -> None:
+    """``<path>.bak`` made another name of the file at ``path`` (through a
+    temporary name and a rename, as ``atomic_write`` keeps a backup)."""
+    try:
+        os.link(path, backup_path(path))  # the common case: no .bak yet
+        return
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot write {backup_path(path)}: {exc.strerror or exc}") from None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.baktmp")
+    try:
+        _unlink(tmp)
+        os.link(path, tmp)
+        os.replace(tmp, backup_path(path))
+        _unlink(tmp)  # rename() does nothing when both were one file already
+    except OSError as exc:
+        raise StoreError(f"cannot write {backup_path(path)}: {exc.strerror or exc}") from None
+
+
 def _unlink(path: Path) -> None:
     try:
         os.unlink(path)

@@ -108,11 +108,12 @@ class Journal:
         os.fdatasync(self._fd)
         self.size = size
 
-    def append(self, entries: list[dict], *, durable: bool = True) -> int:
-        """Append entries; returns the size of the journal before them."""
+    def append(self, entries: list[dict], *, durable: bool = True, dump=dump_json) -> int:
+        """Append entries (each made a line by ``dump``); returns the size
+        of the journal before them."""
         assert self._fd is not None, "journal not open for writing"
         before = self.size
-        data = b"".join(dump_json(entry) + b"\n" for entry in entries)
+        data = b"".join(dump(entry) + b"\n" for entry in entries)
         try:
             view = memoryview(data)
             while view:

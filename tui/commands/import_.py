@@ -22,9 +22,30 @@ written when any line is bad. ``--dry-run`` reads, checks and reports what
 would change (articles, spans added/removed, themes, files written) and
 writes nothing: the store is opened read-only, not even created.
 
-Files made by others. A device, a file whose first 8 KB hold NUL bytes
-(binary, /dev/zero through a pipe) or one over 1 GB is refused before it
-fills memory; CRLF and lone CR end lines as LF does.
+Streaming. The file is read a line at a time (a CoNLL article as soon as
+its block ends) and the records are checked and written 500 articles at a
+time (the texts for --corpus-out first, then the store's journal lines and
+article files), so memory does not grow with the file; what is kept is the
+ids seen (for "already appeared on line N") and the problems. With
+``--all-or-nothing`` the file is read twice: every record is checked first,
+writing nothing, and written in a second reading only if no line was bad
+(a pipe is kept in an unnamed temporary file the first time). On a terminal
+a progress line on standard error counts the records done, the bytes read
+and the rate; on a pipe or file there is none.
+
+Cut off (kill -9, power loss). An import is written batch by batch: each
+batch counted on the progress line is in the store's journal, and the next
+open of the store completes any of its files a kill cut off. The batches
+after the kill are not there: a cut-off import is partial, whole articles
+only, and importing the same file again completes it (each article is
+replaced by its record). The same holds for --all-or-nothing once its
+checking pass is over. Bad UTF-8 stops the import where it is met, naming
+the byte; the records before it are imported (all-or-nothing: none).
+
+Files made by others. A device, and a file whose first 8 KB hold NUL bytes
+(binary, /dev/zero through a pipe), are refused before anything is read; a
+line over 256 MB is refused rather than held; CRLF and lone CR end lines as
+LF does.
 
 Each imported article is replaced by the record (``--merge`` adds the
 record's spans and themes to what the annotator already has instead). The
@@ -36,20 +57,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import stat
 import sys
 from pathlib import Path
 
 from annotations.errors import FormatError, HashiyaError
-from annotations.fileio import TooLarge, read_to_end
 from annotations.sanitize import say
 
 HELP = "import annotations (native, doccano, prodigy, conll) or a folder of .txt articles"
-
-# An import file is read whole: past this it is refused rather than
-# exhausting memory.
-MAX_IMPORT_BYTES = 1 << 30
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from annotations.formats import IMPORT_FORMATS
@@ -88,189 +102,299 @@ def _allow_options_between_positionals(parser: argparse.ArgumentParser) -> None:
     parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
 
 
-def _read_file(path: Path, fmt: str, schema, annotator: str):
+def _records(path: Path, fmt: str, schema, annotator: str, result, *, spool: bool = False, reader=None):
+    """(reader, (line, record) stream) of the import file: a LineReader
+    (None for a folder of .txt) and the format's streaming reader over it;
+    bad lines go to ``result``."""
     from annotations.formats import module
+    from annotations.formats.lines import LineReader
 
+    if reader is not None:  # a second pass
+        return reader, module(fmt).iter_read(reader, result, schema=schema, annotator=annotator, name=path.stem)
     if not path.exists():
         raise FormatError(f"{path}: no such file")
     if fmt == "txt":
         from annotations.formats.txt import read_folder
 
-        return read_folder(path, annotator=annotator)
+        folder, file_problems = read_folder(path, annotator=annotator)
+        result.problems.extend(folder.problems)
+        result.file_problems = file_problems
+        return None, iter(folder.records)
     if path.is_dir():
         raise FormatError(f"{path}: is a folder (use --format txt to import a folder of .txt articles)")
-    raw = _read_bounded(path, fmt)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{path}: not valid UTF-8 (bad byte 0x{raw[exc.start]:02x} at byte {exc.start})") from None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return module(fmt).read(lines, schema=schema, annotator=annotator, name=path.stem), []
+    reader = LineReader(path, fmt, spool=spool)
+    return reader, module(fmt).iter_read(reader, result, schema=schema, annotator=annotator, name=path.stem)
 
 
-def _read_bounded(path: Path, fmt: str) -> bytes:
-    """The bytes of an import file (a pipe too), refusing a device, a file
-    with NUL bytes in its first 8 KB (binary; /dev/zero) and one over
-    MAX_IMPORT_BYTES before they fill memory."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-            raise FormatError(f"{path}: is a device, not a {fmt} file")
-        first = os.read(fd, 8192)
-        if b"\x00" in first:
-            raise FormatError(f"{path}: looks like a binary file, not {fmt} text")
-        return read_to_end(fd, regular=False, limit=MAX_IMPORT_BYTES, first=first)
-    except TooLarge:
-        raise FormatError(f"{path}: larger than the {MAX_IMPORT_BYTES >> 30} GB an import file may hold") from None
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
+class _Checks:
+    """The command's own checks of each record, before the store's: an
+    article twice, labels outside the schema, a text that differs from the
+    corpus article, an article the corpus lacks (written to --corpus-out
+    unless its name or file is refused). Keeps the ids seen (with their
+    lines), nothing else."""
+
+    def __init__(self, path: Path, settings, schema, corpus, out_dir: Path | None) -> None:
+        self.path = path
+        self.settings = settings
+        self.schema = schema
+        self.corpus = corpus
+        self.out_dir = out_dir
+        self.seen: dict[str, int] = {}
+        self._in_store: bool | None = None
+
+    def _out_in_store(self) -> bool:
+        """Whether --corpus-out is the store folder or inside it (then every
+        target is asked about, for refuse_inputs' message)."""
+        if self._in_store is None:
+            out = os.path.join(os.path.realpath(self.out_dir), "")
+            self._in_store = out.startswith(os.path.join(os.path.realpath(self.settings.store), ""))
+        return self._in_store
+
+    def check(self, line: int, record) -> tuple[str | None, Path | None]:
+        """(problem or None, the .txt file to write for it or None)."""
+        from annotations.model import fingerprint
+        from annotations.names import name_problem
+        from annotations.formats.output import refuse_inputs
+
+        schema = self.schema
+        if record.id in self.seen:
+            return f"article {record.id!r} already appeared on line {self.seen[record.id]}", None
+        self.seen[record.id] = line
+        unknown = sorted({s.label for s in record.spans} | set(record.themes))
+        unknown = [label for label in unknown if schema.get(label) is None]
+        if unknown:
+            return (
+                f"article {record.id!r}: label(s) {', '.join(map(repr, unknown))} not in the "
+                f"label schema ({schema.source}); give --labels FILE that defines them"
+            ), None
+        article = self.corpus.get(record.id) if self.corpus is not None else None
+        if article is not None:
+            try:
+                same = article.text == record.text
+            except HashiyaError as exc:
+                return str(exc), None
+            if not same:
+                return (
+                    f"article {record.id!r}: text differs from the corpus article "
+                    f"(fingerprint {fingerprint(record.text)} vs {article.fingerprint}); offsets would not fit"
+                ), None
+            return None, None
+        if self.out_dir is None:
+            return (
+                f"article {record.id!r} is not in the corpus {self.settings.corpus}: give --corpus-out DIR to add its text"
+            ), None
+        unusable = name_problem(record.id)
+        if unusable:
+            return f"article id {record.id!r} cannot be a file name: {unusable}", None
+        target = self.out_dir / f"{record.id}.txt"
+        exists = os.path.lexists(target)
+        try:
+            # A file not there yet can be no input; whether the folder is
+            # inside the store is asked once (the id is a plain file name).
+            if exists or self._out_in_store():
+                refuse_inputs(target, files=[self.path, self.settings.labels], store=self.settings.store)
+            if exists and target.is_symlink():
+                raise FormatError(f"{target}: is a symbolic link; not written")
+        except FormatError as exc:
+            return str(exc), None
+        if exists:
+            try:
+                existing = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+            except (OSError, UnicodeDecodeError):
+                existing = None
+            if existing != record.text:
+                return f"{target} exists with a different text; not overwritten", None
+            return None, None
+        return None, target
+
+
+class _Run:
+    """One pass over the import file: records checked a batch at a time
+    (the command's checks, then the store's), written at once unless
+    ``write`` is false. What it keeps: the problems, the ids seen, counts."""
+
+    def __init__(self, args, settings, schema, corpus, out_dir, progress, *, write: bool, show_changes: bool) -> None:
+        self.args = args
+        self.settings = settings
+        self.schema = schema
+        self.corpus = corpus
+        self.out_dir = out_dir
+        self.progress = progress
+        self.write = write
+        self.show_changes = show_changes
+        self.problems: list = []
+        self.file_problems: list[str] = []
+        self.skipped: list = []
+        self.accepted = 0
+        self.texts = 0
+        self.store = None
+        self.importer = None
+
+    def _open_store(self):
+        from annotations.store import Store
+        from annotations.store.bulk_import import Importer
+
+        # a dry run (and the checking pass of --all-or-nothing) opens the
+        # store read-only: it creates and writes nothing
+        self.store = Store(self.settings.store, self.settings.annotator, readonly=not self.write)
+        self.importer = Importer(
+            self.store, replace=not self.args.merge, dry_run=not self.write,
+            drawn_ids=self.args.format != "native",  # the other formats carry no span ids
+        )
+
+    def run(self, path: Path, *, spool: bool = False, reader=None):
+        """Go through the file; returns its reader (for a second pass)."""
+        from annotations.formats.common import ImportResult, LineProblem
+        from annotations.store.bulk_import import batches
+
+        result = ImportResult()
+        result.file_problems = []
+        reader, stream = _records(path, self.args.format, self.schema, self.settings.annotator, result, spool=spool, reader=reader)
+        checks = _Checks(path, self.settings, self.schema, self.corpus, self.out_dir)
+        try:
+            for batch in batches(stream):
+                accepted = []
+                targets: dict[str, tuple[Path, str]] = {}
+                for line, record in batch:
+                    problem, target = checks.check(line, record)
+                    if problem is not None:
+                        self.problems.append(LineProblem(line, problem))
+                        continue
+                    accepted.append((line, record))
+                    if target is not None:
+                        targets[record.id] = (target, record.text)
+                if accepted:
+                    self._store_batch(accepted, targets)
+                self.progress.update(reader, self.accepted)
+        finally:
+            self.problems.extend(result.problems)
+            self.file_problems = result.file_problems
+            self.skipped = result.skipped
+        return reader
+
+    def _store_batch(self, accepted, targets) -> None:
+        from annotations.formats.common import LineProblem
+
+        if self.store is None:
+            self._open_store()
+        line_of = {record.id: line for line, record in accepted}
+
+        def write_texts(article_ids):
+            # the texts go first: a kill between leaves a text without its
+            # annotations, never annotations without their text
+            for article_id in article_ids:
+                if article_id in targets:
+                    _write_article(*targets[article_id])
+                    self.texts += 1
+
+        before = self.importer.summary.articles
+        refused = self.importer.add([record for _, record in accepted], before_write=write_texts if self.write else None)
+        for article_id in refused:
+            for message in self.importer.summary.refused[article_id]:
+                self.problems.append(LineProblem(line_of.get(article_id, 0), message))
+        kept = [(line, record) for line, record in accepted if record.id not in refused]
+        self.accepted += len(kept)
+        if not self.write:
+            self.texts += sum(1 for _, record in kept if record.id in targets)
+        if self.show_changes and self.importer.summary.articles > before:
+            for change in _planned_changes(self.store, kept, merge=self.args.merge):
+                say(change, sys.stdout)
+
+    def close(self) -> None:
+        if self.store is not None:
+            try:
+                if self.write:
+                    self.importer.finish()
+            finally:
+                self.store.close()
 
 
 def run(args: argparse.Namespace) -> int:
     from annotations.corpus import open_corpus
-    from annotations.formats.common import LineProblem
-    from annotations.formats.output import refuse_inputs
-    from annotations.model import fingerprint
-    from annotations.names import name_problem
     from annotations.schema import load_schema
     from annotations.settings import Settings
-    from annotations.store import Store
+
+    from .progress import Progress
 
     settings = Settings.resolve(corpus=args.corpus, store=args.store, annotator=args.annotator, labels=args.labels)
     schema = load_schema(settings.labels)
     for warning in schema.warnings:
         say(f"hashiya: warning: {warning}")
     path = Path(args.file)
-    result, file_problems = _read_file(path, args.format, schema, settings.annotator)
-    problems: list[LineProblem] = list(result.problems)
-
     corpus = open_corpus(settings.corpus)
     out_dir = Path(args.corpus_out) if args.corpus_out else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise HashiyaError(f"--corpus-out {out_dir}: not a folder")
-    accepted = []
-    to_write: list[tuple[str, Path, str]] = []  # (article id, file, text)
-    seen: dict[str, int] = {}
-    for line, record in result.records:
-        if record.id in seen:
-            problems.append(LineProblem(line, f"article {record.id!r} already appeared on line {seen[record.id]}"))
-            continue
-        seen[record.id] = line
-        unknown = sorted({s.label for s in record.spans} | set(record.themes))
-        unknown = [label for label in unknown if schema.get(label) is None]
-        if unknown:
-            problems.append(
-                LineProblem(
-                    line,
-                    f"article {record.id!r}: label(s) {', '.join(map(repr, unknown))} not in the "
-                    f"label schema ({schema.source}); give --labels FILE that defines them",
-                )
-            )
-            continue
-        article = corpus.get(record.id) if corpus is not None else None
-        if article is not None:
-            try:
-                same = article.text == record.text
-            except HashiyaError as exc:
-                problems.append(LineProblem(line, str(exc)))
-                continue
-            if not same:
-                problems.append(
-                    LineProblem(
-                        line,
-                        f"article {record.id!r}: text differs from the corpus article "
-                        f"(fingerprint {fingerprint(record.text)} vs {article.fingerprint}); offsets would not fit",
-                    )
-                )
-                continue
-        else:
-            if out_dir is None:
-                problems.append(
-                    LineProblem(line, f"article {record.id!r} is not in the corpus {settings.corpus}: give --corpus-out DIR to add its text")
-                )
-                continue
-            unusable = name_problem(record.id)
-            if unusable:
-                problems.append(LineProblem(line, f"article id {record.id!r} cannot be a file name: {unusable}"))
-                continue
-            target = out_dir / f"{record.id}.txt"
-            try:
-                refuse_inputs(target, files=[path, settings.labels], store=settings.store)
-                if target.is_symlink():
-                    raise FormatError(f"{target}: is a symbolic link; not written")
-            except FormatError as exc:
-                problems.append(LineProblem(line, str(exc)))
-                continue
-            if target.exists():
-                try:
-                    existing = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-                except (OSError, UnicodeDecodeError):
-                    existing = None
-                if existing != record.text:
-                    problems.append(LineProblem(line, f"{target} exists with a different text; not overwritten"))
-                    continue
-            else:
-                to_write.append((record.id, target, record.text))
-        accepted.append((line, record))
 
-    if args.all_or_nothing and (problems or file_problems):
-        _report_problems(path, problems, file_problems, result.skipped)
-        say(f"hashiya: nothing imported (--all-or-nothing): {len(problems) + len(file_problems)} problem(s)")
-        return 1
+    progress = Progress(path.name, verb="checked" if args.dry_run or args.all_or_nothing else "imported")
+    two_passes = args.all_or_nothing and not args.dry_run
 
-    if not accepted:
-        _report_problems(path, problems, file_problems, result.skipped)
-        say(f"hashiya: nothing to import from {path}")
-        return 1 if problems or file_problems else 0
-    # a dry run opens the store read-only: it creates and writes nothing
-    store = Store(settings.store, settings.annotator, readonly=args.dry_run)
+    def a_run(*, write: bool, show: bool) -> _Run:
+        return _Run(args, settings, schema, corpus, out_dir, progress, write=write, show_changes=show)
+
+    reader = None
+    if two_passes:
+        # first every record is checked, writing nothing; then, if no line
+        # was bad, the file is read again and written
+        check = a_run(write=False, show=False)
+        try:
+            reader = check.run(path, spool=True)
+        except BaseException:
+            progress.end()
+            raise
+        finally:
+            check.close()
+        bad = len(check.problems) + len(check.file_problems)
+        if bad:
+            progress.end()
+            _report_problems(path, check.problems, check.file_problems, check.skipped)
+            if reader is not None:
+                reader.close()
+            say(f"hashiya: nothing imported (--all-or-nothing): {bad} problem(s)")
+            return 1
+        if not check.accepted:
+            progress.end()
+            _report_problems(path, check.problems, check.file_problems, check.skipped)
+            say(f"hashiya: nothing to import from {path}")
+            return 0
+        progress.restart("imported")
+    this = a_run(write=not args.dry_run, show=args.dry_run)
     try:
-        line_of = {record.id: line for line, record in accepted}
-        # The store checks everything again; the records it refuses (it
-        # names them by id) are reported by line and the rest go in (unless
-        # --all-or-nothing). Each round drops at least one record, or stops.
-        while accepted:
-            summary = store.import_records([r for _, r in accepted], dry_run=True, replace=not args.merge)
-            if not summary.problems:
-                break
-            for aid, messages in summary.refused.items():
-                problems.extend(LineProblem(line_of.get(aid, 0), message) for message in messages)
-            refused = set(summary.refused)
-            if args.all_or_nothing or not refused & set(line_of):
-                _report_problems(path, problems, file_problems, result.skipped)
-                say("hashiya: nothing imported: the store refused the records above")
-                return 1
-            accepted = [(line, r) for line, r in accepted if r.id not in refused]
-            to_write = [item for item in to_write if item[0] not in refused]
-        if args.dry_run:
-            for line in _planned_changes(store, accepted, merge=args.merge):
-                say(line, sys.stdout)
-        else:
-            for _, target, text in to_write:
-                _write_article(target, text)
-            summary = store.import_records([r for _, r in accepted], replace=not args.merge)
+        try:
+            if reader is not None:
+                reader = reader.again()
+            reader = this.run(path, reader=reader)
+        finally:
+            this.close()
+            if reader is not None:
+                reader.close()
+    except HashiyaError as exc:
+        progress.end()
+        if this.accepted and not args.dry_run:
+            raise type(exc)(
+                f"{exc} (the {this.accepted} record(s) before it were imported; nothing after it)"
+            ) from None
+        raise
     finally:
-        store.close()
+        progress.end()
+    summary = this.importer.summary if this.importer is not None else None
 
-    _report_problems(path, problems, file_problems, result.skipped)
+    _report_problems(path, this.problems, this.file_problems, this.skipped)
+    if two_passes and this.problems:
+        say("hashiya: the store changed between the check and the import: the records above were not imported")
+    if not this.accepted:
+        say(f"hashiya: nothing to import from {path}")
+        return 1 if this.problems or this.file_problems else 0
     verb = "would import" if args.dry_run else "imported"
     say(
-        f"hashiya: {verb} into {settings.store}/{settings.annotator}: {len(accepted)} record(s) read, "
+        f"hashiya: {verb} into {settings.store}/{settings.annotator}: {this.accepted} record(s) read, "
         f"{summary.articles} article(s) changed, {summary.spans_added} span(s) added, "
         f"{summary.spans_removed} removed, {summary.themes} theme(s) added"
     )
-    if to_write:
+    if this.texts:
         where = "would write" if args.dry_run else "wrote"
-        say(f"hashiya: {where} {len(to_write)} article text(s) to {out_dir}")
-    return 1 if problems or file_problems else 0
+        say(f"hashiya: {where} {this.texts} article text(s) to {out_dir}")
+    return 1 if this.problems or this.file_problems else 0
 
 
 def _planned_changes(store, accepted, *, merge: bool) -> list[str]:

@@ -324,3 +324,28 @@ def test_store_import_in_batches_keeps_ids_apart_and_times_finite(tmp_path):
         assert len(again.article_ids()) == BATCH + 3
         assert again.spans("a1")[0].created == stamped
         assert again.spans("a0")[0].id == "same"
+
+
+def test_ids_drawn_by_the_reader_never_make_the_store_read_every_span_id(tmp_path, capsys, monkeypatch):
+    """doccano carries no span ids: those drawn while reading are checked
+    against what the store knows at hand, so a large import does not build
+    (and then keep growing) the map of every stored span id. A native file
+    carries ids of its own, and they are checked against the whole store."""
+    from annotations.store.annotator import _Annotator
+    from tui.cli import main
+
+    made = []
+    make = _Annotator._make_span_ids
+    monkeypatch.setattr(_Annotator, "_make_span_ids", lambda self: (made.append(self.name), make(self))[1])
+    source = write_file(tmp_path / "in.jsonl", 3 * BATCH // 2)
+    assert main(import_args(tmp_path, source)) == 0
+    assert main(import_args(tmp_path, source)) == 0  # again, over what the first one stored
+    assert made == []
+    native = tmp_path / "native.jsonl"
+    assert main(["export", str(tmp_path / "corpus"), "--store", str(tmp_path / "store"), "-o", str(native)]) == 0
+    (tmp_path / "other").mkdir()
+    args = import_args(tmp_path / "other", native)
+    args[args.index("doccano")] = "native"
+    assert main(args) == 0
+    assert made == ["t"]
+    capsys.readouterr()

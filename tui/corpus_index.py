@@ -18,6 +18,10 @@ is listed by file name only: each title is read from its file's head when
 its row is first drawn, and the full opening -- every head read, every
 problem found, the index written -- is what is left to check once the list
 is up.
+
+One module on purpose: the index's format (its title block, offsets and
+remembered fingerprints) and the lazy articles made from it read the same
+bytes; kept together, a change to the format is made in one place.
 """
 
 from __future__ import annotations

@@ -1,5 +1,11 @@
 """The Unicode Bidirectional Algorithm (UAX #9, Unicode 15), in pure Python.
 
+One module on purpose: its rules (P, X, W, N, I, L) are read against the
+standard in its order, share the class codes and the run-sequence helpers,
+and are checked as one against Unicode's conformance files
+(tests/unit/test_bidi_conformance.py); cut apart they would be harder to
+check rule by rule.
+
 Public API (see also the project notes)::
 
     bidi_classes(text) -> list[str]

@@ -8,7 +8,7 @@ Rules:
       hidden inside a function (which importing the module would not run)
       is caught too;
   (b) the pure layout engine (``tui.rtl``, ``tui.shaping``, ``tui.sanitize``,
-      ``tui.layout``) loads no ``textual``: ``render`` and the tests use it
+      ``tui.layout`` and its parts) loads no ``textual``: ``render`` and the tests use it
       without the app;
   (c) ``tui`` itself, ``tui.cli``, building the parser, and every
       subcommand module load no ``textual``. The one deliberate exception:
@@ -45,7 +45,7 @@ def _module_names(package: str) -> list[str]:
 
 CORE_MODULES = _module_names("annotations")
 CORE_FILES = sorted((ROOT / "annotations").rglob("*.py"))
-LAYOUT_ENGINE = ["tui.rtl", "tui.shaping", "tui.sanitize", "tui.layout"]
+LAYOUT_ENGINE = ["tui.rtl", "tui.shaping", "tui.sanitize", "tui.layout", "tui.layout_cells", "tui.layout_rows", "tui.layout_line"]
 # tui.commands.open is in the list: importing it loads no Textual, only its run() does.
 COMMAND_LINE = ["tui", "tui.cli", "tui.commands", *_module_names("tui.commands")]
 

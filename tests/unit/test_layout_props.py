@@ -232,7 +232,7 @@ def test_cell_order_agrees_with_the_bidi_algorithm(text, direction):
 @settings(max_examples=100, deadline=None)
 @given(texts, widths, modes)
 def test_long_paragraphs_cut_into_pieces(text, width, mode):
-    import tui.layout as layout_module
+    import tui.layout_rows as layout_module  # where the pieces are cut
 
     saved = layout_module.MAX_PARAGRAPH
     layout_module.MAX_PARAGRAPH = 12

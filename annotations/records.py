@@ -13,11 +13,13 @@ import gc
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter, lt
-from typing import Iterable, Iterator
+from typing import AbstractSet as Set, Iterable, Iterator
 
 from .errors import HashiyaError
 from .model import ArticleRecord, Status
+from .packed import PackedSet
 from .sanitize import say
 
 
@@ -91,21 +93,22 @@ def agreed_records(records: Iterable[ArticleRecord], tally: Agreed) -> Iterator[
         yield from merge(group)
 
 
-def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, set[str]]:
+def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, Set[str]]:
     """annotator -> the ids of the records ``iter_records`` would give
     (annotated, in the corpus, of a wanted status), known from the store's
     index without reading an article: what output names and a split are
     decided on before the records stream by. A record whose article text
-    changed is counted here and left out when it is read."""
+    changed is counted here and left out when it is read. Each a
+    ``PackedSet`` (a large store's ids are not held a string each)."""
     wanted = {Status(s) for s in statuses} if statuses else None
-    out: dict[str, set[str]] = {}
+    out: dict[str, Set[str]] = {}
     for name in names:
-        status_of = store.statuses(name)
-        out[name] = {
+        status_of = store.statuses(name) if wanted is not None else {}
+        out[name] = PackedSet(
             article_id
-            for article_id in store.article_ids(name)
+            for article_id in store.annotated(name)
             if article_id in corpus and (wanted is None or status_of.get(article_id, Status.TODO) in wanted)
-        }
+        )
     return out
 
 
@@ -193,7 +196,12 @@ def token_evidence(fmt: str, corpus, settings, store):
     from .schema import load_schema
     from .segment import evidence_for
 
-    annotated = {article_id for name in store.annotators() for article_id in store.article_ids(name)}
+    names = store.annotators()
+    annotated = (
+        store.annotated(names[0])
+        if len(names) == 1
+        else PackedSet(chain.from_iterable(store.annotated(name) for name in names))
+    )
     return evidence_for(
         corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated, keep_chars=KEEP_CHARS
     )
@@ -202,8 +210,8 @@ def token_evidence(fmt: str, corpus, settings, store):
 #: Texts of annotated articles that gathering the evidence keeps loaded for
 #: the export's own pass (characters, ~2 bytes each for Arabic): past this
 #: they are read again, so that an export's memory does not grow with the
-#: corpus (10,000 articles of ~400 characters stay within it).
-KEEP_CHARS = 8_000_000
+#: corpus (~5,000 articles of ~400 characters stay within it: 4 MB).
+KEEP_CHARS = 2_000_000
 
 
 def read_records(store, corpus, names: list[str], statuses, *, label: str = "reading") -> tuple[list[ArticleRecord], list[str]]:
@@ -288,7 +296,7 @@ def warn_missing_articles(store, corpus, names: list[str]) -> None:
     missing = [
         f"{article_id} ({name})"
         for name in names
-        for article_id in store.article_ids(name)
+        for article_id in store.annotated(name)
         if article_id not in corpus
     ]
     if missing:

@@ -28,6 +28,7 @@ from ..model import (
     now,
 )
 from ..names import name_problem
+from ..packed import PackedSet
 from ..settings import safe_annotator
 from .files import read_tables
 from .annotator import _Annotator
@@ -177,6 +178,16 @@ class Store:
             aid
             for aid, (n, status, _fp, nthemes) in self._view(annotator).summary.items()
             if n or nthemes or status != Status.TODO.value
+        )
+
+    def annotated(self, annotator: str | None = None) -> PackedSet:
+        """The ids ``article_ids`` gives, as a ``PackedSet``: for a pass over
+        a large store that must not hold a string per article."""
+        todo = Status.TODO.value
+        return PackedSet(
+            aid
+            for aid, (n, status, _fp, nthemes) in self._view(annotator).summary.items()
+            if n or nthemes or status != todo
         )
 
     def fingerprint(self, article_id: str, annotator: str | None = None) -> str | None:
@@ -424,7 +435,7 @@ def _serialised(method):
 
 
 for _name in (
-    "close spans span themes status statuses span_counts annotators article_ids fingerprint is_stale "
+    "close spans span themes status statuses span_counts annotators article_ids annotated fingerprint is_stale "
     "notes flagged_articles set_note add_span delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
     "undo_target undo_history import_records check"
 ).split():

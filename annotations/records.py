@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter, lt
-from typing import AbstractSet as Set, Iterable, Iterator
+from typing import AbstractSet as Set, Container, Iterable, Iterator
 
 from .errors import HashiyaError
 from .model import ArticleRecord, Status
@@ -103,10 +103,14 @@ def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, Set[str
     wanted = {Status(s) for s in statuses} if statuses else None
     out: dict[str, Set[str]] = {}
     for name in names:
+        annotated = store.annotated(name)
+        if wanted is None and all(map(corpus.__contains__, annotated)):
+            out[name] = annotated  # (the usual case: made once)
+            continue
         status_of = store.statuses(name) if wanted is not None else {}
         out[name] = PackedSet(
             article_id
-            for article_id in store.annotated(name)
+            for article_id in annotated
             if article_id in corpus and (wanted is None or status_of.get(article_id, Status.TODO) in wanted)
         )
     return out
@@ -185,23 +189,26 @@ def open_sources(selection: Selection, *, need_annotators: bool = True, titles: 
 TOKEN_FORMATS = ("conll", "hf", "prodigy", "spacy")
 
 
-def token_evidence(fmt: str, corpus, settings, store):
+def token_evidence(fmt: str, corpus, settings, store, read_next: Container[str] | None = None):
     """For a token format, the evidence its proclitic segmentation decides
     with (annotations.segment.evidence_for): the corpus vocabulary, the
     schema's gazetteer and the span texts of every annotator in the store,
     so an article has the same tokens whichever annotator is exported.
-    None for the other formats."""
+    None for the other formats. `read_next`: the ids of the articles read
+    next, whose texts it may keep loaded (default: every annotated one)."""
     if fmt not in TOKEN_FORMATS:
         return None
     from .schema import load_schema
     from .segment import evidence_for
 
-    names = store.annotators()
-    annotated = (
-        store.annotated(names[0])
-        if len(names) == 1
-        else PackedSet(chain.from_iterable(store.annotated(name) for name in names))
-    )
+    annotated = read_next
+    if annotated is None:
+        names = store.annotators()
+        annotated = (
+            store.annotated(names[0])
+            if len(names) == 1
+            else PackedSet(chain.from_iterable(store.annotated(name) for name in names))
+        )
     return evidence_for(
         corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated, keep_chars=KEEP_CHARS
     )

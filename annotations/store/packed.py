@@ -24,13 +24,15 @@ from itertools import chain
 from typing import Iterator
 
 from ..errors import StoreError
-from ..packed import PackedStrings
+from ..model import Status
+from ..packed import PackedSet, PackedStrings
 from .files import load_json_bytes, read_nofollow
 from .index import FORMAT
 
 _HEAD = re.compile(rb'\{"annotator":"[^"\\]*","articles":\{')
 # "id":[count,"status",fingerprint or null,theme count], and a comma unless last
 _ENTRY = re.compile(rb'"([^"\\]*)":\[(0|[1-9]\d{0,8}),"([^"\\]*)",(?:null|"([^"\\]+)"),(0|[1-9]\d{0,8})\](,?)')
+TODO = Status.TODO.value
 _GONE = None  # a key the journal dropped (only a rebuild does: ``clear``)
 
 
@@ -46,6 +48,23 @@ class PackedSummary(MutableMapping):
         self._fingerprints = fingerprints
         self._themes = themes
         self._changed: dict[str, list | None] = {}
+        self._annotated: PackedSet | None = None
+
+    def annotated(self) -> PackedSet:
+        """The ids of the articles with anything stored (a span, a theme, a
+        status other than todo), made once until the summary changes."""
+        if self._annotated is None:
+            todo = self._names.index(TODO) if TODO in self._names else -1
+            if self._changed:
+                rows = self.items()
+                self._annotated = PackedSet(aid for aid, (n, status, _fp, nthemes) in rows if n or nthemes or status != TODO)
+            else:
+                self._annotated = PackedSet(
+                    aid
+                    for aid, n, status, nthemes in zip(self._ids, self._counts, self._statuses, self._themes)
+                    if n or nthemes or status != todo
+                )
+        return self._annotated
 
     def _row(self, position: int) -> list:
         return [
@@ -79,16 +98,19 @@ class PackedSummary(MutableMapping):
 
     def __setitem__(self, article_id: str, row: list) -> None:
         self._changed[article_id] = row
+        self._annotated = None
 
     def __delitem__(self, article_id: str) -> None:
         if article_id not in self:
             raise KeyError(article_id)
         self._changed[article_id] = _GONE
+        self._annotated = None
 
     def clear(self) -> None:
         self._ids, self._fingerprints = PackedStrings(), _Fingerprints(b"", array("Q"))
         self._counts, self._themes, self._statuses = array("I"), array("I"), b""
         self._changed.clear()
+        self._annotated = None
 
     def items(self) -> Iterator[tuple[str, list]]:  # type: ignore[override]
         """In the index's order (sorted), then what the journal added."""

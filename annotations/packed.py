@@ -119,10 +119,27 @@ class PackedSet(Set):
     """A read-only set of strings held as ``PackedStrings``; what set
     operations with it make (``&``, ``|``, …) are plain sets."""
 
-    __slots__ = ("_strings",)
+    __slots__ = ("_strings", "found_in")
 
     def __init__(self, strings: Iterable[str] = ()) -> None:
         self._strings = PackedStrings(strings)
+        #: a container every string was found in (``within``), or None
+        self.found_in: object = None
+
+    @classmethod
+    def of(cls, strings: PackedStrings) -> "PackedSet":
+        """The set of `strings`, sharing their block."""
+        packed = cls.__new__(cls)
+        packed._strings, packed.found_in = strings, None
+        return packed
+
+    def within(self, container) -> bool:
+        """Whether every string is in `container` (remembered for it)."""
+        if self.found_in is not container:
+            if not all(map(container.__contains__, self)):
+                return False
+            self.found_in = container
+        return True
 
     @classmethod
     def _from_iterable(cls, iterable: Iterable[str]) -> set[str]:

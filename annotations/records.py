@@ -104,7 +104,7 @@ def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, Set[str
     out: dict[str, Set[str]] = {}
     for name in names:
         annotated = store.annotated(name)
-        if wanted is None and all(map(corpus.__contains__, annotated)):
+        if wanted is None and annotated.within(corpus):
             out[name] = annotated  # (the usual case: made once)
             continue
         status_of = store.statuses(name) if wanted is not None else {}
@@ -300,12 +300,11 @@ def iter_records(
 
 def warn_missing_articles(store, corpus, names: list[str]) -> None:
     """Say which annotated articles are not in the corpus (and so were left out)."""
-    missing = [
-        f"{article_id} ({name})"
-        for name in names
-        for article_id in store.annotated(name)
-        if article_id not in corpus
-    ]
+    missing = []
+    for name in names:
+        annotated = store.annotated(name)
+        if annotated.found_in is not corpus:  # (else known to be all there: exported_ids)
+            missing.extend(f"{article_id} ({name})" for article_id in annotated if article_id not in corpus)
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
         say(

@@ -58,6 +58,8 @@ class PackedSummary(MutableMapping):
             if self._changed:
                 rows = self.items()
                 self._annotated = PackedSet(aid for aid, (n, status, _fp, nthemes) in rows if n or nthemes or status != TODO)
+            elif all(map(any, zip(self._counts, self._themes, (status != todo for status in self._statuses)))):
+                self._annotated = PackedSet.of(self._ids)  # (every article: the usual case)
             else:
                 self._annotated = PackedSet(
                     aid

@@ -168,8 +168,8 @@ class _Annotator:
         else:
             entries, good_end, size = self.journal.read(0, inode)
             self.journal_base = next((end for entry, end in entries if entry.get("act") == "base"), 0)
-            # with no entry to roll forward, the files give every span's text
-            self.texts = {} if self.writer and not any("op" in entry for entry, _ in entries) else None
+            # the files give every span's text (and _roll_forward what it completes)
+            self.texts = {} if self.writer else None
             self._rebuild_from_shards()
             if self.writer and entries:
                 self.recovery.append("rebuilt the index from the article files")
@@ -234,6 +234,10 @@ class _Annotator:
                 shard.apply(entry["op"], entry["seq"])
                 self.dirty.add(str(shard.path))
             completed += len(pending)
+            if pending and self.texts is not None:
+                for step, spans in ((-1, state.spans), (1, shard.state().spans)):
+                    for doc in spans.values():
+                        count_text(self.texts, doc.get("text"), step)
             self._set_summary(article_id, shard.state())
         if completed:
             self.recovery.append(

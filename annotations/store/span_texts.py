@@ -10,12 +10,14 @@ that stamp says (nothing saved since) reads this one small file instead.
 
 Known exactly: from a ``texts.json`` as current as the index a writer
 opens with (no journal entry after it), from a store rebuilt from its
-article files with no journal entry to roll forward (an empty store is
-one), and from then on through every save the journal records (a span
-added, deleted or changed; an article replaced whose index entry held no
-span). Anything else (an article with spans replaced, entries replayed on
-opening) and the writer stops knowing them: at its next checkpoint the
-file is removed, and readers read the article files, as before.
+article files (an empty store is one; the saves rolled forward into them
+counted), after the writer has read every article's spans
+(``Store.span_texts``), and from then on through every save the journal
+records (a span added, deleted or changed; an article replaced whose index
+entry held no span). Otherwise (an article with spans replaced, entries
+after the index replayed on opening) the writer does not know them: at its
+next checkpoint the file is removed, and readers read the article files,
+as before.
 
 Derived data like the index: a file that is missing, damaged, not as this
 store writes it or stamped otherwise than the view reading it is not used.

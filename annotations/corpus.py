@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+from heapq import merge
 import json
 import os
 from stat import S_ISCHR, S_ISDIR, S_ISREG
@@ -430,7 +431,10 @@ def _list_folder(folder: Path) -> "ListedCorpus":
     """``open_folder(titles=False)``: the files' names only, checked as
     entries (links, folders, devices), kept as their ids in one block."""
     problems: list[CorpusProblem] = []
-    names: list[str] = []
+    # the names sorted a few thousand at a time, each run one string (a
+    # file name holds no NUL), then merged: no list of every name is made
+    runs: list[str] = []
+    batch: list[str] = []
     inside: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -443,14 +447,41 @@ def _list_folder(folder: Path) -> "ListedCorpus":
                 problem = f"cannot read: {exc.strerror or exc}"
             if problem is not None:
                 problems.append(CorpusProblem(name, problem))
-            else:
-                names.append(name)
-    names.sort()
+                continue
+            batch.append(name[:-4])
+            if len(batch) == 2048:
+                runs.append(_run(batch))
+    if batch:
+        runs.append(_run(batch))
     problems.sort(key=lambda problem: problem.name)
-    # File names in one folder differ, so ids (name less .txt) do too.
-    ids = PackedStrings(name[:-4] for name in names)
-    del names
+    # File names in one folder differ, so ids (name less .txt) do too; in
+    # the order of their names (".txt" after each: "a-b" before "a").
+    ids = PackedStrings(merge(*map(_names_in, runs), key=_as_name))
+    del runs
     return ListedCorpus(source=folder, articles=ListedArticles(ids, os.path.join(os.fspath(folder), "")), problems=problems)
+
+
+def _as_name(article_id: str) -> str:
+    return article_id + ".txt"
+
+
+def _run(batch: list[str]) -> str:
+    """The ids of `batch` in file name order as one string (emptied)."""
+    batch.sort(key=_as_name)
+    run = "\0".join(batch)
+    batch.clear()
+    return run
+
+
+def _names_in(run: str) -> Iterator[str]:
+    start = 0
+    while True:
+        end = run.find("\0", start)
+        if end < 0:
+            yield run[start:]
+            return
+        yield run[start:end]
+        start = end + 1
 
 
 class ListedArticles(Sequence):

@@ -19,7 +19,10 @@ from itertools import accumulate, chain, islice, repeat
 from operator import and_, eq
 from typing import Iterable, Iterator
 
-_CHUNK = 4096
+# strings joined, and hashes sorted, this many at a time: what building
+# holds beyond the result stays small
+_CHUNK = 256
+_RUN = 2048
 
 
 def _offsets(total: int) -> str:
@@ -58,7 +61,7 @@ class PackedStrings(Sequence):
         keys = ((hash(text) & high) | position for position, text in enumerate(self))
         runs = []
         while True:
-            run = sorted(islice(keys, _CHUNK * 4))
+            run = sorted(islice(keys, _RUN))
             if not run:
                 break
             runs.append(array("q", run))

@@ -192,3 +192,15 @@ def test_saves_rolled_forward_into_their_files_are_counted(tmp_path: Path):
         assert store._own.texts == dict(truth(root))
         assert store._own.texts[TEXT[slice(*WORDS[5])]] == 1 and store._own.texts[TEXT[slice(*WORDS[0])]] == 3
     assert on_disk(root) == dict(truth(root))
+
+
+def test_a_repair_removes_the_file(tmp_path: Path):
+    from annotations.store import repair
+    from annotations.store.articles import article_path
+
+    root = tmp_path / "store"
+    fill(root, articles=4)
+    Path(article_path(root / "ann" / "articles", "a001")).write_bytes(b"{damaged")
+    assert repair(root, "ann")
+    assert on_disk(root) is None
+    assert Counter(read_texts(root)) == truth(root)

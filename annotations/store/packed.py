@@ -114,6 +114,19 @@ class PackedSummary(MutableMapping):
         self._changed.clear()
         self._annotated = None
 
+    def column(self, field: int) -> dict:
+        """article id -> field `field` of its row (0 count, 1 status, 3
+        theme count) where that is not 0 or "todo": what ``Store.span_counts``
+        and ``Store.statuses`` give, without a row made for each article."""
+        if self._changed:
+            return {aid: row[field] for aid, row in self.items() if (row[1] != TODO if field == 1 else row[field])}
+        if field == 1:
+            todo = self._names.index(TODO) if TODO in self._names else -1
+            names = self._names
+            return {aid: names[status] for aid, status in zip(self._ids, self._statuses) if status != todo}
+        values = self._counts if field == 0 else self._themes
+        return {aid: n for aid, n in zip(self._ids, values) if n}
+
     def items(self) -> Iterator[tuple[str, list]]:  # type: ignore[override]
         """In the index's order (sorted), then what the journal added."""
         changed = self._changed

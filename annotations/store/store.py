@@ -167,14 +167,18 @@ class Store:
         return Status(view.state(article_id).status)
 
     def statuses(self, annotator: str | None = None) -> dict[str, Status]:
-        return {
-            aid: Status(summary[1])
-            for aid, summary in self._view(annotator).summary.items()
-            if summary[1] != Status.TODO.value
-        }
+        summary = self._view(annotator).summary
+        if type(summary) is PackedSummary:
+            column = summary.column(1)
+            status = {value: Status(value) for value in set(column.values())}
+            return {aid: status[value] for aid, value in column.items()}
+        return {aid: Status(row[1]) for aid, row in summary.items() if row[1] != Status.TODO.value}
 
     def span_counts(self, annotator: str | None = None) -> dict[str, int]:
-        return {aid: summary[0] for aid, summary in self._view(annotator).summary.items() if summary[0]}
+        summary = self._view(annotator).summary
+        if type(summary) is PackedSummary:
+            return summary.column(0)
+        return {aid: row[0] for aid, row in summary.items() if row[0]}
 
     def annotators(self) -> list[str]:
         names = set()
@@ -194,6 +198,9 @@ class Store:
         return sorted(names)
 
     def article_ids(self, annotator: str | None = None) -> list[str]:
+        summary = self._view(annotator).summary
+        if type(summary) is PackedSummary:
+            return sorted(summary.annotated())
         return sorted(
             aid
             for aid, (n, status, _fp, nthemes) in self._view(annotator).summary.items()

@@ -97,7 +97,7 @@ def test_a_bad_byte_after_a_bom_is_counted_from_the_start_of_the_file(tmp_path):
 def test_a_large_folder_is_listed_in_name_order_as_one_block(tmp_path, monkeypatch):
     """Past one sorted run of names (2,048), merged in file name order:
     "a-b.txt" sorts before "a.txt" though the id "a" is before "a-b"."""
-    from annotations.corpus import ListedCorpus
+    from annotations.corpus_listed import ListedCorpus
 
     ids = [f"x{n:05d}" for n in range(5000)] + ["a", "a-b", "a.b", "ت", "Z"]
     for article_id in ids:

@@ -389,6 +389,10 @@ def open_folder(
     show no list): the files are only listed, not read; each is read and
     checked when its text is first asked for (``ListedArticle``), so a bad
     file is a CorpusError then, and not in ``problems``."""
+    if not titles and stats is None:
+        from .corpus_listed import list_folder
+
+        return list_folder(folder)
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
     seen: set[str] = set()
@@ -398,19 +402,6 @@ def open_folder(
         (entry.name, entry) for entry in os.scandir(folder) if entry.name.endswith(".txt")
     )
     inside: list[str] = []
-    if not titles and stats is None:
-        for name, entry in entries:
-            try:
-                problem = _entry_problem(entry, inside)
-                if problem is not None:
-                    problems.append(CorpusProblem(name, problem))
-                    continue
-            except OSError as exc:
-                problems.append(CorpusProblem(name, f"cannot read: {exc.strerror or exc}"))
-                continue
-            # File names in one folder differ, so ids (name less .txt) do too.
-            articles.append(ListedArticle(name[:-4], entry.path))
-        return Corpus(source=folder, articles=articles, problems=problems)
     for name, entry in entries:
         try:
             problem = _entry_problem(entry, inside)

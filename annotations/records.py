@@ -13,11 +13,13 @@ import gc
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter, lt
-from typing import Iterable, Iterator
+from typing import AbstractSet as Set, Container, Iterable, Iterator
 
 from .errors import HashiyaError
 from .model import ArticleRecord, Status
+from .packed import PackedSet
 from .sanitize import say
 
 
@@ -91,21 +93,26 @@ def agreed_records(records: Iterable[ArticleRecord], tally: Agreed) -> Iterator[
         yield from merge(group)
 
 
-def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, set[str]]:
+def exported_ids(store, corpus, names: list[str], statuses) -> dict[str, Set[str]]:
     """annotator -> the ids of the records ``iter_records`` would give
     (annotated, in the corpus, of a wanted status), known from the store's
     index without reading an article: what output names and a split are
     decided on before the records stream by. A record whose article text
-    changed is counted here and left out when it is read."""
+    changed is counted here and left out when it is read. Each a
+    ``PackedSet`` (a large store's ids are not held a string each)."""
     wanted = {Status(s) for s in statuses} if statuses else None
-    out: dict[str, set[str]] = {}
+    out: dict[str, Set[str]] = {}
     for name in names:
-        status_of = store.statuses(name)
-        out[name] = {
+        annotated = store.annotated(name)
+        if wanted is None and annotated.within(corpus):
+            out[name] = annotated  # (the usual case: made once)
+            continue
+        status_of = store.statuses(name) if wanted is not None else {}
+        out[name] = PackedSet(
             article_id
-            for article_id in store.article_ids(name)
+            for article_id in annotated
             if article_id in corpus and (wanted is None or status_of.get(article_id, Status.TODO) in wanted)
-        }
+        )
     return out
 
 
@@ -182,18 +189,26 @@ def open_sources(selection: Selection, *, need_annotators: bool = True, titles: 
 TOKEN_FORMATS = ("conll", "hf", "prodigy", "spacy")
 
 
-def token_evidence(fmt: str, corpus, settings, store):
+def token_evidence(fmt: str, corpus, settings, store, read_next: Container[str] | None = None):
     """For a token format, the evidence its proclitic segmentation decides
     with (annotations.segment.evidence_for): the corpus vocabulary, the
     schema's gazetteer and the span texts of every annotator in the store,
     so an article has the same tokens whichever annotator is exported.
-    None for the other formats."""
+    None for the other formats. `read_next`: the ids of the articles read
+    next, whose texts it may keep loaded (default: every annotated one)."""
     if fmt not in TOKEN_FORMATS:
         return None
     from .schema import load_schema
     from .segment import evidence_for
 
-    annotated = {article_id for name in store.annotators() for article_id in store.article_ids(name)}
+    annotated = read_next
+    if annotated is None:
+        names = store.annotators()
+        annotated = (
+            store.annotated(names[0])
+            if len(names) == 1
+            else PackedSet(chain.from_iterable(store.annotated(name) for name in names))
+        )
     return evidence_for(
         corpus, schema=load_schema(settings.labels), stores=[store], keep=annotated, keep_chars=KEEP_CHARS
     )
@@ -202,8 +217,8 @@ def token_evidence(fmt: str, corpus, settings, store):
 #: Texts of annotated articles that gathering the evidence keeps loaded for
 #: the export's own pass (characters, ~2 bytes each for Arabic): past this
 #: they are read again, so that an export's memory does not grow with the
-#: corpus (10,000 articles of ~400 characters stay within it).
-KEEP_CHARS = 8_000_000
+#: corpus (~5,000 articles of ~400 characters stay within it: 4 MB).
+KEEP_CHARS = 2_000_000
 
 
 def read_records(store, corpus, names: list[str], statuses, *, label: str = "reading") -> tuple[list[ArticleRecord], list[str]]:
@@ -285,12 +300,11 @@ def iter_records(
 
 def warn_missing_articles(store, corpus, names: list[str]) -> None:
     """Say which annotated articles are not in the corpus (and so were left out)."""
-    missing = [
-        f"{article_id} ({name})"
-        for name in names
-        for article_id in store.article_ids(name)
-        if article_id not in corpus
-    ]
+    missing = []
+    for name in names:
+        annotated = store.annotated(name)
+        if annotated.found_in is not corpus:  # (else known to be all there: exported_ids)
+            missing.extend(f"{article_id} ({name})" for article_id in annotated if article_id not in corpus)
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
         say(

@@ -471,12 +471,16 @@ def evidence_for(
     budget = keep_chars
     pending: list[str] = []
     pending_chars = 0
+    # a corpus that makes its articles as they are asked for keeps the texts itself
+    hold = getattr(corpus, "hold", None)
     for article in corpus:
         try:
             if not hasattr(article, "peek_text"):
                 text = article.text
             elif article.id in keep and (budget is None or budget > 0) and not article.loaded:
                 text = article.text
+                if hold is not None:
+                    hold(article, text)
                 if budget is not None:
                     budget -= len(text)
             else:

@@ -16,6 +16,9 @@ Layout of a store folder (``--store`` / ``HASHIYA_STORE``, default
     <store>/<annotator>/ids.json          which article holds each span id, as of
                                           a journal offset: written at a checkpoint
                                           once that map has been needed (span_ids.py)
+    <store>/<annotator>/texts.json        the distinct span texts with their counts,
+                                          as of a checkpoint, while the writer knows
+                                          them exactly (span_texts.py)
 
 An article's file is ``articles.article_path`` (the only place that maps an
 id to a path): ``<hh>`` is the first two hex digits of the SHA-256 of the
@@ -134,6 +137,10 @@ The parts, each a module of this package:
     bulk_import.py  import_records: checking and writing many records
     reading.py      whole-store reads that keep nothing (records, themes)
     summary.py      counts and statuses from index.json without span ids
+    packed.py       a read-only view's index summary, packed (no object per
+                    article)
+    span_texts.py   texts.json: the span texts the token formats' evidence
+                    reads, kept by the writer
     checks.py       Store.check (hashiya validate)
     repair.py       repair (hashiya validate --repair)
 """

@@ -30,6 +30,7 @@ from .journal import Journal, JournalReplaced, journal_gen
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
 from .index import read_index, write_index
 from .span_ids import SpanIds, ids_path, read_ids, write_ids
+from .span_texts import count as count_text, noted as noted_texts, read_texts, texts_path, write_texts
 from .checkpoint import after_save, due, make_checkpoint
 
 UNDO_LIMIT = 1000
@@ -61,6 +62,8 @@ class _Annotator:
         self.shards: dict[str, _Shard] = {}
         self.summary: dict[str, list] = {}
         self.span_ids = SpanIds()  # which article holds a span id (span_ids.py)
+        self.texts: dict[str, int] | None = None  # a writer's span texts, when known (span_texts.py)
+        self.texts_unwritten = False  # known since the last checkpoint, without one since
         self.undo_stack: list[dict] = []
         self.redo_stack: list[dict] = []
         self.seq = 0
@@ -137,6 +140,7 @@ class _Annotator:
         return self._load_index_once()
 
     def _load_index_once(self) -> None:
+        self.texts = None
         snap = self._read_snapshot()
         gen, inode = journal_gen(self.journal.path)
         self.journal_gen, self.journal_inode = gen, inode
@@ -167,6 +171,10 @@ class _Annotator:
             self.flagged = set(snap["flagged"])
             self.seq = snap["seq"]
             self.snapshot_seq = self.seq if not entries and not migrated else -1
+            if self.writer and not entries and not migrated:
+                texts = read_texts(texts_path(self.dir))
+                if texts is not None and all(texts.get(key) == snap.get(key) for key in ("annotator", "seq", "journal_pos", "journal_gen")):
+                    self.texts = texts["texts"]
             for entry, _ in entries:
                 self._note(entry)
             touched = {entry["a"] for entry, _ in entries if "a" in entry}
@@ -174,6 +182,8 @@ class _Annotator:
         else:
             entries, good_end, size = self.journal.read(0, inode)
             self.journal_base = next((end for entry, end in entries if entry.get("act") == "base"), 0)
+            # the files give every span's text (and _roll_forward what it completes)
+            self.texts = {} if self.writer else None
             self._rebuild_from_shards()
             if self.writer and entries:
                 self.recovery.append("rebuilt the index from the article files")
@@ -211,6 +221,9 @@ class _Annotator:
             state = shard.state()
             self._set_summary(article_id, state, hint=False)
             self.seq = max(self.seq, state.seq)
+            if self.texts is not None:
+                for doc in state.spans.values():
+                    count_text(self.texts, doc.get("text"), 1)
 
     def _set_summary(self, article_id: str, state: _State, *, hint: bool = True) -> None:
         self.summary[article_id] = state.summary()
@@ -235,6 +248,10 @@ class _Annotator:
                 shard.apply(entry["op"], entry["seq"])
                 self.dirty.add(str(shard.path))
             completed += len(pending)
+            if pending and self.texts is not None:
+                for step, spans in ((-1, state.spans), (1, shard.state().spans)):
+                    for doc in spans.values():
+                        count_text(self.texts, doc.get("text"), step)
             self._set_summary(article_id, shard.state())
         if completed:
             self.recovery.append(
@@ -343,6 +360,9 @@ class _Annotator:
         if index and not self.writer:
             self.unapplied.setdefault(article_id, []).append(entry)
         if index:
+            if self.texts is not None:
+                before = self.summary.get(article_id)
+                self.texts = noted_texts(self.texts, op, bool(before and before[0]))
             self.summary[article_id] = list(entry["sum"])
             if "flag" in entry:
                 (self.flagged.add if entry["flag"] else self.flagged.discard)(article_id)
@@ -382,6 +402,8 @@ class _Annotator:
         write_index(self)
         if self.span_ids.complete and self.span_ids.changed:
             write_ids(self)
+        if self.writer:
+            write_texts(self)
 
     # -- articles ----------------------------------------------------------
     def path_of(self, article_id: str) -> str:
@@ -531,8 +553,11 @@ class _Annotator:
             if self.writer and snapshot and self.lock is not None:
                 if self.snapshot_seq != self.seq:
                     self.write_snapshot()
-                elif self.span_ids.complete and self.span_ids.changed:
-                    write_ids(self)  # made since the last checkpoint: kept for the next session
+                else:
+                    if self.span_ids.complete and self.span_ids.changed:
+                        write_ids(self)  # made since the last checkpoint: kept for the next session
+                    if self.texts is not None and self.texts_unwritten:
+                        write_texts(self)  # the same
         finally:
             for shard in self.shards.values():
                 shard.close()

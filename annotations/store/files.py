@@ -188,6 +188,11 @@ def load_json_file(path: Path, what: str) -> Any:
     raw = read_nofollow(path)
     if raw is None:
         return None
+    return load_json_bytes(raw, path, what)
+
+
+def load_json_bytes(raw: bytes, path: Path, what: str) -> Any:
+    """The JSON in `raw`, read from `path`, checked as ``load_json_file`` does."""
     if not raw.strip():
         raise StoreCorruptError(f"{what} {path} is damaged: the file is empty")
     try:

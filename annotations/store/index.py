@@ -25,7 +25,18 @@ def read_index(index_path: Path, *, writer: bool) -> dict | None:
     """``index.json`` as a checked dict, or None when it is missing, damaged,
     of another format or not as this store writes it (the store then rebuilds
     it from the article files). A writer keeps a damaged index aside as
-    ``index.json.damaged``."""
+    ``index.json.damaged``. A reader gets the articles packed
+    (``packed.PackedSummary``) when the index is as the store writes it."""
+    if not writer:
+        from .packed import read_packed  # (which reads FORMAT from here)
+
+        packed = read_packed(index_path)
+        if packed is not None:
+            snap, articles = packed
+            snap = _checked(snap, writer=False)
+            if snap is not None:
+                snap["articles"] = articles
+            return snap
     try:
         snap = load_json_file(index_path, "index")
     except StoreCorruptError:
@@ -35,6 +46,12 @@ def read_index(index_path: Path, *, writer: bool) -> dict | None:
             except OSError:
                 pass
         return None
+    return _checked(snap, writer)
+
+
+def _checked(snap, writer: bool) -> dict | None:
+    """The parsed index with its parts checked and made as the store holds
+    them, or None."""
     if not isinstance(snap, dict) or (snap.get("format") != FORMAT and snap.get("format") not in OLD_FORMATS):
         return None
     try:

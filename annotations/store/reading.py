@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..model import ArticleRecord, Status
+from .packed import PackedSummary
 
 
 def themes(store, annotator: str, article_ids: Iterable[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -39,12 +40,17 @@ def records(
     for article in corpus:
         article_id = article.id
         for name, view in views:
-            summary = view.summary.get(article_id)
-            if summary is None:
-                continue
-            n, status, _fp, nthemes = summary
-            if not (n or nthemes or status != todo):
-                continue
+            summary = view.summary
+            if type(summary) is PackedSummary:  # a reader's: its annotated ids are made once
+                if article_id not in summary.annotated():
+                    continue
+            else:
+                summary = view.summary.get(article_id)
+                if summary is None:
+                    continue
+                n, status, _fp, nthemes = summary
+                if not (n or nthemes or status != todo):
+                    continue
             with store._lock:
                 state = view.read_state(article_id)
                 if not (state.spans or state.themes or state.status != todo):

@@ -18,6 +18,7 @@ from .state import _apply_state, _State
 from .journal import Journal
 from .lock import AnnotatorLock
 from .span_ids import discard_ids
+from .span_texts import discard_texts
 from .files import (
     article_id_from_file,
     ShardStorage,
@@ -115,6 +116,7 @@ def repair(root: str | Path, annotator: str) -> list[str]:
             if index.exists():
                 os.replace(index, folder / "index.json.old")
             discard_ids(folder)  # made again from the article files when asked for
+            discard_texts(folder)  # the same
         done[:0] = moves
     finally:
         lock.release()

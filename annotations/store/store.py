@@ -28,9 +28,12 @@ from ..model import (
     now,
 )
 from ..names import name_problem
+from ..packed import PackedSet
 from ..settings import safe_annotator
 from .files import read_tables
 from .annotator import _Annotator
+from .packed import PackedSummary
+from .span_texts import count as count_text, current_texts
 from .state import REPAIR_HINT, _State, _check_label, _no_duplicate, _span_dict, _span_words, _short, _invert
 from . import bulk_import, checks, reading
 from .bulk_import import ImportSummary
@@ -114,12 +117,24 @@ class Store:
         return Span.from_dict(data) if data else None
 
     def span_texts(self, annotator: str | None = None) -> Iterator[str]:
-        """The text of every span of `annotator` in every article, each
-        article file read once and not kept (for gathering the annotated
-        words: annotations.segment.evidence_for)."""
+        """The text of every span of `annotator` in every article, at least
+        once each (for gathering the annotated words:
+        annotations.segment.evidence_for): each distinct text once from
+        ``texts.json`` when it is current (``span_texts.py``), else each
+        span's, every article file read once and not kept. A writer that
+        reads them so keeps their counts (written at its next checkpoint)."""
         with self._lock:
             view = self._view(annotator)
-            article_ids = [aid for aid, summary in view.summary.items() if summary[0]]
+            texts = view.texts if view.writer else current_texts(view)
+            if texts is not None:
+                known = list(texts)
+            else:
+                article_ids = [aid for aid, summary in view.summary.items() if summary[0]]
+                seq = view.seq
+        if texts is not None:
+            yield from known
+            return
+        counts: dict[str, int] | None = {} if view.writer else None
         for article_id in article_ids:
             with self._lock:
                 if article_id in view.shards or view.unapplied.get(article_id) or view.flat_too:
@@ -133,7 +148,13 @@ class Store:
             for doc in docs:
                 text = doc.get("text") if isinstance(doc, dict) else None
                 if isinstance(text, str):
+                    if counts is not None:
+                        count_text(counts, text, 1)
                     yield text
+        with self._lock:
+            if counts is not None and view.texts is None and view.seq == seq and not self._closed:
+                view.texts = counts  # nothing saved while they were read
+                view.texts_unwritten = True
 
     def themes(self, article_id: str, annotator: str | None = None) -> list[str]:
         return list(self._view(annotator).state(article_id).themes)
@@ -146,14 +167,18 @@ class Store:
         return Status(view.state(article_id).status)
 
     def statuses(self, annotator: str | None = None) -> dict[str, Status]:
-        return {
-            aid: Status(summary[1])
-            for aid, summary in self._view(annotator).summary.items()
-            if summary[1] != Status.TODO.value
-        }
+        summary = self._view(annotator).summary
+        if type(summary) is PackedSummary:
+            column = summary.column(1)
+            status = {value: Status(value) for value in set(column.values())}
+            return {aid: status[value] for aid, value in column.items()}
+        return {aid: Status(row[1]) for aid, row in summary.items() if row[1] != Status.TODO.value}
 
     def span_counts(self, annotator: str | None = None) -> dict[str, int]:
-        return {aid: summary[0] for aid, summary in self._view(annotator).summary.items() if summary[0]}
+        summary = self._view(annotator).summary
+        if type(summary) is PackedSummary:
+            return summary.column(0)
+        return {aid: row[0] for aid, row in summary.items() if row[0]}
 
     def annotators(self) -> list[str]:
         names = set()
@@ -173,11 +198,23 @@ class Store:
         return sorted(names)
 
     def article_ids(self, annotator: str | None = None) -> list[str]:
+        summary = self._view(annotator).summary
+        if type(summary) is PackedSummary:
+            return sorted(summary.annotated())
         return sorted(
             aid
             for aid, (n, status, _fp, nthemes) in self._view(annotator).summary.items()
             if n or nthemes or status != Status.TODO.value
         )
+
+    def annotated(self, annotator: str | None = None) -> PackedSet:
+        """The ids ``article_ids`` gives, as a ``PackedSet``: for a pass over
+        a large store that must not hold a string per article."""
+        summary = self._view(annotator).summary
+        if isinstance(summary, PackedSummary):  # a reader's: made once
+            return summary.annotated()
+        todo = Status.TODO.value
+        return PackedSet(aid for aid, (n, status, _fp, nthemes) in summary.items() if n or nthemes or status != todo)
 
     def fingerprint(self, article_id: str, annotator: str | None = None) -> str | None:
         summary = self._view(annotator).summary.get(article_id)
@@ -424,7 +461,7 @@ def _serialised(method):
 
 
 for _name in (
-    "close spans span themes status statuses span_counts annotators article_ids fingerprint is_stale "
+    "close spans span themes status statuses span_counts annotators article_ids annotated fingerprint is_stale "
     "notes flagged_articles set_note add_span delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
     "undo_target undo_history import_records check"
 ).split():

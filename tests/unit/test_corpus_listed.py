@@ -92,3 +92,28 @@ def test_a_bad_byte_after_a_bom_is_counted_from_the_start_of_the_file(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"\xef\xbb\xbf" + "عنوان\n".encode("utf-8") + b"\xfe")
     (problem,) = open_corpus(tmp_path).problems
     assert problem.reason == "not valid UTF-8 (bad byte 0xfe at byte 14)"
+
+
+def test_a_large_folder_is_listed_in_name_order_as_one_block(tmp_path, monkeypatch):
+    """Past one sorted run of names (2,048), merged in file name order:
+    "a-b.txt" sorts before "a.txt" though the id "a" is before "a-b"."""
+    from annotations.corpus_listed import ListedCorpus
+
+    ids = [f"x{n:05d}" for n in range(5000)] + ["a", "a-b", "a.b", "ت", "Z"]
+    for article_id in ids:
+        (tmp_path / f"{article_id}.txt").write_text("نص", encoding="utf-8")
+    listed = open_corpus(tmp_path, titles=False)
+    assert isinstance(listed, ListedCorpus)
+    names = sorted(f"{article_id}.txt" for article_id in ids)
+    assert [a.id for a in listed] == [name[:-4] for name in names] == list(listed.articles.ids)
+    assert listed.index_of("a") == names.index("a.txt") and "a-b" in listed and "nothing" not in listed
+    assert len(listed) == len(ids) and listed.get("nothing") is None and 3 not in listed
+    # a pass makes each article anew and keeps none; one asked for by id is kept, and passes give it
+    assert next(iter(listed)) is not next(iter(listed))
+    opened = listed["x00000"]
+    assert opened is listed.get("x00000") and opened.text == "نص"
+    assert next(a for a in listed if a.id == "x00000") is opened
+    # the texts the evidence keeps for the next pass are handed over once
+    article = listed.articles[1]
+    listed.hold(article, "محفوظ")
+    assert listed.articles[1].text == "محفوظ" and listed.articles[1].text == "نص"

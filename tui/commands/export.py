@@ -161,7 +161,10 @@ def parse_split(text: str) -> tuple[int, int, int]:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.formats.common import ExportReport
+    from itertools import chain
+
     from annotations.formats.output import check_name, is_stdout, refuse_inputs
+    from annotations.packed import PackedSet
     from annotations.records import exported_ids, open_sources, token_evidence
 
     from .common import selection_from
@@ -183,8 +186,9 @@ def run(args: argparse.Namespace) -> int:
     settings, corpus, store, names = open_sources(selection, titles=False)
     try:
         options = options_from(args)
-        options.evidence = token_evidence(args.format, corpus, settings, store)
         ids = exported_ids(store, corpus, names, selection.statuses)
+        read_next = next(iter(ids.values())) if len(ids) == 1 else PackedSet(chain.from_iterable(ids.values()))
+        options.evidence = token_evidence(args.format, corpus, settings, store, read_next)
         groups = plan_groups(args, names, ids)
         outputs = plan_outputs(args, groups)
         # every file this export writes, refused before anything is written

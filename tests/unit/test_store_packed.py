@@ -1,0 +1,123 @@
+"""A read-only view keeps index.json's articles packed (PackedSummary) and
+answers every question as a writer's dict does: counts, statuses,
+fingerprints, annotated ids, and what the journal changed after the index;
+an index not exactly as the store writes it is read as before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotations.model import Status
+from annotations.store import Store, open_for_reading
+from annotations.store.packed import PackedSummary
+
+TEXT = "قال وزير الصحة العراقي إن بغداد ستستضيف مؤتمرا دوليا في 2025."
+OTHER = TEXT + " وأضاف."
+
+
+def fill(root: Path) -> None:
+    with Store(root, "ali") as store:
+        store.add_span("a1", TEXT, 4, 8, "PER", "entity")
+        store.add_span("a1", TEXT, 27, 32, "LOC", "entity")
+        store.toggle_theme("a2", "health", TEXT)
+        store.set_status("a3", Status.DONE)  # no text: no fingerprint
+        store.set_note("ب4", note="check", flagged=True, article_text=OTHER)
+        store.add_span("a5", TEXT, 4, 8, "PER", "entity")
+        store.delete_span(store.spans("a5")[0].id)  # back to nothing: in the index, not annotated
+        store.set_status("a5", Status.TODO)
+
+
+def answers(store: Store, name: str = "ali") -> dict:
+    ids = ["a1", "a2", "a3", "ب4", "a5", "a6"]
+    return {
+        "statuses": store.statuses(name),
+        "counts": store.span_counts(name),
+        "article_ids": store.article_ids(name),
+        "annotated": set(store.annotated(name)),
+        "status": [store.status(aid, name) for aid in ids],
+        "fingerprints": [store.fingerprint(aid, name) for aid in ids],
+        "flagged": store.flagged_articles(name),
+    }
+
+
+def test_a_reader_packs_the_index_and_answers_as_the_writer(tmp_path: Path):
+    root = tmp_path / "store"
+    fill(root)
+    with Store(root, "ali") as writer:
+        expected = answers(writer)
+        rows = dict(writer._own.summary)
+    assert expected["article_ids"] == ["a1", "a2", "a3", "ب4"]
+    with open_for_reading(root, "reader") as reader:
+        assert answers(reader) == expected
+        summary = reader._view("ali").summary
+        assert type(summary) is PackedSummary
+        assert dict(summary.items()) == rows and len(summary) == len(rows) == 5
+        assert summary.get("nothing") is None and "nothing" not in summary
+
+
+def test_what_the_journal_holds_after_the_index_is_seen(tmp_path: Path):
+    root = tmp_path / "store"
+    fill(root)
+    with Store(root, "ali") as writer:
+        with open_for_reading(root, "reader") as reader:
+            assert type(reader._view("ali").summary) is PackedSummary
+            writer.add_span("a6", TEXT, 4, 8, "PER", "entity")  # a new article
+            writer.set_status("a1", Status.DONE)
+            writer.toggle_theme("a2", "health", TEXT)  # a2 left with no theme
+            assert answers(reader) == answers(writer)
+            assert set(reader.annotated("ali")) == {"a1", "a2", "a3", "ب4", "a6"}  # a2: in progress
+            assert [r.id for r in reader.records(_Corpus(["a1", "a5", "a6", "a2"]), ["ali"])] == ["a1", "a6", "a2"]
+
+
+def test_an_index_not_as_the_store_writes_it_is_read_as_before(tmp_path: Path):
+    root = tmp_path / "store"
+    fill(root)
+    with Store(root, "ali") as writer:
+        expected = answers(writer)
+    path = root / "ali" / "index.json"
+    data = json.loads(path.read_bytes())
+    for raw in (
+        json.dumps(data, ensure_ascii=True, sort_keys=True).encode(),  # escapes in the ids
+        json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode(),  # not compact
+    ):
+        path.write_bytes(raw)
+        with open_for_reading(root, "reader") as reader:
+            assert type(reader._view("ali").summary) is dict
+            assert answers(reader) == expected
+
+
+def test_an_index_entry_out_of_shape_is_read_as_before(tmp_path: Path, monkeypatch):
+    """Entries the packed read refuses: the reader answers as the full read
+    of the index does (trusting it, or rebuilding from the files)."""
+    import annotations.store.packed as packed
+
+    root = tmp_path / "store"
+    fill(root)
+    path = root / "ali" / "index.json"
+    raw = path.read_bytes()
+    for bad in (raw.replace(b'"a1":[2,', b'"a1":[-2,'), raw.replace(b'"a1":[2,', b'"a1":["2",'),
+                raw.replace(b'"a1":[', b'"a1":[2,[],'), raw.replace(b'"articles":{', b'"articles":{"a1":[0,"todo",null,0],'),
+                raw.replace(b'"a2":[0,', b'"a2":[0 ,')):
+        path.write_bytes(bad)
+        with open_for_reading(root, "reader") as reader:
+            got = answers(reader)
+            assert type(reader._view("ali").summary) is not PackedSummary
+        with monkeypatch.context() as patch:
+            patch.setattr(packed, "read_packed", lambda path: None)
+            with open_for_reading(root, "reader") as reader:
+                assert answers(reader) == got
+
+
+class _Corpus(list):
+    """Articles with ids and a text, as Store.records reads them."""
+
+    def __init__(self, ids):
+        super().__init__(_Article(aid) for aid in ids)
+
+
+class _Article:
+    metadata: dict = {}
+
+    def __init__(self, article_id):
+        self.id, self.text = article_id, TEXT

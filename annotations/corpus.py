@@ -329,10 +329,10 @@ class Corpus:
         return self._by_id.get(article_id)
 
     def __getitem__(self, article_id: str) -> Article:
-        try:
-            return self._by_id[article_id]
-        except KeyError:
-            raise CorpusError(f"no article with id {article_id!r} in {self.source}") from None
+        article = self.get(article_id)  # a subclass's own lookup serves both
+        if article is None:
+            raise CorpusError(f"no article with id {article_id!r} in {self.source}")
+        return article
 
     def index_of(self, article_id: str) -> int:
         for index, article in enumerate(self.articles):

@@ -131,12 +131,6 @@ class ListedCorpus(Corpus):
         position = self.articles.ids.find(article_id)
         return None if position < 0 else self.articles.keep(position)
 
-    def __getitem__(self, article_id: str) -> Article:
-        article = self.get(article_id)
-        if article is None:
-            raise CorpusError(f"no article with id {article_id!r} in {self.source}")
-        return article
-
     def index_of(self, article_id: str) -> int:
         position = self.articles.ids.find(article_id)
         if position < 0:

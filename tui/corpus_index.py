@@ -347,12 +347,6 @@ class LazyCorpus(Corpus):
         position = self._row.get(article_id)
         return None if position is None else self.articles[position]
 
-    def __getitem__(self, article_id: str) -> Article:
-        article = self.get(article_id)
-        if article is None:
-            raise CorpusError(f"no article with id {article_id!r} in {self.source}")
-        return article
-
     def index_of(self, article_id: str) -> int:
         position = self._row.get(article_id)
         if position is None:

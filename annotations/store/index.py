@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import StoreCorruptError
+from ..errors import StoreCorruptError, StoreError
 from .files import atomic_write, dump_json, load_json_file
 
 FORMAT = 2
@@ -75,8 +75,34 @@ def _checked(snap, writer: bool) -> dict | None:
 
 def stamp(ann) -> dict:
     """Whose and as of where in the journal a file derived from it is (the
-    index, ids.json)."""
+    index, ids.json, texts.json)."""
     return {"annotator": ann.name, "seq": ann.seq, "journal_pos": ann.journal.size, "journal_gen": ann.journal_gen}
+
+
+def read_stamped(path: Path, what: str, fmt: int) -> dict | None:
+    """A derived file written with ``stamp`` (ids.json, texts.json), or None
+    when it is missing, damaged, a link or no regular file, of another
+    format or without its stamp's numbers: then what it would say is made
+    again from the article files."""
+    try:
+        data = load_json_file(path, what)
+    except StoreError:
+        return None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        return None
+    if type(data.get("seq")) is not int or type(data.get("journal_pos")) is not int:
+        return None
+    return data
+
+
+def discard(path: Path) -> None:
+    """Remove a derived file (it is made again when needed)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot remove {path}: {exc.strerror or exc}") from None
 
 
 def write_index(ann) -> None:

@@ -29,13 +29,11 @@ otherwise the article files say.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import StoreError
-from .files import atomic_write, dump_json, load_json_file
-from .index import stamp
+from .files import atomic_write, dump_json
+from .index import discard, read_stamped, stamp
 
 FORMAT = 1
 
@@ -121,21 +119,11 @@ def ids_path(folder: Path) -> Path:
 def read_ids(path: Path) -> dict | None:
     """``ids.json`` as a checked dict, or None when it is missing, damaged or
     not as this store writes it (the article files then say)."""
-    try:
-        data = load_json_file(path, "span id file")
-    except StoreError:  # damaged, or a link or no regular file in its place
-        return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return None
-    try:
-        articles = data["articles"]
-        if not isinstance(articles, dict) or not all(
-            isinstance(ids, list) and all(type(sid) is str for sid in ids) for ids in articles.values()
-        ):
-            return None
-        data["seq"] = int(data["seq"])
-        data["journal_pos"] = int(data["journal_pos"])
-    except (KeyError, TypeError, ValueError):
+    data = read_stamped(path, "span id file", FORMAT)
+    articles = data.get("articles") if data is not None else None
+    if not isinstance(articles, dict) or not all(
+        isinstance(ids, list) and all(type(sid) is str for sid in ids) for ids in articles.values()
+    ):
         return None
     return data
 
@@ -154,7 +142,4 @@ def write_ids(ann) -> None:
 
 
 def discard_ids(folder: Path) -> None:
-    try:
-        os.unlink(ids_path(folder))
-    except FileNotFoundError:
-        pass
+    discard(ids_path(folder))

@@ -27,12 +27,10 @@ store writes it or stamped otherwise than the view reading it is not used.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ..errors import StoreError
-from .files import atomic_write, dump_json, load_json_file
-from .index import stamp
+from .files import atomic_write, dump_json
+from .index import discard, read_stamped, stamp
 
 FORMAT = 1
 
@@ -44,16 +42,9 @@ def texts_path(folder: Path) -> Path:
 def read_texts(path: Path) -> dict | None:
     """``texts.json`` as a checked dict, or None when it is missing,
     damaged or not as this store writes it."""
-    try:
-        data = load_json_file(path, "span text file")
-    except StoreError:  # damaged, or a link or no regular file in its place
-        return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return None
-    texts = data.get("texts")
+    data = read_stamped(path, "span text file", FORMAT)
+    texts = data.get("texts") if data is not None else None
     if not isinstance(texts, dict) or not all(type(n) is int and n > 0 for n in texts.values()):
-        return None
-    if type(data.get("seq")) is not int or type(data.get("journal_pos")) is not int:
         return None
     return data
 
@@ -82,12 +73,7 @@ def write_texts(ann) -> None:
 
 
 def discard_texts(folder: Path) -> None:
-    try:
-        os.unlink(texts_path(folder))
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise StoreError(f"cannot remove {texts_path(folder)}: {exc.strerror or exc}") from None
+    discard(texts_path(folder))
 
 
 def count(texts: dict[str, int], text: object, step: int) -> None:

@@ -38,7 +38,7 @@ import orjson
 from annotations import corpus as corpus_module
 from annotations import textnorm
 from annotations.corpus import Article, Corpus, CorpusProblem, ListedArticle, open_corpus
-from annotations.errors import CorpusError
+from annotations.errors import CorpusError, StoreError
 from annotations.jsontext import has_surrogate
 from annotations.model import fingerprint
 from annotations.textnorm import fold_many
@@ -394,10 +394,11 @@ def _save(folder: Path, data: dict) -> None:
     try:
         prints = orjson.dumps(_remembered_entries(data))
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(orjson.dumps(head) + b"\n" + prints + b"\n" + titles.blob + folded.blob)
-        os.replace(tmp, target)
-    except (OSError, TypeError, ValueError):  # e.g. a file name that is not UTF-8
+        from annotations.store.files import atomic_write  # the store's: no link followed, no temp file left
+
+        data = orjson.dumps(head) + b"\n" + prints + b"\n" + titles.blob + folded.blob
+        atomic_write(target, data, durable=False)  # only a cache: no sync
+    except (OSError, StoreError, TypeError, ValueError):  # e.g. a file name that is not UTF-8
         pass  # only a cache: the next start reads the folder again
 
 

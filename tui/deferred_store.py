@@ -42,6 +42,7 @@ from annotations.errors import StoreError
 from annotations.model import Status
 from annotations.settings import config_dir, safe_annotator
 from annotations.store import Store, open_for_reading
+from annotations.store.files import atomic_write
 from annotations.store.lock import AnnotatorLock
 from annotations.store.summary import Summary, read_summary
 
@@ -251,10 +252,8 @@ def _keep_rows(root: Path, name: str, key: list[int], rows: bytes) -> None:
     head = orjson.dumps({"store": str(root.resolve()), "annotator": name, "files": key})
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(head + b"\n" + rows)
-        os.replace(tmp, target)
-    except (OSError, ValueError):
+        atomic_write(target, head + b"\n" + rows, durable=False)  # only a copy: no sync
+    except (OSError, StoreError, ValueError):
         pass  # only a copy: the next start reads the store's index again
 
 

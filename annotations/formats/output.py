@@ -16,6 +16,9 @@
   article file of a corpus folder (or a new ``.txt`` in it, which would
   become one), the label schema or the import file, and anything inside
   the store folder.
+- A file that must be new (``create_file``: an article text of ``import
+  --corpus-out``) is linked into place from its temp file, so that one made
+  meanwhile by someone else is refused, never replaced.
 - Parts: per annotator and train/dev/test (``part_path``).
 """
 
@@ -140,6 +143,49 @@ def opened(path: str | Path, *, binary: bool = False) -> Iterator:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def create_file(path: str | Path, text: str) -> None:
+    """``path`` made with ``text`` (UTF-8, as given), refused with a
+    FormatError when a file of that name is there by then: written whole
+    under a temporary name beside it and linked into place. What a kill
+    leaves is at most the temporary file (its name starts with a dot and
+    ends in ``.tmp``: no article of a corpus folder). For many small files
+    (an import adds thousands): five system calls a file, where ``opened``,
+    which also replaces files and writes into devices, makes fifteen."""
+    path = os.fspath(path)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FormatError(f"{path}: not written: the text holds what no UTF-8 file can hold (a lone surrogate)") from None
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the umask applies, as to any new file
+        except FileExistsError:  # left by a run of the same pid that was cut off
+            os.unlink(tmp)
+            fd = os.open(tmp, flags, 0o666)
+        except FileNotFoundError:  # the folder's first file
+            os.makedirs(folder or ".", exist_ok=True)
+            fd = os.open(tmp, flags, 0o666)
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FormatError(f"{path}: exists (made while this command ran); not overwritten") from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        _remove(tmp)
 
 
 def write_text_file(path: str | Path, write: Callable[[TextIO], object]) -> None:

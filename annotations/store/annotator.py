@@ -541,7 +541,8 @@ class _Annotator:
                 shard.close()
             path = Path(self.path_of(article_id))
             new = article_id not in self.summary
-            write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=str(path) not in self.dirty, new=new)
+            # a new article has no old version to keep: its .bak is the file itself
+            write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=not new and str(path) not in self.dirty, new=new)
             self.dirty.add(str(path))
             self._note(entry)
         self.pos = self.journal.size

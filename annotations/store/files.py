@@ -99,8 +99,11 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        _unlink(tmp)  # a leftover (or a planted link): made afresh below
-        fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:  # a leftover (or a planted link): made afresh
+            _unlink(tmp)
+            fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             view = memoryview(data)
             while view:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotations.errors import FormatError
-from annotations.formats.output import refuse_inputs, write_file
+from annotations.formats.output import create_file, refuse_inputs, write_file
 from annotations.store import Store, article_path
 
 from .helpers import SEED_ID, copy_seeds, one_error, run, tree
@@ -63,6 +63,48 @@ def test_a_link_to_a_file_is_refused_and_left_alone(tmp_path):
     with pytest.raises(FormatError, match="symbolic link"):
         write_file(dangling, lambda s: s.write("x"))
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_created_file_honours_the_umask_and_leaves_no_temporary(tmp_path):
+    old = os.umask(0o027)
+    try:
+        create_file(tmp_path / "a.txt", "نص عربي\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").read_bytes() == "نص عربي\n".encode("utf-8")
+    assert _mode(tmp_path / "a.txt") == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_create_never_replaces_what_is_there(tmp_path):
+    """A file (or a link, even a dangling one) made under the name after the
+    command looked is refused and left as it was, with no temporary left."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / "there.txt").write_text("theirs")
+    (tmp_path / "link.txt").symlink_to(victim)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    for name in ("there.txt", "link.txt", "dangling.txt"):
+        with pytest.raises(FormatError, match="not overwritten"):
+            create_file(tmp_path / name, "mine")
+    assert (tmp_path / "there.txt").read_text() == "theirs" and victim.read_text() == "precious"
+    assert not (tmp_path / "nowhere").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.txt", "link.txt", "there.txt", "victim"]
+
+
+def test_create_makes_its_temporary_afresh_over_a_leftover_or_a_link(tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / f".a.txt.{os.getpid()}.tmp").symlink_to(victim)
+    create_file(tmp_path / "a.txt", "text")
+    assert (tmp_path / "a.txt").read_text() == "text" and victim.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "victim"]
+
+
+def test_create_refuses_a_lone_surrogate_and_writes_nothing(tmp_path):
+    with pytest.raises(FormatError, match="lone surrogate"):
+        create_file(tmp_path / "a.txt", "bad \udc80")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_empty_name_is_refused(tmp_path):

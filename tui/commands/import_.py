@@ -425,9 +425,9 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
 
 
 def _write_article(target: Path, text: str) -> None:
-    from annotations.formats.output import write_text_file
+    from annotations.formats.output import create_file
 
-    write_text_file(target, lambda stream: stream.write(text))
+    create_file(target, text)
 
 
 def _report_problems(path: Path, problems, file_problems, skipped) -> None:

@@ -7,10 +7,13 @@ the import.
 status, text a UTF-8 file can hold; with ``replace=False`` against what is
 stored); a record with a problem is refused, named by its id, and the rest
 of the batch is written by ``_Annotator.bulk_replace`` (its journal lines
-first, one fdatasync, then the article files). ``finish`` makes one
-checkpoint at the end. What it keeps across batches is the article ids
-seen (an article twice is refused); span ids already given out by earlier
-batches are the store's (``_Annotator.span_article``).
+first, one fdatasync, then the article files). A checkpoint follows every
+:data:`CHECKPOINT_EVERY` articles written, and ``finish`` makes one at the
+end: what a checkpoint holds on to (the files to sync, the journal's
+articles to check before it is cut, the summary rows not packed yet) stays
+as large as that, however long the import. What it keeps across batches is
+the article ids seen, packed (an article twice is refused); span ids already
+given out by earlier batches are the store's (``_Annotator.span_article``).
 
 A batch written is in the journal: a kill after it loses none of it, and
 the batches after it are not there (an import cut off is partial, batch by
@@ -31,6 +34,7 @@ from typing import Iterable, Iterator
 
 from ..errors import AnnotationError
 from ..jsontext import has_surrogate
+from ..packed import SeenStrings
 from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id, now
 from .annotator import BULK_THRESHOLD
 from .checkpoint import due
@@ -38,6 +42,9 @@ from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_
 
 #: articles written by one journal append and its file writes
 BATCH = 500
+
+#: articles written between two checkpoints of an import
+CHECKPOINT_EVERY = 10_000
 
 
 @dataclass
@@ -97,8 +104,9 @@ class Importer:
         #: (``_Annotator.span_article(fresh=True)``)
         self.drawn_ids = drawn_ids
         self.summary = ImportSummary()
-        self.seen: set[str] = set()
+        self.seen = SeenStrings()  # the article ids met, packed
         self.written = 0
+        self.unchecked = 0  # written since the last checkpoint
 
     def _own(self):
         store = self.store
@@ -126,15 +134,20 @@ class Importer:
             if planned and not self.dry_run:
                 own.bulk_replace(planned, checkpoint=False)
                 self.written += len(planned)
+                self.unchecked += len(planned)
+                if self.unchecked >= CHECKPOINT_EVERY:
+                    own.write_snapshot()
+                    self.unchecked = 0
             return set(self.summary.refused) - refused_before
 
     def finish(self) -> ImportSummary:
         """A checkpoint after a large import (or when the journal is due)."""
-        if self.written and not self.dry_run:
+        if self.unchecked and not self.dry_run:
             with self.store._lock:
                 own = self._own()
                 if self.written > BULK_THRESHOLD or due(own):
                     own.write_snapshot()
+                    self.unchecked = 0
         return self.summary
 
     def _plan(self, own, record: ArticleRecord, used_ids: set[str]) -> _State | None:
@@ -145,10 +158,9 @@ class Importer:
         text = record.text
         problems_before = len(summary.problems)
         refuse = functools.partial(summary.refuse, article_id)
-        if article_id in self.seen:
+        if self.seen.add(article_id) is not None:
             refuse(f"article {article_id}: appears twice in the import")
             return None
-        self.seen.add(article_id)
         try:
             status = Status(record.status).value
         except ValueError:

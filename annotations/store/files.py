@@ -16,7 +16,7 @@ from stat import S_ISREG
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import orjson
 from tinydb.storages import Storage
@@ -88,9 +88,10 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that a reader (or a restart after
-    kill -9 or power loss) sees either the old or the new content, never a mix.
+def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = False, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces of bytes written one
+    after another) so that a reader (or a restart after kill -9 or power
+    loss) sees either the old or the new content, never a mix.
 
     temp file in the same folder -> fsync -> (old version hard-linked to
     ``<path>.bak``) -> os.replace -> fsync of the folder. With
@@ -105,10 +106,10 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
             _unlink(tmp)
             fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view):]
             if durable:
                 os.fsync(fd)
         finally:
@@ -134,6 +135,9 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
         except OSError:
             pass
         raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:  # the pieces could not be made: no temp file left
+        _unlink(tmp)
+        raise
 
 
 def link_backup(path: Path) -> None:

@@ -12,6 +12,7 @@ as format 2 on opening, with the ids in ``ids.json``."""
 from __future__ import annotations
 
 import os
+from itertools import chain
 from pathlib import Path
 
 from ..errors import StoreCorruptError, StoreError
@@ -107,15 +108,28 @@ def discard(path: Path) -> None:
 
 def write_index(ann) -> None:
     """Journal entries before the offset written are never replayed
-    again: the article files are on disk first (``write_snapshot``)."""
+    again: the article files are on disk first (``write_snapshot``).
+
+    A large summary is packed first (``packed.fold``: from then on the
+    writer holds what changes in a dict beside the blocks) and its
+    articles written a few thousand at a time: the same bytes as one
+    ``dump_json`` of the whole, without the whole made in memory."""
+    from .packed import FOLD_AT, PackedSummary, fold, index_entries
+
+    summary = ann.summary
+    if (summary.changed() if type(summary) is PackedSummary else len(summary)) >= FOLD_AT:
+        summary = ann.summary = fold(summary)
     data = {
         "format": FORMAT,
         **stamp(ann),
         "journal_base": ann.journal_base,
-        "articles": ann.summary,
+        "articles": {},
         "undo": ann.undo_stack,
         "redo": ann.redo_stack,
         "flagged": sorted(ann.flagged),
     }
-    atomic_write(ann.index_path, dump_json(data))
+    # "annotator" is the only key before "articles", and a JSON string holds
+    # no bare quote: the first '"articles":{}' is the key's
+    head, tail = dump_json(data).split(b'"articles":{}', 1)
+    atomic_write(ann.index_path, chain((head, b'"articles":{'), index_entries(summary), (b"}", tail)))
     ann.snapshot_seq = ann.seq

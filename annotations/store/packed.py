@@ -13,6 +13,12 @@ dict beside the blocks.
 Only an index exactly as the store writes it (format 2, compact, no escape
 in the articles) is read so; anything else answers None, and the index is
 read as before (``index.read_index``), with the same checks.
+
+A writer's summary is packed the same way once it is large (``fold``, at a
+checkpoint: the blocks and what changed since, merged in id order), and
+``index_entries`` gives the index's articles from it a few thousand at a
+time: a writer that imports 100,000 articles holds ~50 bytes for each of
+them and a dict only of those saved since its last checkpoint.
 """
 
 from __future__ import annotations
@@ -20,13 +26,13 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import MutableMapping
-from itertools import chain
-from typing import Iterator
+from itertools import chain, islice
+from typing import Iterable, Iterator
 
 from ..errors import StoreError
 from ..model import Status
 from ..packed import PackedSet, PackedStrings
-from .files import load_json_bytes, read_nofollow
+from .files import dump_json, load_json_bytes, read_nofollow
 from .index import FORMAT
 
 _HEAD = re.compile(rb'\{"annotator":"[^"\\]*","articles":\{')
@@ -151,6 +157,10 @@ class PackedSummary(MutableMapping):
     def values(self) -> Iterator[list]:  # type: ignore[override]
         return (row for _, row in self.items())
 
+    def changed(self) -> int:
+        """How many rows changed since the blocks were made."""
+        return len(self._changed)
+
     def __len__(self) -> int:
         changed = self._changed
         if not changed:
@@ -189,6 +199,88 @@ def read_packed(index_path) -> tuple[dict, PackedSummary] | None:
     if not isinstance(snap, dict) or snap.get("format") != FORMAT or snap.get("articles") != {}:
         return None
     return snap, summary
+
+
+#: a writer's summary is packed at a checkpoint when this many of its rows
+#: are held as plain lists (a dict of lists, or what changed since packing)
+FOLD_AT = 4096
+
+#: index entries dumped at a time
+_ENTRIES = 2048
+
+
+def fold(summary) -> "PackedSummary":
+    """``summary`` (a dict of rows, or a ``PackedSummary`` with what
+    changed since) as one ``PackedSummary`` in id order, with nothing
+    changed: made from one row at a time (no list of the rows)."""
+    return pack_rows(_in_order(summary))
+
+
+def _in_order(summary) -> Iterator[tuple[str, list]]:
+    if type(summary) is not PackedSummary:
+        yield from sorted(summary.items())
+        return
+    if not all(map(str.__lt__, summary._ids, islice(summary._ids, 1, None))):
+        yield from sorted(summary.items())  # blocks not in id order (an index not written here)
+        return
+    changed = summary._changed
+    added = sorted((aid, row) for aid, row in changed.items() if row is not _GONE and summary._ids.find(aid) < 0)
+    names = summary._names
+    pending = iter(added)
+    new = next(pending, None)
+    for article_id, count, status, fp, themes in zip(
+        summary._ids, summary._counts, summary._statuses, summary._fingerprints, summary._themes
+    ):
+        while new is not None and new[0] < article_id:
+            yield new
+            new = next(pending, None)
+        row = changed.get(article_id, summary) if changed else summary
+        if row is summary:
+            yield article_id, [count, names[status], fp or None, themes]
+        elif row is not _GONE:
+            yield article_id, row
+    while new is not None:
+        yield new
+        new = next(pending, None)
+
+
+def pack_rows(rows: Iterable[tuple[str, list]]) -> "PackedSummary":
+    """A ``PackedSummary`` of ``(article id, row)`` pairs, in their order."""
+    fingerprints = bytearray()
+    fp_ends = array("Q")
+    counts, themes = array("I"), array("I")
+    statuses = bytearray()
+    names: list[str] = []
+    name_of: dict[str, int] = {}
+
+    def keys() -> Iterator[str]:
+        for article_id, (count, status, fp, nthemes) in rows:
+            counts.append(count)
+            index = name_of.get(status)
+            if index is None:
+                index = name_of[status] = len(names)
+                names.append(status)
+            statuses.append(index)
+            if fp:
+                fingerprints.extend(fp.encode())
+            fp_ends.append(len(fingerprints))
+            themes.append(nthemes)
+            yield article_id
+
+    ids = PackedStrings(keys())
+    return PackedSummary(ids, counts, bytes(statuses), names, _Fingerprints(bytes(fingerprints), fp_ends), themes)
+
+
+def index_entries(summary) -> Iterator[bytes]:
+    """The members of the index's ``articles`` object, exactly as
+    ``dump_json`` writes the whole (sorted keys, no spaces), in pieces of a
+    few thousand entries."""
+    rows = _in_order(summary)
+    first = True
+    while chunk := list(islice(rows, _ENTRIES)):
+        piece = dump_json(dict(chunk))[1:-1]
+        yield piece if first else b"," + piece
+        first = False
 
 
 class _NotAsWritten(Exception):

@@ -121,3 +121,84 @@ class _Article:
 
     def __init__(self, article_id):
         self.id, self.text = article_id, TEXT
+
+
+# -- a writer's summary, packed at a checkpoint --------------------------------
+def _rows(n: int) -> dict:
+    statuses = ["todo", "in_progress", "done"]
+    return {
+        f"a{i:05d}": [i % 7, statuses[i % 3], None if i % 5 == 0 else f"fp{i}", i % 2]
+        for i in range(n)
+    }
+
+
+def test_fold_and_index_entries_give_exactly_what_one_dump_gives():
+    from annotations.store.files import dump_json
+    from annotations.store.packed import fold, index_entries
+
+    rows = _rows(5000)
+    rows["ب"] = [1, "done", "fp-ب", 0]  # not ASCII: after every Latin id
+    rows['q"\\x'] = [2, "todo", None, 1]  # escaped in JSON
+    packed = fold(rows)
+    assert type(packed) is PackedSummary and packed.changed() == 0
+    assert dict(packed.items()) == rows and list(packed) == sorted(rows)
+    whole = dump_json(rows)
+    assert b"{" + b"".join(index_entries(packed)) + b"}" == whole
+    assert b"{" + b"".join(index_entries(rows)) + b"}" == whole
+    assert b"".join(index_entries({})) == b""
+    # what changed since: replaced, removed, added before, between and after
+    packed["a00010"] = [9, "done", "new", 3]
+    del packed["a00011"]
+    packed["a"] = [1, "todo", None, 0]
+    packed["a00010x"] = [1, "todo", "x", 0]
+    packed["zz"] = [1, "todo", "z", 0]
+    expected = dict(rows)
+    expected.update({"a00010": [9, "done", "new", 3], "a": [1, "todo", None, 0],
+                     "a00010x": [1, "todo", "x", 0], "zz": [1, "todo", "z", 0]})
+    del expected["a00011"]
+    assert packed.changed() == 5
+    assert b"{" + b"".join(index_entries(packed)) + b"}" == dump_json(expected)
+    again = fold(packed)
+    assert again.changed() == 0 and dict(again.items()) == expected and list(again) == sorted(expected)
+
+
+def test_blocks_not_in_id_order_are_sorted_when_folded():
+    from annotations.store.packed import fold, pack_rows
+
+    rows = _rows(50)
+    shuffled = pack_rows(sorted(rows.items(), reverse=True))
+    shuffled["a00001"] = [5, "done", "f", 0]
+    rows["a00001"] = [5, "done", "f", 0]
+    folded = fold(shuffled)
+    assert list(folded) == sorted(rows) and dict(folded.items()) == rows
+
+
+def test_a_large_writer_packs_its_summary_and_goes_on_saving(tmp_path: Path, monkeypatch):
+    """Past FOLD_AT rows a checkpoint packs the writer's summary; saves after
+    it change it as they changed the dict, the index written from it reads
+    back the same, and a writer opened again sees it all."""
+    from annotations.store import packed
+
+    monkeypatch.setattr(packed, "FOLD_AT", 3)
+    root = tmp_path / "store"
+    fill(root)
+    with Store(root, "ali") as writer:
+        own = writer._own
+        rows = dict(own.summary)
+        own.write_snapshot()
+        assert type(own.summary) is PackedSummary and dict(own.summary.items()) == rows
+        writer.add_span("a6", TEXT, 4, 8, "PER", "entity")
+        writer.set_status("a1", Status.DONE)
+        writer.toggle_theme("a2", "health", TEXT)
+        expected = answers(writer)
+        rows = dict(own.summary.items())
+        assert rows["a6"][0] == 1 and rows["a1"][1] == "done" and rows["a2"][3] == 0
+        own.write_snapshot()
+        assert type(own.summary) is PackedSummary and own.summary.changed() == 0
+        index = json.loads((root / "ali" / "index.json").read_text(encoding="utf-8"))
+        assert index["articles"] == rows and list(index["articles"]) == sorted(rows)
+    with Store(root, "ali") as writer:
+        assert answers(writer) == expected
+        assert writer._own.recovery == []  # the index was taken as it is, not rebuilt
+    with open_for_reading(root, "reader") as reader:
+        assert answers(reader) == expected

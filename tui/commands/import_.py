@@ -139,7 +139,9 @@ class _Checks:
         self.schema = schema
         self.corpus = corpus
         self.out_dir = out_dir
-        self.seen: dict[str, int] = {}
+        from annotations.packed import SeenStrings
+
+        self.seen = SeenStrings()  # id -> its line, packed: an import may hold millions
         self._in_store: bool | None = None
 
     def _out_in_store(self) -> bool:
@@ -157,9 +159,9 @@ class _Checks:
         from annotations.formats.output import refuse_inputs
 
         schema = self.schema
-        if record.id in self.seen:
-            return f"article {record.id!r} already appeared on line {self.seen[record.id]}", None
-        self.seen[record.id] = line
+        first = self.seen.add(str(record.id), line)
+        if first is not None:
+            return f"article {record.id!r} already appeared on line {first}", None
         unknown = sorted({s.label for s in record.spans} | set(record.themes))
         unknown = [label for label in unknown if schema.get(label) is None]
         if unknown:

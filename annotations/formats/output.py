@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -148,11 +149,12 @@ def opened(path: str | Path, *, binary: bool = False) -> Iterator:
 def create_file(path: str | Path, text: str) -> None:
     """``path`` made with ``text`` (UTF-8, as given), refused with a
     FormatError when a file of that name is there by then: written whole
-    under a temporary name beside it and linked into place. What a kill
-    leaves is at most the temporary file (its name starts with a dot and
-    ends in ``.tmp``: no article of a corpus folder). For many small files
-    (an import adds thousands): five system calls a file, where ``opened``,
-    which also replaces files and writes into devices, makes fifteen."""
+    under a temporary name beside it and moved into place only if the name
+    is free (``_move_new``). What a kill leaves is at most the temporary
+    file (its name starts with a dot and ends in ``.tmp``: no article of a
+    corpus folder). For many small files (an import adds thousands): four
+    system calls a file, where ``opened``, which also replaces files and
+    writes into devices, makes fifteen."""
     path = os.fspath(path)
     try:
         data = text.encode("utf-8")
@@ -179,13 +181,47 @@ def create_file(path: str | Path, text: str) -> None:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
-        os.link(tmp, path)
-    except FileExistsError:
-        raise FormatError(f"{path}: exists (made while this command ran); not overwritten") from None
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
+        _move_new(tmp, path)
+    except BaseException as exc:
         _remove(tmp)
+        if isinstance(exc, FileExistsError):
+            raise FormatError(f"{path}: exists (made while this command ran); not overwritten") from None
+        if isinstance(exc, OSError):
+            raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+_renameat2: list = []  # the C library's renameat2, once looked up (None: not there)
+
+
+def _move_new(tmp: str, path: str) -> None:
+    """``tmp`` renamed to ``path``, which must not exist (FileExistsError):
+    Linux's renameat2 with RENAME_NOREPLACE, one change to the folder;
+    where the system or file system has none, a hard link and an unlink."""
+    if not _renameat2:
+        try:
+            import ctypes
+
+            function = ctypes.CDLL(None, use_errno=True).renameat2
+            function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            function.restype = ctypes.c_int
+        except (OSError, AttributeError, ImportError):
+            function = None
+        _renameat2.append(function)
+    function = _renameat2[0]
+    if function is not None:
+        import ctypes
+
+        if function(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(path), _RENAME_NOREPLACE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), path)
+        _renameat2[0] = None  # not on this file system: as below from now on
+    os.link(tmp, path)
+    os.unlink(tmp)
 
 
 def write_text_file(path: str | Path, write: Callable[[TextIO], object]) -> None:

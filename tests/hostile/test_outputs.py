@@ -92,6 +92,18 @@ def test_create_never_replaces_what_is_there(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.txt", "link.txt", "there.txt", "victim"]
 
 
+def test_create_without_renameat2_links_and_still_never_replaces(tmp_path, monkeypatch):
+    from annotations.formats import output
+
+    monkeypatch.setattr(output, "_renameat2", [None])
+    (tmp_path / "there.txt").write_text("theirs")
+    with pytest.raises(FormatError, match="not overwritten"):
+        create_file(tmp_path / "there.txt", "mine")
+    create_file(tmp_path / "new.txt", "mine")
+    assert (tmp_path / "there.txt").read_text() == "theirs" and (tmp_path / "new.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt", "there.txt"]
+
+
 def test_create_makes_its_temporary_afresh_over_a_leftover_or_a_link(tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("precious")

@@ -74,6 +74,9 @@ class _Annotator:
         self.journal_inode: int | None = None
         self.cut_retry = 0
         self.dirty: set[str] = set()  # article files written since the last checkpoint
+        #: article files an import wrote new since the last checkpoint:
+        #: article id -> (inode, size, mtime_ns, seq) as written (checkpoint.cut_journal)
+        self.imported: dict[str, tuple[int, int, int, int]] = {}
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
         self.indexed: set[str] = set()  # of those the journal edits since the index: with content in it
@@ -542,8 +545,10 @@ class _Annotator:
             path = Path(self.path_of(article_id))
             new = article_id not in self.summary
             # a new article has no old version to keep: its .bak is the file itself
-            write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=not new and str(path) not in self.dirty, new=new)
+            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=not new and str(path) not in self.dirty, new=new)
             self.dirty.add(str(path))
+            if new:
+                self.imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
             self._note(entry)
         self.pos = self.journal.size
         if checkpoint and (len(states) > BULK_THRESHOLD or due(self)):

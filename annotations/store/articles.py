@@ -147,7 +147,7 @@ class _Shard:
         self.db.close()
 
 
-def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup: bool, new: bool = False) -> None:
+def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup: bool, new: bool = False) -> os.stat_result:
     """Replace an article's file by the article ``after`` (a replace
     operation's ``after``: spans in order, status, themes, fingerprint,
     notes) as of journal entry ``seq``, written whole: the same tables, in
@@ -156,7 +156,8 @@ def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup:
     object. Not synced (``durable=False``): a checkpoint syncs it. ``new``
     (the store held nothing of the article): ``<file>.bak`` is made a second
     name of the new file, the version a repair starts from, as a journal
-    cut would copy it (the file is only ever replaced by a rename)."""
+    cut would copy it (the file is only ever replaced by a rename). Returns
+    the file's status as written."""
     meta = {
         "article_id": article_id,
         "fingerprint": after["fingerprint"],
@@ -173,6 +174,7 @@ def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup:
         data = orjson.dumps(tables)  # what json.dumps writes here, faster
     except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
         data = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    atomic_write(path, data, backup=backup, durable=False)
+    written = atomic_write(path, data, backup=backup, durable=False)
     if new:
         link_backup(path)
+    return written

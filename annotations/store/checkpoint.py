@@ -7,7 +7,11 @@ journal has grown by more than :data:`JOURNAL_LIMIT` bytes since it was last
 cut, the checkpoint also cuts it, in this order:
 
 1. every article the journal edits is read back and checked (it parses, and
-   it holds the journal's last edit of it); any doubt and nothing is cut;
+   it holds the journal's last edit of it); any doubt and nothing is cut. An
+   article an import wrote new since the last checkpoint, whose last edit
+   that was, is not read again when its file is the one written (same
+   inode, size and modification time, its ``.bak`` another name of it):
+   the import wrote it whole from that very edit;
 2. each of those files is copied to ``<id>.json.bak`` (a new file, synced,
    then renamed into place; each subfolder touched synced once; an article
    an import wrote new has its ``.bak`` as a second name of its file already,
@@ -105,6 +109,7 @@ def make_checkpoint(ann) -> None:
             # an article file in doubt: keep the whole journal (repair needs
             # it) and try again once it has grown as much again
             ann.cut_retry = 2 * ann.journal.size
+    ann.imported.clear()  # (synced, and cut or kept in the journal)
     _reached("index")
     ann.write_index()
     _reached("done")
@@ -121,9 +126,15 @@ def cut_journal(ann) -> bool:
     if last is None:
         return False
 
+    imported = ann.imported
+
     def checked():
         for article_id in sorted(last):
             path = Path(article_path(ann.articles_dir, article_id))
+            written = imported.get(article_id)
+            if written is not None and written[3] == last[article_id] and _as_written(path, written):
+                yield path, None
+                continue
             try:
                 raw = read_nofollow(path)
                 if raw is None:
@@ -215,6 +226,19 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
         return None
     _reached("backups synced")
     return linked + [bak.with_name(bak.name[: -len(".bak")]) for _, bak in temps]
+
+
+def _as_written(path: Path, written: tuple) -> bool:
+    """Whether the file at ``path`` is the one an import wrote (``written``:
+    its inode, size and modification time then) and its ``.bak`` another
+    name of it."""
+    try:
+        info = os.lstat(path)
+        return (info.st_ino, info.st_size, info.st_mtime_ns) == written[:3] and os.path.samestat(
+            info, os.lstat(backup_path(path))
+        )
+    except OSError:
+        return False
 
 
 def _linked(path: Path) -> bool:

@@ -88,7 +88,7 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = False, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = False, durable: bool = True) -> os.stat_result:
     """Replace ``path`` with ``data`` (bytes, or pieces of bytes written one
     after another) so that a reader (or a restart after kill -9 or power
     loss) sees either the old or the new content, never a mix.
@@ -96,7 +96,7 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = Fa
     temp file in the same folder -> fsync -> (old version hard-linked to
     ``<path>.bak``) -> os.replace -> fsync of the folder. With
     ``durable=False`` the fsyncs are left to the caller (bulk writes sync
-    once at the end).
+    once at the end). Returns the written file's status (``os.fstat``).
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -112,6 +112,7 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = Fa
                     view = view[os.write(fd, view):]
             if durable:
                 os.fsync(fd)
+            written = os.fstat(fd)
         finally:
             os.close(fd)
         if backup:
@@ -129,6 +130,7 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = Fa
         os.replace(tmp, path)
         if durable:
             fsync_dir(path.parent)
+        return written
     except OSError as exc:
         try:
             os.unlink(tmp)

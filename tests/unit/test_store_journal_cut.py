@@ -314,3 +314,58 @@ def test_no_cut_while_an_article_file_is_damaged(tmp_path: Path, monkeypatch):
     repair(root, "ali")
     with Store(root, "ali") as store:
         assert contents(store)["art1"] == expected["art1"]
+
+
+def _imported(root: Path, n: int, *, before_checkpoint=None) -> None:
+    """`n` new articles imported in one batch, then a checkpoint (after
+    ``before_checkpoint(store)``, when given)."""
+    from annotations.model import ArticleRecord, Span
+    from annotations.store.bulk_import import Importer
+
+    def record(i: int) -> ArticleRecord:
+        aid = f"imp{i}"
+        span = Span(aid, 3, 8, "LOC", "entity", TEXT[3:8], "ali")
+        return ArticleRecord(aid, TEXT, [span], [], "todo")
+
+    with Store(root, "ali") as store:
+        importer = Importer(store)
+        importer.add([record(i) for i in range(n)])
+        if before_checkpoint is not None:
+            before_checkpoint(store)
+        store._writer().write_snapshot()
+
+
+def test_a_cut_after_an_import_does_not_read_back_what_it_wrote(tmp_path: Path, monkeypatch):
+    """Articles an import wrote new, unchanged since, are not read again by
+    the cut that follows (their .bak is the file itself); the journal is
+    cut and every article reads back as imported."""
+    monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
+    reads = []
+    real = checkpoint.read_nofollow
+    monkeypatch.setattr(checkpoint, "read_nofollow", lambda path, *a, **k: reads.append(Path(path).name) or real(path, *a, **k))
+    root = tmp_path / "store"
+    _imported(root, 40)
+    assert not [name for name in reads if name.startswith("imp")]
+    assert [line["act"] for line in lines(journal(root))] == ["mark", "base"]  # cut
+    with Store(root, "ali") as store:
+        assert [s.text for s in store.spans("imp7")] == [TEXT[3:8]]
+
+
+def test_an_imported_file_changed_before_the_cut_is_read_and_keeps_the_journal(tmp_path: Path, monkeypatch):
+    """A file changed after the import wrote it (same inode, another size and
+    time) is read back as any other: damaged, it keeps the whole journal,
+    and repair rebuilds it."""
+    monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", LIMIT)
+    root = tmp_path / "store"
+
+    def damage(store):
+        path = article_path(root / "ali" / "articles", "imp3")
+        with open(path, "r+b") as handle:  # in place: the .bak, another name of it, too
+            handle.write(b'{"spans": ')
+            handle.truncate()
+
+    _imported(root, 40, before_checkpoint=damage)
+    assert any(line.get("a") == "imp3" for line in lines(journal(root)))  # not cut
+    repair(root, "ali")
+    with Store(root, "ali") as store:
+        assert [s.text for s in store.spans("imp3")] == [TEXT[3:8]]

@@ -542,11 +542,11 @@ class _Annotator:
             shard = self.shards.pop(article_id, None)
             if shard is not None:  # its cached content is the old one
                 shard.close()
-            path = Path(self.path_of(article_id))
+            path = self.path_of(article_id)
             new = article_id not in self.summary
             # a new article has no old version to keep: its .bak is the file itself
-            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=not new and str(path) not in self.dirty, new=new)
-            self.dirty.add(str(path))
+            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=not new and path not in self.dirty, new=new)
+            self.dirty.add(path)
             if new:
                 self.imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
             self._note(entry)

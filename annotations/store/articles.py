@@ -147,7 +147,7 @@ class _Shard:
         self.db.close()
 
 
-def write_article(path: Path, article_id: str, after: dict, seq: int, *, backup: bool, new: bool = False) -> os.stat_result:
+def write_article(path: str | Path, article_id: str, after: dict, seq: int, *, backup: bool, new: bool = False) -> os.stat_result:
     """Replace an article's file by the article ``after`` (a replace
     operation's ``after``: spans in order, status, themes, fingerprint,
     notes) as of journal entry ``seq``, written whole: the same tables, in

@@ -88,7 +88,7 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = False, durable: bool = True) -> os.stat_result:
+def atomic_write(path: str | Path, data: bytes | Iterable[bytes], *, backup: bool = False, durable: bool = True) -> os.stat_result:
     """Replace ``path`` with ``data`` (bytes, or pieces of bytes written one
     after another) so that a reader (or a restart after kill -9 or power
     loss) sees either the old or the new content, never a mix.
@@ -98,7 +98,9 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = Fa
     ``durable=False`` the fsyncs are left to the caller (bulk writes sync
     once at the end). Returns the written file's status (``os.fstat``).
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         try:
             fd = open_nofollow(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -116,20 +118,20 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = Fa
         finally:
             os.close(fd)
         if backup:
-            bak_tmp = path.with_name(f".{path.name}.{os.getpid()}.baktmp")
+            bak_tmp = os.path.join(folder, f".{name}.{os.getpid()}.baktmp")
             _unlink(bak_tmp)
             try:
-                os.link(path, bak_tmp)
+                os.link(target, bak_tmp)
             except FileNotFoundError:
                 pass
             else:
-                os.replace(bak_tmp, backup_path(path))
+                os.replace(bak_tmp, target + ".bak")
                 # rename() does nothing when both names are links to one file
                 # (a save cut off after its backup link): drop the extra name.
                 _unlink(bak_tmp)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
         if durable:
-            fsync_dir(path.parent)
+            fsync_dir(folder or ".")
         return written
     except OSError as exc:
         try:
@@ -142,27 +144,30 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], *, backup: bool = Fa
         raise
 
 
-def link_backup(path: Path) -> None:
+def link_backup(path: str | Path) -> None:
     """``<path>.bak`` made another name of the file at ``path`` (through a
     temporary name and a rename, as ``atomic_write`` keeps a backup)."""
+    path = os.fspath(path)
+    bak = path + ".bak"
     try:
-        os.link(path, backup_path(path))  # the common case: no .bak yet
+        os.link(path, bak)  # the common case: no .bak yet
         return
     except FileExistsError:
         pass
     except OSError as exc:
-        raise StoreError(f"cannot write {backup_path(path)}: {exc.strerror or exc}") from None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.baktmp")
+        raise StoreError(f"cannot write {bak}: {exc.strerror or exc}") from None
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.baktmp")
     try:
         _unlink(tmp)
         os.link(path, tmp)
-        os.replace(tmp, backup_path(path))
+        os.replace(tmp, bak)
         _unlink(tmp)  # rename() does nothing when both were one file already
     except OSError as exc:
-        raise StoreError(f"cannot write {backup_path(path)}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot write {bak}: {exc.strerror or exc}") from None
 
 
-def _unlink(path: Path) -> None:
+def _unlink(path: str | Path) -> None:
     try:
         os.unlink(path)
     except FileNotFoundError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from pathlib import Path
 
 import orjson
@@ -77,6 +78,10 @@ class _Annotator:
         #: article files an import wrote new since the last checkpoint:
         #: article id -> (inode, size, mtime_ns, seq) as written (checkpoint.cut_journal)
         self.imported: dict[str, tuple[int, int, int, int]] = {}
+        #: a batch's article files being written behind its journal entries
+        #: (``bulk_replace(behind=True)``), and what failed there
+        self.writing: threading.Thread | None = None
+        self.write_error: BaseException | None = None
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
         self.indexed: set[str] = set()  # of those the journal edits since the index: with content in it
@@ -310,6 +315,7 @@ class _Annotator:
         return ids.home.get(span_id)
 
     def _make_span_ids(self) -> None:
+        self.settle_writes()
         """The whole span id map: from ids.json and the journal after it,
         or else from the article files."""
         by_article, newer = self._span_ids_from_file()
@@ -428,6 +434,7 @@ class _Annotator:
     def shard(self, article_id: str) -> _Shard:
         shard = self.shards.get(article_id)
         if shard is None:
+            self.settle_writes()
             # The writer's article files are not fsync'd on each save: the
             # journal entry is, and a checkpoint syncs them (sync_dirty).
             shard = _Shard(Path(self.path_of(article_id)), article_id, readonly=not self.writer, durable=False)
@@ -471,6 +478,7 @@ class _Annotator:
         with no TinyDB object made or kept for it."""
         if article_id in self.shards or (self.writer and article_id not in self.summary):
             return self.state(article_id)
+        self.settle_writes()
         for _ in range(2):
             path = self.path_of(article_id)
             data = read_tables(path, REPAIR_HINT)
@@ -518,7 +526,7 @@ class _Annotator:
         self.pos = self.journal.size
         after_save(self)
 
-    def bulk_replace(self, states: list[_State], *, checkpoint: bool = True) -> None:
+    def bulk_replace(self, states: list[_State], *, checkpoint: bool = True, behind: bool = False) -> None:
         """Write many whole articles (an import's batch): their journal lines
         first (one append, one fdatasync), then each article file written
         whole (``write_article``: what TinyDB would write, without a TinyDB
@@ -526,7 +534,17 @@ class _Annotator:
         a second name of the file, so the checkpoint's journal cut has no
         copy to make), then, with ``checkpoint``, one checkpoint when
         the batch is large or the journal due. The files are synced at the
-        next checkpoint, as after a save."""
+        next checkpoint, as after a save.
+
+        ``behind``: the article files are written by a thread of their own
+        while the caller goes on (an import reads and checks its next
+        batch meanwhile); anything that reads an article file, the next
+        bulk write, a checkpoint and closing wait for it first
+        (``settle_writes``), and what failed there is raised then. The
+        batch is safe once its journal lines are: an article file not
+        written yet is one a kill could have cut off, which the journal
+        completes on the next opening."""
+        self.settle_writes()
         if not states:
             return
         entries = []
@@ -537,6 +555,7 @@ class _Annotator:
             op = {"kind": "replace", "after": state.to_dict()}
             entries.append({"seq": seq, "t": stamp, "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": state.summary(), "flag": state.flagged()})
         self.journal.append(entries, dump=_dump_import)
+        files = []
         for entry in entries:
             article_id = entry["a"]
             shard = self.shards.pop(article_id, None)
@@ -545,17 +564,47 @@ class _Annotator:
             path = self.path_of(article_id)
             new = article_id not in self.summary
             # a new article has no old version to keep: its .bak is the file itself
-            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=not new and path not in self.dirty, new=new)
+            files.append((path, entry, not new and path not in self.dirty, new))
             self.dirty.add(path)
-            if new:
-                self.imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
             self._note(entry)
         self.pos = self.journal.size
+        if behind:
+            self.writing = threading.Thread(target=self._write_files, args=(files,), name="hashiya-article-files")
+            self.writing.start()
+        else:
+            self._write_files(files)
+            self.settle_writes()
         if checkpoint and (len(states) > BULK_THRESHOLD or due(self)):
             self.write_snapshot()
 
+    def _write_files(self, files: list) -> None:
+        try:
+            for path, entry, backup, new in files:
+                article_id = entry["a"]
+                written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=backup, new=new)
+                if new:
+                    self.imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
+        except BaseException as exc:  # raised by settle_writes, in the caller's thread
+            self.write_error = exc
+
+    def settle_writes(self) -> None:
+        """Wait for the article files being written behind (``bulk_replace``)
+        and raise what failed there."""
+        if self.writing is not None:
+            self.writing.join()
+            self.writing = None
+        error, self.write_error = self.write_error, None
+        if error is not None:
+            raise error
+
     def close(self, *, snapshot: bool = True) -> None:
         try:
+            if self.writing is not None or self.write_error is not None:
+                try:
+                    self.settle_writes()
+                except StoreError:
+                    if snapshot:
+                        raise
             if self.writer and snapshot and self.lock is not None:
                 if self.snapshot_seq != self.seq:
                     self.write_snapshot()

@@ -132,7 +132,8 @@ class Importer:
             if before_write is not None and passed:
                 before_write(passed)
             if planned and not self.dry_run:
-                own.bulk_replace(planned, checkpoint=False)
+                # its files written behind while the next batch is read and checked
+                own.bulk_replace(planned, checkpoint=False, behind=True)
                 self.written += len(planned)
                 self.unchecked += len(planned)
                 if self.unchecked >= CHECKPOINT_EVERY:

@@ -102,6 +102,7 @@ def after_save(ann) -> None:
 def make_checkpoint(ann) -> None:
     """Article files synced, the journal cut if it has grown past the
     limit, then the index written (``_Annotator.write_snapshot``)."""
+    ann.settle_writes()  # an import's last batch of files, written behind
     sync_dirty(ann)
     if due(ann):
         _reached("synced")

@@ -359,6 +359,7 @@ def test_an_imported_file_changed_before_the_cut_is_read_and_keeps_the_journal(t
     root = tmp_path / "store"
 
     def damage(store):
+        store._writer().settle_writes()  # the import's files written (behind it)
         path = article_path(root / "ali" / "articles", "imp3")
         with open(path, "r+b") as handle:  # in place: the .bak, another name of it, too
             handle.write(b'{"spans": ')

@@ -137,6 +137,8 @@ class ReaderScreen(
         self._header_line = ""
         self._parts: dict[str, Widget] = {}
         self._status_line = ""
+        #: the article's notes and flags as last read from the store
+        self.shown_notes: dict = {}
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -303,6 +305,14 @@ class ReaderScreen(
         except StoreError as exc:  # damaged meanwhile: what is shown stays
             self.app.show_store_error(exc)
             return
+        self.shown_notes = self.current_notes()
+        self.draw_annotations(spans, themes, status, stale)
+
+    def draw_annotations(self, spans: list[Span], themes: list[str], status: Status, stale: bool) -> None:
+        """Show these spans, themes and status (the article's notes as last
+        read) without reading the store: what refresh_annotations read, or
+        an edit drawn while it is being saved."""
+        session = self.session
         self.themes = themes
         self.status = status
         session.update(spans, article_stale=stale)
@@ -329,7 +339,7 @@ class ReaderScreen(
             harakat=prefs.harakat,
             suggestions=self.review.waiting if self.review is not None else (),
             suggested_themes=self.review.themes if self.review is not None else (),
-            notes=self.current_notes(),
+            notes=self.shown_notes,
         )
         self._show_other()
         self._update_header()

@@ -104,13 +104,12 @@ class HashiyaApp(App[int]):
         self.resume = Resume.load(os.path.abspath(str(corpus.source)), settings.annotator)
         #: Spans made this session, and per hour (tui.session_figures).
         self.session_figures = SessionFigures(store)
-        #: holds each frame until what a key sets off is done (tui.frames)
-        self.frame_hold = FrameHold(self)
+        self._frame_hold = FrameHold(self)
 
     async def on_event(self, event: events.Event) -> None:
         # A key (or a click) is drawn in one frame, with all it sets off.
         if isinstance(event, HELD_EVENTS) and not event.is_forwarded:
-            self.frame_hold.hold()
+            self._frame_hold.hold()
         await super().on_event(event)
 
     def _sub_title(self) -> str:

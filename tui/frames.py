@@ -17,11 +17,7 @@ input event reaches the app until no message is waiting in any queue and
 every new widget has been mounted -- looked at between steps of the event
 loop, so nothing waits on a clock -- and then lets the screen draw at once.
 It never holds for longer than two frame periods: a message stream that
-does not stop is drawn as it comes, as before -- except while an edit is
-being saved off the event loop (`saving` .. `saved`): the screen may be
-updated as if the edit were stored while its journal line is written and
-fdatasync'd, but nothing is drawn until the save has returned and the
-screen has been put right if it failed, however long that takes.
+does not stop is drawn as it comes, as before.
 
 `RegionCompositor` draws a frame of a few changed places from the widgets
 under those places only. Textual's compositor renders, for a partial
@@ -54,24 +50,10 @@ class FrameHold:
     def __init__(self, app: App) -> None:
         self.app = app
         self._since: float | None = None
-        self._saving = 0  # saves under way: nothing is drawn until they end
 
     @property
     def holding(self) -> bool:
         return self._since is not None
-
-    def saving(self) -> None:
-        """An edit is being saved: draw nothing until `saved` is called
-        (after the screen has been put right if the save failed)."""
-        self._saving += 1
-        self.hold()
-
-    def saved(self) -> None:
-        self._saving -= 1
-        if self._since is not None and not self._saving:
-            # what the save's end sets off is waited for as a key's is
-            self._since = time.monotonic()
-            asyncio.get_running_loop().call_soon(self._check)
 
     def hold(self) -> None:
         """Draw nothing until what has been set off so far is done."""
@@ -93,8 +75,8 @@ class FrameHold:
         return False
 
     def _check(self) -> None:
-        if self._since is None or self._saving:
-            return  # saved() looks again, once: nothing is polled meanwhile
+        if self._since is None:
+            return
         app = self.app
         if not app._exit and self._busy() and time.monotonic() - self._since < LIMIT:
             asyncio.get_running_loop().call_soon(self._check)

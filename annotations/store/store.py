@@ -278,11 +278,7 @@ class Store:
             )
         return fp
 
-    def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str,
-                 *, span_id: str | None = None) -> Span:
-        """A new span, saved (journal line fdatasync'd) when this returns.
-        ``span_id``: the id to give it, when the caller has drawn it under
-        that id already (a fresh one otherwise, or if that one is taken)."""
+    def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str) -> Span:
         own = self._writer()
         label = _check_label(label)
         if has_surrogate(article_id) or has_surrogate(article_text):
@@ -293,7 +289,7 @@ class Store:
         fp = self._check_fresh(state, article_text, "add spans")
         check_span(article_text, start, end, kind, state.span_objects())
         _no_duplicate(state, start, end, kind, label)
-        span = Span(article_id, start, end, label, kind, article_text[start:end], self.annotator, id=span_id or new_id())
+        span = Span(article_id, start, end, label, kind, article_text[start:end], self.annotator)
         # a fresh uuid4: only the ids known without reading the store are
         # looked at (span_article's ``fresh``)
         while own.span_article(span.id, fresh=True) is not None:

@@ -1,12 +1,9 @@
-"""A new span is drawn while the store saves it, in a thread of its own
-(tui.screens.reader_labels): nothing reaches the terminal until the save
-has returned, and a save that fails is taken back before any frame shows
-it."""
+"""A label key's new span is saved before anything is drawn, and then drawn
+from what the screen showed plus the span, without reading the article
+back (tui.screens.reader_labels): what the frame shows must be what the
+store holds, and a save that fails draws nothing of the span."""
 
 from __future__ import annotations
-
-import threading
-import time
 
 from textual.widgets import Static
 
@@ -30,70 +27,68 @@ def record(app, article_id: str) -> list[tuple[int, str]]:
     return frames
 
 
+def _text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
 @sync
-async def test_no_frame_is_drawn_until_the_span_is_saved(corpus_dir):
+async def test_the_label_frame_shows_what_the_store_holds(corpus_dir):
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         article = app.corpus.articles[0]
         screen = await open_reader(app, pilot, article.id)
-        await pilot.press("space")
-        await pilot.pause()
-        frames = record(app, article.id)
-        add_span = app.store.add_span
-        during: list[tuple[int, bool, str]] = []
-
-        def slow(*args, **kwargs):
-            # the screen meanwhile updated as if stored, and waits
-            time.sleep(0.3)
-            during.append((len(frames), app.frame_hold.holding,
-                           str(screen.query_one("#reader-status", Static).content)))
-            return add_span(*args, **kwargs)
-
-        app.store.add_span = slow
-        await pilot.press("1")
-        await pilot.pause()
-        (span,) = app.store.spans(article.id)
-        assert threading.current_thread() is threading.main_thread()
-        # Drawn already (not yet on the terminal) while the save ran...
-        assert during == [(0, True, during[0][2])] and "saved" in during[0][2]
-        # ... and on the terminal in one frame, once stored.
-        assert len(frames) == 1
-        stored, status = frames[0]
-        assert stored == 1 and f"{span.label} “" in status and "saved" in status
-        assert [s.id for s in screen.spans] == [span.id]
+        reader = screen.reader
+        # a span after the cursor first, then one before it: the new span
+        # goes first in the list, as the store orders them
+        words = [w for w in article.text.split() if len(w) > 3]
+        late, early = article.text.index(words[5]), article.text.index(words[1])
+        for offset, key in ((late, "1"), (early, "2")):
+            reader.move_cursor_to(offset)
+            await pilot.press("space")
+            await pilot.pause()
+            frames = record(app, article.id)
+            await pilot.press(key)
+            await pilot.pause()
+            stored = app.store.spans(article.id)
+            assert [(s.id, s.start, s.end, s.label) for s in screen.spans] == [
+                (s.id, s.start, s.end, s.label) for s in stored]
+            assert frames and all(count == len(stored) for count, _ in frames)
+            assert "saved" in frames[-1][1]
+        assert screen.spans[0].start == early
+        assert screen.status == app.store.status(article.id) and screen.status.value == "in_progress"
+        assert "in progress" in _text(screen, "#reader-header")
+        panel = screen.panel
+        assert [o.id for o in panel.options if o.id] == [s.id for s in stored]
+        assert [h.start for h in reader._entities] == [s.start for s in stored]
+        assert app.session_figures.made == 2 and "session +2 spans" in _text(screen, "#reader-status")
 
 
 @sync
-async def test_a_failed_save_is_taken_back_before_any_frame_shows_it(corpus_dir):
+async def test_a_failed_save_draws_nothing_of_the_span_and_says_why(corpus_dir):
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         article = app.corpus.articles[0]
         screen = await open_reader(app, pilot, article.id)
         await pilot.press("space")
         await pilot.pause()
-        selection = screen.reader.selection
         frames = record(app, article.id)
-        drawn: list[int] = []
 
         def failing(*args, **kwargs):
-            time.sleep(0.2)
-            drawn.append(len(screen.reader._entities))  # drawn meanwhile, as if stored
             raise StoreError("cannot write journal.jsonl: No space left on device")
 
         app.store.add_span = failing
         await pilot.press("1")
         await pilot.pause()
-        assert drawn == [1]
         assert app.store.spans(article.id) == []
         assert screen.spans == [] and screen.reader._entities == []
-        assert frames and all(stored == 0 and "saved" not in status for stored, status in frames)
-        assert "saved" not in str(screen.query_one("#reader-status", Static).content)
+        assert all("saved" not in status for _, status in frames)
+        assert "saved" not in _text(screen, "#reader-status")
         (note,) = [n for n in app._notifications if n.title == "Not saved"]
         assert "No space left on device" in " ".join(note.message.split())
-        assert screen.status.value == "todo" and "todo" in str(screen.query_one("#reader-header", Static).content)
+        assert screen.status.value == "todo" and "todo" in _text(screen, "#reader-header")
+        assert app.session_figures.made == 0
         # Nothing was lost: the same key saves once the disk takes it.
         del app.store.add_span
-        screen.reader.select(*selection)
         await pilot.press("1")
         await pilot.pause()
         (span,) = app.store.spans(article.id)

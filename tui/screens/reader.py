@@ -308,15 +308,18 @@ class ReaderScreen(
         self.shown_notes = self.current_notes()
         self.draw_annotations(spans, themes, status, stale)
 
-    def draw_annotations(self, spans: list[Span], themes: list[str], status: Status, stale: bool) -> None:
+    def draw_annotations(self, spans: list[Span], themes: list[str], status: Status, stale: bool,
+                         *, added: bool = False) -> None:
         """Show these spans, themes and status (the article's notes as last
         read) without reading the store: what refresh_annotations read, or
-        an edit drawn while it is being saved."""
+        (`added`) the spans shown and a span just saved, with the
+        suggestions as last read (a new span changes what waits of them,
+        not what was suggested)."""
         session = self.session
         self.themes = themes
         self.status = status
         session.update(spans, article_stale=stale)
-        self._update_review()
+        self._update_review(read=not added)
         colours = {label.name: label.colour for label in self.schema.labels}
         self.reader.set_highlights(
             Highlight(

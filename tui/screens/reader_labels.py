@@ -7,22 +7,9 @@ edges by a character or a word.
 What a key does is decided by the article's session
 (annotations.session); this carries it out through the store and says why
 when the store refuses.
-
-A new span is drawn while it is saved: the store saves it (its journal
-line written and fdatasync'd, its article file replaced) in a thread of
-its own while the screen is updated as if it were stored, and nothing is
-drawn until the save has returned (tui.frames.FrameHold.saving). So the
-frame that draws the span and says "saved" reaches the terminal only once
-the span is on disk, as before, but the disk's wait and the screen's
-work overlap; a failed save is taken back, and the store's reason shown,
-before any frame shows it.
 """
 
 from __future__ import annotations
-
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 
 from textual.binding import Binding
 
@@ -34,10 +21,6 @@ from annotations.session import ADD, ALREADY, EMPTY, NO_SPAN, NO_TARGET, STALE
 from tui.bindings import add_binding
 from tui.sanitize import visible
 from tui.widgets.guidelines import Guidelines
-
-
-#: Where new spans are saved, one at a time, in order.
-SAVES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hashiya-save")
 
 
 class LabelKeys:
@@ -71,7 +54,7 @@ class LabelKeys:
             return True
         return False
 
-    async def apply_label(self, label: Label) -> Span | None:
+    def apply_label(self, label: Label) -> Span | None:
         """Apply `label` the keyboard-first way (see the module docstring)."""
         reader = self.reader
         listed = self.panel.focused_span()
@@ -86,42 +69,27 @@ class LabelKeys:
             return None
         if plan.action != ADD:
             return self._relabel(plan.span, label, plan.action)
-        return await self._add(plan.start, plan.end, label)
+        return self._add(plan.start, plan.end, label)
 
-    async def _add(self, start: int, end: int, label: Label) -> Span | None:
-        """A new span, saved in SAVES while it is drawn (the module docstring)."""
-        article_id, text, store = self.article_id, self.text, self.store
-        span = Span(article_id, start, end, label.name, label.kind, text[start:end], store.annotator)
-        hold = self.app.frame_hold
-        hold.saving()
+    def _add(self, start: int, end: int, label: Label) -> Span | None:
+        """A new span, saved (its journal line fdatasync'd) before anything
+        is drawn; then drawn from what the screen shows plus the span, as
+        the store now holds it, without reading the article back."""
+        article_id = self.article_id
         try:
-            saving = asyncio.get_running_loop().run_in_executor(SAVES, partial(
-                store.add_span, article_id, text, start, end, label.name, label.kind, span_id=span.id))
-            # The screen as it will be once the span is stored; not drawn yet.
-            self.reader.move_cursor_to(start)
-            self._said = None
-            self.say(f"{label.name} “{span.text}” saved")
-            status = Status.IN_PROGRESS if self.status == Status.TODO else self.status
-            self.draw_annotations(sorted([*self.spans, span], key=SPAN_KEY), list(self.themes), status,
-                                  self.article_stale)
-            try:
-                stored = await saving
-            except Exception as exc:
-                # Taken back before any frame showed it: what the store holds.
-                self._said = None
-                self.refresh_annotations()
-                if not isinstance(exc, HashiyaError):
-                    raise
-                self._fail(exc)
-                return None
-            if stored.id != span.id or self.article_id != article_id:
-                self.refresh_annotations()  # drawn under another id (one taken): as stored
-            self.app.session_figures.refresh(article_id)
-            self._update_status()
-            self.app.annotations_changed_signal.publish(article_id)
-            return stored
-        finally:
-            hold.saved()
+            span = self.store.add_span(article_id, self.text, start, end, label.name, label.kind)
+        except HashiyaError as exc:
+            self._fail(exc)
+            return None
+        self.reader.move_cursor_to(span.start)
+        self._said = None
+        self.say(f"{label.name} “{span.text}” saved")
+        spans = sorted([*self.spans, span], key=SPAN_KEY)
+        self.app.session_figures.counted(article_id, len(spans))
+        status = Status.IN_PROGRESS if self.status == Status.TODO else self.status
+        self.draw_annotations(spans, list(self.themes), status, self.article_stale, added=True)
+        self.app.annotations_changed_signal.publish(article_id)
+        return span
 
     def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
         if action == ALREADY:
@@ -140,18 +108,18 @@ class LabelKeys:
         self._changed(said=f"{span.label} → {label.name} saved")
         return new
 
-    async def action_apply_label(self, index: int) -> None:
+    def action_apply_label(self, index: int) -> None:
         labels = self.schema.labels
         if 0 <= index < len(labels):
-            await self.apply_label(labels[index])
+            self.apply_label(labels[index])
 
     def action_label_picker(self) -> None:
         from tui.screens.pickers import LabelPicker
 
-        async def chosen(label: Label | None) -> None:
+        def chosen(label: Label | None) -> None:
             if label is not None:
                 self.query_one(Guidelines).show_label(label)
-                await self.apply_label(label)
+                self.apply_label(label)
 
         self.app.push_screen(LabelPicker(self.schema.labels), chosen)
 

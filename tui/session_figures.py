@@ -45,8 +45,12 @@ class SessionFigures:
                 now = len(self.store.spans(article_id))
             except HashiyaError:
                 continue
-            self.made += now - self._counts.get(article_id, 0)
-            self._counts[article_id] = now
+            self.counted(article_id, now)
+
+    def counted(self, article_id: str, now: int) -> None:
+        """`article_id` holds `now` spans (known to the caller, just saved)."""
+        self.made += now - self._counts.get(article_id, 0)
+        self._counts[article_id] = now
 
     def per_hour(self) -> float | None:
         minutes = (self.clock() - self.started) / 60

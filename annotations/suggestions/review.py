@@ -25,13 +25,18 @@ class Review:
         self.article_id = article_id
         self.text = text
         self.item: ArticleSuggestions | None = None
+        self._looked = False  # whether the suggestions have been read at all
         self.waiting: list[Suggestion] = []
         self.themes: list[str] = []
 
-    def update(self, spans: list[Span], themes: list[str]) -> None:
+    def update(self, spans: list[Span], themes: list[str], *, read: bool = True) -> None:
         """Re-read the suggestions and recompute what waits, given the
-        article's spans and document themes as stored now."""
-        self.item = self.box.load(self.article_id, self.text)
+        article's spans and document themes as stored now; ``read=False``:
+        the suggestions as last read (a new span changes what waits, not
+        what was suggested)."""
+        if read or not self._looked:
+            self.item = self.box.load(self.article_id, self.text)
+            self._looked = True
         if self.item is None:
             self.waiting, self.themes = [], []
             return

@@ -151,3 +151,24 @@ async def test_next_to_do_most_doubtful_first_and_the_switch(corpus_dir):
         await pilot.press("f4", "n")
         assert listing.current.id == "c"
     app.close_store()
+
+
+@sync
+async def test_a_label_key_on_a_suggested_word_takes_it_out_of_what_waits(corpus_dir, patterns):
+    # The new span is drawn with the suggestions as last read: what waits
+    # is worked out again from the spans, the file is not read again.
+    suggest(corpus_dir, patterns)
+    expected = sorted(occurrences("الصين") + occurrences("المغرب") + occurrences("بكين"))
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a")
+        assert [(s.start, s.end) for s in screen.review.waiting] == expected
+        start, end = expected[1]
+        screen.reader.select(start, end)
+        await pilot.press("1")
+        await pilot.pause()
+        assert [(s.start, s.end) for s in app.store.spans("a")] == [(start, end)]
+        assert [(s.start, s.end) for s in screen.review.waiting] == expected[:1] + expected[2:]
+        assert [(h.start, h.end) for h in screen.reader._suggested] == expected[:1] + expected[2:]
+        assert f"{len(expected) - 1} suggested" in str(screen.query_one("#reader-status").content)
+    app.close_store()

@@ -245,3 +245,31 @@ def test_review_into_gold_and_export_it(tmux, tmp_path, seeds_dir):
     text = open_corpus(corpus_dir).get(ids[0]).text
     spans = [(e["start"], e["end"], e["label"]) for e in records[0]["spans"]]
     assert len(spans) == 1 and spans[0][2] == "LOC" and text[spans[0][0]:spans[0][1]] == "لندن"
+
+
+def test_a_label_shown_as_saved_survives_kill_9(tmux, tmp_path, seeds_dir):
+    # The frame that says "saved" is drawn only once the store has the span
+    # (its save runs in a thread while the screen is drawn): a kill -9 the
+    # moment it shows loses nothing.
+    assert HASHIYA.exists(), f"{HASHIYA} is not installed"
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus_dir)
+    first = open_corpus(corpus_dir).articles[0]
+    start(tmux, tmp_path, corpus_dir, term="xterm-256color", mode="visual")
+    tmux.wait_for(lambda s: "0/5 done" in s, "the article list")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "(1/5)" in s, "the reader")
+    tmux.keys("Space")
+    tmux.wait_for(lambda s: "selection [" in s, "the selection")
+    pid = int(tmux.run("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+    tmux.keys("1")
+    deadline = time.monotonic() + TIMEOUT
+    while "saved" not in tmux.capture() and time.monotonic() < deadline:
+        pass  # no sleep: the kill follows the frame as closely as this loop can
+    os.kill(pid, 9)
+    assert "saved" in tmux.capture()
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with Store(tmp_path / "store", "e2e") as store:
+        (span,) = store.spans(first.id)
+    assert first.text[span.start:span.end] == span.text and span.label == "PER"

@@ -124,7 +124,7 @@ class NotesActions:
         """What the status line and header say of a note: ⚑ for review, the
         note (laid out here, or left in logical order for a line the caller
         lays out as a whole: ``shaped=False``)."""
-        note = self.current_notes().get(target)
+        note = self.shown_notes.get(target)  # as last read: the store is not asked on every key
         if not note:
             return ""
         parts = [f"{FLAG} for review"] if note.flagged else []

@@ -137,6 +137,8 @@ class ReaderScreen(
         self._header_line = ""
         self._parts: dict[str, Widget] = {}
         self._status_line = ""
+        #: the article's notes and flags as last read from the store
+        self.shown_notes: dict = {}
         self._bind_labels()
 
     # ------------------------------------------------------------ set up
@@ -303,10 +305,21 @@ class ReaderScreen(
         except StoreError as exc:  # damaged meanwhile: what is shown stays
             self.app.show_store_error(exc)
             return
+        self.shown_notes = self.current_notes()
+        self.draw_annotations(spans, themes, status, stale)
+
+    def draw_annotations(self, spans: list[Span], themes: list[str], status: Status, stale: bool,
+                         *, added: bool = False) -> None:
+        """Show these spans, themes and status (the article's notes as last
+        read) without reading the store: what refresh_annotations read, or
+        (`added`) the spans shown and a span just saved, with the
+        suggestions as last read (a new span changes what waits of them,
+        not what was suggested)."""
+        session = self.session
         self.themes = themes
         self.status = status
         session.update(spans, article_stale=stale)
-        self._update_review()
+        self._update_review(read=not added)
         colours = {label.name: label.colour for label in self.schema.labels}
         self.reader.set_highlights(
             Highlight(
@@ -329,7 +342,7 @@ class ReaderScreen(
             harakat=prefs.harakat,
             suggestions=self.review.waiting if self.review is not None else (),
             suggested_themes=self.review.themes if self.review is not None else (),
-            notes=self.current_notes(),
+            notes=self.shown_notes,
         )
         self._show_other()
         self._update_header()

@@ -14,7 +14,8 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from annotations.errors import HashiyaError
-from annotations.model import Span
+from annotations.model import Span, Status
+from annotations.store.state import SPAN_KEY
 from annotations.schema import Label
 from annotations.session import ADD, ALREADY, EMPTY, NO_SPAN, NO_TARGET, STALE
 from tui.bindings import add_binding
@@ -68,13 +69,26 @@ class LabelKeys:
             return None
         if plan.action != ADD:
             return self._relabel(plan.span, label, plan.action)
+        return self._add(plan.start, plan.end, label)
+
+    def _add(self, start: int, end: int, label: Label) -> Span | None:
+        """A new span, saved (its journal line fdatasync'd) before anything
+        is drawn; then drawn from what the screen shows plus the span, as
+        the store now holds it, without reading the article back."""
+        article_id = self.article_id
         try:
-            span = self.store.add_span(self.article_id, self.text, plan.start, plan.end, label.name, label.kind)
+            span = self.store.add_span(article_id, self.text, start, end, label.name, label.kind)
         except HashiyaError as exc:
             self._fail(exc)
             return None
-        reader.move_cursor_to(span.start)
-        self._changed(said=f"{label.name} “{span.text}” saved")
+        self.reader.move_cursor_to(span.start)
+        self._said = None
+        self.say(f"{label.name} “{span.text}” saved")
+        spans = sorted([*self.spans, span], key=SPAN_KEY)
+        self.app.session_figures.counted(article_id, len(spans))
+        status = Status.IN_PROGRESS if self.status == Status.TODO else self.status
+        self.draw_annotations(spans, list(self.themes), status, self.article_stale, added=True)
+        self.app.annotations_changed_signal.publish(article_id)
         return span
 
     def _relabel(self, span: Span, label: Label, action: str) -> Span | None:

@@ -48,12 +48,14 @@ class SuggestionKeys:
         if self.review is not None and not self.review.loaded and self.app.suggester.has_model:
             self._compute_suggestions(self.article_id, self.text)
 
-    def _update_review(self) -> None:
+    def _update_review(self, read: bool = True) -> None:
+        """What waits, given the spans shown; `read`: the suggestions read
+        again (False: as last read)."""
         review = self.review
         if review is None or review.article_id != self.article_id:
             return
         try:
-            review.update(self.spans, self.themes)
+            review.update(self.spans, self.themes, read=read)
         except HashiyaError as exc:
             review.waiting, review.themes = [], []
             self.notify(str(exc), title="Suggestions", severity="warning", timeout=6)

@@ -249,8 +249,8 @@ def test_review_into_gold_and_export_it(tmux, tmp_path, seeds_dir):
 
 def test_a_label_shown_as_saved_survives_kill_9(tmux, tmp_path, seeds_dir):
     # The frame that says "saved" is drawn only once the store has the span
-    # (its save runs in a thread while the screen is drawn): a kill -9 the
-    # moment it shows loses nothing.
+    # (its journal line fdatasync'd): a kill -9 the moment it shows loses
+    # nothing.
     assert HASHIYA.exists(), f"{HASHIYA} is not installed"
     corpus_dir = tmp_path / "corpus"
     shutil.copytree(seeds_dir, corpus_dir)
@@ -264,10 +264,11 @@ def test_a_label_shown_as_saved_survives_kill_9(tmux, tmp_path, seeds_dir):
     pid = int(tmux.run("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
     tmux.keys("1")
     deadline = time.monotonic() + TIMEOUT
-    while "saved" not in tmux.capture() and time.monotonic() < deadline:
-        pass  # no sleep: the kill follows the frame as closely as this loop can
+    shown = ""
+    while "saved" not in shown and time.monotonic() < deadline:
+        shown = tmux.capture()  # no sleep: the kill follows the frame as closely as this loop can
     os.kill(pid, 9)
-    assert "saved" in tmux.capture()
+    assert "saved" in shown
     while tmux.alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     with Store(tmp_path / "store", "e2e") as store:

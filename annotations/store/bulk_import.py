@@ -107,6 +107,9 @@ class Importer:
         self.seen = SeenStrings()  # the article ids met, packed
         self.written = 0
         self.unchecked = 0  # written since the last checkpoint
+        self._planned: list[_State] = []  # planned, not written yet
+        self._used_ids: set[str] = set()  # span ids given out to those
+        self._current = None  # the annotator planned against, in this batch
 
     def _own(self):
         store = self.store
@@ -118,28 +121,44 @@ class Importer:
         written (the records that passed, changed or not), before any of
         them is."""
         with self.store._lock, _no_cyclic_gc():
-            own = self._own()
             refused_before = set(self.summary.refused)
-            planned: list[_State] = []
-            used_ids: set[str] = set()  # span ids given out in this batch
-            passed = []
-            for record in records:
-                state = self._plan(own, record, used_ids)
-                if str(record.id) not in self.summary.refused:
-                    passed.append(str(record.id))
-                if state is not None:
-                    planned.append(state)
+            passed = [str(record.id) for record in records if self.plan(record)]
             if before_write is not None and passed:
                 before_write(passed)
-            if planned and not self.dry_run:
-                # its files written behind while the next batch is read and checked
-                own.bulk_replace(planned, checkpoint=False, behind=True)
-                self.written += len(planned)
-                self.unchecked += len(planned)
-                if self.unchecked >= CHECKPOINT_EVERY:
-                    own.write_snapshot()
-                    self.unchecked = 0
+            self.write()
             return set(self.summary.refused) - refused_before
+
+    def plan(self, record: ArticleRecord) -> bool:
+        """Check one record and keep what it makes for the next ``write``;
+        whether it passed (refused: its problems are in
+        ``summary.refused``). A caller may act on a record that passed (an
+        import writes its text) before ``write`` puts it in the store."""
+        with self.store._lock:
+            if self._current is None:  # once a batch: a reader's refreshes the view
+                self._current = self._own()
+            state = self._plan(self._current, record, self._used_ids)
+            if state is not None:
+                self._planned.append(state)
+            return str(record.id) not in self.summary.refused
+
+    def write(self, *, behind=True) -> None:
+        """Write the records planned since the last ``write`` (unless
+        ``dry_run``): their journal lines now, their files behind
+        (``behind``: True for a thread, or a ``behind.Behind``)."""
+        planned, self._planned = self._planned, []
+        self._used_ids = set()
+        self._current = None
+        if not planned or self.dry_run:
+            return
+        with self.store._lock:
+            own = self._own()
+            # its files written behind while the next batch is read and checked
+            own.bulk_replace(planned, checkpoint=False, behind=behind)
+            self.written += len(planned)
+            self.unchecked += len(planned)
+            if self.unchecked >= CHECKPOINT_EVERY:
+                own.write_snapshot()
+                self.unchecked = 0
 
     def finish(self) -> ImportSummary:
         """A checkpoint after a large import (or when the journal is due)."""

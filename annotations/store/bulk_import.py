@@ -35,7 +35,7 @@ from typing import Iterable, Iterator
 from ..errors import AnnotationError
 from ..jsontext import has_surrogate
 from ..packed import SeenStrings
-from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id, now
+from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fingerprint, new_id, now
 from .annotator import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
@@ -192,20 +192,23 @@ class Importer:
             return None
         fp = fingerprint(text)
         incoming: list[Span] = []
+        checks = SpanChecks(text)
         for span in record.spans:
-            where = f"article {article_id} span {span.label} [{span.start}, {span.end})"
+            start, end, kind = span.start, span.end, span.kind
             try:
                 _check_label(span.label)
-                check_span(text, span.start, span.end, span.kind, incoming)
+                checks.check(start, end, kind, incoming)
             except AnnotationError as exc:
-                refuse(f"{where}: {exc}")
+                refuse(f"article {article_id} span {span.label} [{start}, {end}): {exc}")
                 continue
-            if text[span.start : span.end] != span.text:
+            if text[start:end] != span.text:
                 refuse(
-                    f"{where}: stored text “{_short(span.text)}” does not match the article text “{_short(text[span.start:span.end])}”"
+                    f"article {article_id} span {span.label} [{start}, {end}): stored text “{_short(span.text)}” "
+                    f"does not match the article text “{_short(text[start:end])}”"
                 )
                 continue
             incoming.append(span)
+            checks.add(start, end, kind)
         if len(summary.problems) > problems_before:
             return None
         # an article file not opened yet is read once, with no TinyDB object kept

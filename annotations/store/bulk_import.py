@@ -193,10 +193,12 @@ class Importer:
         fp = fingerprint(text)
         incoming: list[Span] = []
         checks = SpanChecks(text)
+        labels: set[str] = set()  # the labels checked already
         for span in record.spans:
             start, end, kind = span.start, span.end, span.kind
             try:
-                _check_label(span.label)
+                if span.label not in labels:
+                    labels.add(_check_label(span.label))
                 checks.check(start, end, kind, incoming)
             except AnnotationError as exc:
                 refuse(f"article {article_id} span {span.label} [{start}, {end}): {exc}")
@@ -232,7 +234,8 @@ class Importer:
         bad = False
         annotator = self.store.annotator
         for span in incoming:
-            if SPAN_KEY(span) in have:
+            key = SPAN_KEY(span)
+            if key in have:
                 continue
             if span.kind == ENTITY and not replace:
                 clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
@@ -243,7 +246,7 @@ class Importer:
                     )
                     bad = True
                     continue
-            have.add(SPAN_KEY(span))
+            have.add(key)
             sid = span.id
             if sid in spans or sid in used_ids or own.span_article(sid, fresh=self.drawn_ids) not in (None, article_id):
                 sid = new_id()
@@ -327,6 +330,8 @@ def import_records(
 def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:
     """Why a record cannot be stored as UTF-8 (a lone surrogate in its id,
     text or span texts), or ""."""
-    if has_surrogate(article_id) or has_surrogate(text) or any(has_surrogate(span.text) for span in record.spans):
+    # one search over the span texts joined: two lone halves side by side
+    # stay two code points, each still found
+    if has_surrogate(article_id) or has_surrogate(text) or has_surrogate("".join([span.text for span in record.spans])):
         return "holds a lone surrogate (text that no UTF-8 file can hold); refused"
     return ""

@@ -147,6 +147,8 @@ class _Checks:
 
         self.seen = SeenStrings()  # id -> its line, packed: an import may hold millions
         self._in_store: bool | None = None
+        # what Path(out_dir) / name writes: "." is left out
+        self._out_name = "" if out_dir is None or str(out_dir) == "." else str(out_dir)
 
     def _out_in_store(self) -> bool:
         """Whether --corpus-out is the store folder or inside it (then every
@@ -156,7 +158,7 @@ class _Checks:
             self._in_store = out.startswith(os.path.join(os.path.realpath(self.settings.store), ""))
         return self._in_store
 
-    def check(self, line: int, record) -> tuple[str | None, Path | None]:
+    def check(self, line: int, record) -> tuple[str | None, Path | str | None]:
         """(problem or None, the .txt file to write for it or None)."""
         from annotations.model import fingerprint
         from annotations.names import name_problem
@@ -192,8 +194,12 @@ class _Checks:
         unusable = name_problem(record.id)
         if unusable:
             return f"article id {record.id!r} cannot be a file name: {unusable}", None
-        target = self.out_dir / f"{record.id}.txt"
-        exists = os.path.lexists(target)
+        # a string: an import makes 100,000 of them, a Path only when needed
+        name = os.path.join(self._out_name, f"{record.id}.txt")
+        exists = os.path.lexists(name)
+        if not exists and not self._out_in_store():
+            return None, name
+        target = Path(name)
         try:
             # A file not there yet can be no input; whether the folder is
             # inside the store is asked once (the id is a plain file name).
@@ -281,7 +287,7 @@ class _Run:
         from annotations.formats.common import LineProblem
         from annotations.store.bulk_import import BATCH
 
-        texts: list[tuple[Path, str]] = []  # of this batch, not handed on yet
+        texts: list[tuple[Path | str, str]] = []  # of this batch, not handed on yet
         jobs = []  # texts being written behind
         kept = []
         changed = self.importer.summary.articles if self.importer is not None else 0
@@ -470,7 +476,7 @@ TEXTS_AT_ONCE = 50
 _FAILED_RUNS: set[str] = set()
 
 
-def _write_articles(token: str, texts: list[tuple[Path, str]]) -> int:
+def _write_articles(token: str, texts: list[tuple[Path | str, str]]) -> int:
     """Write the texts in order, up to the first that fails (which raises);
     after a failure, no text of the same run (``token``) is written. How
     many it wrote. Run in the helper process, or in this one."""

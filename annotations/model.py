@@ -240,6 +240,22 @@ class ArticleRecord:
         return self.notes.get(target) or Note()
 
 
+def mark_checked(record: ArticleRecord) -> None:
+    """Note that every span of ``record`` passed ``check_span`` against the
+    others, on its text (what an import's reader made, ``build_record``),
+    so that the store need not check them again (``spans_checked``)."""
+    record.__dict__["_checked"] = (record.text, tuple(record.spans))
+
+
+def spans_checked(record: ArticleRecord) -> bool:
+    """Whether ``record`` still has exactly the text and spans it had when
+    ``mark_checked``: an attribute outside the dataclass's fields, so a
+    copy (``dataclasses.replace``) or a record made any other way is
+    checked as any other."""
+    mark = record.__dict__.get("_checked")
+    return mark is not None and mark[0] is record.text and mark[1] == tuple(record.spans)
+
+
 def id_problem(value: object) -> str | None:
     """Why ``value`` (from a JSON record) is no article id, or None. An id
     is a non-empty string or a whole number (stored as its digits); null,

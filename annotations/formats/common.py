@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, now
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, mark_checked, now
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..segment import Evidence, token_edges, token_table
@@ -370,7 +370,7 @@ def build_record(
                 f"article {article_id!r}: unknown status {status!r} (todo, in_progress or done)"
             ) from None
     built.sort(key=lambda s: (s.start, s.end, s.kind, s.label))
-    return ArticleRecord(
+    record = ArticleRecord(
         id=article_id,
         text=text,
         spans=built,
@@ -379,6 +379,8 @@ def build_record(
         annotator=annotator,
         metadata=dict(metadata or {}),
     )
+    mark_checked(record)
+    return record
 
 
 def check_offset_unit(obj: dict) -> None:

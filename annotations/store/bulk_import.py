@@ -35,7 +35,7 @@ from typing import Iterable, Iterator
 from ..errors import AnnotationError
 from ..jsontext import has_surrogate
 from ..packed import SeenStrings
-from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fingerprint, new_id, now
+from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fingerprint, new_id, now, spans_checked
 from .annotator import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
@@ -192,14 +192,17 @@ class Importer:
             return None
         fp = fingerprint(text)
         incoming: list[Span] = []
-        checks = SpanChecks(text)
+        # spans the reader checked already (and that nobody changed since)
+        # are not checked against each other again
+        checks = None if spans_checked(record) else SpanChecks(text)
         labels: set[str] = set()  # the labels checked already
         for span in record.spans:
             start, end, kind = span.start, span.end, span.kind
             try:
                 if span.label not in labels:
                     labels.add(_check_label(span.label))
-                checks.check(start, end, kind, incoming)
+                if checks is not None:
+                    checks.check(start, end, kind, incoming)
             except AnnotationError as exc:
                 refuse(f"article {article_id} span {span.label} [{start}, {end}): {exc}")
                 continue
@@ -210,7 +213,8 @@ class Importer:
                 )
                 continue
             incoming.append(span)
-            checks.add(start, end, kind)
+            if checks is not None:
+                checks.add(start, end, kind)
         if len(summary.problems) > problems_before:
             return None
         # an article file not opened yet is read once, with no TinyDB object kept

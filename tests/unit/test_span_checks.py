@@ -47,3 +47,44 @@ def test_a_record_of_many_spans_is_checked_without_comparing_every_pair(monkeypa
     record = build_record("a", text, spans)
     assert len(record.spans) == 3000
     assert len(calls) < 3000
+
+
+def _store(tmp_path):
+    from annotations.store import Store
+
+    return Store(tmp_path / "store", "t")
+
+
+def test_the_store_does_not_check_again_what_the_reader_checked(tmp_path, monkeypatch):
+    from annotations.store.bulk_import import Importer
+
+    calls = []
+    real = SpanChecks.check
+    monkeypatch.setattr(SpanChecks, "check", lambda self, *a: calls.append(1) or real(self, *a))
+    record = build_record("a", "كتب الرئيس في المدينة", [(0, 3, "PER", ENTITY, None, None), (4, 10, "ORG", ENTITY, None, None)])
+    calls.clear()
+    with _store(tmp_path) as store:
+        importer = Importer(store)
+        assert importer.plan(record)
+        importer.write(behind=False)
+        assert [s.label for s in store.spans("a")] == ["PER", "ORG"]
+    assert calls == []
+
+
+def test_a_record_changed_after_it_was_read_is_checked_again(tmp_path):
+    from dataclasses import replace
+
+    from annotations.store.bulk_import import Importer
+
+    text = "كتب الرئيس في المدينة"
+    record = build_record("a", text, [(0, 3, "PER", ENTITY, None, None)])
+    record.spans.append(Span("a", 1, 5, "ORG", ENTITY, text[1:5], "t"))  # overlaps the first
+    other = build_record("b", text, [(0, 3, "PER", ENTITY, None, None)])
+    other = replace(other, spans=[*other.spans, Span("b", 2, 6, "ORG", ENTITY, text[2:6], "t")])
+    moved = build_record("c", text, [(0, 3, "PER", ENTITY, None, None)])
+    moved.text = text + " "
+    moved.spans.append(Span("c", 1, 5, "ORG", ENTITY, text[1:5], "t"))
+    with _store(tmp_path) as store:
+        importer = Importer(store)
+        assert not importer.plan(record) and not importer.plan(other) and not importer.plan(moved)
+        assert all("entities may not overlap" in importer.summary.refused[i][0] for i in "abc")

@@ -22,7 +22,9 @@ The helper:
   written after it (a kill leaves what was written before it, as a kill of
   one process does);
 - ignores Ctrl-C: the importing process decides what happens then, and
-  ``close`` waits for the jobs given.
+  ``close`` waits for the jobs given;
+- runs at the lower priority ``nice`` asks for, if any (of two helpers,
+  the one whose work is waited for sooner gets the processor first).
 
 Where there is no ``fork`` (or outside Linux), the jobs run at once in this
 process, as they are given."""
@@ -76,8 +78,9 @@ class Behind:
     order. ``error`` is the exception class that says the helper is gone."""
 
     def __init__(self, *, close_fds: tuple[int, ...] = (), process: bool | None = None,
-                 error: type[HashiyaError] = HashiyaError) -> None:
+                 error: type[HashiyaError] = HashiyaError, nice: int = 0) -> None:
         self._close_fds = tuple(close_fds)
+        self._nice = nice
         self._process = forkable() if process is None else process
         self._error = error
         self._pid = 0
@@ -128,7 +131,7 @@ class Behind:
             try:
                 os.close(jobs_out)
                 os.close(results_in)
-                _helper_starts(parent, self._close_fds + tuple(_OPEN))
+                _helper_starts(parent, self._close_fds + tuple(_OPEN), self._nice)
                 _serve(jobs_in, results_out)
                 code = 0
             finally:
@@ -210,8 +213,13 @@ class Behind:
 
 
 # -- the helper ---------------------------------------------------------------
-def _helper_starts(parent: int, close_fds: tuple[int, ...]) -> None:
+def _helper_starts(parent: int, close_fds: tuple[int, ...], nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     for fd in close_fds:
         try:
             os.close(fd)

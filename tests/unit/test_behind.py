@@ -111,3 +111,15 @@ def test_without_a_process_jobs_run_here_as_given():
     with pytest.raises(FormatError):
         behind.submit(_fails, "x").result()
     behind.close()
+
+
+def _niceness():
+    return os.nice(0)
+
+
+def test_a_helper_may_run_at_a_lower_priority():
+    behind = Behind(nice=5)
+    try:
+        assert behind.submit(_niceness).result() == min(os.nice(0) + 5, 19)
+    finally:
+        behind.close()

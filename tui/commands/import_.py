@@ -337,7 +337,9 @@ class _Run:
             own = self.store._writer()
             own.settle_writes()
             self.behind = Behind(close_fds=own.lock.fileno(), error=FormatError)
-            self.files_behind = Behind(close_fds=own.lock.fileno(), error=StoreError)
+            # the texts are waited for at the end of each batch, the article
+            # files only at the end of the next one: the texts go first
+            self.files_behind = Behind(close_fds=own.lock.fileno(), error=StoreError, nice=5)
 
     def close(self) -> None:
         try:
@@ -470,7 +472,7 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
 
 
 #: texts handed to the helper at once
-TEXTS_AT_ONCE = 50
+TEXTS_AT_ONCE = 20
 
 #: the runs whose writing of texts failed: their later texts are not written
 _FAILED_RUNS: set[str] = set()

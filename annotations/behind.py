@@ -158,12 +158,17 @@ class Behind:
             if readable:
                 self._read_some()
 
-    def _read_some(self) -> None:
+    def _read_some(self, *, ending: bool = False) -> bool:
+        """Read what results have come; False at their end (the helper
+        gone: every job not done then says so, raised unless ``ending``)."""
         try:
             piece = os.read(self._results, _PIPE_SIZE)
         except OSError:
             piece = b""
         if not piece:
+            if ending:
+                self._unanswered()
+                return False
             self._gone()
         self._unread += piece
         while len(self._unread) >= _HEAD.size:
@@ -178,32 +183,37 @@ class Behind:
             else:
                 job.error = value
             job.done = True
+        return True
 
     def _wait(self, job: Job) -> None:
         while not job.done:
             self._read_some()
 
-    def _gone(self):
-        """The helper ended before its jobs did: every job not done says so."""
+    def _unanswered(self) -> HashiyaError:
+        """Every job not done says the helper ended before it."""
         error = self._error("the process writing files behind ended unexpectedly; nothing after it was written")
         for job in self._waiting.values():
             job.error = error
             job.done = True
         self._waiting.clear()
-        raise error
+        return error
+
+    def _gone(self):
+        raise self._unanswered()
 
     def close(self) -> None:
-        """Wait for every job given, then end the helper."""
+        """Wait for every job given, then end the helper. Its jobs end
+        first: it does the ones given whole and stops (one cut short by an
+        interruption here is not done), and its results are read to their
+        end."""
         if not self._pid:
             return
+        _OPEN.difference_update((self._jobs, self._results))
         try:
-            while self._waiting:
-                self._read_some()
-        except HashiyaError:
-            pass
+            os.close(self._jobs)
+            while self._read_some(ending=True):
+                pass
         finally:
-            _OPEN.difference_update((self._jobs, self._results))
-            os.close(self._jobs)  # the helper's end of its jobs
             os.close(self._results)
             try:
                 os.waitpid(self._pid, 0)

@@ -11,7 +11,7 @@ import signal
 
 import pytest
 
-from annotations.behind import Behind, forkable
+from annotations.behind import Behind, Job, forkable
 from annotations.errors import FormatError, StoreError
 
 pytestmark = pytest.mark.skipif(not forkable(), reason="helpers are forked processes on Linux only")
@@ -76,8 +76,12 @@ def test_the_helper_holds_no_lock_of_this_process(tmp_path):
         os.close(fd)
 
 
+class TooLong(Exception):
+    """(Not an OSError, which a read would take for the helper's end.)"""
+
+
 def _too_long(signum, frame):
-    raise TimeoutError("close did not return")
+    raise TooLong("close did not return")
 
 
 def test_a_second_helper_does_not_keep_the_first_ones_jobs_open():
@@ -123,3 +127,24 @@ def test_a_helper_may_run_at_a_lower_priority():
         assert behind.submit(_niceness).result() == min(os.nice(0) + 5, 19)
     finally:
         behind.close()
+
+
+def test_close_returns_when_a_job_was_cut_short_while_being_given():
+    """(Ctrl-C while a job goes out): the helper does the jobs given whole
+    and ends; the one cut short says it was not done."""
+    behind = Behind()
+    whole = behind.submit(_pid_and, 1)
+    behind._given += 1
+    cut = Job(behind, behind._given)
+    behind._waiting[cut.number] = cut
+    os.write(behind._jobs, b"\xff\x00\x00\x00\x00\x00\x00\x00partial")  # a head saying 255 bytes, and 7 of them
+    before = signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(10)
+    try:
+        behind.close()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert whole.result()[1] == 1
+    with pytest.raises(Exception, match="ended unexpectedly"):
+        cut.result()

@@ -2,12 +2,18 @@
 (``hashiya import``), a batch at a time, so that memory does not grow with
 the import.
 
-``Importer`` takes records in batches (``add``): each record is checked
+``Importer`` takes records in batches (``add``; or one record at a time,
+``plan``, and then ``write`` for the batch, so that a caller can act on
+each record as soon as it passed, as ``hashiya import`` hands on its text
+to be written): each record is checked
 (spans inside the text and matching it, entities not overlapping, labels,
 status, text a UTF-8 file can hold; with ``replace=False`` against what is
 stored); a record with a problem is refused, named by its id, and the rest
 of the batch is written by ``_Annotator.bulk_replace`` (its journal lines
-first, one fdatasync, then the article files). A checkpoint follows every
+first, one fdatasync, then the article files, behind: on a thread, or by a
+helper process, ``annotations/behind.py``). Spans that an import's reader
+checked (``build_record``, ``model.mark_checked``) are not checked against
+each other again. A checkpoint follows every
 :data:`CHECKPOINT_EVERY` articles written, and ``finish`` makes one at the
 end: what a checkpoint holds on to (the files to sync, the journal's
 articles to check before it is cut, the summary rows not packed yet) stays

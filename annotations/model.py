@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Iterable
@@ -147,6 +148,40 @@ def check_span(
                 )
 
 
+class SpanChecks:
+    """``check_span`` for the spans of one article added one after another
+    (an import's records), in time linear in their number: the entities
+    passed so far are kept as sorted ranges (they never overlap), so that
+    whether a new one overlaps any is one binary search. Only when it does
+    is ``check_span`` asked against all of them, for its exact message (the
+    first one it overlaps, in the order they came)."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def check(self, start: int, end: int, kind: str, passed: Iterable[Span]) -> None:
+        """``check_span(text, start, end, kind, passed)``, where ``passed``
+        are the spans given to ``add`` so far, in that order."""
+        check_span(self.text, start, end, kind, ())
+        if kind != ENTITY:
+            return
+        starts, ends = self.starts, self.ends
+        at = bisect_right(starts, start)
+        if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            check_span(self.text, start, end, kind, passed)  # raises, naming which
+
+    def add(self, start: int, end: int, kind: str) -> None:
+        """A span that passed ``check`` and is kept."""
+        if kind == ENTITY:
+            at = bisect_right(self.starts, start)
+            self.starts.insert(at, start)
+            self.ends.insert(at, end)
+
+
 ARTICLE = ""  # the target of an article's own note, beside span ids
 NOTE_LIMIT = 10_000  # characters in one note
 
@@ -203,6 +238,22 @@ class ArticleRecord:
 
     def note_for(self, target: str = ARTICLE) -> Note:
         return self.notes.get(target) or Note()
+
+
+def mark_checked(record: ArticleRecord) -> None:
+    """Note that every span of ``record`` passed ``check_span`` against the
+    others, on its text (what an import's reader made, ``build_record``),
+    so that the store need not check them again (``spans_checked``)."""
+    record.__dict__["_checked"] = (record.text, tuple(record.spans))
+
+
+def spans_checked(record: ArticleRecord) -> bool:
+    """Whether ``record`` still has exactly the text and spans it had when
+    ``mark_checked``: an attribute outside the dataclass's fields, so a
+    copy (``dataclasses.replace``) or a record made any other way is
+    checked as any other."""
+    mark = record.__dict__.get("_checked")
+    return mark is not None and mark[0] is record.text and mark[1] == tuple(record.spans)
 
 
 def id_problem(value: object) -> str | None:

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, Status, check_span, id_problem, now
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, mark_checked, now
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..segment import Evidence, token_edges, token_table
@@ -329,6 +329,7 @@ def build_record(
     if not text.strip():
         raise RecordError(f"article {article_id!r}: empty text")
     built: list[Span] = []
+    checks = SpanChecks(text)
     stamp = now()  # one time for the record's spans
     for start, end, label, kind, covered, span_id in spans:
         start = _int(start, "span start")
@@ -338,7 +339,7 @@ def build_record(
         if kind not in KINDS:
             raise RecordError(f"article {article_id!r}: span [{start}, {end}) has unknown kind {kind!r}")
         try:
-            check_span(text, start, end, kind, built)
+            checks.check(start, end, kind, built)
         except AnnotationError as exc:
             raise RecordError(f"article {article_id!r}: span [{start}, {end}) {label}: {exc}") from None
         if covered is not None and covered != text[start:end]:
@@ -352,6 +353,7 @@ def build_record(
                 id=str(span_id) if span_id else _fresh_id(), created=stamp, updated=stamp,
             )
         )
+        checks.add(start, end, kind)
     theme_list: list[str] = []
     for theme in themes:
         if not isinstance(theme, str) or not theme.strip():
@@ -368,7 +370,7 @@ def build_record(
                 f"article {article_id!r}: unknown status {status!r} (todo, in_progress or done)"
             ) from None
     built.sort(key=lambda s: (s.start, s.end, s.kind, s.label))
-    return ArticleRecord(
+    record = ArticleRecord(
         id=article_id,
         text=text,
         spans=built,
@@ -377,6 +379,8 @@ def build_record(
         annotator=annotator,
         metadata=dict(metadata or {}),
     )
+    mark_checked(record)
+    return record
 
 
 def check_offset_unit(obj: dict) -> None:

@@ -49,6 +49,23 @@ def _dump_import(entry: dict) -> bytes:
         return dump_json(entry)
 
 
+def write_files(files: list) -> tuple[dict, BaseException | None]:
+    """Write an import's article files (``bulk_replace``), in order, up to
+    the first that fails: (what ``_Annotator.imported`` keeps of each new
+    one written, that failure or None). Run on a thread or in a helper
+    process: what it returns is all that comes back."""
+    imported = {}
+    try:
+        for path, entry, backup, new in files:
+            article_id = entry["a"]
+            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=backup, new=new)
+            if new:
+                imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
+    except Exception as exc:
+        return imported, exc
+    return imported, None
+
+
 class _Annotator:
     def __init__(self, root: Path, name: str, *, writer: bool) -> None:
         self.root = root
@@ -543,7 +560,9 @@ class _Annotator:
         (``settle_writes``), and what failed there is raised then. The
         batch is safe once its journal lines are: an article file not
         written yet is one a kill could have cut off, which the journal
-        completes on the next opening."""
+        completes on the next opening. ``behind`` may also be a
+        ``behind.Behind``: the files are written by its helper process
+        then (a large import), the same way."""
         self.settle_writes()
         if not states:
             return
@@ -568,9 +587,11 @@ class _Annotator:
             self.dirty.add(path)
             self._note(entry)
         self.pos = self.journal.size
-        if behind:
+        if behind is True:
             self.writing = threading.Thread(target=self._write_files, args=(files,), name="hashiya-article-files")
             self.writing.start()
+        elif behind:
+            self.writing = behind.submit(write_files, files)
         else:
             self._write_files(files)
             self.settle_writes()
@@ -578,21 +599,22 @@ class _Annotator:
             self.write_snapshot()
 
     def _write_files(self, files: list) -> None:
-        try:
-            for path, entry, backup, new in files:
-                article_id = entry["a"]
-                written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=backup, new=new)
-                if new:
-                    self.imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
-        except BaseException as exc:  # raised by settle_writes, in the caller's thread
-            self.write_error = exc
+        imported, self.write_error = write_files(files)  # the error raised by settle_writes, in the caller's thread
+        self.imported.update(imported)
 
     def settle_writes(self) -> None:
         """Wait for the article files being written behind (``bulk_replace``)
         and raise what failed there."""
-        if self.writing is not None:
-            self.writing.join()
-            self.writing = None
+        writing, self.writing = self.writing, None
+        if isinstance(writing, threading.Thread):
+            writing.join()
+        elif writing is not None:  # a job of a behind.Behind
+            try:
+                imported, self.write_error = writing.result()
+            except StoreError as exc:
+                self.write_error = exc
+            else:
+                self.imported.update(imported)
         error, self.write_error = self.write_error, None
         if error is not None:
             raise error

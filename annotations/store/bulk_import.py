@@ -2,12 +2,18 @@
 (``hashiya import``), a batch at a time, so that memory does not grow with
 the import.
 
-``Importer`` takes records in batches (``add``): each record is checked
+``Importer`` takes records in batches (``add``; or one record at a time,
+``plan``, and then ``write`` for the batch, so that a caller can act on
+each record as soon as it passed, as ``hashiya import`` hands on its text
+to be written): each record is checked
 (spans inside the text and matching it, entities not overlapping, labels,
 status, text a UTF-8 file can hold; with ``replace=False`` against what is
 stored); a record with a problem is refused, named by its id, and the rest
 of the batch is written by ``_Annotator.bulk_replace`` (its journal lines
-first, one fdatasync, then the article files). A checkpoint follows every
+first, one fdatasync, then the article files, behind: on a thread, or by a
+helper process, ``annotations/behind.py``). Spans that an import's reader
+checked (``build_record``, ``model.mark_checked``) are not checked against
+each other again. A checkpoint follows every
 :data:`CHECKPOINT_EVERY` articles written, and ``finish`` makes one at the
 end: what a checkpoint holds on to (the files to sync, the journal's
 articles to check before it is cut, the summary rows not packed yet) stays
@@ -35,7 +41,7 @@ from typing import Iterable, Iterator
 from ..errors import AnnotationError
 from ..jsontext import has_surrogate
 from ..packed import SeenStrings
-from ..model import ARTICLE, ENTITY, ArticleRecord, Span, Status, check_span, fingerprint, new_id, now
+from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fingerprint, new_id, now, spans_checked
 from .annotator import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
@@ -107,6 +113,9 @@ class Importer:
         self.seen = SeenStrings()  # the article ids met, packed
         self.written = 0
         self.unchecked = 0  # written since the last checkpoint
+        self._planned: list[_State] = []  # planned, not written yet
+        self._used_ids: set[str] = set()  # span ids given out to those
+        self._current = None  # the annotator planned against, in this batch
 
     def _own(self):
         store = self.store
@@ -118,28 +127,44 @@ class Importer:
         written (the records that passed, changed or not), before any of
         them is."""
         with self.store._lock, _no_cyclic_gc():
-            own = self._own()
             refused_before = set(self.summary.refused)
-            planned: list[_State] = []
-            used_ids: set[str] = set()  # span ids given out in this batch
-            passed = []
-            for record in records:
-                state = self._plan(own, record, used_ids)
-                if str(record.id) not in self.summary.refused:
-                    passed.append(str(record.id))
-                if state is not None:
-                    planned.append(state)
+            passed = [str(record.id) for record in records if self.plan(record)]
             if before_write is not None and passed:
                 before_write(passed)
-            if planned and not self.dry_run:
-                # its files written behind while the next batch is read and checked
-                own.bulk_replace(planned, checkpoint=False, behind=True)
-                self.written += len(planned)
-                self.unchecked += len(planned)
-                if self.unchecked >= CHECKPOINT_EVERY:
-                    own.write_snapshot()
-                    self.unchecked = 0
+            self.write()
             return set(self.summary.refused) - refused_before
+
+    def plan(self, record: ArticleRecord) -> bool:
+        """Check one record and keep what it makes for the next ``write``;
+        whether it passed (refused: its problems are in
+        ``summary.refused``). A caller may act on a record that passed (an
+        import writes its text) before ``write`` puts it in the store."""
+        with self.store._lock:
+            if self._current is None:  # once a batch: a reader's refreshes the view
+                self._current = self._own()
+            state = self._plan(self._current, record, self._used_ids)
+            if state is not None:
+                self._planned.append(state)
+            return str(record.id) not in self.summary.refused
+
+    def write(self, *, behind=True) -> None:
+        """Write the records planned since the last ``write`` (unless
+        ``dry_run``): their journal lines now, their files behind
+        (``behind``: True for a thread, or a ``behind.Behind``)."""
+        planned, self._planned = self._planned, []
+        self._used_ids = set()
+        self._current = None
+        if not planned or self.dry_run:
+            return
+        with self.store._lock:
+            own = self._own()
+            # its files written behind while the next batch is read and checked
+            own.bulk_replace(planned, checkpoint=False, behind=behind)
+            self.written += len(planned)
+            self.unchecked += len(planned)
+            if self.unchecked >= CHECKPOINT_EVERY:
+                own.write_snapshot()
+                self.unchecked = 0
 
     def finish(self) -> ImportSummary:
         """A checkpoint after a large import (or when the journal is due)."""
@@ -173,20 +198,29 @@ class Importer:
             return None
         fp = fingerprint(text)
         incoming: list[Span] = []
+        # spans the reader checked already (and that nobody changed since)
+        # are not checked against each other again
+        checks = None if spans_checked(record) else SpanChecks(text)
+        labels: set[str] = set()  # the labels checked already
         for span in record.spans:
-            where = f"article {article_id} span {span.label} [{span.start}, {span.end})"
+            start, end, kind = span.start, span.end, span.kind
             try:
-                _check_label(span.label)
-                check_span(text, span.start, span.end, span.kind, incoming)
+                if span.label not in labels:
+                    labels.add(_check_label(span.label))
+                if checks is not None:
+                    checks.check(start, end, kind, incoming)
             except AnnotationError as exc:
-                refuse(f"{where}: {exc}")
+                refuse(f"article {article_id} span {span.label} [{start}, {end}): {exc}")
                 continue
-            if text[span.start : span.end] != span.text:
+            if text[start:end] != span.text:
                 refuse(
-                    f"{where}: stored text “{_short(span.text)}” does not match the article text “{_short(text[span.start:span.end])}”"
+                    f"article {article_id} span {span.label} [{start}, {end}): stored text “{_short(span.text)}” "
+                    f"does not match the article text “{_short(text[start:end])}”"
                 )
                 continue
             incoming.append(span)
+            if checks is not None:
+                checks.add(start, end, kind)
         if len(summary.problems) > problems_before:
             return None
         # an article file not opened yet is read once, with no TinyDB object kept
@@ -210,7 +244,8 @@ class Importer:
         bad = False
         annotator = self.store.annotator
         for span in incoming:
-            if SPAN_KEY(span) in have:
+            key = SPAN_KEY(span)
+            if key in have:
                 continue
             if span.kind == ENTITY and not replace:
                 clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
@@ -221,7 +256,7 @@ class Importer:
                     )
                     bad = True
                     continue
-            have.add(SPAN_KEY(span))
+            have.add(key)
             sid = span.id
             if sid in spans or sid in used_ids or own.span_article(sid, fresh=self.drawn_ids) not in (None, article_id):
                 sid = new_id()
@@ -305,6 +340,8 @@ def import_records(
 def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:
     """Why a record cannot be stored as UTF-8 (a lone surrogate in its id,
     text or span texts), or ""."""
-    if has_surrogate(article_id) or has_surrogate(text) or any(has_surrogate(span.text) for span in record.spans):
+    # one search over the span texts joined: two lone halves side by side
+    # stay two code points, each still found
+    if has_surrogate(article_id) or has_surrogate(text) or has_surrogate("".join([span.text for span in record.spans])):
         return "holds a lone surrogate (text that no UTF-8 file can hold); refused"
     return ""

@@ -130,12 +130,14 @@ def cut_journal(ann) -> bool:
     imported = ann.imported
 
     def checked():
+        folder = str(ann.articles_dir)
         for article_id in sorted(last):
-            path = Path(article_path(ann.articles_dir, article_id))
+            name = article_path(folder, article_id)
             written = imported.get(article_id)
-            if written is not None and written[3] == last[article_id] and _as_written(path, written):
-                yield path, None
+            if written is not None and written[3] == last[article_id] and _as_written(name, written):
+                yield name, None  # a string: no Path made for each of 10,000
                 continue
+            path = Path(name)
             try:
                 raw = read_nofollow(path)
                 if raw is None:
@@ -210,7 +212,7 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
             _write_new(tmp, raw, sync=not many)
             temps.append((tmp, backup_path(path)))
             _reached("copied")
-        if many:
+        if many and temps:  # (files that are their own .bak were synced by sync_dirty)
             os.sync()
         _reached("copies synced")
         for tmp, bak in temps:
@@ -229,14 +231,14 @@ def _copy_to_backups(ann, copies, *, many: bool) -> list[Path] | None:
     return linked + [bak.with_name(bak.name[: -len(".bak")]) for _, bak in temps]
 
 
-def _as_written(path: Path, written: tuple) -> bool:
+def _as_written(path: str, written: tuple) -> bool:
     """Whether the file at ``path`` is the one an import wrote (``written``:
     its inode, size and modification time then) and its ``.bak`` another
     name of it."""
     try:
         info = os.lstat(path)
         return (info.st_ino, info.st_size, info.st_mtime_ns) == written[:3] and os.path.samestat(
-            info, os.lstat(backup_path(path))
+            info, os.lstat(path + ".bak")
         )
     except OSError:
         return False

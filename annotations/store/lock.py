@@ -71,6 +71,11 @@ class AnnotatorLock:
             f"or choose another annotator with --annotator"
         )
 
+    def fileno(self) -> tuple[int, ...]:
+        """The descriptor holding the lock (none when not held): a process
+        forked to help must close it, or the lock would outlive this one."""
+        return () if self._fd is None else (self._fd,)
+
     def release(self) -> None:
         if self._fd is not None:
             try:

@@ -360,3 +360,28 @@ def test_ids_drawn_by_the_reader_never_make_the_store_read_every_span_id(tmp_pat
     assert main(args) == 0
     assert made == ["t"]
     capsys.readouterr()
+
+
+def test_a_text_that_cannot_be_written_behind_stops_the_import_before_its_batch(tmp_path, capsys, monkeypatch):
+    """From the second batch on, texts are written by a helper process: one
+    that fails there is said, its batch is not imported, and no text after
+    it is written."""
+    from annotations.formats import output
+
+    real = output.create_file
+    failing = f"s{BATCH + 170:06d}.txt"
+
+    def create_file(path, text):
+        if os.path.basename(path) == failing:
+            raise output.FormatError(f"{path}: exists (made while this command ran); not overwritten")
+        return real(path, text)
+
+    monkeypatch.setattr(output, "create_file", create_file)  # the helper is forked: it has this too
+    source = write_file(tmp_path / "in.jsonl", 3 * BATCH)
+    code, _, err = run(capsys, *import_args(tmp_path, source))
+    assert code != 0
+    assert f"{failing}: exists (made while this command ran)" in err
+    assert f"the {BATCH} record(s) before it were imported" in err
+    assert stored_ids(tmp_path / "store") == [f"s{i:06d}" for i in range(1, BATCH + 1)]
+    texts = sorted(p.name for p in (tmp_path / "corpus").iterdir() if not p.name.startswith("."))
+    assert texts == [f"s{i:06d}.txt" for i in range(1, BATCH + 170)]

@@ -241,3 +241,25 @@ def test_a_file_that_cannot_be_written_behind_is_said_and_the_journal_completes_
     with Store(root, "ali") as again:
         assert len(again.article_ids()) == 300
         assert [s.text for s in again.spans("w150")] == ["بغداد"]
+
+
+def test_a_checkpoint_after_an_import_of_new_articles_syncs_once(tmp_path: Path, monkeypatch):
+    """Their files are their own .bak: the cut has no copies to sync after
+    the files themselves were."""
+    from annotations.store import checkpoint
+    from annotations.store.bulk_import import Importer
+
+    syncs = []
+    real = os.sync
+    monkeypatch.setattr(checkpoint.os, "sync", lambda: syncs.append(1) or real())
+    monkeypatch.setattr(checkpoint, "JOURNAL_LIMIT", 1000)  # the journal is cut at this checkpoint
+    with Store(tmp_path / "store", "ali") as st:
+        importer = Importer(st)
+        importer.add(_records(300))
+        syncs.clear()
+        size = st._writer().journal.size
+        importer.finish()
+        assert syncs == [1]
+        assert st._writer().journal.size < size  # it was cut
+    with Store(tmp_path / "store", "ali") as st:
+        assert len(st.article_ids()) == 300 and [s.text for s in st.spans("w299")] == ["بغداد"]

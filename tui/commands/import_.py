@@ -26,7 +26,11 @@ Streaming. The file is read a line at a time (a CoNLL article as soon as
 its block ends) and the records are checked and written 500 articles at a
 time (the texts for --corpus-out first, then the store's journal lines and
 article files), so memory does not grow with the file; what is kept is the
-ids seen (for "already appeared on line N") and the problems. With
+ids seen (for "already appeared on line N") and the problems. From the
+second batch on, the texts and the article files are written by two helper
+processes (annotations/behind.py) while this one reads and checks: a text
+is handed on as soon as its record passed, and the batch's journal lines
+wait for all of its texts. With
 ``--all-or-nothing`` the file is read twice: every record is checked first,
 writing nothing, and written in a second reading only if no line was bad
 (a pipe is kept in an unnamed temporary file the first time). On a terminal
@@ -143,6 +147,8 @@ class _Checks:
 
         self.seen = SeenStrings()  # id -> its line, packed: an import may hold millions
         self._in_store: bool | None = None
+        # what Path(out_dir) / name writes: "." is left out
+        self._out_name = "" if out_dir is None or str(out_dir) == "." else str(out_dir)
 
     def _out_in_store(self) -> bool:
         """Whether --corpus-out is the store folder or inside it (then every
@@ -152,7 +158,7 @@ class _Checks:
             self._in_store = out.startswith(os.path.join(os.path.realpath(self.settings.store), ""))
         return self._in_store
 
-    def check(self, line: int, record) -> tuple[str | None, Path | None]:
+    def check(self, line: int, record) -> tuple[str | None, Path | str | None]:
         """(problem or None, the .txt file to write for it or None)."""
         from annotations.model import fingerprint
         from annotations.names import name_problem
@@ -188,8 +194,12 @@ class _Checks:
         unusable = name_problem(record.id)
         if unusable:
             return f"article id {record.id!r} cannot be a file name: {unusable}", None
-        target = self.out_dir / f"{record.id}.txt"
-        exists = os.path.lexists(target)
+        # a string: an import makes 100,000 of them, a Path only when needed
+        name = os.path.join(self._out_name, f"{record.id}.txt")
+        exists = os.path.lexists(name)
+        if not exists and not self._out_in_store():
+            return None, name
+        target = Path(name)
         try:
             # A file not there yet can be no input; whether the folder is
             # inside the store is asked once (the id is a plain file name).
@@ -231,6 +241,9 @@ class _Run:
         self.texts = 0
         self.store = None
         self.importer = None
+        self.behind = None  # the helper writing texts behind (a large import)
+        self.files_behind = None  # and the one writing the store's article files
+        self.token = os.urandom(8).hex()  # names this run to _write_articles
 
     def _open_store(self):
         from annotations.store import Store
@@ -246,8 +259,8 @@ class _Run:
 
     def run(self, path: Path, *, spool: bool = False, reader=None):
         """Go through the file; returns its reader (for a second pass)."""
-        from annotations.formats.common import ImportResult, LineProblem
-        from annotations.store.bulk_import import batches
+        from annotations.formats.common import ImportResult
+        from annotations.store.bulk_import import _no_cyclic_gc, batches
 
         result = ImportResult()
         result.file_problems = []
@@ -255,18 +268,8 @@ class _Run:
         checks = _Checks(path, self.settings, self.schema, self.corpus, self.out_dir)
         try:
             for batch in batches(stream):
-                accepted = []
-                targets: dict[str, tuple[Path, str]] = {}
-                for line, record in batch:
-                    problem, target = checks.check(line, record)
-                    if problem is not None:
-                        self.problems.append(LineProblem(line, problem))
-                        continue
-                    accepted.append((line, record))
-                    if target is not None:
-                        targets[record.id] = (target, record.text)
-                if accepted:
-                    self._store_batch(accepted, targets)
+                with _no_cyclic_gc():
+                    self._batch(batch, checks)
                 self.progress.update(reader, self.accepted)
         finally:
             self.problems.extend(result.problems)
@@ -274,41 +277,83 @@ class _Run:
             self.skipped = result.skipped
         return reader
 
-    def _store_batch(self, accepted, targets) -> None:
+    def _batch(self, batch, checks: _Checks) -> None:
+        """One batch: each record checked (the command's checks, then the
+        store's) and its text handed on to be written as soon as it
+        passed; then, every text written, the batch's journal lines and
+        (behind) its article files. The texts go first: a kill between
+        leaves a text without its annotations, never annotations without
+        their text."""
         from annotations.formats.common import LineProblem
+        from annotations.store.bulk_import import BATCH
 
-        if self.store is None:
-            self._open_store()
-        line_of = {record.id: line for line, record in accepted}
-
-        def write_texts(article_ids):
-            # the texts go first: a kill between leaves a text without its
-            # annotations, never annotations without their text
-            for article_id in article_ids:
-                if article_id in targets:
-                    _write_article(*targets[article_id])
-                    self.texts += 1
-
-        before = self.importer.summary.articles
-        refused = self.importer.add([record for _, record in accepted], before_write=write_texts if self.write else None)
-        for article_id in refused:
-            for message in self.importer.summary.refused[article_id]:
-                self.problems.append(LineProblem(line_of.get(article_id, 0), message))
-        kept = [(line, record) for line, record in accepted if record.id not in refused]
+        texts: list[tuple[Path | str, str]] = []  # of this batch, not handed on yet
+        jobs = []  # texts being written behind
+        kept = []
+        changed = self.importer.summary.articles if self.importer is not None else 0
+        for line, record in batch:
+            problem, target = checks.check(line, record)
+            if problem is not None:
+                self.problems.append(LineProblem(line, problem))
+                continue
+            if self.store is None:
+                self._open_store()
+            refused = self.importer.summary.refused
+            before = len(refused.get(str(record.id), ()))
+            if not self.importer.plan(record):
+                for message in refused[str(record.id)][before:]:
+                    self.problems.append(LineProblem(line, message))
+                continue
+            kept.append((line, record))
+            if target is None:
+                continue
+            if not self.write:
+                self.texts += 1
+                continue
+            texts.append((target, record.text))
+            if self.behind is not None and len(texts) >= TEXTS_AT_ONCE:
+                jobs.append(self.behind.submit(_write_articles, self.token, texts))
+                texts = []
+        if self.write:
+            if self.behind is not None:
+                if texts:
+                    jobs.append(self.behind.submit(_write_articles, self.token, texts))
+                self.texts += _written(jobs)
+            else:
+                self.texts += _write_articles(self.token, texts)
+        if self.importer is None:
+            return
+        self.importer.write(behind=self.files_behind or True)
         self.accepted += len(kept)
-        if not self.write:
-            self.texts += sum(1 for _, record in kept if record.id in targets)
-        if self.show_changes and self.importer.summary.articles > before:
+        if self.show_changes and self.importer.summary.articles > changed:
             for change in _planned_changes(self.store, kept, merge=self.args.merge):
                 say(change, sys.stdout)
+        if self.write and self.behind is None and len(batch) >= BATCH:
+            # a large import: its files are written by a helper process
+            # from the next batch on
+            from annotations.behind import Behind
+            from annotations.errors import StoreError
+
+            own = self.store._writer()
+            own.settle_writes()
+            self.behind = Behind(close_fds=own.lock.fileno(), error=FormatError)
+            # the texts are waited for at the end of each batch, the article
+            # files only at the end of the next one: the texts go first
+            self.files_behind = Behind(close_fds=own.lock.fileno(), error=StoreError, nice=5)
 
     def close(self) -> None:
-        if self.store is not None:
-            try:
-                if self.write:
-                    self.importer.finish()
-            finally:
-                self.store.close()
+        try:
+            if self.store is not None:
+                try:
+                    if self.write:
+                        self.importer.finish()
+                finally:
+                    self.store.close()
+        finally:
+            for helper in (self.behind, self.files_behind):
+                if helper is not None:
+                    helper.close()
+            self.behind = self.files_behind = None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -426,10 +471,45 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
     return lines
 
 
-def _write_article(target: Path, text: str) -> None:
+#: texts handed to the helper at once
+TEXTS_AT_ONCE = 20
+
+#: the runs whose writing of texts failed: their later texts are not written
+_FAILED_RUNS: set[str] = set()
+
+
+def _write_articles(token: str, texts: list[tuple[Path | str, str]]) -> int:
+    """Write the texts in order, up to the first that fails (which raises);
+    after a failure, no text of the same run (``token``) is written. How
+    many it wrote. Run in the helper process, or in this one."""
     from annotations.formats.output import create_file
 
-    create_file(target, text)
+    done = 0
+    if token in _FAILED_RUNS:
+        return done
+    try:
+        for target, text in texts:
+            create_file(target, text)
+            done += 1
+    except BaseException:
+        _FAILED_RUNS.add(token)
+        raise
+    return done
+
+
+def _written(jobs) -> int:
+    """How many texts the jobs wrote, once every one is over; the first
+    failure raised."""
+    done = 0
+    failure = None
+    for job in jobs:
+        try:
+            done += job.result()
+        except BaseException as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return done
 
 
 def _report_problems(path: Path, problems, file_problems, skipped) -> None:

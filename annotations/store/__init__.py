@@ -135,6 +135,8 @@ The parts, each a module of this package:
     lock.py         the annotator's lock
     files.py        opening without links, atomic writes, JSON reading
     bulk_import.py  import_records: checking and writing many records
+    bulk_write.py   an import's batches written: journal lines, then the
+                    article files (by a thread or a helper process)
     reading.py      whole-store reads that keep nothing (records, themes)
     summary.py      counts and statuses from index.json without span ids
     packed.py       a read-only view's index summary, packed (no object per

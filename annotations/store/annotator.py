@@ -4,7 +4,8 @@ its index, loaded when the store opens and kept current by every save
 summary, the span ids known and the undo history) is ``_Annotator._note``;
 which article holds a span id is ``span_ids.py``;
 reading and writing ``index.json`` is ``index.py``; checkpoints are
-``checkpoint.py``."""
+``checkpoint.py``; an import's batches (``bulk_replace``) are
+``bulk_write.py``."""
 
 from __future__ import annotations
 
@@ -13,18 +14,15 @@ import os
 import threading
 from pathlib import Path
 
-import orjson
-
 from ..errors import StoreCorruptError, StoreError
 from ..model import Status, now
 from .files import (
     article_id_from_file,
-    dump_json,
     fsync_dir,
     read_tables,
     remove_leftovers,
 )
-from .articles import _Shard, article_path, flat_name, write_article
+from .articles import _Shard, article_path, flat_name
 from .layout import FANNED, check_subfolders, ensure_fanned, files_in, layout_stamp, read_layout, remove_all_leftovers
 from .lock import AnnotatorLock
 from .journal import Journal, JournalReplaced, journal_gen
@@ -33,40 +31,12 @@ from .index import read_index, write_index
 from .span_ids import SpanIds, ids_path, read_ids, write_ids
 from .span_texts import count as count_text, noted as noted_texts, read_texts, texts_path, write_texts
 from .checkpoint import after_save, due, make_checkpoint
+from .bulk_write import BulkWrites
 
 UNDO_LIMIT = 1000
-BULK_THRESHOLD = 16  # imports of more articles than this sync once at the end
 
 
-def _dump_import(entry: dict) -> bytes:
-    """An import's journal line: what ``dump_json`` writes (sorted keys, no
-    spaces, UTF-8), by orjson, which writes the same for what an import
-    holds (text, whole numbers, timestamps) twenty times faster; anything
-    it refuses (an integer beyond 64 bits) goes to ``dump_json``."""
-    try:
-        return orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # orjson.JSONEncodeError
-        return dump_json(entry)
-
-
-def write_files(files: list) -> tuple[dict, BaseException | None]:
-    """Write an import's article files (``bulk_replace``), in order, up to
-    the first that fails: (what ``_Annotator.imported`` keeps of each new
-    one written, that failure or None). Run on a thread or in a helper
-    process: what it returns is all that comes back."""
-    imported = {}
-    try:
-        for path, entry, backup, new in files:
-            article_id = entry["a"]
-            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=backup, new=new)
-            if new:
-                imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
-    except Exception as exc:
-        return imported, exc
-    return imported, None
-
-
-class _Annotator:
+class _Annotator(BulkWrites):
     def __init__(self, root: Path, name: str, *, writer: bool) -> None:
         self.root = root
         self.name = name
@@ -542,82 +512,6 @@ class _Annotator:
         self._note(entry)
         self.pos = self.journal.size
         after_save(self)
-
-    def bulk_replace(self, states: list[_State], *, checkpoint: bool = True, behind: bool = False) -> None:
-        """Write many whole articles (an import's batch): their journal lines
-        first (one append, one fdatasync), then each article file written
-        whole (``write_article``: what TinyDB would write, without a TinyDB
-        object made or kept; an article new to the store gets its ``.bak`` as
-        a second name of the file, so the checkpoint's journal cut has no
-        copy to make), then, with ``checkpoint``, one checkpoint when
-        the batch is large or the journal due. The files are synced at the
-        next checkpoint, as after a save.
-
-        ``behind``: the article files are written by a thread of their own
-        while the caller goes on (an import reads and checks its next
-        batch meanwhile); anything that reads an article file, the next
-        bulk write, a checkpoint and closing wait for it first
-        (``settle_writes``), and what failed there is raised then. The
-        batch is safe once its journal lines are: an article file not
-        written yet is one a kill could have cut off, which the journal
-        completes on the next opening. ``behind`` may also be a
-        ``behind.Behind``: the files are written by its helper process
-        then (a large import), the same way."""
-        self.settle_writes()
-        if not states:
-            return
-        entries = []
-        seq = self.seq
-        stamp = now()
-        for state in states:
-            seq += 1
-            op = {"kind": "replace", "after": state.to_dict()}
-            entries.append({"seq": seq, "t": stamp, "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": state.summary(), "flag": state.flagged()})
-        self.journal.append(entries, dump=_dump_import)
-        files = []
-        for entry in entries:
-            article_id = entry["a"]
-            shard = self.shards.pop(article_id, None)
-            if shard is not None:  # its cached content is the old one
-                shard.close()
-            path = self.path_of(article_id)
-            new = article_id not in self.summary
-            # a new article has no old version to keep: its .bak is the file itself
-            files.append((path, entry, not new and path not in self.dirty, new))
-            self.dirty.add(path)
-            self._note(entry)
-        self.pos = self.journal.size
-        if behind is True:
-            self.writing = threading.Thread(target=self._write_files, args=(files,), name="hashiya-article-files")
-            self.writing.start()
-        elif behind:
-            self.writing = behind.submit(write_files, files)
-        else:
-            self._write_files(files)
-            self.settle_writes()
-        if checkpoint and (len(states) > BULK_THRESHOLD or due(self)):
-            self.write_snapshot()
-
-    def _write_files(self, files: list) -> None:
-        imported, self.write_error = write_files(files)  # the error raised by settle_writes, in the caller's thread
-        self.imported.update(imported)
-
-    def settle_writes(self) -> None:
-        """Wait for the article files being written behind (``bulk_replace``)
-        and raise what failed there."""
-        writing, self.writing = self.writing, None
-        if isinstance(writing, threading.Thread):
-            writing.join()
-        elif writing is not None:  # a job of a behind.Behind
-            try:
-                imported, self.write_error = writing.result()
-            except StoreError as exc:
-                self.write_error = exc
-            else:
-                self.imported.update(imported)
-        error, self.write_error = self.write_error, None
-        if error is not None:
-            raise error
 
     def close(self, *, snapshot: bool = True) -> None:
         try:

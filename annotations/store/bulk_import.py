@@ -42,7 +42,7 @@ from ..errors import AnnotationError
 from ..jsontext import has_surrogate
 from ..packed import SeenStrings
 from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fingerprint, new_id, now, spans_checked
-from .annotator import BULK_THRESHOLD
+from .bulk_write import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
 

@@ -195,54 +195,6 @@ def _records(n: int, first: int = 0) -> list[ArticleRecord]:
     ]
 
 
-def test_files_written_behind_are_there_for_whatever_reads_next(tmp_path: Path):
-    """An import's batch has its files written by a thread while the next is
-    read; an article read at once, the next batch, a checkpoint and a new
-    opening all see every file."""
-    from annotations.store.bulk_import import Importer
-
-    root = tmp_path / "store"
-    with Store(root, "ali") as st:
-        importer = Importer(st)
-        importer.add(_records(300))
-        assert [s.text for s in st.spans("w299")] == ["بغداد"]  # read while (or after) written
-        importer.add(_records(300, first=300))
-        importer.finish()
-        assert st._writer().writing is None
-    with Store(root, "ali") as st:
-        assert len(st.article_ids()) == 600 and st._writer().recovery == []
-        assert [s.text for s in st.spans("w599")] == ["بغداد"]
-
-
-def test_a_file_that_cannot_be_written_behind_is_said_and_the_journal_completes_it(tmp_path: Path, monkeypatch):
-    """A batch's file that fails to be written behind is raised at the next
-    step of the import (never passed over); the batch is in the journal, so
-    the next opening writes its files."""
-    from annotations.errors import StoreError
-    from annotations.store import annotator
-    from annotations.store.bulk_import import Importer
-
-    root = tmp_path / "store"
-    real = annotator.write_article
-
-    def failing(path, article_id, *args, **kwargs):
-        if article_id == "w150":
-            raise StoreError(f"cannot write {path}: No space left on device")
-        return real(path, article_id, *args, **kwargs)
-
-    monkeypatch.setattr(annotator, "write_article", failing)
-    st = Store(root, "ali")
-    importer = Importer(st)
-    importer.add(_records(300))
-    with pytest.raises(StoreError, match="No space left"):
-        importer.add(_records(10, first=300))
-    st._writer().close(snapshot=False)
-    monkeypatch.setattr(annotator, "write_article", real)
-    with Store(root, "ali") as again:
-        assert len(again.article_ids()) == 300
-        assert [s.text for s in again.spans("w150")] == ["بغداد"]
-
-
 def test_a_checkpoint_after_an_import_of_new_articles_syncs_once(tmp_path: Path, monkeypatch):
     """Their files are their own .bak: the cut has no copies to sync after
     the files themselves were."""

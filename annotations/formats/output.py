@@ -185,7 +185,7 @@ def create_file(path: str | Path, text: str) -> None:
     except BaseException as exc:
         _remove(tmp)
         if isinstance(exc, FileExistsError):
-            raise FormatError(f"{path}: exists (made while this command ran); not overwritten") from None
+            raise FormatError(f"{path}: exists (made while this command ran, or, where the file system ignores case, the file of a name differing only in case); not overwritten") from None
         if isinstance(exc, OSError):
             raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise

@@ -385,3 +385,65 @@ def test_a_text_that_cannot_be_written_behind_stops_the_import_before_its_batch(
     assert stored_ids(tmp_path / "store") == [f"s{i:06d}" for i in range(1, BATCH + 1)]
     texts = sorted(p.name for p in (tmp_path / "corpus").iterdir() if not p.name.startswith("."))
     assert texts == [f"s{i:06d}.txt" for i in range(1, BATCH + 170)]
+
+
+def _lstats_in(folder: Path, monkeypatch) -> list[str]:
+    """The names under ``folder`` that os.path.lexists is asked about."""
+    asked: list[str] = []
+    real = os.path.lexists
+
+    def lexists(path):
+        if os.path.dirname(os.path.abspath(path)) == str(folder):
+            asked.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(os.path, "lexists", lexists)
+    return asked
+
+
+def test_an_empty_corpus_out_is_not_asked_about_each_text(tmp_path, capsys, monkeypatch):
+    """Into a --corpus-out that is empty when the import starts, each text
+    is created without a look at the folder first (ids are seen once, and a
+    file made meanwhile is refused by create_file); into one that holds
+    files, each text's name is looked at, to compare an existing text."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    asked = _lstats_in(corpus, monkeypatch)
+    source = write_file(tmp_path / "in.jsonl", 30)
+    code, _, err = run(capsys, *import_args(tmp_path, source))
+    assert code == 0, err
+    assert len(list(corpus.glob("*.txt"))) == 30
+    assert asked == []
+    # A second file into a folder that now holds texts: each is looked at.
+    more = tmp_path / "more.jsonl"
+    with more.open("w", encoding="utf-8") as out:
+        for i in range(31, 36):
+            out.write(json.dumps(record(i), ensure_ascii=False) + "\n")
+    code, _, err = run(capsys, *import_args(tmp_path, more))
+    assert code == 0, err
+    assert sorted(asked) == [f"s{i:06d}.txt" for i in range(31, 36)]
+
+
+def test_a_text_made_meanwhile_in_an_empty_corpus_out_is_kept_and_said(tmp_path, capsys, monkeypatch):
+    """A file someone else makes under a name the import is about to write
+    (the folder was empty when the import started) is never overwritten:
+    the import stops there and names it, what came before is kept."""
+    from annotations.formats import output
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    theirs = corpus / "s000007.txt"
+    real = output.create_file
+
+    def create_file(path, text):
+        if os.path.basename(path) == "s000006.txt":
+            theirs.write_text("someone else's text", encoding="utf-8")
+        return real(path, text)
+
+    monkeypatch.setattr(output, "create_file", create_file)
+    source = write_file(tmp_path / "in.jsonl", 10)
+    code, _, err = run(capsys, *import_args(tmp_path, source))
+    assert code != 0
+    assert f"{theirs}: exists (made while this command ran" in " ".join(err.split())
+    assert theirs.read_text(encoding="utf-8") == "someone else's text"
+    assert not (corpus / "s000008.txt").exists()

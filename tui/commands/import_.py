@@ -149,6 +149,12 @@ class _Checks:
         self._in_store: bool | None = None
         # what Path(out_dir) / name writes: "." is left out
         self._out_name = "" if out_dir is None or str(out_dir) == "." else str(out_dir)
+        # --corpus-out empty (or not there) when the pass starts: a text this
+        # import writes has an id seen once, so its file can be there only if
+        # made meanwhile by someone else, which create_file refuses (the
+        # import stops there, saying so). Nothing is asked of the folder per
+        # record then: an lstat beside the files being created in it.
+        self._out_empty = out_dir is not None and _empty_folder(out_dir)
 
     def _out_in_store(self) -> bool:
         """Whether --corpus-out is the store folder or inside it (then every
@@ -196,7 +202,7 @@ class _Checks:
             return f"article id {record.id!r} cannot be a file name: {unusable}", None
         # a string: an import makes 100,000 of them, a Path only when needed
         name = os.path.join(self._out_name, f"{record.id}.txt")
-        exists = os.path.lexists(name)
+        exists = not self._out_empty and os.path.lexists(name)
         if not exists and not self._out_in_store():
             return None, name
         target = Path(name)
@@ -218,6 +224,17 @@ class _Checks:
                 return f"{target} exists with a different text; not overwritten", None
             return None, None
         return None, target
+
+
+def _empty_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing (or is not there yet)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # asked about file by file, as any other folder
 
 
 class _Run:

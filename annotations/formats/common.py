@@ -5,7 +5,6 @@ reports of what a format could not hold or read."""
 from __future__ import annotations
 
 import json
-import os
 from bisect import bisect_left
 from operator import attrgetter, ge, lt
 import unicodedata
@@ -14,7 +13,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, mark_checked, now
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, mark_checked, new_id, now
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..segment import Evidence, token_edges, token_table
@@ -291,19 +290,6 @@ def _int(value, what: str) -> int:
     return value
 
 
-_FRESH: list[str] = []
-os.register_at_fork(after_in_child=_FRESH.clear)  # a child draws its own
-
-
-def _fresh_id() -> str:
-    """A new span id like ``model.new_id`` (16 hex digits, 64 random bits),
-    drawn a thousand at a time: an import gives out a million."""
-    if not _FRESH:
-        pool = os.urandom(8 * 1024).hex()
-        _FRESH.extend(pool[i : i + 16] for i in range(0, len(pool), 16))
-    return _FRESH.pop()
-
-
 def build_record(
     article_id,
     text,
@@ -350,7 +336,7 @@ def build_record(
         built.append(
             Span(
                 article_id, start, end, label, kind, text[start:end], annotator,
-                id=str(span_id) if span_id else _fresh_id(), created=stamp, updated=stamp,
+                id=str(span_id) if span_id else new_id(), created=stamp, updated=stamp,
             )
         )
         checks.add(start, end, kind)

@@ -11,10 +11,9 @@ import signal
 
 import pytest
 
-from annotations.behind import Behind, Job, forkable
+from annotations.behind import Behind, Job
 from annotations.errors import FormatError, StoreError
 
-pytestmark = pytest.mark.skipif(not forkable(), reason="helpers are forked processes on Linux only")
 
 
 def _pid_and(value):

@@ -82,7 +82,6 @@ class LabelKeys:
             self._fail(exc)
             return None
         self.reader.move_cursor_to(span.start)
-        self._said = None
         self.say(f"{label.name} “{span.text}” saved")
         spans = sorted([*self.spans, span], key=SPAN_KEY)
         self.app.session_figures.counted(article_id, len(spans))

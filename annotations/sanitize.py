@@ -112,6 +112,8 @@ def neutralise(text: str) -> str:
 def visible(text: str) -> str:
     """``text`` with every control / bidi format character replaced by its marker,
     tabs as one space and newlines as ⏎: safe to print, no reordering, no shaping."""
+    if _MARKED_RE.search(text) is None and "\n" not in text and "\t" not in text:
+        return text  # the usual case, a status line on every key among them
     out = []
     for ch in text:
         if ch == "\n":

@@ -3,7 +3,7 @@ the reader's cursor and the status line its Moved message updates."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from tui.widgets.text_lines import TextLines
 
 from tests.app.pilot import make, open_reader, sync
 
@@ -16,7 +16,7 @@ def record_frames(app) -> list[str]:
     def recording(screen, renderable):
         if renderable is not None:
             status = screen.query("#reader-status")
-            frames.append(str(status.first(Static).content) if status else "")
+            frames.append(str(status.first(TextLines).content) if status else "")
         display(screen, renderable)
 
     app._display = recording

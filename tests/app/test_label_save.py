@@ -5,7 +5,7 @@ store holds, and a save that fails draws nothing of the span."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from tui.widgets.text_lines import TextLines
 
 from annotations.errors import StoreError
 from tests.app.pilot import make, open_reader, sync
@@ -19,7 +19,7 @@ def record(app, article_id: str) -> list[tuple[int, str]]:
     def recording(screen, renderable):
         if renderable is not None:
             status = screen.query("#reader-status")
-            shown = str(status.first(Static).content) if status else ""
+            shown = str(status.first(TextLines).content) if status else ""
             frames.append((len(app.store.spans(article_id)), shown))
         display(screen, renderable)
 
@@ -28,7 +28,7 @@ def record(app, article_id: str) -> list[tuple[int, str]]:
 
 
 def _text(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).content)
+    return str(screen.query_one(selector, TextLines).content)
 
 
 @sync

@@ -511,7 +511,7 @@ async def test_find_in_article_folds_and_labels_match(corpus_dir):
         assert reader.selection == (first, first + 6)
         # a folded substring search: العراق, العراقي, والعراق, العراق
         assert len(reader.matches) == 4
-        status = str(screen.query_one("#reader-status").render())
+        status = screen.query_one("#reader-status").content
         shown = display_line("العراق", 20, mode=reader.mode, harakat=reader.harakat)
         assert shown != "العراق" and f"find “{shown}”: 4" in status
         await pilot.press("n")

@@ -102,6 +102,14 @@ def test_visible_has_no_controls():
     assert all(unicodedata.category(c) not in ("Cc", "Cf") for c in out)
 
 
+def test_visible_marks_every_character_marker_for_marks_with_or_without_the_quick_path():
+    for code in list(range(0, 0x3000)) + list(range(0xD800, 0xE000, 7)) + [0xFEFF, 0xFFFC]:
+        ch = chr(code)
+        expected = {"\t": " ", "\n": "\u23ce"}.get(ch) or marker_for(ch) or ch
+        assert visible(ch) == expected, hex(code)
+        assert visible("abc " + ch + " مرحبا") == "abc " + expected + " مرحبا", hex(code)
+
+
 def test_marker_regex_agrees_with_marker_for():
     from tui.sanitize import needs_marker
 

@@ -47,6 +47,7 @@ from tui.widgets.footer import KeysFooter
 from tui.widgets.guidelines import Guidelines
 from tui.widgets.reader import Highlight, Reader
 from tui.widgets.spans_panel import SpansPanel, SpansSide
+from tui.widgets.text_lines import TextLines
 
 from . import reader_suggestions
 from .reader_find import FindKeys
@@ -190,7 +191,7 @@ class ReaderScreen(
 
     def compose(self) -> ComposeResult:
         prefs = self.app.prefs
-        yield Static("", id="reader-header")
+        yield TextLines(id="reader-header")
         yield Static("", id="reader-warning")
         with Horizontal(id="reader-body"):
             reader = Reader(id="reader", mode=prefs.display_mode, harakat=prefs.harakat)
@@ -198,7 +199,7 @@ class ReaderScreen(
             yield reader
             yield SpansSide(id="spans-side")
         yield Guidelines(id="guidelines")
-        yield Static("", id="reader-status")
+        yield TextLines(id="reader-status")
         yield KeysFooter()
 
     def on_mount(self) -> None:

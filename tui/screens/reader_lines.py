@@ -8,14 +8,13 @@ is made). Each is redrawn only when its text changes."""
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual.widgets import Static
 
 from annotations.model import Span
 from tui.layout import display_line
 from tui.notice import notice_text
 from tui.rtl import paragraph_level
-from tui.sanitize import plain
+from tui.widgets.text_lines import TextLines
 
 from . import notes
 
@@ -44,7 +43,7 @@ class ReaderLines:
         line = f"{shown}\n{meta}"
         if line != self._header_line:  # an edit seldom changes it: no repaint then
             self._header_line = line
-            self._part("#reader-header", Static).update(Text(line), layout=False)
+            self._part("#reader-header", TextLines).update(line)
 
     def _update_warning(self) -> None:
         warning = self._part("#reader-warning", Static)
@@ -110,6 +109,5 @@ class ReaderLines:
         line = " · ".join(parts)
         if line != self._status_line:  # compared before escaping: a key often changes nothing here
             self._status_line = line
-            line = plain(line)
-            # One fixed-height line: no layout pass needed on every keypress.
-            self._part("#reader-status", Static).update(line, layout=False)
+            # Drawn through `visible` by TextLines; only this row is repainted.
+            self._part("#reader-status", TextLines).update(line)

@@ -58,7 +58,7 @@ async def test_the_label_frame_shows_what_the_store_holds(corpus_dir):
         assert screen.status == app.store.status(article.id) and screen.status.value == "in_progress"
         assert "in progress" in _text(screen, "#reader-header")
         panel = screen.panel
-        assert [o.id for o in panel.options if o.id] == [s.id for s in stored]
+        assert [row_id for row_id in panel.row_ids if row_id] == [s.id for s in stored]
         assert [h.start for h in reader._entities] == [s.start for s in stored]
         assert app.session_figures.made == 2 and "session +2 spans" in _text(screen, "#reader-status")
 

@@ -406,8 +406,8 @@ async def test_spans_panel_rows_fit_and_keep_brackets(corpus_dir, size):
         await pilot.pause()
         assert [s.text for s in app.store.spans("b_other")] == ["[وزارة] الصحة"]
         panel = screen.panel
-        assert str(panel.get_option_at_index(0).prompt) == "1 entity · 0 theme spans"
-        row = str(panel.get_option_at_index(1).prompt)
+        assert panel.lines[0] == "1 entity · 0 theme spans"
+        row = panel.lines[1]
         assert row.endswith(f"  {start}-{start + len('[وزارة] الصحة')}")
         assert shaped("وزارة") in row and "وزارة" not in row and "[" in row and "]" in row
         assert cell_len(row) <= panel.scrollable_content_region.width

@@ -5,7 +5,9 @@ review screen lists an article's agreements and disagreements with it.
 
 Rows are plain text in logical order; each is drawn left to right
 (``display_line(..., direction="ltr")``), so Arabic inside a row reads
-right to left and numbers and names stay where they are.
+right to left and numbers and names stay where they are. A subclass may
+keep rows of its own kind and draw them (``render_row``) and say which rows
+the cursor passes over (``can_stop``): the span list beside the reader.
 """
 
 from __future__ import annotations
@@ -83,9 +85,17 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_rows(old, index)
         if index is not None:
             self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
+        self.highlight_moved(index)
+
+    def highlight_moved(self, index: int | None) -> None:
+        """Say that the cursor moved (a subclass may say it in its own words)."""
         self.post_message(self.Highlighted(self, index))
 
-    def set_rows(self, rows: list[str]) -> None:
+    def can_stop(self, index: int) -> bool:
+        """Whether the cursor may rest on row `index` (all rows, here)."""
+        return True
+
+    def set_rows(self, rows: list) -> None:
         """Replace the rows; the cursor stays on its index (clamped)."""
         changed = [i for i, (a, b) in enumerate(zip(self.rows, rows)) if a != b]
         resized = len(rows) != len(self.rows)
@@ -112,21 +122,43 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
     # --------------------------------------------------------------- actions
 
     def action_move(self, step: int) -> None:
-        if self.rows:
-            self.highlighted = (self._highlighted or 0) + step if self._highlighted is not None else 0
+        if not self.rows:
+            return
+        if self._highlighted is None:
+            self.highlighted = self._stop(0, 1)
+            return
+        target = max(0, min(len(self.rows) - 1, self._highlighted + step))
+        direction = 1 if step > 0 else -1
+        found = self._stop(target, direction)
+        if found is None:  # none further that way: the nearest back towards the cursor
+            found = self._stop(target, -direction)
+        if found is not None:
+            self.highlighted = found
 
     def action_page(self, step: int) -> None:
         self.action_move(step * max(1, self.size.height - 1))
 
     def action_edge(self, end: int) -> None:
         if self.rows:
-            self.highlighted = len(self.rows) - 1 if end else 0
+            self.highlighted = self._stop(len(self.rows) - 1, -1) if end else self._stop(0, 1)
+
+    def _stop(self, index: int, direction: int) -> int | None:
+        """The first row from `index` on, going `direction`, the cursor may rest on."""
+        while 0 <= index < len(self.rows):
+            if self.can_stop(index):
+                return index
+            index += direction
+        return None
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + int(self.scroll_y)
-        if 0 <= index < len(self.rows):
+        if 0 <= index < len(self.rows) and self.can_stop(index):
             self.highlighted = index
+            self.clicked(index)
         self.focus()
+
+    def clicked(self, index: int) -> None:
+        """Row `index` was clicked (and highlighted); nothing more here."""
 
     # --------------------------------------------------------------- drawing
 
@@ -161,6 +193,9 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(text, base)]).adjust_cell_length(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        style = cursor if index == self._highlighted else base
+        return self.render_row(index, width, cursor if index == self._highlighted else base)
+
+    def render_row(self, index: int, width: int, style: Style) -> Strip:
+        """Row `index` drawn `width` cells wide in `style`."""
         shown = self._shape(self.rows[index], max(1, width - 1))
         return Strip([Segment(" " + shown, style)]).adjust_cell_length(width, style)

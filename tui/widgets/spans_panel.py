@@ -10,22 +10,23 @@ however long the list is.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-from rich.text import Text
-from textual import on
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.strip import Strip
+from textual.widgets import Static
 
 from annotations.model import ARTICLE, Note, Span
 from tui.layout import display_line
 from tui.sanitize import visible
 from tui.node import HashiyaNode
+from tui.widgets.row_list import RowList
 
 LABEL_WIDTH = 14  # longer label names end in "…" (the built-in ones fit)
 LRI, PDI = "\u2066", "\u2069"
@@ -67,9 +68,16 @@ class SpansSide(Vertical):
         yield Static("", id="doc-themes", markup=False)
 
 
-class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
-    """One line per span: label, the span's text shaped for display, offsets.
-    Enter (or a click) on a span moves the reader's cursor to it."""
+class SpansPanel(HashiyaNode, RowList, inherit_bindings=False):
+    """One line per span: label, the span's text shaped for display, offsets;
+    a count above them, waiting suggestions after them. Enter (or a click)
+    on a span moves the reader's cursor to it.
+
+    Drawn with the line API (a `RowList` of rows made here): an edit
+    changes the rows it changes, and only those on screen are drawn again
+    -- a list rebuilt as a whole drew every row shown on every label key."""
+
+    COMPONENT_CLASSES = {"row-list--cursor", "spans-panel--muted", "spans-panel--suggested"}
 
     DEFAULT_CSS = """
     SpansPanel {
@@ -80,16 +88,18 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
     SpansPanel:focus {
         border: none;
     }
+    SpansPanel > .spans-panel--muted { color: $text-muted; }
+    SpansPanel > .spans-panel--suggested { text-style: italic; }
     """
 
     HELP_TITLE = "Span list (Tab from the text)"
     BINDINGS = [
-        Binding("up", "cursor_up", "Previous span", show=False),
-        Binding("down", "cursor_down", "Next span", show=False),
-        Binding("home", "first", "First span", show=False),
-        Binding("end", "last", "Last span", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("up", "move(-1)", "Previous span", show=False),
+        Binding("down", "move(1)", "Next span", show=False),
+        Binding("home", "edge(0)", "First span", show=False),
+        Binding("end", "edge(1)", "Last span", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("enter", "select", "Go to the span in the text"),
         Binding("escape,tab", "leave", "Back to the text"),
     ]
@@ -120,16 +130,21 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         """Esc or Tab: back to the text."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        # Span texts come from articles: a "[" in one is text, not markup.
-        super().__init__(id=id, classes=classes, markup=False)
+        super().__init__(id=id, classes=classes)
         self._spans: list[Span] = []
         self._suggested: list = []
         self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
         self._footer_lines = 0  # lines of the themes and note under the list
         self._footer = ""  # their text, as last shown
-        self._listed: list[tuple] = []  # the lines as last shown: (text, style, id, disabled)
+        self.row_ids: list[str | None] = []  # each row's span id (suggestion:N for a suggestion)
         self._span_lines: dict[tuple, str] = {}  # each span's line, by what it shows
         self._index: dict[str, int] = {}  # each span's place in the list, by id
+        self._row_styles: dict[str, Style] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The rows' text, as drawn."""
+        return [text for text, _ in self.rows]
 
     def show(
         self,
@@ -157,12 +172,18 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         # Every row fits the list (a wrapped row would split its visual-order
         # text): the content width less a scrollbar, if one may appear.
         room = (self.scrollable_content_region.width or 35) - 2
-        options: list[Option | None] = []
+        rows: list[tuple[str, str]] = []  # (text, kind): "muted" rows are passed over
+        ids: list[str | None] = []
+
+        def add(text: str, kind: str, row_id: str | None = None) -> None:
+            rows.append((text, kind))
+            ids.append(row_id)
+
         entities = sum(1 for s in spans if s.kind == "entity")
         themed = len(spans) - entities
         header = (f"{entities} entit{'y' if entities == 1 else 'ies'} · "
                   f"{themed} theme span{'' if themed == 1 else 's'}")
-        options.append(Option(Text(header), disabled=True))
+        add(header, "muted")
         label_width = min(LABEL_WIDTH, max((len(span.label) for span in spans), default=0))
         # A line per span, kept while nothing it shows changes: an edit
         # shapes the text of the span it changed, not of every span.
@@ -179,21 +200,21 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
                 shown = display_line(span.text, width, mode=mode, harakat=harakat)
                 line = head + shown + "  " + isolated(tail.strip(), mode)
             lines[key] = line
-            options.append(Option(Text(line), id=span.id))
+            add(line, "span", span.id)
         self._span_lines = lines
         names = display_line(", ".join(themes), mode=mode, harakat=harakat) if themes else "none"
         if self._suggested or suggested_themes:
             count = len(self._suggested)
-            options.append(Option(Text(f"{count} suggested (y accept · r reject · ; next)"), disabled=True))
+            add(f"{count} suggested (y accept · r reject · ; next)", "muted")
         for index, item in enumerate(self._suggested):
             head = f"?S {abbreviate(visible(item.label)):<{label_width}} "
             tail = f"  {item.start}-{item.end} suggested"
             width = max(4, room - cell_len(head) - cell_len(tail))
             shown = display_line(item.text, width, mode=mode, harakat=harakat)
-            options.append(Option(Text(head + shown + tail, style="italic"), id=f"suggestion:{index}"))
+            add(head + shown + tail, "suggested", f"suggestion:{index}")
         if suggested_themes:
             names = display_line(", ".join(suggested_themes), mode=mode, harakat=harakat)
-            options.append(Option(Text("Suggested themes (T accepts): " + names, style="italic"), disabled=True))
+            add("Suggested themes (T accepts): " + names, "muted")
         footer = "Document themes: " + names
         article_note = notes.get(ARTICLE)
         if article_note:
@@ -209,21 +230,38 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
             self._footer_lines = lines
             self._footer = footer
         else:
-            options.append(Option(Text(footer), disabled=True))
-        listed = [(o.prompt.plain, str(o.prompt.style), o.id, o.disabled) for o in options]
-        if listed == self._listed:
-            return  # the same lines (another article with none, an edit elsewhere): no repaint
-        self._listed = listed
-        highlighted = self.highlighted
-        self.clear_options()
-        self.add_options(options)
-        if highlighted is not None and highlighted < len(options):
-            self.highlighted = highlighted
+            for line in footer.split("\n"):
+                add(line, "muted")
+        self.row_ids = ids
+        # Only the rows whose text or kind changed are drawn again (none for
+        # another article with none, or an edit elsewhere); the highlight
+        # stays on its row.
+        self.set_rows(rows)
 
     def on_resize(self) -> None:
+        super().on_resize()
         if self._shown is not None:
             spans, themes, options = self._shown
             self.show(spans, themes, **options)
+
+    def can_stop(self, index: int) -> bool:
+        return self.rows[index][1] != "muted"
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_styles = None
+
+    def render_row(self, index: int, width: int, style: Style) -> Strip:
+        text, kind = self.rows[index]
+        if kind != "span" and index != self.highlighted:
+            if self._row_styles is None:
+                base = self.rich_style
+                self._row_styles = {name: base + self.get_component_rich_style(f"spans-panel--{name}")
+                                    for name in ("muted", "suggested")}
+            style = self._row_styles[kind]
+        if cell_len(text) > width:
+            text = set_cell_size(text, width)
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def focused_span(self) -> Span | None:
         """The highlighted span while the list has the focus, else None."""
@@ -236,9 +274,7 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         if self.highlighted is None and self._spans:
             self.highlighted = 1
 
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
+    def highlight_moved(self, index: int | None) -> None:
         span = self.focused_span()
         if span is not None:
             self.post_message(self.Highlighted(span))
@@ -251,17 +287,20 @@ class SpansPanel(HashiyaNode, OptionList, inherit_bindings=False):
         if index is None or self.highlighted == index + 1:
             return  # no such span, or highlighted (and scrolled to) already
         self.highlighted = index + 1
-        self.scroll_to_highlight()
 
-    @on(OptionList.OptionSelected)
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        span_id = event.option.id
-        if span_id and span_id.startswith("suggestion:"):
-            item = self._suggested[int(span_id.split(":", 1)[1])]
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.clicked(self.highlighted)
+
+    def clicked(self, index: int) -> None:
+        row_id = self.row_ids[index] if index < len(self.row_ids) else None
+        if row_id is None:
+            return
+        if row_id.startswith("suggestion:"):
+            item = self._suggested[int(row_id.split(":", 1)[1])]
             self.post_message(self.Picked(None, item.start))
             return
         for span in self._spans:
-            if span.id == span_id:
+            if span.id == row_id:
                 self.post_message(self.Picked(span))
                 return

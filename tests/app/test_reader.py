@@ -882,3 +882,21 @@ def summary_of(dialog) -> str:
     from textual.widgets import Static
 
     return str(dialog.query_one("#suggestions-summary", Static).render())
+
+
+@sync
+async def test_an_arabic_label_name_on_the_status_line_is_shaped_like_the_text(corpus_dir, tmp_path):
+    from tui.layout import display_line
+    from tui.widgets.text_lines import TextLines
+
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[entity]]\nname = "شخص"\nkey = "1"\ncolour = "yellow"\n', encoding="utf-8")
+    app = make_app(Settings.resolve(corpus=str(corpus_dir), mode="visual", labels=str(labels)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        start = await label_word(pilot, screen, "سفارة", "1")
+        screen.reader.move_cursor_to(start + 1)
+        await pilot.pause()
+        status = screen.query_one("#reader-status", TextLines).content
+        shown = display_line("شخص", None, mode="visual", direction="ltr")
+        assert shown != "شخص" and f"on {shown} [" in status

@@ -69,6 +69,13 @@ class ReaderLines:
         reader = self.reader
         self._said = (notice_text(message, None, mode, harakat), reader.cursor, reader.selection)
 
+    def _shown_name(self, name: str) -> str:
+        """A label's or an annotator's name as the status line shows it:
+        shaped and ordered like the text (a schema may name labels in
+        Arabic), on a left-to-right line."""
+        reader = self.reader
+        return display_line(name, None, mode=reader.mode, harakat=reader.harakat, direction="ltr")
+
     def _update_status(self, span: Span | None | bool = False) -> None:
         """The status line; `span`: the span under the cursor if the caller
         has looked it up already."""
@@ -89,19 +96,20 @@ class ReaderLines:
         if span is False:
             span = self.span_under_cursor()
         if span is not None:
-            parts.append(f"on {span.label} [{span.start}, {span.end})")
+            parts.append(f"on {self._shown_name(span.label)} [{span.start}, {span.end})")
             if span_note := self.notes_summary(span.id):
                 parts.append(span_note)
         suggestion = self.suggestion_under_cursor()
         if suggestion is not None:
-            parts.append(f"suggested {suggestion.label} [{suggestion.start}, {suggestion.end}): y accept, r reject")
+            parts.append(f"suggested {self._shown_name(suggestion.label)} [{suggestion.start}, {suggestion.end}): "
+                         "y accept, r reject")
         elif self.review is not None and len(self.review):
             parts.append(f"{len(self.review)} suggested")
         if self.search_query:
             query = display_line(self.search_query, 20, mode=reader.mode, harakat=reader.harakat)
             parts.append(f"find “{query}”: {len(reader.matches)}")
         if self.other_annotator is not None:
-            parts.append(f"beside {self.other_annotator}")
+            parts.append(f"beside {self._shown_name(self.other_annotator)}")
         parts.append(self.app.session_figures.text())
         prefs = self.app.prefs
         parts.append(f"{prefs.display_mode}{'' if prefs.harakat else ', no harakat'}"

@@ -900,3 +900,23 @@ async def test_an_arabic_label_name_on_the_status_line_is_shaped_like_the_text(c
         status = screen.query_one("#reader-status", TextLines).content
         shown = display_line("شخص", None, mode="visual", direction="ltr")
         assert shown != "شخص" and f"on {shown} [" in status
+
+
+@sync
+async def test_a_long_selection_costs_the_status_line_no_more_than_a_short_one(corpus_dir, monkeypatch):
+    import tui.screens.reader_lines as reader_lines
+    from tui.widgets.text_lines import TextLines
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        shaped: list[int] = []
+        display_line = reader_lines.display_line
+        monkeypatch.setattr(reader_lines, "display_line",
+                            lambda text, *a, **k: shaped.append(len(text)) or display_line(text, *a, **k))
+        screen.reader.select(0, len(screen.text))
+        await pilot.pause()
+        assert len(screen.text) > reader_lines.SNIPPET and shaped
+        assert max(shaped) <= reader_lines.SNIPPET
+        status = screen.query_one("#reader-status", TextLines).content
+        assert f"selection [0, {len(screen.text)}) “" in status and "…”" in status

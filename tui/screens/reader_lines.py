@@ -19,6 +19,11 @@ from tui.widgets.text_lines import TextLines
 from . import notes
 
 
+#: The characters of a selection the status line shows at most (of 30
+#: columns: room for harakat, which take none).
+SNIPPET = 120
+
+
 class ReaderLines:
     """ReaderScreen's header, warning and status lines (see the module docstring)."""
 
@@ -91,7 +96,11 @@ class ReaderLines:
         parts.append(f"cursor {reader.cursor}")
         if selection is not None:
             s, e = selection
-            snippet = display_line(self.text[s:e], 30, mode=reader.mode, harakat=reader.harakat)
+            # At most SNIPPET characters are shaped: a selection of a whole
+            # article costs a key no more than one of a word.
+            snippet = display_line(self.text[s:min(e, s + SNIPPET)], 30, mode=reader.mode, harakat=reader.harakat)
+            if e - s > SNIPPET and not snippet.endswith("…"):
+                snippet += "…"
             parts.append(f"selection [{s}, {e}) “{snippet}”")
         if span is False:
             span = self.span_under_cursor()

@@ -15,7 +15,6 @@ Text for it is already shaped and ordered for the screen (`display_line`).
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -80,8 +79,9 @@ class TextLines(Widget):
                 self._style = self.rich_style
             width = self.size.width
             text = self._lines[y] if y < len(self._lines) else ""
-            if cell_len(text) > width:
-                text = set_cell_size(text, width)
-            strip = self._strips[y] = Strip([Segment(text, self._style)]).adjust_cell_length(width, self._style)
+            strip = Strip([Segment(text, self._style)])
+            if strip.cell_length > width:
+                strip = strip.crop(0, width)  # cheaper than rich's set_cell_size for Arabic text
+            strip = self._strips[y] = strip.adjust_cell_length(width, self._style)
         return strip
 

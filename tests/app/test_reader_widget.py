@@ -81,6 +81,24 @@ async def test_entity_theme_stale_match_selection_cursor_styles():
         assert cell_styles(reader, reader.cursor).reverse
 
 
+@sync
+async def test_a_selection_on_a_row_with_nothing_else_colours_exactly_its_cells():
+    # Such a row takes the quick path (no span or match over it): the
+    # selection is drawn there too, cell by cell as everywhere else.
+    text = "وزارة الصحة العراق\nThe NHS met them."
+    async with reader_of(text) as (reader, pilot):
+        for start, end in ((text.index("الصحة"), text.index("الصحة") + 5), (text.index("NHS"), text.index("them"))):
+            reader.select(start, end)
+            await pilot.pause()
+            row = reader.layout.locate(start)[0]
+            for offset in range(reader.layout.row(row).start, reader.layout.row(row).end):
+                if text[offset] in " \n" or offset == reader.cursor:
+                    continue
+                selected = cell_styles(reader, offset).bgcolor == RichColor.parse("bright_cyan")
+                assert selected == (start <= offset < end), (offset, text[offset])
+            assert cell_styles(reader, reader.cursor).reverse
+
+
 class RestyledReaderApp(ReaderApp):
     """An app that restyles the reader through its component classes."""
 

@@ -193,18 +193,21 @@ class ReaderDrawing:
         run_style: Style | None = None
         if selection is not None and not (selection[0] < hi and lo < selection[1]):
             selection = None
-        # Most rows have no span, match or selection over them: their cells
-        # differ only by the cursor and markers, and nothing else is looked at.
-        plain = not (entities or themes or stale or suggested or matches or others or selection)
-        plain_styles: dict[tuple[bool, bool], Style] = {}
+        # Most rows have no span or match over them: their cells differ only
+        # by the cursor, the selection and markers, and nothing else is
+        # looked at.
+        plain = not (entities or themes or stale or suggested or matches or others)
+        plain_styles: dict[tuple[bool, bool, bool], Style] = {}
+        chosen_start, chosen_end = selection if selection is not None else (0, 0)
         for cell in row.cells:
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
             if plain:
-                style = plain_styles.get((on_cursor, cell.marker))
+                selected = chosen_start < cell.end and cell.start < chosen_end
+                style = plain_styles.get((on_cursor, cell.marker, selected))
                 if style is None:
-                    style = self._style_for((None, (), False, 0, False, on_cursor, cell.marker, None, None))
-                    plain_styles[on_cursor, cell.marker] = style
+                    style = self._style_for((None, (), False, 0, selected, on_cursor, cell.marker, None, None))
+                    plain_styles[on_cursor, cell.marker, selected] = style
             else:
                 style = self._style_for(self._cell_key(cell.start, cell.end, entities, themes, stale, suggested,
                                                        matches, selection, others, on_cursor, cell.marker))

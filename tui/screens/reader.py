@@ -135,7 +135,7 @@ class ReaderScreen(
         #: what the last edit key did, shown first on the status line until
         #: the cursor or the selection moves: (message, cursor, selection)
         self._said: tuple[str, int, tuple[int, int] | None] | None = None
-        self._header_line = ""
+        self._header_line: tuple = ()  # what the header was drawn from
         self._parts: dict[str, Widget] = {}
         self._status_line = ""
         #: the article's notes and flags as last read from the store

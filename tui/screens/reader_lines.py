@@ -33,22 +33,23 @@ class ReaderLines:
         prefs = self.app.prefs
         width = max(10, (self.size.width or 80) - 2)
         index = self.corpus.index_of(self.article_id) + 1 if article is not None else 0
-        shown = display_line(title, width, mode=prefs.display_mode, harakat=prefs.harakat)
-        if prefs.display_mode == "visual" and paragraph_level(title) & 1:
-            # Right-to-left titles sit at the right edge, like the text below.
-            shown = " " * max(0, width - cell_len(shown)) + shown
         article_note = self.notes_summary(notes.ARTICLE, shaped=False)
         meta = (
             f"{self.article_id} ({index}/{len(self.corpus)}) · {self.status.display} · "
             + (f"article {article_note} · " if article_note else "")
             + f"annotator {self.app.settings.annotator} · store {self.store.root}"
         )
+        key = (title, meta, width, prefs.display_mode, prefs.harakat)
+        if key == self._header_line:  # an edit seldom changes it: no shaping, no repaint then
+            return
+        self._header_line = key
+        shown = display_line(title, width, mode=prefs.display_mode, harakat=prefs.harakat)
+        if prefs.display_mode == "visual" and paragraph_level(title) & 1:
+            # Right-to-left titles sit at the right edge, like the text below.
+            shown = " " * max(0, width - cell_len(shown)) + shown
         # Article ids are file names and may be Arabic too.
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
-        line = f"{shown}\n{meta}"
-        if line != self._header_line:  # an edit seldom changes it: no repaint then
-            self._header_line = line
-            self._part("#reader-header", TextLines).update(line)
+        self._part("#reader-header", TextLines).update(f"{shown}\n{meta}")
 
     def _update_warning(self) -> None:
         warning = self._part("#reader-warning", Static)

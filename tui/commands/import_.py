@@ -60,6 +60,7 @@ reported by line and the rest are imported.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -277,17 +278,22 @@ class _Run:
     def run(self, path: Path, *, spool: bool = False, reader=None):
         """Go through the file; returns its reader (for a second pass)."""
         from annotations.formats.common import ImportResult
-        from annotations.store.bulk_import import _no_cyclic_gc, batches
+        from annotations.store.bulk_import import BATCH, CHECKPOINT_EVERY, _no_cyclic_gc, batches
 
         result = ImportResult()
         result.file_problems = []
         reader, stream = _records(path, self.args.format, self.schema, self.settings.annotator, result, spool=spool, reader=reader)
         checks = _Checks(path, self.settings, self.schema, self.corpus, self.out_dir)
         try:
-            for batch in batches(stream):
-                with _no_cyclic_gc():
+            # reading a batch makes as many objects as checking it, and no
+            # cycles: the cyclic GC is off for both (what a batch left is
+            # looked at once every CHECKPOINT_EVERY records)
+            with _no_cyclic_gc():
+                for number, batch in enumerate(batches(stream), start=1):
                     self._batch(batch, checks)
-                self.progress.update(reader, self.accepted)
+                    self.progress.update(reader, self.accepted)
+                    if number % (CHECKPOINT_EVERY // BATCH) == 0:
+                        gc.collect(1)
         finally:
             self.problems.extend(result.problems)
             self.file_problems = result.file_problems

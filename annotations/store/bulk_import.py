@@ -116,6 +116,7 @@ class Importer:
         self._planned: list[_State] = []  # planned, not written yet
         self._used_ids: set[str] = set()  # span ids given out to those
         self._current = None  # the annotator planned against, in this batch
+        self._labels: set[str] = set()  # span labels that passed _check_label
 
     def _own(self):
         store = self.store
@@ -202,11 +203,18 @@ class Importer:
         # are not checked against each other again
         checks = None if spans_checked(record) else SpanChecks(text)
         labels: set[str] = set()  # the labels checked already
-        for span in record.spans:
+        spans_in = record.spans
+        if checks is None and {span.label for span in spans_in} <= self._labels:
+            # the reader's spans (each covering its text), of labels seen
+            # good: nothing left to check
+            incoming = list(spans_in)
+            spans_in = ()
+        for span in spans_in:
             start, end, kind = span.start, span.end, span.kind
             try:
                 if span.label not in labels:
                     labels.add(_check_label(span.label))
+                    self._labels.add(span.label)
                 if checks is not None:
                     checks.check(start, end, kind, incoming)
             except AnnotationError as exc:
@@ -243,11 +251,13 @@ class Importer:
         notes = {} if replace else {t: n.to_dict() for t, n in current.live_notes().items()}
         bad = False
         annotator = self.store.annotator
+        span_article = own.span_article
+        fresh = self.drawn_ids
         for span in incoming:
-            key = SPAN_KEY(span)
+            key = (span.start, span.end, span.kind, span.label)  # SPAN_KEY
             if key in have:
                 continue
-            if span.kind == ENTITY and not replace:
+            if not replace and span.kind == ENTITY:
                 clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
                 if clash is not None:
                     refuse(
@@ -258,7 +268,7 @@ class Importer:
                     continue
             have.add(key)
             sid = span.id
-            if sid in spans or sid in used_ids or own.span_article(sid, fresh=self.drawn_ids) not in (None, article_id):
+            if sid in spans or sid in used_ids or span_article(sid, fresh=fresh) not in (None, article_id):
                 sid = new_id()
             if not self.dry_run:
                 used_ids.add(sid)

@@ -147,6 +147,7 @@ class _Checks:
         from annotations.packed import SeenStrings
 
         self.seen = SeenStrings()  # id -> its line, packed: an import may hold millions
+        self.known: set[str] = set()  # labels found in the schema
         self._in_store: bool | None = None
         # what Path(out_dir) / name writes: "." is left out
         self._out_name = "" if out_dir is None or str(out_dir) == "." else str(out_dir)
@@ -175,8 +176,13 @@ class _Checks:
         first = self.seen.add(str(record.id), line)
         if first is not None:
             return f"article {record.id!r} already appeared on line {first}", None
-        unknown = sorted({s.label for s in record.spans} | set(record.themes))
-        unknown = [label for label in unknown if schema.get(label) is None]
+        labels = {s.label for s in record.spans}
+        if record.themes:
+            labels.update(record.themes)
+        unknown = ()
+        if not labels <= self.known:
+            unknown = [label for label in sorted(labels) if schema.get(label) is None]
+            self.known.update(label for label in labels if label not in unknown)
         if unknown:
             return (
                 f"article {record.id!r}: label(s) {', '.join(map(repr, unknown))} not in the "

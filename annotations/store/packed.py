@@ -55,6 +55,8 @@ class PackedSummary(MutableMapping):
         self._themes = themes
         self._changed: dict[str, list | None] = {}
         self._annotated: PackedSet | None = None
+        #: made by ``fold``: the ids in order, each once
+        self._in_order = False
 
     def annotated(self) -> PackedSet:
         """The ids of the articles with anything stored (a span, a theme, a
@@ -213,7 +215,47 @@ def fold(summary) -> "PackedSummary":
     """``summary`` (a dict of rows, or a ``PackedSummary`` with what
     changed since) as one ``PackedSummary`` in id order, with nothing
     changed: made from one row at a time (no list of the rows)."""
-    return pack_rows(_in_order(summary))
+    if type(summary) is PackedSummary and summary._in_order:
+        packed = _appended(summary)
+        if packed is not None:
+            return packed
+    packed = pack_rows(_in_order(summary))
+    packed._in_order = True
+    return packed
+
+
+def _appended(summary: "PackedSummary") -> "PackedSummary | None":
+    """``fold(summary)`` when what changed since it was folded is only
+    articles added after its last id (an import of ids in order): its
+    blocks with the new rows after them, its ids not hashed again. None
+    otherwise."""
+    ids = summary._ids
+    added = sorted(summary._changed.items())
+    if any(row is _GONE for _, row in added) or (len(ids) and added and added[0][0] <= ids[len(ids) - 1]):
+        return None
+    packed_ids = ids.extended([article_id for article_id, _ in added])
+    if packed_ids is None:
+        return None
+    counts, themes = array("I", summary._counts), array("I", summary._themes)
+    statuses = bytearray(summary._statuses)
+    names = list(summary._names)
+    name_of = {name: index for index, name in enumerate(names)}
+    fingerprints = bytearray(summary._fingerprints._blob)
+    fp_ends = array("Q", summary._fingerprints._ends)
+    for _, (count, status, fp, nthemes) in added:
+        counts.append(count)
+        index = name_of.get(status)
+        if index is None:
+            index = name_of[status] = len(names)
+            names.append(status)
+        statuses.append(index)
+        if fp:
+            fingerprints.extend(fp.encode())
+        fp_ends.append(len(fingerprints))
+        themes.append(nthemes)
+    packed = PackedSummary(packed_ids, counts, bytes(statuses), names, _Fingerprints(bytes(fingerprints), fp_ends), themes)
+    packed._in_order = True
+    return packed
 
 
 def _in_order(summary) -> Iterator[tuple[str, list]]:

@@ -193,7 +193,8 @@ class Importer:
         except ValueError:
             refuse(f"article {article_id}: unknown status {record.status!r}")
             return None
-        unwritable = _unwritable(article_id, text, record)
+        checked = spans_checked(record)
+        unwritable = _unwritable(article_id, text, record, checked)
         if unwritable:
             refuse(f"article {article_id!r}: {unwritable}")
             return None
@@ -201,7 +202,7 @@ class Importer:
         incoming: list[Span] = []
         # spans the reader checked already (and that nobody changed since)
         # are not checked against each other again
-        checks = None if spans_checked(record) else SpanChecks(text)
+        checks = None if checked else SpanChecks(text)
         labels: set[str] = set()  # the labels checked already
         spans_in = record.spans
         if checks is None and {span.label for span in spans_in} <= self._labels:
@@ -253,11 +254,14 @@ class Importer:
         annotator = self.store.annotator
         span_article = own.span_article
         fresh = self.drawn_ids
+        dry_run = self.dry_run
+        span_notes = record.notes
         for span in incoming:
-            key = (span.start, span.end, span.kind, span.label)  # SPAN_KEY
+            start, end, kind, label = span.start, span.end, span.kind, span.label
+            key = (start, end, kind, label)  # SPAN_KEY
             if key in have:
                 continue
-            if not replace and span.kind == ENTITY:
+            if not replace and kind == ENTITY:
                 clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
                 if clash is not None:
                     refuse(
@@ -270,16 +274,19 @@ class Importer:
             sid = span.id
             if sid in spans or sid in used_ids or span_article(sid, fresh=fresh) not in (None, article_id):
                 sid = new_id()
-            if not self.dry_run:
+            if not dry_run:
                 used_ids.add(sid)
-            data = _span_dict(span)
-            data.update(id=sid, annotator=annotator, article_id=article_id)
-            if not (isfinite(data["created"]) and isfinite(data["updated"])):
+            created, updated = span.created, span.updated
+            if not (isfinite(created) and isfinite(updated)):
                 # written as JSON by orjson, which has no NaN or Infinity
-                data["created"] = data["updated"] = now()
-            spans[sid] = data
-            if record.notes.get(span.id):
-                notes[sid] = record.notes[span.id].to_dict()
+                created = updated = now()
+            # _span_dict(span), with this id, annotator and article
+            spans[sid] = {
+                "article_id": article_id, "start": start, "end": end, "label": label, "kind": kind,
+                "text": span.text, "annotator": annotator, "id": sid, "created": created, "updated": updated,
+            }
+            if span_notes and span_notes.get(span.id):
+                notes[sid] = span_notes[span.id].to_dict()
         if record.notes.get(ARTICLE):
             notes[ARTICLE] = record.notes[ARTICLE].to_dict()
         if any(has_surrogate(n["note"]) for n in notes.values()):
@@ -347,11 +354,14 @@ def import_records(
     return write.finish()
 
 
-def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:
+def _unwritable(article_id: str, text: str, record: ArticleRecord, checked: bool = False) -> str:
     """Why a record cannot be stored as UTF-8 (a lone surrogate in its id,
-    text or span texts), or ""."""
+    text or span texts), or "". ``checked``: the reader's record, whose
+    text it checked, its spans slices of that text (``spans_checked``)."""
     # one search over the span texts joined: two lone halves side by side
     # stay two code points, each still found
-    if has_surrogate(article_id) or has_surrogate(text) or has_surrogate("".join([span.text for span in record.spans])):
+    if has_surrogate(article_id) or (not checked and (
+        has_surrogate(text) or has_surrogate("".join([span.text for span in record.spans]))
+    )):
         return "holds a lone surrogate (text that no UTF-8 file can hold); refused"
     return ""

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import operator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -45,6 +46,8 @@ from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fi
 from .bulk_write import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
+
+_LABEL = operator.attrgetter("label")
 
 #: articles written by one journal append and its file writes
 BATCH = 500
@@ -205,7 +208,7 @@ class Importer:
         checks = None if checked else SpanChecks(text)
         labels: set[str] = set()  # the labels checked already
         spans_in = record.spans
-        if checks is None and {span.label for span in spans_in} <= self._labels:
+        if checks is None and set(map(_LABEL, spans_in)) <= self._labels:
             # the reader's spans (each covering its text), of labels seen
             # good: nothing left to check
             incoming = list(spans_in)

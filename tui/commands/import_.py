@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import operator
 import os
 import sys
 from pathlib import Path
@@ -176,7 +177,7 @@ class _Checks:
         first = self.seen.add(str(record.id), line)
         if first is not None:
             return f"article {record.id!r} already appeared on line {first}", None
-        labels = {s.label for s in record.spans}
+        labels = set(map(_label, record.spans))
         if record.themes:
             labels.update(record.themes)
         unknown = ()
@@ -231,6 +232,9 @@ class _Checks:
                 return f"{target} exists with a different text; not overwritten", None
             return None, None
         return None, target
+
+
+_label = operator.attrgetter("label")
 
 
 def _empty_folder(folder: Path) -> bool:

@@ -262,7 +262,7 @@ def _in_order(summary) -> Iterator[tuple[str, list]]:
     if type(summary) is not PackedSummary:
         yield from sorted(summary.items())
         return
-    if not all(map(str.__lt__, summary._ids, islice(summary._ids, 1, None))):
+    if not summary._in_order and not all(map(str.__lt__, summary._ids, islice(summary._ids, 1, None))):
         yield from sorted(summary.items())  # blocks not in id order (an index not written here)
         return
     changed = summary._changed

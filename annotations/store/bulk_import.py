@@ -18,7 +18,9 @@ each other again. A checkpoint follows every
 end: what a checkpoint holds on to (the files to sync, the journal's
 articles to check before it is cut, the summary rows not packed yet) stays
 as large as that, however long the import. What it keeps across batches is
-the article ids seen, packed (an article twice is refused); span ids already
+the article ids seen, packed (an article twice is refused; a caller that
+refuses repeats itself, as ``hashiya import`` does, says ``unique_ids`` and
+none are kept here); span ids already
 given out by earlier batches are the store's (``_Annotator.span_article``).
 
 A batch written is in the journal: a kill after it loses none of it, and
@@ -102,7 +104,8 @@ class Importer:
     it writes nothing and creates nothing. ``finish()`` ends a writing
     import with a checkpoint."""
 
-    def __init__(self, store, *, replace: bool = True, dry_run: bool = False, drawn_ids: bool = False) -> None:
+    def __init__(self, store, *, replace: bool = True, dry_run: bool = False, drawn_ids: bool = False,
+                 unique_ids: bool = False) -> None:
         self.store = store
         self.replace = replace
         self.dry_run = dry_run
@@ -113,7 +116,9 @@ class Importer:
         #: (``_Annotator.span_article(fresh=True)``)
         self.drawn_ids = drawn_ids
         self.summary = ImportSummary()
-        self.seen = SeenStrings()  # the article ids met, packed
+        #: the article ids met, packed; None when the caller gives each
+        #: record of an id once (``unique_ids``: it refuses repeats itself)
+        self.seen = None if unique_ids else SeenStrings()
         self.written = 0
         self.unchecked = 0  # written since the last checkpoint
         self._planned: list[_State] = []  # planned, not written yet
@@ -188,7 +193,7 @@ class Importer:
         text = record.text
         problems_before = len(summary.problems)
         refuse = functools.partial(summary.refuse, article_id)
-        if self.seen.add(article_id) is not None:
+        if self.seen is not None and self.seen.add(article_id) is not None:
             refuse(f"article {article_id}: appears twice in the import")
             return None
         try:

@@ -283,6 +283,7 @@ class _Run:
         self.importer = Importer(
             self.store, replace=not self.args.merge, dry_run=not self.write,
             drawn_ids=self.args.format != "native",  # the other formats carry no span ids
+            unique_ids=True,  # an id met again is refused by _Checks first
         )
 
     def run(self, path: Path, *, spool: bool = False, reader=None):

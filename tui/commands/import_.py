@@ -145,7 +145,10 @@ class _Checks:
         self.schema = schema
         self.corpus = corpus
         self.out_dir = out_dir
+        from annotations.names import name_problem
         from annotations.packed import SeenStrings
+
+        self._name_problem = name_problem  # (asked of every record: imported once)
 
         self.seen = SeenStrings()  # id -> its line, packed: an import may hold millions
         self.known: set[str] = set()  # labels found in the schema
@@ -169,10 +172,6 @@ class _Checks:
 
     def check(self, line: int, record) -> tuple[str | None, Path | str | None]:
         """(problem or None, the .txt file to write for it or None)."""
-        from annotations.model import fingerprint
-        from annotations.names import name_problem
-        from annotations.formats.output import refuse_inputs
-
         schema = self.schema
         first = self.seen.add(str(record.id), line)
         if first is not None:
@@ -196,6 +195,8 @@ class _Checks:
             except HashiyaError as exc:
                 return str(exc), None
             if not same:
+                from annotations.model import fingerprint
+
                 return (
                     f"article {record.id!r}: text differs from the corpus article "
                     f"(fingerprint {fingerprint(record.text)} vs {article.fingerprint}); offsets would not fit"
@@ -205,7 +206,7 @@ class _Checks:
             return (
                 f"article {record.id!r} is not in the corpus {self.settings.corpus}: give --corpus-out DIR to add its text"
             ), None
-        unusable = name_problem(record.id)
+        unusable = self._name_problem(record.id)
         if unusable:
             return f"article id {record.id!r} cannot be a file name: {unusable}", None
         # a string: an import makes 100,000 of them, a Path only when needed
@@ -214,6 +215,8 @@ class _Checks:
         if not exists and not self._out_in_store():
             return None, name
         target = Path(name)
+        from annotations.formats.output import refuse_inputs
+
         try:
             # A file not there yet can be no input; whether the folder is
             # inside the store is asked once (the id is a plain file name).

@@ -29,8 +29,10 @@ article files), so memory does not grow with the file; what is kept is the
 ids seen (for "already appeared on line N") and the problems. From the
 second batch on, the texts and the article files are written by two helper
 processes (annotations/behind.py) while this one reads and checks: a text
-is handed on as soon as its record passed, and the batch's journal lines
-wait for all of its texts. With
+is handed on as soon as its record passed while the helper keeps up (the
+batch's texts it was not given are written by this process once the
+helper's are done), and the batch's journal lines wait for all of its
+texts. With
 ``--all-or-nothing`` the file is read twice: every record is checked first,
 writing nothing, and written in a second reading only if no line was bad
 (a pipe is kept in an unnamed temporary file the first time). On a terminal
@@ -348,16 +350,15 @@ class _Run:
                 self.texts += 1
                 continue
             texts.append((target, record.text))
-            if self.behind is not None and len(texts) >= TEXTS_AT_ONCE:
+            # handed on while the helper keeps up; what it has not been
+            # given by the batch's end is written here once it is done
+            # (in order: none after a text that failed there)
+            if self.behind is not None and len(texts) >= TEXTS_AT_ONCE and self.behind.pending() < TEXTS_AHEAD:
                 jobs.append(self.behind.submit(_write_articles, self.token, texts))
                 texts = []
         if self.write:
-            if self.behind is not None:
-                if texts:
-                    jobs.append(self.behind.submit(_write_articles, self.token, texts))
-                self.texts += _written(jobs)
-            else:
-                self.texts += _write_articles(self.token, texts)
+            self.texts += _written(jobs)
+            self.texts += _write_articles(self.token, texts)
         if self.importer is None:
             return
         self.importer.write(behind=self.files_behind or True)
@@ -510,6 +511,8 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
 
 #: texts handed to the helper at once
 TEXTS_AT_ONCE = 20
+#: jobs of texts the helper may have to do before it is given more
+TEXTS_AHEAD = 3
 
 #: the runs whose writing of texts failed: their later texts are not written
 _FAILED_RUNS: set[str] = set()

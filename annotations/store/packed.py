@@ -29,6 +29,8 @@ from collections.abc import MutableMapping
 from itertools import chain, islice
 from typing import Iterable, Iterator
 
+import orjson
+
 from ..errors import StoreError
 from ..model import Status
 from ..packed import PackedSet, PackedStrings
@@ -320,9 +322,20 @@ def index_entries(summary) -> Iterator[bytes]:
     rows = _in_order(summary)
     first = True
     while chunk := list(islice(rows, _ENTRIES)):
-        piece = dump_json(dict(chunk))[1:-1]
+        piece = _dump_rows(dict(chunk))[1:-1]
         yield piece if first else b"," + piece
         first = False
+
+
+def _dump_rows(rows: dict) -> bytes:
+    """``dump_json(rows)``, by orjson (ten times faster, the same bytes for
+    text, whole numbers and null: every index entry is written at every
+    checkpoint); what orjson refuses (a lone surrogate, an integer beyond
+    64 bits) by ``dump_json``."""
+    try:
+        return orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError
+        return dump_json(rows)
 
 
 class _NotAsWritten(Exception):

@@ -107,6 +107,13 @@ class Behind:
         self._send(_HEAD.pack(len(data)) + data)
         return job
 
+    def pending(self) -> int:
+        """How many jobs given are not done yet (the results that have come
+        are read first, without waiting for more)."""
+        while self._waiting and select.select([self._results], [], [], 0)[0]:
+            self._read_some()
+        return len(self._waiting)
+
     # -- this side ------------------------------------------------------------
     def _start(self) -> None:
         jobs_in, jobs_out = os.pipe()

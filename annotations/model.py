@@ -184,12 +184,48 @@ class SpanChecks:
         if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
             check_span(self.text, start, end, kind, passed)  # raises, naming which
 
+    def clear(self, start: int, end: int, kind: str) -> bool:
+        """Whether an entity [start, end) overlaps none added so far (a
+        theme always does)."""
+        if kind != ENTITY:
+            return True
+        starts = self.starts
+        if not starts or start >= self.ends[-1]:  # after the last (the usual order)
+            return True
+        at = bisect_right(starts, start)
+        return not ((at and self.ends[at - 1] > start) or (at < len(starts) and starts[at] < end))
+
     def add(self, start: int, end: int, kind: str) -> None:
         """A span that passed ``check`` and is kept."""
         if kind == ENTITY:
-            at = bisect_right(self.starts, start)
-            self.starts.insert(at, start)
+            starts = self.starts
+            if not starts or start >= starts[-1]:
+                starts.append(start)
+                self.ends.append(end)
+                return
+            at = bisect_right(starts, start)
+            starts.insert(at, start)
             self.ends.insert(at, end)
+
+
+_new_object = object.__new__
+_set = object.__setattr__
+
+
+def span_of(
+    article_id: str, start: int, end: int, label: str, kind: str, text: str, annotator: str,
+    span_id: str, stamp: float,
+) -> Span:
+    """``Span(article_id, start, end, label, kind, text, annotator,
+    id=span_id, created=stamp, updated=stamp)``, three times faster (what
+    a frozen dataclass's ``__init__`` sets one field at a time is set at
+    once): an import makes a million."""
+    span = _new_object(Span)
+    _set(span, "__dict__", {
+        "article_id": article_id, "start": start, "end": end, "label": label, "kind": kind, "text": text,
+        "annotator": annotator, "id": span_id, "created": stamp, "updated": stamp,
+    })
+    return span
 
 
 ARTICLE = ""  # the target of an article's own note, beside span ids

@@ -39,7 +39,7 @@ def name_problem(name: object) -> str | None:
         return "it may not begin or end with a space"
     if "/" in name or "\\" in name:
         return "it may not hold '/' or '\\'"
-    if needs_marker(name) or any(ch < " " for ch in name):
+    if needs_marker(name) or min(name) < " ":
         return "it may not hold control, bidi formatting or undecodable characters"
     if len(name) > MAX_CHARS or len(name.encode("utf-8")) > MAX_BYTES:
         return f"it is longer than {MAX_CHARS} characters ({MAX_BYTES} bytes)"

@@ -77,6 +77,27 @@ class PackedStrings(Sequence):
     def __len__(self) -> int:
         return len(self._ends)
 
+    def extended(self, more: list[str]) -> "PackedStrings | None":
+        """These strings and then ``more``, which the caller knows to be
+        new and different from each other: made without hashing these again
+        (their sorted hashes are merged with those of ``more``). None when
+        the positions need more bits than these have (then make it anew)."""
+        bits = self._bits
+        start = len(self._ends)
+        if max((start + len(more)).bit_length(), 1) != bits:
+            return None
+        high = ~((1 << bits) - 1)
+        packed = PackedStrings.__new__(PackedStrings)
+        base = len(self._blob)
+        packed._blob = self._blob + "".join(more)
+        packed._ends = array(_offsets(len(packed._blob)), self._ends)
+        packed._ends.extend(islice(accumulate(map(len, more), initial=base), 1, None))
+        packed._bits = bits
+        added = sorted((hash(text) & high) | position for position, text in enumerate(more, start))
+        packed._keys = array("q", merge(self._keys, added))
+        packed.distinct = self.distinct + len(more)
+        return packed
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[position] for position in range(*index.indices(len(self._ends)))]

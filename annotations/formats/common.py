@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, mark_checked, new_id, now
+from ..model import ENTITY, KINDS, OFFSET_UNIT, THEME, ArticleRecord, Span, SpanChecks, Status, id_problem, mark_checked, new_id, now, span_of
 from ..errors import AnnotationError
 from ..jsontext import RECORD_DEPTH, has_surrogate, lone_surrogate_in, loads as json_loads
 from ..segment import Evidence, token_edges, token_table
@@ -316,30 +316,48 @@ def build_record(
         raise RecordError(f"article {article_id!r}: empty text")
     built: list[Span] = []
     checks = SpanChecks(text)
+    starts, ends = checks.starts, checks.ends  # the entities kept so far, in order
     stamp = now()  # one time for the record's spans
+    size = len(text)
+    in_order = True  # the spans came sorted (start, end, kind, label)
+    last = None
     for start, end, label, kind, covered, span_id in spans:
-        start = _int(start, "span start")
-        end = _int(end, "span end")
-        if not isinstance(label, str) or not label.strip():
-            raise RecordError(f"article {article_id!r}: span [{start}, {end}) has no label")
-        if kind not in KINDS:
-            raise RecordError(f"article {article_id!r}: span [{start}, {end}) has unknown kind {kind!r}")
-        try:
-            checks.check(start, end, kind, built)
-        except AnnotationError as exc:
-            raise RecordError(f"article {article_id!r}: span [{start}, {end}) {label}: {exc}") from None
-        if covered is not None and covered != text[start:end]:
+        # the usual span, checked in line: whole-number offsets inside the
+        # text around more than whitespace, a label, a known kind, no
+        # entity before it overlapping (one that starts after the end of
+        # the last is after them all); anything else goes through the
+        # checks that say what is wrong
+        usual = (
+            type(start) is int and type(end) is int and type(label) is str
+            and 0 <= start < end <= size and label.strip()
+        )
+        covering = text[start:end] if usual else ""
+        if not covering.strip() or kind not in KINDS or (
+            kind == ENTITY and starts and start < ends[-1] and not checks.clear(start, end, kind)
+        ):
+            _check_span(article_id, text, checks, built, start, end, label, kind)
+            covering = text[start:end]
+        if covered is not None and covered != covering:
             raise RecordError(
                 f"article {article_id!r}: span [{start}, {end}) says “{covered}” "
-                f"but the text there is “{text[start:end]}”"
+                f"but the text there is “{covering}”"
             )
         built.append(
-            Span(
-                article_id, start, end, label, kind, text[start:end], annotator,
-                id=str(span_id) if span_id else new_id(), created=stamp, updated=stamp,
+            span_of(
+                article_id, start, end, label, kind, covering, annotator,
+                str(span_id) if span_id else new_id(), stamp,
             )
         )
-        checks.add(start, end, kind)
+        if kind == ENTITY:
+            if not starts or start >= starts[-1]:
+                starts.append(start)
+                ends.append(end)
+            else:
+                checks.add(start, end, kind)
+        if in_order:
+            key = (start, end, kind, label)
+            in_order = last is None or last <= key
+            last = key
     theme_list: list[str] = []
     for theme in themes:
         if not isinstance(theme, str) or not theme.strip():
@@ -355,7 +373,8 @@ def build_record(
             raise RecordError(
                 f"article {article_id!r}: unknown status {status!r} (todo, in_progress or done)"
             ) from None
-    built.sort(key=lambda s: (s.start, s.end, s.kind, s.label))
+    if not in_order:
+        built.sort(key=_SPAN_ORDER)
     record = ArticleRecord(
         id=article_id,
         text=text,
@@ -367,6 +386,21 @@ def build_record(
     )
     mark_checked(record)
     return record
+
+
+def _check_span(article_id, text: str, checks: SpanChecks, built: list[Span], start, end, label, kind) -> None:
+    """The checks of one span of ``build_record``, each with its message
+    (RecordError)."""
+    start = _int(start, "span start")
+    end = _int(end, "span end")
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f"article {article_id!r}: span [{start}, {end}) has no label")
+    if kind not in KINDS:
+        raise RecordError(f"article {article_id!r}: span [{start}, {end}) has unknown kind {kind!r}")
+    try:
+        checks.check(start, end, kind, built)
+    except AnnotationError as exc:
+        raise RecordError(f"article {article_id!r}: span [{start}, {end}) {label}: {exc}") from None
 
 
 def check_offset_unit(obj: dict) -> None:

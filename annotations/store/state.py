@@ -45,6 +45,8 @@ _new_object = object.__new__
 
 
 _span_id = operator.itemgetter("id")
+#: the order of an article's spans as stored (start, end, kind, label, id)
+_STORED_ORDER = operator.itemgetter("start", "end", "kind", "label", "id")
 _SPAN_ORDER = operator.attrgetter("start", "end", "kind", "label")  # SPAN_KEY, in C
 _FIELD_CHECKS = tuple((operator.itemgetter(name), {t}) for name, t in zip(_SPAN_FIELDS, _SPAN_TYPES))
 _span_created = operator.itemgetter("created")
@@ -178,7 +180,7 @@ class _State:
             "fingerprint": self.fingerprint,
             "status": self.status,
             "themes": list(self.themes),
-            "spans": sorted(self.spans.values(), key=lambda d: (d["start"], d["end"], d["kind"], d["label"], d["id"])),
+            "spans": sorted(self.spans.values(), key=_STORED_ORDER),
         }
         if self.settled:
             out["settled"] = list(self.settled)

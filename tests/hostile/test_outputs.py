@@ -104,13 +104,23 @@ def test_create_without_renameat2_links_and_still_never_replaces(tmp_path, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt", "there.txt"]
 
 
-def test_create_makes_its_temporary_afresh_over_a_leftover_or_a_link(tmp_path):
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_create_makes_its_temporary_afresh_over_a_leftover_or_a_link(tmp_path, monkeypatch, unnamed):
+    """A link planted where the temporary name will be is never written
+    through: with unnamed files (annotations/newfile.py) no temporary name
+    is used and it is left as it is; without, it is made afresh."""
+    from annotations import newfile
+
+    if not unnamed:
+        monkeypatch.setattr(newfile, "_linkat", [None])
+    leftover = f".a.txt.{os.getpid()}.tmp"
     victim = tmp_path / "victim"
     victim.write_text("precious")
-    (tmp_path / f".a.txt.{os.getpid()}.tmp").symlink_to(victim)
+    (tmp_path / leftover).symlink_to(victim)
     create_file(tmp_path / "a.txt", "text")
     assert (tmp_path / "a.txt").read_text() == "text" and victim.read_text() == "precious"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "victim"]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ([leftover] if unnamed and newfile._function() else []) + ["a.txt", "victim"]
 
 
 def test_create_refuses_a_lone_surrogate_and_writes_nothing(tmp_path):

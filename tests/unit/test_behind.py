@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import time
 
 import pytest
 
@@ -147,3 +148,19 @@ def test_close_returns_when_a_job_was_cut_short_while_being_given():
     assert whole.result()[1] == 1
     with pytest.raises(Exception, match="ended unexpectedly"):
         cut.result()
+
+
+def test_pending_counts_the_jobs_not_done_without_waiting_for_them():
+    behind = Behind()
+    try:
+        assert behind.pending() == 0
+        gate = behind.submit(time.sleep, 0.5)
+        quick = [behind.submit(_pid_and, n) for n in range(3)]
+        assert behind.pending() == 4  # at once: the first is still asleep
+        deadline = time.monotonic() + 10
+        while behind.pending() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert behind.pending() == 0 and gate.done and all(job.done for job in quick)
+        assert [job.result()[1] for job in quick] == [0, 1, 2]
+    finally:
+        behind.close()

@@ -447,3 +447,28 @@ def test_a_text_made_meanwhile_in_an_empty_corpus_out_is_kept_and_said(tmp_path,
     assert f"{theirs}: exists (made while this command ran" in " ".join(err.split())
     assert theirs.read_text(encoding="utf-8") == "someone else's text"
     assert not (corpus / "s000008.txt").exists()
+
+
+def test_texts_the_helper_cannot_keep_up_with_are_written_here(tmp_path, capsys, monkeypatch):
+    """A text is handed to the helper only while it has few to do; the rest
+    of a batch's texts are written by the importing process once the
+    helper's are (here: none handed on), each once."""
+    from annotations.behind import Behind
+    from tui.commands import import_
+
+    given = []
+    real = Behind.submit
+
+    def submit(self, fn, *args):
+        given.append(fn.__name__)
+        return real(self, fn, *args)
+
+    monkeypatch.setattr(Behind, "submit", submit)
+    monkeypatch.setattr(import_, "TEXTS_AHEAD", 0)
+    source = write_file(tmp_path / "in.jsonl", 3 * BATCH + 7)
+    code, _, err = run(capsys, *import_args(tmp_path, source))
+    assert code == 0, err
+    assert "_write_articles" not in given and "write_files" in given
+    texts = sorted(p.name for p in (tmp_path / "corpus").iterdir())
+    assert texts == [f"s{i:06d}.txt" for i in range(1, 3 * BATCH + 8)]
+    assert f"wrote {3 * BATCH + 7} article text(s)" in err

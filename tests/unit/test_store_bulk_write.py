@@ -73,3 +73,40 @@ def test_a_file_that_cannot_be_written_behind_is_said_and_the_journal_completes_
     with Store(root, "ali") as again:
         assert len(again.article_ids()) == 300
         assert [s.text for s in again.spans("w150")] == ["بغداد"]
+
+
+def test_files_written_by_a_helper_process_are_those_written_here(tmp_path: Path):
+    """A batch's articles go to the helper process as their JSON (not
+    pickled), and the files it writes are byte for byte those written in
+    this process: notes, themes, times and key order alike."""
+    from annotations.behind import Behind
+    from annotations.model import ARTICLE, Note
+    from annotations.store.bulk_import import Importer
+
+    records = _records(40)
+    for n, record in enumerate(records):
+        record.themes = ["health", "politics"][: n % 3]
+        record.status = "done"
+        if n % 4 == 0:
+            record.notes = {ARTICLE: Note("ملاحظة", n % 8 == 0), record.spans[0].id: Note("", True)}
+    sent = []
+
+    class Watching(Behind):
+        def submit(self, fn, *args):
+            sent.extend(after for _, _, after, *_ in args[0])
+            return super().submit(fn, *args)
+
+    helper = Watching()
+    files = {}
+    for name, behind in (("here", False), ("helper", helper)):
+        root = tmp_path / name
+        with Store(root, "ali") as st:
+            importer = Importer(st)
+            for record in records:
+                assert importer.plan(record)
+            importer.write(behind=behind)
+            st._writer().settle_writes()
+        files[name] = {p.relative_to(root): p.read_bytes() for p in sorted((root / "ali" / "articles").rglob("*.json"))}
+    helper.close()
+    assert len(files["here"]) == 40 and files["here"] == files["helper"]
+    assert len(sent) == 40 and all(type(after) is bytes for after in sent)

@@ -370,3 +370,44 @@ def test_an_imported_file_changed_before_the_cut_is_read_and_keeps_the_journal(t
     repair(root, "ali")
     with Store(root, "ali") as store:
         assert [s.text for s in store.spans("imp3")] == [TEXT[3:8]]
+
+
+def test_after_its_first_cut_a_writer_does_not_read_the_journal_to_cut_it(tmp_path: Path, small_limit, monkeypatch):
+    """The articles the journal edits (and the seq of each one's last edit)
+    are noted as the writer appends them once it has cut the journal: the
+    cuts after the first do not read the journal for them, and find what
+    reading it finds. A journal that is not the one appended to, or not of
+    the size written, is read as before."""
+    reads = []
+    real = checkpoint._last_edits
+    monkeypatch.setattr(checkpoint, "_last_edits", lambda path: reads.append(1) or real(path))
+    tracked = []
+    real_tracked = checkpoint._tracked_edits
+
+    def comparing(ann):
+        last = real_tracked(ann)
+        if last is not None:
+            assert last == real(ann.journal.path)
+            tracked.append(len(last))
+        return last
+
+    monkeypatch.setattr(checkpoint, "_tracked_edits", comparing)
+    root = tmp_path / "store"
+    with Store(root, "ali") as store:
+        for n in range(300):
+            edit(store, n)
+        expected = contents(store)
+        cuts = len(tracked) + len(reads)
+        assert len(reads) == 1 and cuts > 5 and all(tracked)
+        own = store._writer()
+        size = journal(root).stat().st_size
+        with open(journal(root), "ab") as handle:  # someone else's line
+            handle.write(b"\n")
+        assert checkpoint._tracked_edits(own) is None
+        os.truncate(journal(root), size)
+        assert checkpoint._tracked_edits(own) is not None
+        os.replace(journal(root), journal(root).with_name("moved"))
+        shutil.copy(journal(root).with_name("moved"), journal(root))  # the same bytes, another file
+        assert checkpoint._tracked_edits(own) is None
+    with Store(root, "ali") as store:
+        assert contents(store) == expected

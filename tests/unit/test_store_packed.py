@@ -162,6 +162,43 @@ def test_fold_and_index_entries_give_exactly_what_one_dump_gives():
     assert again.changed() == 0 and dict(again.items()) == expected and list(again) == sorted(expected)
 
 
+def test_rows_added_after_the_last_id_are_appended_to_a_folded_summary(monkeypatch):
+    """An import of ids in order: the next fold appends the new rows to the
+    blocks (the ids held are not hashed and sorted again) and gives what a
+    fold from scratch gives; anything else is folded from scratch."""
+    from annotations.packed import PackedStrings
+    from annotations.store import packed as module
+    from annotations.store.packed import fold, index_entries
+    from annotations.store.files import dump_json
+
+    rows = _rows(3000)
+    folded = fold(rows)
+    more = {f"b{n:05d}": [n % 7, "done" if n % 2 else "in_progress", f"fp{n}" if n % 3 else None, n % 2] for n in range(1000)}  # (4,000 ids: positions of 12 bits still)
+    for article_id, row in more.items():
+        folded[article_id] = row
+    expected = {**rows, **more}
+    made = []
+    monkeypatch.setattr(module, "pack_rows", lambda rows: made.append(1) or PackedSummary(PackedStrings(), [], b"", [], None, []))
+    again = fold(folded)
+    assert not made  # appended: no fold from scratch
+    assert again.changed() == 0 and dict(again.items()) == expected and list(again) == sorted(expected)
+    assert all(again._ids.find(article_id) == n for n, article_id in enumerate(sorted(expected)))
+    assert again._ids.find("b99999") == -1 and again._ids.distinct == len(expected)
+    assert b"{" + b"".join(index_entries(again)) + b"}" == dump_json(expected)
+    monkeypatch.undo()
+    # an id before the last, or one removed: folded from scratch, as before
+    for change in ({"a00000x": [1, "todo", None, 0]}, {"b00001": None}):
+        other = fold(dict(expected))
+        for article_id, row in change.items():
+            if row is None:
+                del other[article_id]
+            else:
+                other[article_id] = row
+        want = {**expected, **change}
+        want = {k: v for k, v in want.items() if v is not None}
+        assert dict(fold(other).items()) == want and list(fold(other)) == sorted(want)
+
+
 def test_blocks_not_in_id_order_are_sorted_when_folded():
     from annotations.store.packed import fold, pack_rows
 

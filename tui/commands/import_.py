@@ -29,8 +29,10 @@ article files), so memory does not grow with the file; what is kept is the
 ids seen (for "already appeared on line N") and the problems. From the
 second batch on, the texts and the article files are written by two helper
 processes (annotations/behind.py) while this one reads and checks: a text
-is handed on as soon as its record passed, and the batch's journal lines
-wait for all of its texts. With
+is handed on as soon as its record passed while the helper keeps up (the
+batch's texts it was not given are written by this process once the
+helper's are done), and the batch's journal lines wait for all of its
+texts. With
 ``--all-or-nothing`` the file is read twice: every record is checked first,
 writing nothing, and written in a second reading only if no line was bad
 (a pipe is kept in an unnamed temporary file the first time). On a terminal
@@ -60,6 +62,8 @@ reported by line and the rest are imported.
 from __future__ import annotations
 
 import argparse
+import gc
+import operator
 import os
 import sys
 from pathlib import Path
@@ -143,9 +147,13 @@ class _Checks:
         self.schema = schema
         self.corpus = corpus
         self.out_dir = out_dir
+        from annotations.names import name_problem
         from annotations.packed import SeenStrings
 
+        self._name_problem = name_problem  # (asked of every record: imported once)
+
         self.seen = SeenStrings()  # id -> its line, packed: an import may hold millions
+        self.known: set[str] = set()  # labels found in the schema
         self._in_store: bool | None = None
         # what Path(out_dir) / name writes: "." is left out
         self._out_name = "" if out_dir is None or str(out_dir) == "." else str(out_dir)
@@ -166,16 +174,17 @@ class _Checks:
 
     def check(self, line: int, record) -> tuple[str | None, Path | str | None]:
         """(problem or None, the .txt file to write for it or None)."""
-        from annotations.model import fingerprint
-        from annotations.names import name_problem
-        from annotations.formats.output import refuse_inputs
-
         schema = self.schema
         first = self.seen.add(str(record.id), line)
         if first is not None:
             return f"article {record.id!r} already appeared on line {first}", None
-        unknown = sorted({s.label for s in record.spans} | set(record.themes))
-        unknown = [label for label in unknown if schema.get(label) is None]
+        labels = set(map(_label, record.spans))
+        if record.themes:
+            labels.update(record.themes)
+        unknown = ()
+        if not labels <= self.known:
+            unknown = [label for label in sorted(labels) if schema.get(label) is None]
+            self.known.update(label for label in labels if label not in unknown)
         if unknown:
             return (
                 f"article {record.id!r}: label(s) {', '.join(map(repr, unknown))} not in the "
@@ -188,6 +197,8 @@ class _Checks:
             except HashiyaError as exc:
                 return str(exc), None
             if not same:
+                from annotations.model import fingerprint
+
                 return (
                     f"article {record.id!r}: text differs from the corpus article "
                     f"(fingerprint {fingerprint(record.text)} vs {article.fingerprint}); offsets would not fit"
@@ -197,7 +208,7 @@ class _Checks:
             return (
                 f"article {record.id!r} is not in the corpus {self.settings.corpus}: give --corpus-out DIR to add its text"
             ), None
-        unusable = name_problem(record.id)
+        unusable = self._name_problem(record.id)
         if unusable:
             return f"article id {record.id!r} cannot be a file name: {unusable}", None
         # a string: an import makes 100,000 of them, a Path only when needed
@@ -206,6 +217,8 @@ class _Checks:
         if not exists and not self._out_in_store():
             return None, name
         target = Path(name)
+        from annotations.formats.output import refuse_inputs
+
         try:
             # A file not there yet can be no input; whether the folder is
             # inside the store is asked once (the id is a plain file name).
@@ -224,6 +237,9 @@ class _Checks:
                 return f"{target} exists with a different text; not overwritten", None
             return None, None
         return None, target
+
+
+_label = operator.attrgetter("label")
 
 
 def _empty_folder(folder: Path) -> bool:
@@ -272,22 +288,28 @@ class _Run:
         self.importer = Importer(
             self.store, replace=not self.args.merge, dry_run=not self.write,
             drawn_ids=self.args.format != "native",  # the other formats carry no span ids
+            unique_ids=True,  # an id met again is refused by _Checks first
         )
 
     def run(self, path: Path, *, spool: bool = False, reader=None):
         """Go through the file; returns its reader (for a second pass)."""
         from annotations.formats.common import ImportResult
-        from annotations.store.bulk_import import _no_cyclic_gc, batches
+        from annotations.store.bulk_import import BATCH, CHECKPOINT_EVERY, _no_cyclic_gc, batches
 
         result = ImportResult()
         result.file_problems = []
         reader, stream = _records(path, self.args.format, self.schema, self.settings.annotator, result, spool=spool, reader=reader)
         checks = _Checks(path, self.settings, self.schema, self.corpus, self.out_dir)
         try:
-            for batch in batches(stream):
-                with _no_cyclic_gc():
+            # reading a batch makes as many objects as checking it, and no
+            # cycles: the cyclic GC is off for both (what a batch left is
+            # looked at once every CHECKPOINT_EVERY records)
+            with _no_cyclic_gc():
+                for number, batch in enumerate(batches(stream), start=1):
                     self._batch(batch, checks)
-                self.progress.update(reader, self.accepted)
+                    self.progress.update(reader, self.accepted)
+                    if number % (CHECKPOINT_EVERY // BATCH) == 0:
+                        gc.collect(1)
         finally:
             self.problems.extend(result.problems)
             self.file_problems = result.file_problems
@@ -328,16 +350,15 @@ class _Run:
                 self.texts += 1
                 continue
             texts.append((target, record.text))
-            if self.behind is not None and len(texts) >= TEXTS_AT_ONCE:
+            # handed on while the helper keeps up; what it has not been
+            # given by the batch's end is written here once it is done
+            # (in order: none after a text that failed there)
+            if self.behind is not None and len(texts) >= TEXTS_AT_ONCE and self.behind.pending() < TEXTS_AHEAD:
                 jobs.append(self.behind.submit(_write_articles, self.token, texts))
                 texts = []
         if self.write:
-            if self.behind is not None:
-                if texts:
-                    jobs.append(self.behind.submit(_write_articles, self.token, texts))
-                self.texts += _written(jobs)
-            else:
-                self.texts += _write_articles(self.token, texts)
+            self.texts += _written(jobs)
+            self.texts += _write_articles(self.token, texts)
         if self.importer is None:
             return
         self.importer.write(behind=self.files_behind or True)
@@ -490,6 +511,8 @@ def _planned_changes(store, accepted, *, merge: bool) -> list[str]:
 
 #: texts handed to the helper at once
 TEXTS_AT_ONCE = 20
+#: jobs of texts the helper may have to do before it is given more
+TEXTS_AHEAD = 3
 
 #: the runs whose writing of texts failed: their later texts are not written
 _FAILED_RUNS: set[str] = set()

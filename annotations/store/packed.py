@@ -238,24 +238,10 @@ def _appended(summary: "PackedSummary") -> "PackedSummary | None":
     packed_ids = ids.extended([article_id for article_id, _ in added])
     if packed_ids is None:
         return None
-    counts, themes = array("I", summary._counts), array("I", summary._themes)
-    statuses = bytearray(summary._statuses)
-    names = list(summary._names)
-    name_of = {name: index for index, name in enumerate(names)}
-    fingerprints = bytearray(summary._fingerprints._blob)
-    fp_ends = array("Q", summary._fingerprints._ends)
-    for _, (count, status, fp, nthemes) in added:
-        counts.append(count)
-        index = name_of.get(status)
-        if index is None:
-            index = name_of[status] = len(names)
-            names.append(status)
-        statuses.append(index)
-        if fp:
-            fingerprints.extend(fp.encode())
-        fp_ends.append(len(fingerprints))
-        themes.append(nthemes)
-    packed = PackedSummary(packed_ids, counts, bytes(statuses), names, _Fingerprints(bytes(fingerprints), fp_ends), themes)
+    columns = _Columns(summary)
+    for _, row in added:
+        columns.add(row)
+    packed = columns.summary(packed_ids)
     packed._in_order = True
     return packed
 
@@ -290,29 +276,48 @@ def _in_order(summary) -> Iterator[tuple[str, list]]:
 
 def pack_rows(rows: Iterable[tuple[str, list]]) -> "PackedSummary":
     """A ``PackedSummary`` of ``(article id, row)`` pairs, in their order."""
-    fingerprints = bytearray()
-    fp_ends = array("Q")
-    counts, themes = array("I"), array("I")
-    statuses = bytearray()
-    names: list[str] = []
-    name_of: dict[str, int] = {}
+    columns = _Columns()
 
     def keys() -> Iterator[str]:
-        for article_id, (count, status, fp, nthemes) in rows:
-            counts.append(count)
-            index = name_of.get(status)
-            if index is None:
-                index = name_of[status] = len(names)
-                names.append(status)
-            statuses.append(index)
-            if fp:
-                fingerprints.extend(fp.encode())
-            fp_ends.append(len(fingerprints))
-            themes.append(nthemes)
+        for article_id, row in rows:
+            columns.add(row)
             yield article_id
 
-    ids = PackedStrings(keys())
-    return PackedSummary(ids, counts, bytes(statuses), names, _Fingerprints(bytes(fingerprints), fp_ends), themes)
+    return columns.summary(PackedStrings(keys()))
+
+
+class _Columns:
+    """A ``PackedSummary``'s columns being made a row at a time, empty or
+    continuing those of `summary`."""
+
+    def __init__(self, summary: "PackedSummary | None" = None) -> None:
+        if summary is None:
+            self.counts, self.themes = array("I"), array("I")
+            self.statuses, self.names = bytearray(), []
+            self.fingerprints, self.fp_ends = bytearray(), array("Q")
+        else:
+            self.counts, self.themes = array("I", summary._counts), array("I", summary._themes)
+            self.statuses, self.names = bytearray(summary._statuses), list(summary._names)
+            self.fingerprints = bytearray(summary._fingerprints._blob)
+            self.fp_ends = array("Q", summary._fingerprints._ends)
+        self.name_of = {name: index for index, name in enumerate(self.names)}
+
+    def add(self, row: list) -> None:
+        count, status, fp, nthemes = row
+        self.counts.append(count)
+        index = self.name_of.get(status)
+        if index is None:
+            index = self.name_of[status] = len(self.names)
+            self.names.append(status)
+        self.statuses.append(index)
+        if fp:
+            self.fingerprints.extend(fp.encode())
+        self.fp_ends.append(len(self.fingerprints))
+        self.themes.append(nthemes)
+
+    def summary(self, ids: PackedStrings) -> "PackedSummary":
+        return PackedSummary(ids, self.counts, bytes(self.statuses), self.names,
+                             _Fingerprints(bytes(self.fingerprints), self.fp_ends), self.themes)
 
 
 def index_entries(summary) -> Iterator[bytes]:

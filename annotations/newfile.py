@@ -14,31 +14,40 @@ makes the file its own way."""
 from __future__ import annotations
 
 import errno
+import functools
 import os
 
-_AT_FDCWD = -100
+AT_FDCWD = -100  # "relative to the working folder", for the C library's *at calls
 _AT_SYMLINK_FOLLOW = 0x400
 _TMPFILE = getattr(os, "O_TMPFILE", 0)
-_linkat: list = []  # the C library's linkat, once looked up (None: not there)
 #: what says the file system or system cannot make an unnamed file, or link
 #: one (then the caller's way, for this file; for good when it is the system)
 _NOT_HERE = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EPERM, errno.ENOENT}
 
 
-def _function():
-    if not _linkat:
-        function = None
-        if _TMPFILE and os.path.isdir("/proc/self/fd"):
-            try:
-                import ctypes
+@functools.cache
+def c_function(name: str, *argtypes: str):
+    """The C library's function `name` taking `argtypes` (ctypes names
+    without ``c_``: "int", "uint", "char_p") and returning an int, errno
+    kept for ``ctypes.get_errno``; None where the system has none. Looked
+    up once."""
+    try:
+        import ctypes
 
-                function = ctypes.CDLL(None, use_errno=True).linkat
-                function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-                function.restype = ctypes.c_int
-            except (OSError, AttributeError, ImportError):
-                function = None
-        _linkat.append(function)
-    return _linkat[0]
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+        function.argtypes = [getattr(ctypes, f"c_{kind}") for kind in argtypes]
+        function.restype = ctypes.c_int
+    except (OSError, AttributeError, ImportError):
+        return None
+    return function
+
+
+@functools.cache
+def _function():
+    """linkat, where unnamed files can be linked by their /proc name."""
+    if not _TMPFILE or not os.path.isdir("/proc/self/fd"):
+        return None
+    return c_function("linkat", "int", "char_p", "int", "char_p", "int")
 
 
 def create_new(path: str, data: bytes, mode: int = 0o666) -> os.stat_result | None:
@@ -61,7 +70,7 @@ def create_new(path: str, data: bytes, mode: int = 0o666) -> os.stat_result | No
         while view:
             view = view[os.write(fd, view):]
         written = os.fstat(fd)
-        if linkat(_AT_FDCWD, b"/proc/self/fd/%d" % fd, _AT_FDCWD, os.fsencode(path), _AT_SYMLINK_FOLLOW) != 0:
+        if linkat(AT_FDCWD, b"/proc/self/fd/%d" % fd, AT_FDCWD, os.fsencode(path), _AT_SYMLINK_FOLLOW) != 0:
             import ctypes
 
             code = ctypes.get_errno()

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TextIO
 
 from ..errors import FormatError
-from ..newfile import create_new
+from ..newfile import AT_FDCWD, c_function, create_new
 
 STDOUT = "-"
 
@@ -205,35 +205,24 @@ _MADE_MEANWHILE = (
     "{path}: exists (made while this command ran, or, where the file system ignores case, the file of a name "
     "differing only in case); not overwritten"
 )
-_AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
-_renameat2: list = []  # the C library's renameat2, once looked up (None: not there)
+_no_renameat2: list = []  # not empty once a file system said it has no renameat2
 
 
 def _move_new(tmp: str, path: str) -> None:
     """``tmp`` renamed to ``path``, which must not exist (FileExistsError):
     Linux's renameat2 with RENAME_NOREPLACE, one change to the folder;
     where the system or file system has none, a hard link and an unlink."""
-    if not _renameat2:
-        try:
-            import ctypes
-
-            function = ctypes.CDLL(None, use_errno=True).renameat2
-            function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-            function.restype = ctypes.c_int
-        except (OSError, AttributeError, ImportError):
-            function = None
-        _renameat2.append(function)
-    function = _renameat2[0]
+    function = None if _no_renameat2 else c_function("renameat2", "int", "char_p", "int", "char_p", "uint")
     if function is not None:
         import ctypes
 
-        if function(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(path), _RENAME_NOREPLACE) == 0:
+        if function(AT_FDCWD, os.fsencode(tmp), AT_FDCWD, os.fsencode(path), _RENAME_NOREPLACE) == 0:
             return
         code = ctypes.get_errno()
         if code not in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP):
             raise OSError(code, os.strerror(code), path)
-        _renameat2[0] = None  # not on this file system: as below from now on
+        _no_renameat2.append(True)  # not on this file system: as below from now on
     os.link(tmp, path)
     os.unlink(tmp)
 

@@ -95,7 +95,10 @@ def test_create_never_replaces_what_is_there(tmp_path):
 def test_create_without_renameat2_links_and_still_never_replaces(tmp_path, monkeypatch):
     from annotations.formats import output
 
-    monkeypatch.setattr(output, "_renameat2", [None])
+    from annotations import newfile
+
+    monkeypatch.setattr(newfile, "_function", lambda: None)  # the temporary-name way, then
+    monkeypatch.setattr(output, "_no_renameat2", [True])
     (tmp_path / "there.txt").write_text("theirs")
     with pytest.raises(FormatError, match="not overwritten"):
         create_file(tmp_path / "there.txt", "mine")
@@ -112,7 +115,7 @@ def test_create_makes_its_temporary_afresh_over_a_leftover_or_a_link(tmp_path, m
     from annotations import newfile
 
     if not unnamed:
-        monkeypatch.setattr(newfile, "_linkat", [None])
+        monkeypatch.setattr(newfile, "_function", lambda: None)
     leftover = f".a.txt.{os.getpid()}.tmp"
     victim = tmp_path / "victim"
     victim.write_text("precious")

@@ -316,7 +316,6 @@ def build_record(
         raise RecordError(f"article {article_id!r}: empty text")
     built: list[Span] = []
     checks = SpanChecks(text)
-    starts, ends = checks.starts, checks.ends  # the entities kept so far, in order
     stamp = now()  # one time for the record's spans
     size = len(text)
     in_order = True  # the spans came sorted (start, end, kind, label)
@@ -324,17 +323,14 @@ def build_record(
     for start, end, label, kind, covered, span_id in spans:
         # the usual span, checked in line: whole-number offsets inside the
         # text around more than whitespace, a label, a known kind, no
-        # entity before it overlapping (one that starts after the end of
-        # the last is after them all); anything else goes through the
-        # checks that say what is wrong
+        # entity before it overlapping (SpanChecks.clear); anything else
+        # goes through the checks that say what is wrong
         usual = (
             type(start) is int and type(end) is int and type(label) is str
             and 0 <= start < end <= size and label.strip()
         )
         covering = text[start:end] if usual else ""
-        if not covering.strip() or kind not in KINDS or (
-            kind == ENTITY and starts and start < ends[-1] and not checks.clear(start, end, kind)
-        ):
+        if not covering.strip() or kind not in KINDS or not checks.clear(start, end, kind):
             _check_span(article_id, text, checks, built, start, end, label, kind)
             covering = text[start:end]
         if covered is not None and covered != covering:
@@ -348,12 +344,7 @@ def build_record(
                 str(span_id) if span_id else new_id(), stamp,
             )
         )
-        if kind == ENTITY:
-            if not starts or start >= starts[-1]:
-                starts.append(start)
-                ends.append(end)
-            else:
-                checks.add(start, end, kind)
+        checks.add(start, end, kind)
         if in_order:
             key = (start, end, kind, label)
             in_order = last is None or last <= key

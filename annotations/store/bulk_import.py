@@ -47,7 +47,7 @@ from ..packed import SeenStrings
 from ..model import ARTICLE, ENTITY, ArticleRecord, Span, SpanChecks, Status, fingerprint, new_id, now, spans_checked
 from .bulk_write import BULK_THRESHOLD
 from .checkpoint import due
-from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict
+from .state import SPAN_KEY, _State, _check_label, _notes_by_key, _short, _span_dict, span_fields
 
 _LABEL = operator.attrgetter("label")
 
@@ -288,11 +288,7 @@ class Importer:
             if not (isfinite(created) and isfinite(updated)):
                 # written as JSON by orjson, which has no NaN or Infinity
                 created = updated = now()
-            # _span_dict(span), with this id, annotator and article
-            spans[sid] = {
-                "article_id": article_id, "start": start, "end": end, "label": label, "kind": kind,
-                "text": span.text, "annotator": annotator, "id": sid, "created": created, "updated": updated,
-            }
+            spans[sid] = span_fields(article_id, start, end, label, kind, span.text, annotator, sid, created, updated)
             if span_notes and span_notes.get(span.id):
                 notes[sid] = span_notes[span.id].to_dict()
         if record.notes.get(ARTICLE):

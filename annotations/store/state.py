@@ -22,17 +22,25 @@ from .files import shard_corrupt
 SPAN_KEY = lambda span: (span.start, span.end, span.kind, span.label)  # noqa: E731
 
 def _span_dict(span: Span) -> dict:
+    return span_fields(span.article_id, span.start, span.end, span.label, span.kind, span.text,
+                       span.annotator, span.id, span.created, span.updated)
+
+
+def span_fields(article_id: str, start: int, end: int, label: str, kind: str, text: str, annotator: str,
+                span_id: str, created: float, updated: float) -> dict:
+    """A span as the store holds it (what ``_span_dict`` makes of a Span;
+    an import gives these from its parts, with its own id and annotator)."""
     return {
-        "article_id": span.article_id,
-        "start": span.start,
-        "end": span.end,
-        "label": span.label,
-        "kind": span.kind,
-        "text": span.text,
-        "annotator": span.annotator,
-        "id": span.id,
-        "created": span.created,
-        "updated": span.updated,
+        "article_id": article_id,
+        "start": start,
+        "end": end,
+        "label": label,
+        "kind": kind,
+        "text": text,
+        "annotator": annotator,
+        "id": span_id,
+        "created": created,
+        "updated": updated,
     }
 
 

@@ -73,6 +73,9 @@ class _Annotator(BulkWrites):
         #: (``bulk_replace(behind=True)``), and what failed there
         self.writing: threading.Thread | None = None
         self.write_error: BaseException | None = None
+        #: articles whose last edit is in the journal and in memory, its
+        #: file write still to come (``commit(later=True)``, ``write_held``)
+        self.held: dict[str, _Shard] = {}
         self.unapplied: dict[str, list[dict]] = {}  # readers: journal entries after the index
         self.recovery: list[str] = []  # what opening had to do after a crash
         self.indexed: set[str] = set()  # of those the journal edits since the index: with content in it
@@ -495,7 +498,14 @@ class _Annotator(BulkWrites):
                 del self.unapplied[article_id]
         return state
 
-    def commit(self, article_id: str, op: dict, act: str, desc: str) -> None:
+    def commit(self, article_id: str, op: dict, act: str, desc: str, *, later: bool = False) -> None:
+        """Save one edit: its journal line appended and fdatasync'd, then
+        its article file written -- or, with ``later``, left for
+        ``write_held`` (the caller's next moment to spare: the edit is safe
+        once its journal line is, and a kill before the file is written is
+        completed from the journal on the next opening, ``_roll_forward``)."""
+        if self.held:
+            self.write_held()
         shard = self.shard(article_id)
         state = shard.state()  # a damaged file stops the edit before anything is written
         seq = self.seq + 1
@@ -508,8 +518,10 @@ class _Annotator(BulkWrites):
         # entries after it, that rebuilds any later version.
         shard.storage.backup = str(shard.path) not in self.dirty
         try:
-            shard.apply(op, seq)
+            shard.apply(op, seq, hold=later, after=after)
             self.dirty.add(str(shard.path))
+            if later:
+                self.held[article_id] = shard
         except BaseException:
             try:
                 self.journal.truncate(before)
@@ -520,9 +532,19 @@ class _Annotator(BulkWrites):
         self.pos = self.journal.size
         after_save(self)
 
+    def write_held(self) -> None:
+        """Write the article files of edits saved ``later``. One that fails
+        stays held -- in memory and in the journal -- and its StoreError is
+        raised; the next call tries it again."""
+        held = self.held
+        while held:
+            article_id, shard = next(iter(held.items()))
+            shard.write_held()
+            del held[article_id]
+
     def close(self, *, snapshot: bool = True) -> None:
         try:
-            if self.writing is not None or self.write_error is not None:
+            if self.writing is not None or self.write_error is not None or self.held:
                 try:
                     self.settle_writes()
                 except StoreError:

@@ -99,8 +99,13 @@ class _Shard:
         )
         self.storage: ShardStorage = self.db.storage  # type: ignore[assignment]
         self._cached: tuple[str, _State] | None = None
+        #: edits made in memory whose file write is still to come (``apply(hold=True)``):
+        #: (op, seq, state before, state after, keep a .bak)
+        self._held: list[tuple[dict, int, _State, _State, bool]] = []
 
     def state(self) -> _State:
+        if self._held:
+            return self._held[-1][3]
         text = self.storage._load()
         if self._cached is not None and self._cached[0] is text:
             return self._cached[1]
@@ -110,12 +115,32 @@ class _Shard:
         self._cached = (text, state)
         return state
 
-    def apply(self, op: dict, seq: int) -> None:
-        """Write one edit with TinyDB operations, as one file write."""
+    def apply(self, op: dict, seq: int, *, hold: bool = False, after: _State | None = None) -> None:
+        """Write one edit with TinyDB operations, as one file write; with
+        ``hold`` the edit is only made in memory (``state()`` gives it) and
+        ``write_held`` writes it. ``after``: the state the edit makes, if
+        the caller has worked it out already."""
+        before = self.state()
+        if after is None:
+            after = _apply_state(before, op, seq)
+        if hold:
+            self._held.append((op, seq, before, after, self.storage.backup))
+            return
+        self._write(op, seq, before, after)
+
+    def write_held(self) -> None:
+        """Write the edits ``apply(hold=True)`` made, in order. One whose
+        write fails stays held (and in memory) and its StoreError is raised."""
+        held = self._held
+        while held:
+            op, seq, before, after, backup = held[0]
+            self.storage.backup = backup
+            self._write(op, seq, before, after)
+            del held[0]
+
+    def _write(self, op: dict, seq: int, before: _State, after: _State) -> None:
         spans = self.db.table("spans")
         meta_table = self.db.table("article")
-        before = self.state()
-        after = _apply_state(before, op, seq)
         kind = op["kind"]
         with self.storage.batch():
             if kind == "add":

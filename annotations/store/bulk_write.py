@@ -126,8 +126,11 @@ class BulkWrites:
         self.imported.update(imported)
 
     def settle_writes(self) -> None:
-        """Wait for the article files being written behind (``bulk_replace``)
-        and raise what failed there."""
+        """Write the files of edits saved ``later`` (``write_held``), wait
+        for the article files being written behind (``bulk_replace``) and
+        raise what failed there."""
+        if self.held:
+            self.write_held()
         writing, self.writing = self.writing, None
         if isinstance(writing, threading.Thread):
             writing.join()

@@ -278,7 +278,12 @@ class Store:
             )
         return fp
 
-    def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str) -> Span:
+    def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str,
+                 *, later: bool = False) -> Span:
+        """A new span, saved before this returns: its journal line is on
+        disk. With ``later`` its article file is written by ``write_held``
+        (or by the next call that needs it) instead of before returning --
+        an app draws the span first, then writes the file."""
         own = self._writer()
         label = _check_label(label)
         if has_surrogate(article_id) or has_surrogate(article_text):
@@ -299,8 +304,15 @@ class Store:
             op["fp"] = [state.fingerprint, fp]
         if state.status == Status.TODO.value:
             op["status"] = [Status.TODO.value, Status.IN_PROGRESS.value]
-        own.commit(article_id, op, "do", f"add {label} “{_short(span.text)}”")
+        own.commit(article_id, op, "do", f"add {label} “{_short(span.text)}”", later=later)
         return span
+
+    def write_held(self) -> None:
+        """Write the article files of saves made ``later`` (a StoreError
+        where one cannot be written: it stays saved in the journal and held
+        for the next call; nothing is lost)."""
+        if self._own.held and not self._closed:
+            self._own.write_held()
 
     def _own_span(self, span_id: str) -> tuple[_Annotator, _State, Span]:
         own = self._writer()
@@ -462,7 +474,7 @@ def _serialised(method):
 
 for _name in (
     "close spans span themes status statuses span_counts annotators article_ids annotated fingerprint is_stale "
-    "notes flagged_articles set_note add_span delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
+    "notes flagged_articles set_note add_span write_held delete_span relabel_span resize_span toggle_theme settled set_settled set_status undo redo can_undo can_redo "
     "undo_target undo_history import_records check"
 ).split():
     setattr(Store, _name, _serialised(getattr(Store, _name)))

@@ -40,7 +40,7 @@ from annotations.schema import Schema, load_schema
 from annotations.settings import Settings
 
 from .bindings import DISPLAY_MODE, HARAKAT, HELP, HELP_TOO, NEXT_ORDER
-from .frames import HELD_EVENTS, FrameHold
+from .frames import HELD_EVENTS, AfterFrame, FrameHold
 from .layout import display_line
 from .resume import Resume
 from .session_figures import SessionFigures
@@ -105,12 +105,20 @@ class HashiyaApp(App[int]):
         #: Spans made this session, and per hour (tui.session_figures).
         self.session_figures = SessionFigures(store)
         self._frame_hold = FrameHold(self)
+        self._after_frame = AfterFrame(self)
 
     async def on_event(self, event: events.Event) -> None:
         # A key (or a click) is drawn in one frame, with all it sets off.
         if isinstance(event, HELD_EVENTS) and not event.is_forwarded:
             self._frame_hold.hold()
         await super().on_event(event)
+
+    def after_frame(self, callback) -> None:
+        """Run `callback` once the next frame is out (``frames.AfterFrame``)."""
+        self._after_frame.add(callback)
+
+    def post_display_hook(self) -> None:
+        self._after_frame.displayed()
 
     def _sub_title(self) -> str:
         """Who annotates and where the store is: data (the store path and the

@@ -19,6 +19,12 @@ loop, so nothing waits on a clock -- and then lets the screen draw at once.
 It never holds for longer than two frame periods: a message stream that
 does not stop is drawn as it comes, as before.
 
+`AfterFrame` runs work a key leaves for after its frame (a new span's
+article file: the span is saved once its journal line is on disk) when
+that frame has gone to the terminal. Textual's ``call_after_refresh``
+would not do: its callbacks run as soon as the screen is idle, which a
+held frame is too.
+
 `RegionCompositor` draws a frame of a few changed places from the widgets
 under those places only. Textual's compositor renders, for a partial
 update, every widget under the box around all the changed places, in
@@ -96,6 +102,25 @@ class FrameHold:
         screen.check_idle()
 
 
+class AfterFrame:
+    """Callbacks run once the next frame has been handed to the terminal
+    (the app's ``post_display_hook``), each as a message of the app's own,
+    so that what fails there is handled as anywhere else."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._waiting: list = []
+
+    def add(self, callback) -> None:
+        self._waiting.append(callback)
+
+    def displayed(self) -> None:
+        if self._waiting and not self.app._batch_count:
+            waiting, self._waiting = self._waiting, []
+            for callback in waiting:
+                self.app.call_later(callback)
+
+
 class RegionCompositor(Compositor):
     """A screen's compositor that renders, for a partial update, only the
     rows of each widget that lie under a changed region, and not those a
@@ -133,7 +158,11 @@ class RegionCompositor(Compositor):
             # band stands for the clip, so the caller places its lines.
             for top, bottom in _runs(sorted(rows)):
                 band = Region(shown.x, top, shown.width, bottom - top)
-                if any(front.contains_region(band) for front in drawn):
+                # What of the band changed: a container whose changed part a
+                # widget in front covers whole is not rendered at all (its
+                # padding beside a list is not part of the list's change).
+                pieces = [piece for piece in (band.intersection(place) for place in changed) if piece]
+                if all(any(front.contains_region(piece) for front in drawn) for piece in pieces):
                     continue  # hidden behind a widget in front (a container's background)
                 drawn.append(band)
                 crop = Region(shown.x - region.x, top - region.y, shown.width, bottom - top)

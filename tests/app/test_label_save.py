@@ -8,6 +8,7 @@ from __future__ import annotations
 from tui.widgets.text_lines import TextLines
 
 from annotations.errors import StoreError
+from annotations.store import Store
 from tests.app.pilot import make, open_reader, sync
 
 
@@ -94,3 +95,79 @@ async def test_a_failed_save_draws_nothing_of_the_span_and_says_why(corpus_dir):
         (span,) = app.store.spans(article.id)
         assert [s.id for s in screen.spans] == [span.id]
         assert "saved" in frames[-1][1] and frames[-1][0] == 1
+
+
+def _file_span_ids(app, article_id: str) -> list[str]:
+    """The span ids the article's file on disk holds."""
+    import json
+    from pathlib import Path
+
+    from annotations.store import article_path
+
+    path = Path(article_path(app.store.root / app.store.annotator / "articles", article_id))
+    if not path.exists():
+        return []
+    return [doc["id"] for doc in json.loads(path.read_text(encoding="utf-8")).get("spans", {}).values()]
+
+
+@sync
+async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
+    # The span is saved before its frame (the journal line is on disk, as
+    # the kill tests check); the article file follows once the frame is out.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        await pilot.press("space")
+        await pilot.pause()
+        journal = app.store.root / app.store.annotator / "journal.jsonl"
+        at_frames: list[tuple[bool, list[str]]] = []
+        display = app._display
+
+        def recording(screen_, renderable):
+            if renderable is not None:
+                at_frames.append((b'"kind":"add"' in journal.read_bytes(), _file_span_ids(app, article.id)))
+            display(screen_, renderable)
+
+        app._display = recording
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = screen.spans
+        assert at_frames[0] == (True, [])  # in the journal, not yet in the file
+        assert _file_span_ids(app, article.id) == [span.id]
+
+
+@sync
+async def test_an_article_file_that_cannot_be_written_loses_nothing_and_says_so(corpus_dir, monkeypatch):
+    import annotations.store.files as files
+
+    real = files.atomic_write
+    failing = {"on": True}
+
+    def atomic_write(path, data, **kwargs):
+        if failing["on"] and "articles" in str(path):
+            raise StoreError(f"cannot write {path}: No space left on device")
+        return real(path, data, **kwargs)
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        await pilot.press("space")
+        await pilot.pause()
+        monkeypatch.setattr(files, "atomic_write", atomic_write)
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = screen.spans
+        assert [s.id for s in app.store.spans(article.id)] == [span.id]
+        assert "saved" in _text(screen, "#reader-status")
+        (note,) = [n for n in app._notifications if n.title == "Article file not written"]
+        message = " ".join(note.message.split())
+        assert "No space left on device" in message and "saved in the store's journal" in message
+        assert _file_span_ids(app, article.id) == []
+        failing["on"] = False
+        await pilot.press("u")  # the next edit writes what was held first, then undoes it
+        await pilot.pause()
+        assert app.store.spans(article.id) == [] and _file_span_ids(app, article.id) == []
+    with Store(app.settings.store, app.settings.annotator) as store:
+        assert store.recovery == [] and store.spans(article.id) == []

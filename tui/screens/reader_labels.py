@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from annotations.errors import HashiyaError
+from annotations.errors import HashiyaError, StoreError
 from annotations.model import Span, Status
 from annotations.store.state import SPAN_KEY
 from annotations.schema import Label
@@ -74,10 +74,11 @@ class LabelKeys:
     def _add(self, start: int, end: int, label: Label) -> Span | None:
         """A new span, saved (its journal line fdatasync'd) before anything
         is drawn; then drawn from what the screen shows plus the span, as
-        the store now holds it, without reading the article back."""
+        the store now holds it, without reading the article back. The
+        article file is written once that frame is out (``_write_held``)."""
         article_id = self.article_id
         try:
-            span = self.store.add_span(article_id, self.text, start, end, label.name, label.kind)
+            span = self.store.add_span(article_id, self.text, start, end, label.name, label.kind, later=True)
         except HashiyaError as exc:
             self._fail(exc)
             return None
@@ -88,7 +89,24 @@ class LabelKeys:
         status = Status.IN_PROGRESS if self.status == Status.TODO else self.status
         self.draw_annotations(spans, list(self.themes), status, self.article_stale, added=True)
         self.app.annotations_changed_signal.publish(article_id)
+        self.app.after_frame(self._write_held)
         return span
+
+    def _write_held(self) -> None:
+        """The article file of a span saved ``later``. The span is safe
+        already (its journal line is on disk): a file that cannot be
+        written is said, and written again by the next save (or completed
+        from the journal when the store is next opened)."""
+        try:
+            self.store.write_held()
+        except StoreError as exc:
+            self.notify(
+                f"{exc}. The span is saved in the store's journal; its article file is written again "
+                "with the next save, or when the store is next opened.",
+                title="Article file not written",
+                severity="error",
+                timeout=8,
+            )
 
     def _relabel(self, span: Span, label: Label, action: str) -> Span | None:
         if action == ALREADY:

@@ -46,3 +46,37 @@ async def test_a_relabel_repaints_its_row_alone_and_the_cursor_skips_the_count(c
         await pilot.press("up")
         await pilot.pause()
         assert panel.highlighted == 1 and panel.focused_span().id == app.store.spans(article_id)[0].id
+
+
+@sync
+async def test_a_new_span_repaints_the_rows_it_moves_not_the_list(corpus_dir):
+    # The list grows by a row: the count, the new span's row and those
+    # after it are drawn again; the rows before it are not.
+    app = make(corpus_dir)
+    async with app.run_test(size=(140, 34)) as pilot:
+        article_id = app.corpus.articles[0].id
+        screen = await open_reader(app, pilot, article_id)
+        for word, key in (("سفارة", "3"), ("المؤتمر", "6")):
+            await label_word(pilot, screen, word, key)
+        panel = screen.panel
+        before = panel.lines
+        asked: list[Region] = []
+        refresh = panel.refresh
+
+        def recording(*regions, **kwargs):
+            asked.extend(regions or [Region(0, 0, panel.size.width, panel.size.height)])
+            return refresh(*regions, **kwargs)
+
+        panel.refresh = recording
+        highlighted = panel.highlighted
+        await label_word(pilot, screen, "لندن", "4")
+        after = panel.lines
+        assert len(after) == len(before) + 1
+        moved = {i for i in range(len(after)) if i >= len(before) or before[i] != after[i]}
+        assert 0 in moved and 1 not in moved  # the count changed; the first span's row did not
+        top = round(panel.scroll_y)
+        assert asked and all(region.height == 1 for region in asked)
+        # and the list's highlight, which follows the reader's cursor to the new span
+        assert {region.y + top for region in asked} == moved | {highlighted, panel.highlighted}
+        assert 1 not in {region.y + top for region in asked}
+        assert panel.virtual_size.height == len(after)

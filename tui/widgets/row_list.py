@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.layout import display_line
+from tui.widgets.scroll_area import set_scroll_size
 
 
 class RowList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -96,15 +97,15 @@ class RowList(ScrollView, can_focus=True, inherit_bindings=False):
         return True
 
     def set_rows(self, rows: list) -> None:
-        """Replace the rows; the cursor stays on its index (clamped)."""
-        changed = [i for i, (a, b) in enumerate(zip(self.rows, rows)) if a != b]
-        resized = len(rows) != len(self.rows)
-        self.rows = list(rows)
-        if resized:
-            self.virtual_size = Size(self.scrollable_content_region.width or 1, len(rows))
-            self.refresh()
-        else:
-            self._refresh_rows(*changed)
+        """Replace the rows; the cursor stays on its index (clamped). Only
+        the rows that changed are drawn again (and those a longer or
+        shorter list adds or empties)."""
+        old, self.rows = self.rows, list(rows)
+        changed = [i for i, (a, b) in enumerate(zip(old, rows)) if a != b]
+        if len(rows) != len(old):
+            changed.extend(range(min(len(old), len(rows)), max(len(old), len(rows))))
+            set_scroll_size(self, Size(self.scrollable_content_region.width or 1, len(rows)))
+        self._refresh_rows(*changed)
         if self._highlighted is not None and self._highlighted >= len(rows):
             self.highlighted = len(rows) - 1 if rows else None
 

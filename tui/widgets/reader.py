@@ -38,6 +38,7 @@ from tui.widgets.reader_draw import (  # noqa: F401  (importable from here)
 )
 from tui.widgets.reader_motion import ReaderMotion
 from tui.widgets.reader_mouse import ReaderMouse
+from tui.widgets.scroll_area import set_scroll_size
 
 
 class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=True, inherit_bindings=False):
@@ -360,15 +361,9 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         return True
 
     def _sync_virtual_size(self) -> None:
-        size = Size(self.content_width, self._row_count())
-        if size != self.virtual_size:
-            # The reader's own size never depends on its rows: a new row count
-            # moves the scrollbar and the scroll limits, which is all it
-            # updates here (showing or hiding the scrollbar still asks for
-            # a layout pass), instead of a layout of the whole screen, which
-            # would be followed by a frame of its own for the scrollbar.
-            self.set_reactive(Reader.virtual_size, size)
-            self._scroll_update(size)
+        # Not a layout of the whole screen, which would be followed by a
+        # frame of its own for the scrollbar (scroll_area).
+        set_scroll_size(self, Size(self.content_width, self._row_count()))
 
     def _prepare_rows(self) -> None:
         """Lay out the rows the next frame shows, and size the scrollable
@@ -404,7 +399,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
             return
         top = round(self.scroll_y)
         height = self.size.height
-        width = self.size.width
+        width = self.content_width  # the scrollbar beside a row is not part of it
         regions = []
         for row in rows:
             self._strips.pop(row, None)

@@ -136,6 +136,7 @@ class SpansPanel(HashiyaNode, RowList, inherit_bindings=False):
         self._shown: tuple | None = None  # show()'s arguments, to redraw at a new width
         self._footer_lines = 0  # lines of the themes and note under the list
         self._footer = ""  # their text, as last shown
+        self._below: Static | bool | None = None  # where they are shown (False: in the list)
         self.row_ids: list[str | None] = []  # each row's span id (suggestion:N for a suggestion)
         self._span_lines: dict[tuple, str] = {}  # each span's line, by what it shows
         self._index: dict[str, int] = {}  # each span's place in the list, by id
@@ -220,13 +221,13 @@ class SpansPanel(HashiyaNode, RowList, inherit_bindings=False):
         if article_note:
             text = display_line(" ".join(article_note.note.split()), max(4, room - 12), mode=mode, harakat=harakat)
             footer += f"\nArticle {badge(article_note).strip()} {text}".rstrip()
-        below = self.parent.query("#doc-themes") if self.parent is not None else None
-        if below:
+        below = self._themes_below()
+        if below is not None:
             # A layout pass (and the extra frame after it) only when the
             # footer's height changes, not on every article or edit.
             lines = footer.count("\n") + 1
             if footer != self._footer:  # unchanged by most edits: no repaint then
-                below.first(Static).update(footer, layout=lines != self._footer_lines)
+                below.update(footer, layout=lines != self._footer_lines)
             self._footer_lines = lines
             self._footer = footer
         else:
@@ -237,6 +238,14 @@ class SpansPanel(HashiyaNode, RowList, inherit_bindings=False):
         # another article with none, or an edit elsewhere); the highlight
         # stays on its row.
         self.set_rows(rows)
+
+    def _themes_below(self) -> Static | None:
+        """The line under the list that shows the themes and the article's
+        note (looked up once), or None: they are rows of the list then."""
+        if self._below is None and self.parent is not None:
+            found = self.parent.query("#doc-themes")
+            self._below = found.first(Static) if found else False
+        return self._below or None
 
     def on_resize(self) -> None:
         super().on_resize()

@@ -165,7 +165,7 @@ def test_reader_sees_journalled_save_whose_file_is_behind(root: Path):
         import annotations.store.articles as st
         from annotations.store import Store
         store = Store({str(root)!r}, "ali")
-        st._Shard.apply = lambda self, op, seq: os._exit(9)
+        st._Shard.apply = lambda self, *args, **kwargs: os._exit(9)
         store.add_span("a2", {TEXT!r}, 0, 3, "PER", "entity")
         """
     )

@@ -213,7 +213,7 @@ def test_after_a_kill_the_journal_says_what_ids_json_does_not(tmp_path: Path):
         store.span({gone!r})  # the whole map, from ids.json
         print(store.add_span("k1", {TEXT!r}, {WORDS[0][0]}, {WORDS[0][1]}, "PER", "entity").id)
         store.delete_span({gone!r})
-        articles._Shard.apply = lambda self, op, seq: os._exit(9)  # journalled, file never written
+        articles._Shard.apply = lambda self, *args, **kwargs: os._exit(9)  # journalled, file never written
         store.add_span("k2", {TEXT!r}, {WORDS[1][0]}, {WORDS[1][1]}, "ORG", "entity")
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)

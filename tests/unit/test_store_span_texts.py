@@ -181,7 +181,7 @@ def test_saves_rolled_forward_into_their_files_are_counted(tmp_path: Path):
         from annotations.store import Store
         store = Store({str(root)!r}, "ann")
         store.delete_span(store.spans("a002")[0].id)
-        articles._Shard.apply = lambda self, op, seq: os._exit(9)  # journalled, file never written
+        articles._Shard.apply = lambda self, *args, **kwargs: os._exit(9)  # journalled, file never written
         store.add_span("k2", {TEXT!r}, {WORDS[5][0]}, {WORDS[5][1]}, "ORG", "entity")
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)

@@ -10,6 +10,7 @@ from tui.widgets.text_lines import TextLines
 from annotations.errors import StoreError
 from annotations.store import Store
 from tests.app.pilot import make, open_reader, sync
+from tests.unit.test_store_held import FailingArticleWrites
 
 
 def record(app, article_id: str) -> list[tuple[int, str]]:
@@ -139,23 +140,13 @@ async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
 
 @sync
 async def test_an_article_file_that_cannot_be_written_loses_nothing_and_says_so(corpus_dir, monkeypatch):
-    import annotations.store.files as files
-
-    real = files.atomic_write
-    failing = {"on": True}
-
-    def atomic_write(path, data, **kwargs):
-        if failing["on"] and "articles" in str(path):
-            raise StoreError(f"cannot write {path}: No space left on device")
-        return real(path, data, **kwargs)
-
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         article = app.corpus.articles[0]
         screen = await open_reader(app, pilot, article.id)
         await pilot.press("space")
         await pilot.pause()
-        monkeypatch.setattr(files, "atomic_write", atomic_write)
+        failing = FailingArticleWrites(monkeypatch, "No space left on device")
         await pilot.press("1")
         await pilot.pause()
         (span,) = screen.spans
@@ -165,7 +156,7 @@ async def test_an_article_file_that_cannot_be_written_loses_nothing_and_says_so(
         message = " ".join(note.message.split())
         assert "No space left on device" in message and "saved in the store's journal" in message
         assert _file_span_ids(app, article.id) == []
-        failing["on"] = False
+        failing.on = False
         await pilot.press("u")  # the next edit writes what was held first, then undoes it
         await pilot.pause()
         assert app.store.spans(article.id) == [] and _file_span_ids(app, article.id) == []

@@ -10,6 +10,20 @@ from tests.app.pilot import make, open_reader, sync
 from tests.app.test_reader import label_word
 
 
+def recorded_refreshes(panel) -> list[Region]:
+    """The regions `panel` is asked to repaint from now on (all of it for a
+    refresh without regions)."""
+    asked: list[Region] = []
+    refresh = panel.refresh
+
+    def recording(*regions, **kwargs):
+        asked.extend(regions or [Region(0, 0, panel.size.width, panel.size.height)])
+        return refresh(*regions, **kwargs)
+
+    panel.refresh = recording
+    return asked
+
+
 @sync
 async def test_a_relabel_repaints_its_row_alone_and_the_cursor_skips_the_count(corpus_dir):
     app = make(corpus_dir)
@@ -24,14 +38,7 @@ async def test_a_relabel_repaints_its_row_alone_and_the_cursor_skips_the_count(c
         first = app.store.spans(article_id)[0]
         screen.reader.move_cursor_to(first.start)  # the list's highlight follows to its row
         await pilot.pause()
-        asked: list[Region] = []
-        refresh = panel.refresh
-
-        def recording(*regions, **kwargs):
-            asked.extend(regions or [Region(0, 0, panel.size.width, panel.size.height)])
-            return refresh(*regions, **kwargs)
-
-        panel.refresh = recording
+        asked = recorded_refreshes(panel)
         await pilot.press("2")  # relabels the span under the cursor (GPE -> ORG: the columns stay)
         await pilot.pause()
         assert app.store.span(first.id).label == "ORG"
@@ -60,14 +67,7 @@ async def test_a_new_span_repaints_the_rows_it_moves_not_the_list(corpus_dir):
             await label_word(pilot, screen, word, key)
         panel = screen.panel
         before = panel.lines
-        asked: list[Region] = []
-        refresh = panel.refresh
-
-        def recording(*regions, **kwargs):
-            asked.extend(regions or [Region(0, 0, panel.size.width, panel.size.height)])
-            return refresh(*regions, **kwargs)
-
-        panel.refresh = recording
+        asked = recorded_refreshes(panel)
         highlighted = panel.highlighted
         await label_word(pilot, screen, "لندن", "4")
         after = panel.lines

@@ -31,6 +31,22 @@ def _file_spans(root: Path, article: str) -> list[str]:
     return sorted(doc["text"] for doc in data.get("spans", {}).values())
 
 
+class FailingArticleWrites:
+    """Article files refused with ``why`` (as a full disk would) while
+    ``on``; every other file written as usual."""
+
+    def __init__(self, monkeypatch, why: str) -> None:
+        self.on = True
+        real = files.atomic_write
+
+        def atomic_write(path, data, **kwargs):
+            if self.on and "articles" in str(path):
+                raise StoreError(f"cannot write {path}: {why}")
+            return real(path, data, **kwargs)
+
+        monkeypatch.setattr(files, "atomic_write", atomic_write)
+
+
 def test_a_held_save_is_answered_at_once_and_written_by_write_held(tmp_path: Path):
     root = tmp_path / "store"
     with Store(root, "writer") as store:
@@ -87,17 +103,9 @@ def test_a_kill_before_the_file_is_written_is_completed_on_open(tmp_path: Path):
 
 def test_a_file_that_cannot_be_written_stays_held_and_loses_nothing(tmp_path: Path, monkeypatch):
     root = tmp_path / "store"
-    real = files.atomic_write
-    failing = {"on": True}
-
-    def atomic_write(path, data, **kwargs):
-        if failing["on"] and "articles" in str(path):
-            raise StoreError(f"cannot write {path}: No space left on device")
-        return real(path, data, **kwargs)
-
     with Store(root, "writer") as store:
         store.add_span("art0", TEXT, 3, 8, "LOC", "entity")
-        monkeypatch.setattr(files, "atomic_write", atomic_write)
+        failing = FailingArticleWrites(monkeypatch, "No space left on device")
         span = store.add_span("art0", TEXT, 16, 20, "PER", "entity", later=True)
         with pytest.raises(StoreError, match="No space left"):
             store.write_held()
@@ -107,7 +115,7 @@ def test_a_file_that_cannot_be_written_stays_held_and_loses_nothing(tmp_path: Pa
         with pytest.raises(StoreError, match="No space left"):  # the next edit tries it first
             store.add_span("art0", TEXT, 36, 41, "ORG", "entity")
         assert [s.id for s in store.spans("art0")][-1] == span.id and len(store.spans("art0")) == 2
-        failing["on"] = False
+        failing.on = False
         store.write_held()
         assert _file_spans(root, "art0") == sorted([TEXT[3:8], TEXT[16:20]])
         store.add_span("art0", TEXT, 36, 41, "ORG", "entity")
@@ -118,20 +126,13 @@ def test_a_file_that_cannot_be_written_stays_held_and_loses_nothing(tmp_path: Pa
 
 def test_a_store_closed_while_a_file_cannot_be_written_completes_it_next_time(tmp_path: Path, monkeypatch):
     root = tmp_path / "store"
-    real = files.atomic_write
-
-    def atomic_write(path, data, **kwargs):
-        if "articles" in str(path):
-            raise StoreError(f"cannot write {path}: Input/output error")
-        return real(path, data, **kwargs)
-
     store = Store(root, "writer")
     store.add_span("art0", TEXT, 3, 8, "LOC", "entity")
     store.add_span("art0", TEXT, 16, 20, "PER", "entity", later=True)
-    monkeypatch.setattr(files, "atomic_write", atomic_write)
+    failing = FailingArticleWrites(monkeypatch, "Input/output error")
     with pytest.raises(StoreError, match="Input/output error"):
         store.close()
-    monkeypatch.setattr(files, "atomic_write", real)
+    failing.on = False
     with Store(root, "writer") as store:
         assert store.recovery == ["completed 1 save that the journal holds but the article file did not"]
         assert sorted(s.text for s in store.spans("art0")) == sorted([TEXT[3:8], TEXT[16:20]])

@@ -99,7 +99,12 @@ class FrameHold:
             screen = app.screen
         except Exception:  # no screen (closing): nothing to draw
             return
-        screen.check_idle()
+        if not app._batch_count:
+            # Drawn here and now: asking the screen to look for changes
+            # when idle (an Idle message, then its update timer's task)
+            # took three more turns of the event loop before the frame.
+            screen._on_timer_update()
+        screen.check_idle()  # and what waits for the refresh runs after it
 
 
 class AfterFrame:

@@ -329,3 +329,32 @@ async def test_the_article_left_by_j_is_not_laid_out_again_as_a_neighbour(corpus
         await pilot.press("K")
         await pilot.pause()
         assert reader.layout is shown
+
+
+@sync
+async def test_a_held_frame_is_drawn_the_moment_its_hold_ends(corpus_dir):
+    """What a key set off is drawn when the hold ends, not some turns of the
+    event loop later (an Idle message, then the screen's update timer)."""
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.pause()
+        frames = record_frames(app)
+        hold = app._frame_hold
+        release = hold.release
+        drawn_in_release: list[int] = []
+
+        def releasing():
+            before = len(frames)
+            release()
+            drawn_in_release.append(len(frames) - before)
+
+        hold.release = releasing
+        for key in ("left", "shift+left", "1"):
+            frames.clear()
+            drawn_in_release.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert drawn_in_release[0] == 1, key
+            assert len(frames) == 1, key
+            assert f"cursor {screen.reader.cursor}" in frames[0]

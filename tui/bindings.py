@@ -66,9 +66,16 @@ def own_bindings(node: DOMNode) -> list[Binding]:
     return [binding for bindings in node._bindings.key_to_bindings.values() for binding in bindings]
 
 
-def add_binding(node: DOMNode, key: str, action: str, description: str, *, key_display: str) -> None:
-    """Bind `key` on this one node, hidden from the footer."""
-    node._bindings.bind(key, action, description, show=False, key_display=key_display)
+def add_binding(node: DOMNode, key: str, action: str, description: str, *, key_display: str,
+                priority: bool = False) -> None:
+    """Bind `key` on this one node, hidden from the footer (`priority`:
+    looked up before the key is handed to the focused widget)."""
+    node._bindings.bind(key, action, description, show=False, key_display=key_display, priority=priority)
+
+
+def keys_bound_by(*classes: type[DOMNode]) -> set[str]:
+    """Every key the classes' own bindings (and their bases') use."""
+    return {key for cls in classes for key in cls._merge_bindings().key_to_bindings}
 
 
 def section_title(node: DOMNode) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from annotations.model import ENTITY, THEME, Status
 from annotations.settings import Settings
@@ -920,3 +921,35 @@ async def test_a_long_selection_costs_the_status_line_no_more_than_a_short_one(c
         assert max(shaped) <= reader_lines.SNIPPET
         status = screen.query_one("#reader-status", TextLines).content
         assert f"selection [0, {len(screen.text)}) “" in status and "…”" in status
+
+
+@sync
+async def test_a_label_key_is_applied_as_it_arrives_unless_a_widget_of_the_screen_binds_it(corpus_dir, monkeypatch):
+    """A label key is looked up before the key is handed to the focused
+    reader (a priority binding); a key the reader or the span list binds
+    itself stays theirs."""
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        keys_seen: list[str] = []
+        forward = screen.reader._forward_event
+
+        def seen(event):
+            keys_seen.append(getattr(event, "key", ""))
+            forward(event)
+
+        screen.reader._forward_event = seen
+        await label_word(pilot, screen, "المملكة المتحدة", "3")
+        assert stored(app, "a_rtl") == [("المملكة المتحدة", "GPE", ENTITY)]
+        assert "3" not in keys_seen  # never handed to the reader
+
+    monkeypatch.setattr(Reader, "BINDINGS", [*Reader.BINDINGS, Binding("3", "cursor_left", "Left")])
+    monkeypatch.setattr(Reader, "_merged_bindings", Reader._merge_bindings())
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, "a_rtl")
+        screen.reader.move_cursor_to(5)
+        await pilot.press("3")
+        await pilot.pause()
+        assert len(stored(app, "a_rtl")) == 1  # the reader's binding ran, not the label
+        assert screen.reader.cursor != 5

@@ -325,7 +325,11 @@ def _hashiya(corpus: Path) -> list[str]:
 # start-up ---------------------------------------------------------------------
 
 def start_up(term: Terminal, pane: Pane, argv: list[str], env: dict[str, str], marker: str) -> float:
-    """Seconds from spawning to drawn with `marker` and answering Down."""
+    """Seconds from spawning to drawn with `marker` and answering Down.
+    Each start is at the top of the list: where the previous one left the
+    list is forgotten (else Down reaches the seeds' last article and
+    changes nothing); the corpus index is kept (the folder is seen before)."""
+    shutil.rmtree(Path(env["HASHIYA_CONFIG_DIR"]) / "resume", ignore_errors=True)
     since = len(term.outputs)
     t0 = term.spawn(pane, argv, env)
     term.wait_for(pane, since, marker)

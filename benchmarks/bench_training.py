@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from annotations.model import ArticleRecord, Span, Status
-from tests.unit.formats_data import seed_records, seed_texts
+from tests.unit.formats_data import seed_records
 from tests.unit.training_data import training_records
 
 N_GENERATED = 120

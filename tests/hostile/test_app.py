@@ -108,7 +108,7 @@ async def test_hostile_ids_titles_and_store_path_are_shown_as_text(tmp_path):
         await pilot.press("space", "1")  # a span of the hostile article, labelled
         await pilot.pause()
         written = assert_clean(app)
-        assert f"id␛c␛]52;c;aGVsbG8=␇␛[2J␦31m⇚" in written
+        assert "id␛c␛]52;c;aGVsbG8=␇␛[2J␦31m⇚" in written
     assert app.return_code is None
 
 

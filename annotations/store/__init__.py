@@ -109,7 +109,8 @@ Untrusted folders. A store may sit on a shared server where others can
 plant files. Annotator names follow ``annotations.names`` (never ".", "..",
 a hidden name or a path). Nothing in an annotator folder is opened through
 a symbolic link (``O_NOFOLLOW``; an annotator folder, its ``articles``
-folder or a subfolder of that which is a link is refused too), nor a FIFO
+folder or a subfolder of that which is a link is refused too, and so are
+``suggestions`` and ``suggestions/articles``), nor a FIFO
 or device in place of a file.
 Parsed JSON nested too deeply is damage like any other bad JSON. An article
 file that the index records as annotated but that is gone is damage too

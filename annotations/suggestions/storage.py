@@ -192,15 +192,27 @@ class SuggestionStore:
         ``path``, removed when the article's suggestions are next written."""
         return self.articles / flat_name(article_id)
 
+    def _folder_problem(self) -> str | None:
+        """Why ``suggestions`` or its ``articles`` cannot be used: the rule
+        for the store's own folders (``subfolder_problem``: a link planted
+        there would send the writes, and the reads, elsewhere)."""
+        return subfolder_problem(str(self.folder)) or subfolder_problem(str(self.articles))
+
     def _writable(self) -> None:
         if self.store.readonly:
             raise StoreError(f"store {self.store.root} was opened read-only: suggestions cannot be written")
+        problem = self._folder_problem()
+        if problem:
+            raise StoreError(problem)
         try:
             self.articles.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create {self.articles}: {exc.strerror or exc}") from None
 
     def _read(self, article_id: str) -> ArticleSuggestions | None:
+        problem = self._folder_problem()
+        if problem:
+            raise StoreError(problem)
         path = self.path(article_id)
         data = load_json_file(path, "suggestions")
         if data is None:
@@ -339,6 +351,8 @@ class SuggestionStore:
             return dict(self._index)
 
     def _load_index(self) -> dict[str, Waiting]:
+        if self._folder_problem():
+            return {}  # nothing listed through a link; a read or a write of one says why
         try:
             data = load_json_file(self.folder / INDEX, "suggestion index")
             if data is not None:

@@ -13,6 +13,7 @@ from annotations.errors import HashiyaError, StoreError
 from annotations.names import check_name, name_problem
 from annotations.settings import Settings
 from annotations.store import Store, article_path
+from annotations.suggestions import Found, SuggestionStore
 
 from .helpers import SEED_ID, copy_seeds, one_error, run, tree
 
@@ -130,3 +131,24 @@ def test_the_app_refuses_dotdot_before_opening(tmp_path, capsys, monkeypatch):
     code, _, err = run(capsys, "open", "--annotator", "..", "--store", tmp_path / "area" / "store")
     one_error(code, err, "annotator name", "'..'")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("planted", ["suggestions", "suggestions/articles"])
+def test_suggestion_folders_that_are_links_are_neither_written_nor_read_through(tmp_path, planted):
+    root = tmp_path / "store"
+    text = "في القاهرة اليوم"
+    with Store(root, "ali") as store:
+        SuggestionStore(store).save("a1", text, Found(entities=[(3, 10, "GPE")]), "patterns")
+    elsewhere = tmp_path / "elsewhere"
+    link = root / "ali" / planted
+    link.rename(elsewhere)  # what was there now sits elsewhere, reached through a link
+    link.symlink_to(elsewhere)
+    before = tree(elsewhere)
+    with Store(root, "ali") as store:
+        box = SuggestionStore(store)
+        with pytest.raises(StoreError, match="symbolic link"):
+            box.load("a1", text)
+        with pytest.raises(StoreError, match="symbolic link"):
+            box.save("a2", text, Found(entities=[(3, 10, "GPE")]), "patterns")
+        assert box.summary() == {}
+    assert tree(elsewhere) == before

@@ -38,7 +38,7 @@ from tui.widgets.reader_draw import (  # noqa: F401  (importable from here)
 )
 from tui.widgets.reader_motion import ReaderMotion
 from tui.widgets.reader_mouse import ReaderMouse
-from tui.widgets.scroll_area import set_scroll_size
+from tui.widgets.scroll_area import set_scroll_size, with_row_scrollbar
 
 
 class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=True, inherit_bindings=False):
@@ -181,6 +181,12 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=Tru
         self.word_clitics = False
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def vertical_scrollbar(self):
+        """Drawn a row at a time (scroll_area.RowScrollBar): redrawn on every
+        J/K and PgDn, Textual's made its 13 rows again as one renderable."""
+        return with_row_scrollbar(self)
 
     @property
     def text(self) -> str:

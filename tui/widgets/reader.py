@@ -33,6 +33,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.layout import Layout, LayoutOptions
+from tui.widgets.drawn_lines import DrawnLines
 from tui.widgets.reader_draw import (  # noqa: F401  (importable from here)
     MATCH, Highlight, ReaderDrawing, _contrast, _luminance, contrast_colour,
 )
@@ -41,7 +42,7 @@ from tui.widgets.reader_mouse import ReaderMouse
 from tui.widgets.scroll_area import set_scroll_size, with_row_scrollbar
 
 
-class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, ScrollView, can_focus=True, inherit_bindings=False):
+class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, can_focus=True, inherit_bindings=False):
     """Draws an article laid out by `tui.layout` and edits a logical selection.
 
     Every key it handles is listed below; ScrollView's own bindings are not

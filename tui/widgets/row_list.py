@@ -22,10 +22,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.layout import display_line
+from tui.widgets.drawn_lines import DrawnLines
 from tui.widgets.scroll_area import set_scroll_size
 
 
-class RowList(ScrollView, can_focus=True, inherit_bindings=False):
+class RowList(DrawnLines, ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"row-list--cursor"}
 
     DEFAULT_CSS = """

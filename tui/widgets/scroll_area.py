@@ -14,18 +14,21 @@ into lines again for every frame that shows it: about 0.7 ms for the
 reader's 13 rows on each J/K or PgDn. `RowScrollBar` makes the same
 segments (Textual's ``ScrollBarRender.render_bar``, with the colours and
 state its ``render`` picks) once per position and size and hands out one
-row per line; `with_row_scrollbar` gives a widget that scrollbar.
+row per line (past the styles cache: ``drawn_lines``);
+`with_row_scrollbar` gives a widget that scrollbar.
 """
 
 from __future__ import annotations
 
 from rich.color import Color
 from rich.segment import Segment
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
+
+from tui.widgets.drawn_lines import DrawnLines
 
 
 def set_scroll_size(widget: ScrollView, size: Size) -> None:
@@ -38,7 +41,7 @@ def set_scroll_size(widget: ScrollView, size: Size) -> None:
 BACK, BAR = Color.parse("#555555"), Color.parse("bright_magenta")
 
 
-class RowScrollBar(ScrollBar):
+class RowScrollBar(DrawnLines, ScrollBar):
     """A vertical ScrollBar drawn through the line API (module docstring)."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -57,28 +60,6 @@ class RowScrollBar(ScrollBar):
             self._dirty_regions.clear()
         width = self.size.width
         return self._rows[y] if y < len(self._rows) else Strip.blank(width)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """The rows as made, through the app's line filters only: Textual's
-        styles cache would add borders, padding, tint or opacity, which a
-        scrollbar has none of (where it has, that cache draws it)."""
-        styles = self.styles
-        if (styles.border.spacing or styles.padding or any(kind for kind, _ in styles.outline)
-                or styles.tint.a or self.opacity != 1.0 or styles.text_opacity != 1.0
-                or styles.has_rule("hatch")):
-            return super().render_lines(crop)
-        filters = self.get_line_filters()
-        background = self.background_colors[1]
-        strips = []
-        for y in crop.line_range:
-            strip = self.render_line(y)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        x1, x2 = crop.column_span
-        if (x1, x2) != (0, self.size.width):
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
 
     def _make_rows(self) -> list[Strip]:
         bar = self.render()  # Textual's choice of colours (hover, grabbed) and sizes

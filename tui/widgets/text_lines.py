@@ -22,9 +22,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.sanitize import visible
+from tui.widgets.drawn_lines import DrawnLines
 
 
-class TextLines(Widget):
+class TextLines(DrawnLines, Widget):
     """Lines of plain text, each drawn as one segment (module docstring)."""
 
     DEFAULT_CSS = """

@@ -58,6 +58,8 @@ class Store:
         elif self.root.exists() and not self.root.is_dir():
             raise StoreError(f"store {self.root} is not a folder")
         self._lock = threading.RLock()
+        #: (text, fingerprint, holds a lone surrogate) of the last article text edited (``_text_facts``)
+        self._facts: tuple[str, str, bool] | None = None
         self._own = _Annotator(self.root, self.annotator, writer=not readonly)
         self._others: dict[str, _Annotator] = {}
         #: what opening had to do after an unclean end (empty normally), e.g.
@@ -268,8 +270,19 @@ class Store:
         own.commit(article_id, op, "do", desc)
         return new
 
+    def _text_facts(self, article_text: str) -> tuple[str, bool]:
+        """The text's fingerprint and whether it holds a lone surrogate,
+        worked out once for the same text object: an app passes the one
+        text it shows with every edit key, and at 100,000 characters the
+        two took 0.5 ms a key. (A str never changes: the same object is
+        the same text.)"""
+        facts = self._facts
+        if facts is None or facts[0] is not article_text:
+            facts = self._facts = (article_text, fingerprint(article_text), has_surrogate(article_text))
+        return facts[1], facts[2]
+
     def _check_fresh(self, state: _State, article_text: str, what: str) -> str:
-        fp = fingerprint(article_text)
+        fp = self._text_facts(article_text)[0]
         if state.fingerprint is not None and state.fingerprint != fp and state.spans:
             raise AnnotationError(
                 f"article {state.article_id} has changed since it was annotated: its "
@@ -286,7 +299,7 @@ class Store:
         an app draws the span first, then writes the file."""
         own = self._writer()
         label = _check_label(label)
-        if has_surrogate(article_id) or has_surrogate(article_text):
+        if has_surrogate(article_id) or self._text_facts(article_text)[1]:
             raise AnnotationError(
                 f"article {article_id!r} holds a lone surrogate (text no UTF-8 file can hold): it cannot be annotated"
             )

@@ -518,3 +518,28 @@ def test_store_can_be_used_from_threads(store: Store):
     assert errors == []
     assert store.span_counts() == {f"t{n}": len(words) for n in range(3)}
     assert len(store.undo_history()[0]) == 3 * len(words)
+
+
+def test_an_article_text_is_hashed_once_for_many_edits_and_again_when_it_is_another(tmp_path, monkeypatch):
+    import annotations.store.store as store_module
+
+    hashed: list[int] = []
+    real = store_module.fingerprint
+    monkeypatch.setattr(store_module, "fingerprint", lambda text: hashed.append(len(text)) or real(text))
+    text = "في القاهرة ولندن وبغداد " * 10
+    with Store(tmp_path / "s", "ali") as store:
+        store.add_span("a1", text, 3, 10, "GPE", "entity")
+        store.add_span("a1", text, 11, 15, "GPE", "entity")
+        store.add_span("a1", text, 16, 21, "GPE", "entity")
+        assert len(hashed) == 1  # the same text object: its fingerprint worked out once
+        changed = "X" + text[1:]  # another text, as after the file changed on disk
+        with pytest.raises(AnnotationError, match="has changed since it was annotated"):
+            store.add_span("a1", changed, 3, 10, "GPE", "entity")
+        assert len(hashed) == 2
+        same_again = (text + " ")[:-1]  # equal content, another object: worked out again, and accepted
+        assert same_again == text and same_again is not text
+        assert store.add_span("a1", same_again, 22, 23, "GPE", "entity").text == text[22:23]
+        assert len(hashed) == 3
+        surrogate = text[:-1] + "\ud800"
+        with pytest.raises(AnnotationError, match="lone surrogate"):
+            store.add_span("a1", surrogate, 3, 10, "GPE", "entity")

@@ -358,3 +358,46 @@ async def test_a_held_frame_is_drawn_the_moment_its_hold_ends(corpus_dir):
             assert drawn_in_release[0] == 1, key
             assert len(frames) == 1, key
             assert f"cursor {screen.reader.cursor}" in frames[0]
+
+
+@sync
+async def test_the_rows_under_changed_spans_are_every_kept_row_they_touch(tmp_path, seeds_dir):
+    """Found by bisection over the rows kept drawn: the same rows as a look
+    at every kept row would find, for spans anywhere, across rows and
+    paragraphs, at the text's ends and past what is kept."""
+    import random
+
+    from tui.widgets.reader import Highlight
+
+    folder = tmp_path / "long"
+    folder.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    (folder / "long.txt").write_text("\n".join(seeds * 3), encoding="utf-8")
+    app = make(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, "long")
+        reader = screen.reader
+        for _ in range(6):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        layout, text = reader.layout, reader.text
+        kept = sorted(set(reader._strips).union(range(round(reader.scroll_y), round(reader.scroll_y) + reader.size.height)))
+        assert len(kept) > 60
+        invalidated: list[set[int]] = []
+        reader._invalidate = lambda rows=None: invalidated.append(set(rows))
+        rng = random.Random(7)
+        for _ in range(300):
+            start = rng.randrange(0, len(text) + 1)
+            end = min(len(text), start + rng.choice([0, 1, 5, 40, 300]))
+            spans = [Highlight(start, end, "GPE", "entity", "red", False)]
+            invalidated.clear()
+            reader._invalidate_changed([], spans)
+            expected = set()
+            for index in kept:
+                try:
+                    row = layout.row(index)
+                except IndexError:
+                    continue
+                if start < row.end + 1 and row.start < end:
+                    expected.add(index)
+            assert invalidated == [expected], (start, end)

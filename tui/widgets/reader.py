@@ -20,6 +20,7 @@ scrolling; the rest is in parts named for what they do:
 
 from __future__ import annotations
 
+import bisect
 from itertools import chain
 from typing import Iterable
 
@@ -429,17 +430,25 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, c
         layout = self.layout
         top = round(self.scroll_y)
         # The rows kept drawn, and those on screen (kept by Textual even when
-        # this cache was emptied for its size).
-        drawn = set(self._strips).union(range(top, top + self.size.height))
-        rows = []
-        for index in drawn:
+        # this cache was emptied for its size), in order: a row's logical
+        # range follows the one before it, so the rows under a span are
+        # found by bisection (hundreds may be kept drawn in a long article).
+        drawn = sorted(set(self._strips).union(range(top, top + self.size.height)))
+        past = len(self._text) + 1  # where a row past the layout's end "starts"
+
+        def span_of(index: int) -> tuple[int, int]:
             try:
                 row = layout.row(index)
             except IndexError:
-                continue
-            lo, hi = row.start, row.end + 1
-            if any(h.start < hi and lo < h.end for h in changed):
-                rows.append(index)
+                return past, past
+            return row.start, row.end + 1
+
+        rows = set()
+        for h in changed:
+            at = bisect.bisect_right(drawn, h.start, key=lambda index: span_of(index)[1])
+            while at < len(drawn) and span_of(drawn[at])[0] < h.end:
+                rows.add(drawn[at])
+                at += 1
         self._invalidate(rows)
 
     def notify_style_update(self) -> None:

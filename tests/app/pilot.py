@@ -45,3 +45,12 @@ async def settled(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def long_corpus(folder: Path, seeds_dir: Path, copies: int) -> Path:
+    """A corpus of one article, ``long``: the seeds `copies` times over (for
+    scrolling, paging and rows kept drawn)."""
+    folder.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    (folder / "long.txt").write_text("\n".join(seeds * copies), encoding="utf-8")
+    return folder

@@ -3,11 +3,13 @@ the reader's cursor and the status line its Moved message updates."""
 
 from __future__ import annotations
 
+import random
 import re
 
+from tui.widgets.reader import Highlight
 from tui.widgets.text_lines import TextLines
 
-from tests.app.pilot import make, open_reader, sync
+from tests.app.pilot import long_corpus, make, open_reader, sync
 
 
 def record_frames(app) -> list[str]:
@@ -45,11 +47,7 @@ async def test_a_cursor_key_is_one_frame_with_its_status_line(corpus_dir):
 
 @sync
 async def test_rows_are_laid_out_and_sized_before_the_frame_that_draws_them(tmp_path, seeds_dir):
-    folder = tmp_path / "long"
-    folder.mkdir()
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    (folder / "long.txt").write_text("\n".join(seeds * 6), encoding="utf-8")
-    app = make(folder)
+    app = make(long_corpus(tmp_path / "long", seeds_dir, 6))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reader(app, pilot, "long")
         reader = screen.reader
@@ -365,15 +363,7 @@ async def test_the_rows_under_changed_spans_are_every_kept_row_they_touch(tmp_pa
     """Found by bisection over the rows kept drawn: the same rows as a look
     at every kept row would find, for spans anywhere, across rows and
     paragraphs, at the text's ends and past what is kept."""
-    import random
-
-    from tui.widgets.reader import Highlight
-
-    folder = tmp_path / "long"
-    folder.mkdir()
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    (folder / "long.txt").write_text("\n".join(seeds * 3), encoding="utf-8")
-    app = make(folder)
+    app = make(long_corpus(tmp_path / "long", seeds_dir, 3))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reader(app, pilot, "long")
         reader = screen.reader

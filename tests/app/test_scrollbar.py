@@ -8,7 +8,7 @@ from textual.geometry import Offset, Region
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
-from tests.app.pilot import make, open_reader, sync
+from tests.app.pilot import long_corpus, make, open_reader, sync
 from tui.widgets.scroll_area import RowScrollBar
 
 
@@ -33,11 +33,7 @@ def drawn_alike(bar: ScrollBar) -> bool:
 
 @sync
 async def test_the_reader_scrollbar_draws_what_textual_draws(tmp_path, seeds_dir):
-    folder = tmp_path / "long"
-    folder.mkdir()
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    (folder / "long.txt").write_text("\n".join(seeds * 3), encoding="utf-8")
-    app = make(folder)
+    app = make(long_corpus(tmp_path / "long", seeds_dir, 3))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_reader(app, pilot, "long")
         reader = screen.reader

@@ -363,8 +363,15 @@ class ReaderScreen(
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
         event.stop()  # no one above the screen listens
+        self.cursor_moved()
+
+    def cursor_moved(self, *, status: bool = True) -> None:
+        """What follows the reader's cursor: the status line (unless the
+        caller has just drawn it), the remembered position, the span list's
+        highlight and the label's guidelines."""
         span = self.span_under_cursor()
-        self._update_status(span)
+        if status:
+            self._update_status(span)
         self.remember_position(save=False)
         if span is not None:
             panel = self.panel

@@ -90,12 +90,13 @@ class LabelKeys:
         except HashiyaError as exc:
             self._fail(exc)
             return None
-        self.reader.move_cursor_to(span.start)
+        self.reader.move_cursor_to(span.start, quiet=True)
         self.say(f"{label.name} “{span.text}” saved")
         spans = sorted([*self.spans, span], key=SPAN_KEY)
         self.app.session_figures.counted(article_id, len(spans))
         status = Status.IN_PROGRESS if self.status == Status.TODO else self.status
         self.draw_annotations(spans, list(self.themes), status, self.article_stale, added=True)
+        self.cursor_moved(status=False)  # drawn by draw_annotations, with the span under the cursor
         self.app.annotations_changed_signal.publish(article_id)
         self.app.after_frame(self._write_held)
         return span

@@ -21,8 +21,11 @@ class ReaderMotion:
         rb = layout.locate(max(a, b))[0]
         return range(ra, rb + 1)
 
-    def move_cursor_to(self, offset: int, select: bool = False, *, keep_goal: bool = False) -> None:
-        """Put the cursor at logical `offset`; with `select`, extend the selection."""
+    def move_cursor_to(self, offset: int, select: bool = False, *, keep_goal: bool = False,
+                       quiet: bool = False) -> None:
+        """Put the cursor at logical `offset`; with `select`, extend the
+        selection; `quiet`: no Moved message (the caller updates the screen
+        itself)."""
         offset = max(0, min(offset, len(self._text)))
         old_cursor, old_anchor = self._cursor, self._anchor
         if select:
@@ -43,7 +46,8 @@ class ReaderMotion:
         if self._cursor_row_col()[0] >= self.virtual_size.height:
             self._sync_virtual_size()
         self._scroll_to_cursor()
-        self._post_moved()
+        if not quiet:
+            self._post_moved()
 
     def select(self, start: int, end: int) -> None:
         """Select the logical range [start, end); the cursor goes to `end`."""

@@ -17,7 +17,7 @@ hashiya's widgets from Textual's by the module they come from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from textual.binding import Binding
@@ -66,16 +66,25 @@ def own_bindings(node: DOMNode) -> list[Binding]:
     return [binding for bindings in node._bindings.key_to_bindings.values() for binding in bindings]
 
 
-def add_binding(node: DOMNode, key: str, action: str, description: str, *, key_display: str,
-                priority: bool = False) -> None:
-    """Bind `key` on this one node, hidden from the footer (`priority`:
-    looked up before the key is handed to the focused widget)."""
-    node._bindings.bind(key, action, description, show=False, key_display=key_display, priority=priority)
+def add_binding(node: DOMNode, key: str, action: str, description: str, *, key_display: str) -> None:
+    """Bind `key` on this one node, hidden from the footer."""
+    node._bindings.bind(key, action, description, show=False, key_display=key_display)
 
 
 def keys_bound_by(*classes: type[DOMNode]) -> set[str]:
     """Every key the classes' own bindings (and their bases') use."""
     return {key for cls in classes for key in cls._merge_bindings().key_to_bindings}
+
+
+def prioritise(node: DOMNode, *, unless: set[str]) -> None:
+    """Make `node`'s own bindings priority bindings -- looked up as the key
+    arrives, before it is handed to the focused widget -- but for the keys
+    in `unless` (those a widget under the node binds itself stay the
+    widget's). What a key does is unchanged; it is found sooner."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in list(table.items()):
+        if key not in unless:
+            table[key] = [replace(binding, priority=True) for binding in bindings]
 
 
 def section_title(node: DOMNode) -> str:

@@ -925,9 +925,9 @@ async def test_a_long_selection_costs_the_status_line_no_more_than_a_short_one(c
 
 @sync
 async def test_a_label_key_is_applied_as_it_arrives_unless_a_widget_of_the_screen_binds_it(corpus_dir, monkeypatch):
-    """A label key is looked up before the key is handed to the focused
-    reader (a priority binding); a key the reader or the span list binds
-    itself stays theirs."""
+    """A label key, and any key of the screen's own, is looked up before the
+    key is handed to the focused reader (a priority binding); a key the
+    reader or the span list binds itself stays theirs."""
     app = make(corpus_dir)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_reader(app, pilot, "a_rtl")
@@ -942,6 +942,13 @@ async def test_a_label_key_is_applied_as_it_arrives_unless_a_widget_of_the_scree
         await label_word(pilot, screen, "المملكة المتحدة", "3")
         assert stored(app, "a_rtl") == [("المملكة المتحدة", "GPE", ENTITY)]
         assert "3" not in keys_seen  # never handed to the reader
+        first = screen.article_id
+        await pilot.press("J")  # a key of the screen's own, likewise
+        await pilot.pause()
+        assert screen.article_id != first and "J" not in keys_seen
+        await pilot.press("left")  # the reader's own key still reaches it
+        await pilot.pause()
+        assert "left" in keys_seen
 
     monkeypatch.setattr(Reader, "BINDINGS", [*Reader.BINDINGS, Binding("3", "cursor_left", "Left")])
     monkeypatch.setattr(Reader, "_merged_bindings", Reader._merge_bindings())

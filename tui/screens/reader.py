@@ -141,6 +141,7 @@ class ReaderScreen(
         #: the article's notes and flags as last read from the store
         self.shown_notes: dict = {}
         self._bind_labels()
+        self._prioritise_keys()
 
     # ------------------------------------------------------------ set up
 

@@ -18,7 +18,7 @@ from annotations.model import Span, Status
 from annotations.store.state import SPAN_KEY
 from annotations.schema import Label
 from annotations.session import ADD, ALREADY, EMPTY, NO_SPAN, NO_TARGET, STALE
-from tui.bindings import add_binding, keys_bound_by
+from tui.bindings import add_binding, keys_bound_by, prioritise
 from tui.sanitize import visible
 from tui.widgets.guidelines import Guidelines
 from tui.widgets.reader import Reader
@@ -35,11 +35,6 @@ class LabelKeys:
         taken = set()
         for binding_keys in (b.key for b in self.BINDINGS if isinstance(b, Binding)):
             taken.update(key.strip() for key in binding_keys.split(","))
-        # A label key no widget of the screen binds is looked up first, as the
-        # key arrives: handed to the focused reader and passed up through its
-        # container to the screen, it took three turns of the event loop
-        # before the label was applied. One a widget binds stays the widget's.
-        widgets = keys_bound_by(Reader, SpansPanel)
         self.shadowed: list[Label] = []
         for index, label in enumerate(self.app.schema.labels):
             key = _key_name(label.key)
@@ -47,8 +42,15 @@ class LabelKeys:
                 self.shadowed.append(label)
                 continue
             # The footer, help and the palette show these: escaped once, here.
-            add_binding(self, key, f"apply_label({index})", visible(label.name), key_display=visible(label.key),
-                        priority=key not in widgets)
+            add_binding(self, key, f"apply_label({index})", visible(label.name), key_display=visible(label.key))
+
+    def _prioritise_keys(self) -> None:
+        """The screen's keys (a label key, J/K, undo...) that no widget of
+        the screen binds are looked up as they arrive: handed to the focused
+        reader and passed up through its container to the screen, a key took
+        three turns of the event loop before its action ran (~0.5 ms). A key
+        the reader or the span list binds stays theirs."""
+        prioritise(self, unless=keys_bound_by(Reader, SpansPanel))
 
     def _refuse_stale(self, span: Span, what: str) -> bool:
         if self.session.is_stale(span):

@@ -72,8 +72,9 @@ def add_binding(node: DOMNode, key: str, action: str, description: str, *, key_d
 
 
 def keys_bound_by(*classes: type[DOMNode]) -> set[str]:
-    """Every key the classes' own bindings (and their bases') use."""
-    return {key for cls in classes for key in cls._merge_bindings().key_to_bindings}
+    """Every key the classes' own bindings (and their bases') use: the map
+    Textual merged for each class once, which its instances copy."""
+    return {key for cls in classes if cls._merged_bindings for key in cls._merged_bindings.key_to_bindings}
 
 
 def prioritise(node: DOMNode, *, unless: set[str]) -> None:

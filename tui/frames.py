@@ -40,9 +40,12 @@ import time
 
 from typing import Iterable
 
-from textual import constants, events
+from textual import constants, events, messages
 from textual._compositor import Compositor
 from textual.app import App
+from textual.dom import NoScreen
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.geometry import Region
 
 #: The input events after which the screen waits for the work they set off.
@@ -71,13 +74,20 @@ class FrameHold:
 
     def _busy(self) -> bool:
         app = self.app
-        if not app._message_queue.empty():
+        if not app._message_queue.empty() or app._next_callbacks:
             return True
+        prompted = []
         for node in app._registry:
-            if not node._message_queue.empty():
+            if node._next_callbacks:
                 return True
+            if not node._message_queue.empty():
+                if not _prompted_only(node):
+                    return True
+                prompted.append(node)
             if not node._is_mounted and node._task is not None and not node._closing:
                 return True  # composing and mounting: it will have more to say
+        for node in prompted:
+            _pass_repaint(node)
         return False
 
     def _check(self) -> None:
@@ -105,6 +115,40 @@ class FrameHold:
             # took three more turns of the event loop before the frame.
             screen._on_timer_update()
         screen.check_idle()  # and what waits for the refresh runs after it
+
+
+def _prompted_only(node) -> bool:
+    """Whether all `node` has waiting is Textual's nudge to go idle (a
+    ``Prompt``, posted by ``refresh``), and all its going idle would do is
+    hand a repaint to its screen (`_pass_repaint`)."""
+    if any(type(message) is not messages.Prompt for message in node._message_queue.values):
+        return False
+    if isinstance(node, Screen):
+        return type(node)._on_idle is Screen._on_idle
+    if not isinstance(node, Widget) or type(node)._on_idle is not Widget._on_idle:
+        return False  # a widget with work of its own to do when idle (Textual's Tree, DataTable)
+    return not (node._refresh_styles_required or node._scroll_required or node._layout_required
+                or node._recompose_required)
+
+
+def _pass_repaint(node) -> None:
+    """What a prompted widget's going idle does (``Widget._check_refresh``,
+    then its screen's ``_on_update``), done here: one turn of the event
+    loop for the widget and one for its screen, each, before the frame.
+    The prompt is handled later and finds nothing left to do. A screen's
+    own idle only starts its update timer, which the end of the hold does
+    not wait for."""
+    if not isinstance(node, Widget) or isinstance(node, Screen) or not node._repaint_required:
+        return
+    if node._parent is None or node._closing:
+        return
+    try:
+        screen = node.screen
+    except NoScreen:
+        return
+    node._repaint_required = False
+    if node.display and screen in screen._compositor:
+        screen._dirty_widgets.add(node)
 
 
 class AfterFrame:

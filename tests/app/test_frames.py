@@ -391,3 +391,39 @@ async def test_the_rows_under_changed_spans_are_every_kept_row_they_touch(tmp_pa
                 if start < row.end + 1 and row.start < end:
                     expected.add(index)
             assert invalidated == [expected], (start, end)
+
+
+@sync
+async def test_a_key_is_drawn_without_waiting_for_each_widget_to_pass_on_its_repaint(corpus_dir):
+    # A repainted widget is nudged (a Prompt message) to go idle and hand its
+    # repaint to its screen (an Update message): two turns of the event
+    # loop per widget before the frame. The hold hands them over itself, so
+    # the label key's frame -- reader, span list, header, status line -- is
+    # drawn while their nudges are still queued and before any Update, and
+    # the list screen underneath (told of the change) adds no turn either.
+    from textual import messages
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        await pilot.press("space")
+        await pilot.pause()
+        queued_at_frames: list[tuple[list[str], list[str]]] = []
+        display = app._display
+
+        def recording(screen_, renderable):
+            if renderable is not None:
+                queued_at_frames.append((
+                    [type(m).__name__ for m in screen.reader._message_queue.values],
+                    [type(m).__name__ for m in screen._message_queue.values],
+                ))
+            display(screen_, renderable)
+
+        app._display = recording
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(screen.spans) == 1 and len(queued_at_frames) == 1
+        reader_queue, screen_queue = queued_at_frames[0]
+        assert reader_queue == ["Prompt"]
+        assert messages.Update.__name__ not in screen_queue

@@ -98,7 +98,10 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
 
     def on_mount(self) -> None:
         app = self.app
-        app.annotations_changed_signal.subscribe(self, self._annotations_changed)
+        # Told at once (not as a callback queued for this screen's next
+        # turn): under the reader, all it does is note the article, and a
+        # label key's frame would otherwise wait for that turn.
+        app.annotations_changed_signal.subscribe(self, self._annotations_changed, immediate=True)
         app.display_changed_signal.subscribe(self, self._display_changed)
         app.corpus_changed_signal.subscribe(self, self._corpus_changed)
         self.refresh_from_store()
@@ -128,7 +131,7 @@ class ArticlesScreen(HashiyaNode, Screen[None]):
 
     def _annotations_changed(self, article_id: str) -> None:
         if self.app.screen is self:
-            self.refresh_from_store(article_id)
+            self.call_next(self.refresh_from_store, article_id)
         else:
             # Under the reader: read when the list is shown again, not on the
             # way to the frame of the key that changed the store.

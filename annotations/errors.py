@@ -36,5 +36,11 @@ class StoreCorruptError(StoreError):
     The file is never overwritten."""
 
 
+class StoreSyncError(StoreError):
+    """What was written to the store could not be synced to disk (the disk
+    failing): it is readable while the system runs, not sure to survive a
+    power cut."""
+
+
 class FormatError(HashiyaError):
     """An import or export file that cannot be read or written."""

@@ -500,10 +500,13 @@ class _Annotator(BulkWrites):
 
     def commit(self, article_id: str, op: dict, act: str, desc: str, *, later: bool = False) -> None:
         """Save one edit: its journal line appended and fdatasync'd, then
-        its article file written -- or, with ``later``, left for
-        ``write_held`` (the caller's next moment to spare: the edit is safe
-        once its journal line is, and a kill before the file is written is
-        completed from the journal on the next opening, ``_roll_forward``)."""
+        its article file written -- or, with ``later``, both the sync and
+        the file left for ``write_held`` (the caller's next moment to
+        spare, a few milliseconds on). The line is written to the journal
+        before this returns: once the system has it a crash or kill of the
+        program loses nothing (the file is completed from the journal on
+        the next opening, ``_roll_forward``); the sync is what a power cut
+        needs, and ``write_held`` makes it before writing any file."""
         if self.held:
             self.write_held()
         shard = self.shard(article_id)
@@ -513,7 +516,7 @@ class _Annotator(BulkWrites):
         entry = {"seq": seq, "t": now(), "act": act, "a": article_id, "op": op, "d": desc, "sum": after.summary()}
         if after.notes or state.notes:
             entry["flag"] = after.flagged()
-        before = self.journal.append([entry])
+        before = self.journal.append([entry], durable=not later)
         # .bak keeps the file as of the last checkpoint: with the journal
         # entries after it, that rebuilds any later version.
         shard.storage.backup = str(shard.path) not in self.dirty
@@ -535,8 +538,11 @@ class _Annotator(BulkWrites):
     def write_held(self) -> None:
         """Write the article files of edits saved ``later``. One that fails
         stays held -- in memory and in the journal -- and its StoreError is
-        raised; the next call tries it again."""
+        raised; the next call tries it again. The journal lines of those
+        edits are synced first (``commit``)."""
         held = self.held
+        if held:
+            self.journal.sync()
         while held:
             article_id, shard = next(iter(held.items()))
             shard.write_held()

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from stat import S_ISREG
 
-from ..errors import StoreCorruptError, StoreError
+from ..errors import StoreCorruptError, StoreError, StoreSyncError
 from ..jsontext import lone_surrogate_in, loads as json_loads
 from .files import SURROGATE_DAMAGE, describe_json_error, dump_json, open_nofollow, read_nofollow
 
@@ -131,7 +131,10 @@ class Journal:
 
     def sync(self) -> None:
         if self._fd is not None:
-            os.fdatasync(self._fd)
+            try:
+                os.fdatasync(self._fd)
+            except OSError as exc:
+                raise StoreSyncError(f"cannot sync {self.path} to disk: {exc.strerror or exc}") from None
 
     def close(self) -> None:
         if self._fd is not None:

@@ -293,10 +293,12 @@ class Store:
 
     def add_span(self, article_id: str, article_text: str, start: int, end: int, label: str, kind: str,
                  *, later: bool = False) -> Span:
-        """A new span, saved before this returns: its journal line is on
-        disk. With ``later`` its article file is written by ``write_held``
-        (or by the next call that needs it) instead of before returning --
-        an app draws the span first, then writes the file."""
+        """A new span, saved before this returns: its journal line is
+        written and synced to disk. With ``later`` the line is written (a
+        crash or kill of the program loses nothing from then on) and its
+        sync and the article file are left for ``write_held`` (or the next
+        call that needs them) -- an app draws the span first, then makes it
+        durable and writes the file, milliseconds later."""
         own = self._writer()
         label = _check_label(label)
         if has_surrogate(article_id) or self._text_facts(article_text)[1]:
@@ -321,9 +323,9 @@ class Store:
         return span
 
     def write_held(self) -> None:
-        """Write the article files of saves made ``later`` (a StoreError
-        where one cannot be written: it stays saved in the journal and held
-        for the next call; nothing is lost)."""
+        """Sync the journal lines of saves made ``later`` and write their
+        article files (a StoreError where one cannot be written: it stays
+        in the journal and held for the next call; nothing is lost)."""
         if self._own.held and not self._closed:
             self._own.write_held()
 

@@ -113,8 +113,9 @@ def _file_span_ids(app, article_id: str) -> list[str]:
 
 @sync
 async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
-    # The span is saved before its frame (the journal line is on disk, as
-    # the kill tests check); the article file follows once the frame is out.
+    # The span is saved before its frame (its journal line written: a kill
+    # keeps it, as the kill tests check); the line's sync to disk and the
+    # article file follow once the frame is out.
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         article = app.corpus.articles[0]
@@ -162,3 +163,45 @@ async def test_an_article_file_that_cannot_be_written_loses_nothing_and_says_so(
         assert app.store.spans(article.id) == [] and _file_span_ids(app, article.id) == []
     with Store(app.settings.store, app.settings.annotator) as store:
         assert store.recovery == [] and store.spans(article.id) == []
+
+
+@sync
+async def test_a_journal_that_cannot_be_synced_is_said_after_the_frame(corpus_dir, monkeypatch):
+    import annotations.store.journal as journal
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        article = app.corpus.articles[0]
+        screen = await open_reader(app, pilot, article.id)
+        await pilot.press("space")
+        await pilot.pause()
+        synced_at_frame: list[int] = []
+        syncs: list[int] = []
+        real_sync = journal.os.fdatasync
+
+        def failing(fd):
+            syncs.append(fd)
+            raise OSError(5, "Input/output error")
+
+        display = app._display
+
+        def recording(screen_, renderable):
+            if renderable is not None:
+                synced_at_frame.append(len(syncs))
+            display(screen_, renderable)
+
+        app._display = recording
+        monkeypatch.setattr(journal.os, "fdatasync", failing)
+        await pilot.press("1")
+        await pilot.pause()
+        (span,) = screen.spans
+        assert synced_at_frame[0] == 0 and syncs  # drawn first, then synced
+        (note,) = [n for n in app._notifications if n.title == "Not synced to disk"]
+        message = " ".join(note.message.split())
+        assert "Input/output error" in message and "power cut" in message
+        assert [s.id for s in app.store.spans(article.id)] == [span.id]
+        assert _file_span_ids(app, article.id) == []  # no file before its journal line is synced
+        monkeypatch.setattr(journal.os, "fdatasync", real_sync)
+        await pilot.press("u")  # the next edit syncs and writes what was held, then undoes it
+        await pilot.pause()
+        assert app.store.spans(article.id) == []

@@ -136,3 +136,55 @@ def test_a_store_closed_while_a_file_cannot_be_written_completes_it_next_time(tm
     with Store(root, "writer") as store:
         assert store.recovery == ["completed 1 save that the journal holds but the article file did not"]
         assert sorted(s.text for s in store.spans("art0")) == sorted([TEXT[3:8], TEXT[16:20]])
+
+
+def test_a_held_save_is_written_now_and_synced_before_its_file(tmp_path: Path, monkeypatch):
+    """``later`` leaves the journal's fdatasync for ``write_held`` too (it
+    cost as much as drawing the key's frame): the line is written at once
+    -- a reader sees it, a kill keeps it (above) -- and synced before any
+    file is written; an edit after it syncs it first as well."""
+    import annotations.store.journal as journal
+
+    root = tmp_path / "store"
+    events: list[str] = []
+    real_sync, real_write = journal.os.fdatasync, files.atomic_write
+    monkeypatch.setattr(journal.os, "fdatasync", lambda fd: (events.append("sync"), real_sync(fd))[1])
+
+    def atomic_write(path, data, **kwargs):
+        if "articles" in str(path):
+            events.append("file")
+        return real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(files, "atomic_write", atomic_write)
+    with Store(root, "writer") as store:
+        events.clear()
+        store.add_span("art0", TEXT, 16, 20, "PER", "entity", later=True)
+        assert events == []  # written, neither synced nor filed yet
+        assert b'"kind":"add"' in (root / "writer" / "journal.jsonl").read_bytes()
+        store.write_held()
+        assert events == ["sync", "file"]
+        events.clear()
+        store.add_span("art0", TEXT, 3, 8, "LOC", "entity", later=True)
+        store.add_span("art0", TEXT, 36, 41, "ORG", "entity")  # the next edit: the held one first
+        assert events == ["sync", "file", "sync", "file"]  # its own line synced before its file
+
+
+def test_a_sync_that_fails_keeps_the_save_held_and_says_why(tmp_path: Path, monkeypatch):
+    import annotations.store.journal as journal
+    from annotations.errors import StoreSyncError
+
+    def failing(fd):
+        raise OSError(5, "Input/output error")
+
+    root = tmp_path / "store"
+    with Store(root, "writer") as store:
+        span = store.add_span("art0", TEXT, 16, 20, "PER", "entity", later=True)
+        real = journal.os.fdatasync
+        monkeypatch.setattr(journal.os, "fdatasync", failing)
+        with pytest.raises(StoreSyncError, match="cannot sync .*journal.jsonl to disk: Input/output error"):
+            store.write_held()
+        assert _file_spans(root, "art0") == []  # no file before its line is synced
+        assert [s.id for s in store.spans("art0")] == [span.id]
+        monkeypatch.setattr(journal.os, "fdatasync", real)
+        store.write_held()
+        assert _file_spans(root, "art0") == [TEXT[16:20]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from annotations.errors import HashiyaError, StoreError
+from annotations.errors import HashiyaError, StoreError, StoreSyncError
 from annotations.model import Span, Status
 from annotations.store.state import SPAN_KEY
 from annotations.schema import Label
@@ -82,10 +82,12 @@ class LabelKeys:
         return self._add(plan.start, plan.end, label)
 
     def _add(self, start: int, end: int, label: Label) -> Span | None:
-        """A new span, saved (its journal line fdatasync'd) before anything
-        is drawn; then drawn from what the screen shows plus the span, as
-        the store now holds it, without reading the article back. The
-        article file is written once that frame is out (``_write_held``)."""
+        """A new span, saved (its journal line written: a crash of the app
+        loses nothing) before anything is drawn; then drawn from what the
+        screen shows plus the span, as the store now holds it, without
+        reading the article back. Once that frame is out the journal line
+        is synced to disk and the article file written (``_write_held``):
+        the sync alone took as long as drawing the key's frame."""
         article_id = self.article_id
         try:
             span = self.store.add_span(article_id, self.text, start, end, label.name, label.kind, later=True)
@@ -104,12 +106,20 @@ class LabelKeys:
         return span
 
     def _write_held(self) -> None:
-        """The article file of a span saved ``later``. The span is safe
-        already (its journal line is on disk): a file that cannot be
-        written is said, and written again by the next save (or completed
-        from the journal when the store is next opened)."""
+        """The sync and the article file of a span saved ``later``. The
+        span is in the journal already: a file that cannot be written is
+        said, and written again by the next save (or completed from the
+        journal when the store is next opened)."""
         try:
             self.store.write_held()
+        except StoreSyncError as exc:
+            self.notify(
+                f"{exc}. The span is in the store's journal but may not survive a power cut; "
+                "the disk may be failing: export your work (hashiya export) and check it.",
+                title="Not synced to disk",
+                severity="error",
+                timeout=12,
+            )
         except StoreError as exc:
             self.notify(
                 f"{exc}. The span is saved in the store's journal; its article file is written again "

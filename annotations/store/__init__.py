@@ -50,6 +50,11 @@ Saving an edit, in order:
    the first save of an article after a checkpoint first hard-links the old
    file to ``<id>.json.bak``.
 
+A label key's new span (``add_span(later=True)``) is answered after the
+append alone -- once the system holds the line, a crash or kill of the
+program loses nothing -- and its fdatasync and article file follow when
+the app has drawn it (``write_held``, a few milliseconds later).
+
 One fdatasync per save (measured on this kind of disk: ~0.3 ms) instead of
 three (file, folder, journal). Article files are fsync'd at checkpoints:
 when a writer opens or closes the store and after a large import, the

@@ -61,3 +61,36 @@ async def test_reader_lists_header_and_status_are_drawn_as_textual_would(corpus_
         await pilot.pause()
         crop = Region(0, 0, *status.region.size)
         assert [list(s) for s in status.render_lines(crop)] == through_textual(status, crop)
+
+
+@sync
+async def test_what_is_kept_of_the_styles_follows_a_change_of_the_widget_or_an_ancestor(corpus_dir):
+    # The padding's style and the choice of path are kept between frames
+    # (walking the ancestors cost as much as drawing a line) -- until a
+    # style of the widget or of any ancestor changes, however it changes.
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        status = screen.query_one("#reader-status", TextLines)
+        panel = screen.panel
+        crop = Region(0, 0, *status.region.size)
+
+        def same(widget) -> bool:
+            area = Region(0, 0, *widget.region.size)
+            return drawn(widget, area) == through_textual(widget, area)
+
+        assert same(status) and same(panel)
+        before = drawn(status, crop)
+        screen.styles.background = "darkred"  # an ancestor's background, set inline
+        await pilot.pause()
+        assert same(status) and same(panel) and drawn(status, crop) != before
+        status.parent.styles.opacity = 0.5  # an ancestor's opacity: Textual's path again
+        await pilot.pause()
+        assert [list(s) for s in status.render_lines(crop)] == through_textual(status, crop)
+        status.parent.styles.opacity = 1.0
+        status.styles.padding = (0, 3)  # the widget's own padding
+        await pilot.pause()
+        assert same(status)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"  # every style, anew
+        await pilot.pause()
+        assert same(status) and same(panel)

@@ -14,6 +14,13 @@ applied -- and leaves every other case to Textual (a border, an outline,
 padding above or below, tint, opacity, text opacity, hatching, a link
 under the mouse). tests/app/test_drawn_lines.py holds it to Textual's
 output for every widget that uses it.
+
+What decides between the two and the style of the padding (the widget's
+and its ancestors' backgrounds and opacity, its border, outline, padding,
+tint) is worked out once and kept until a style of the widget or of one of
+its ancestors changes (Textual counts every change of a node's styles:
+``_cache_key``): walking the ancestors for the background cost about as
+much as drawing a status line.
 """
 
 from __future__ import annotations
@@ -27,15 +34,30 @@ from textual.widget import Widget
 class DrawnLines:
     """Mixed into a line-API widget before its Textual base (module docstring)."""
 
-    def render_lines(self: Widget, crop: Region) -> list[Strip]:
+    _drawn_facts: tuple | None = None
+
+    def _facts(self: Widget) -> tuple:
+        """(drawn here?, padding, padding style, background), as of the
+        styles of this widget and its ancestors (module docstring)."""
+        key = tuple((node, node.styles._cache_key) for node in self.ancestors_with_self)
+        facts = self._drawn_facts
+        if facts is not None and facts[0] == key:
+            return facts[1]
         styles = self.styles
         padding = styles.padding
-        if (padding.top or padding.bottom or styles.border.spacing or any(kind for kind, _ in styles.outline)
-                or styles.tint.a or self.opacity != 1.0 or styles.text_opacity != 1.0
-                or styles.has_rule("hatch") or (self.auto_links and self.hover_style._link_id)):
-            return super().render_lines(crop)  # type: ignore[misc]
+        ours = not (padding.top or padding.bottom or styles.border.spacing
+                    or any(kind for kind, _ in styles.outline) or styles.tint.a or self.opacity != 1.0
+                    or styles.text_opacity != 1.0 or styles.has_rule("hatch"))
         base_background, background = self.background_colors
         inner = self._styles_cache.get_inner_outer(base_background, background)[0].rich_style
+        found = (ours, padding, inner, background)
+        self._drawn_facts = (key, found)
+        return found
+
+    def render_lines(self: Widget, crop: Region) -> list[Strip]:
+        ours, padding, inner, background = self._facts()
+        if not ours or (self.auto_links and self.hover_style._link_id):
+            return super().render_lines(crop)  # type: ignore[misc]
         width = self.region.width  # the crop's frame: the widget's whole width, as the cache's
         content_width = self.content_region.width
         left, right = padding.left, padding.right

@@ -109,9 +109,13 @@ class HashiyaApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         # A key (or a click) is drawn in one frame, with all it sets off.
-        if isinstance(event, HELD_EVENTS) and not event.is_forwarded:
+        held = isinstance(event, HELD_EVENTS) and not event.is_forwarded
+        if held:
             self._frame_hold.hold()
         await super().on_event(event)
+        if held:
+            # A key bound here (a label key) has done its work by now.
+            self._frame_hold.release_if_done()
 
     def after_frame(self, callback) -> None:
         """Run `callback` once the next frame is out (``frames.AfterFrame``)."""

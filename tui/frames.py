@@ -99,6 +99,14 @@ class FrameHold:
             return
         self.release()
 
+    def release_if_done(self) -> None:
+        """End the hold now if what was set off is done: called once the app
+        has handled the input event, which ran the action of a key bound
+        at the app or screen, rather than a turn of the event loop later
+        (the app's own turn ends first: idle handlers, callbacks)."""
+        if self._since is not None and not self.app._exit and not self._busy():
+            self.release()
+
     def release(self) -> None:
         if self._since is None:
             return

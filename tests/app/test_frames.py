@@ -427,3 +427,34 @@ async def test_a_key_is_drawn_without_waiting_for_each_widget_to_pass_on_its_rep
         reader_queue, screen_queue = queued_at_frames[0]
         assert reader_queue == ["Prompt"]
         assert messages.Update.__name__ not in screen_queue
+
+
+@sync
+async def test_a_label_keys_frame_is_drawn_as_the_app_finishes_handling_the_key(corpus_dir):
+    # The label key's action runs while the app handles the key; its frame
+    # follows right there, not after the rest of the app's turn of the loop.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.press("space")
+        await pilot.pause()
+        handling: list[bool] = []
+        inside = [False]
+        on_event, display = app.on_event, app._display
+
+        async def watched(event):
+            inside[0] = True
+            try:
+                await on_event(event)
+            finally:
+                inside[0] = False
+
+        def recording(screen_, renderable):
+            if renderable is not None:
+                handling.append(inside[0])
+            display(screen_, renderable)
+
+        app.on_event, app._display = watched, recording
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(screen.spans) == 1 and handling == [True]

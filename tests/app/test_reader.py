@@ -960,3 +960,46 @@ async def test_a_label_key_is_applied_as_it_arrives_unless_a_widget_of_the_scree
         await pilot.pause()
         assert len(stored(app, "a_rtl")) == 1  # the reader's binding ran, not the label
         assert screen.reader.cursor != 5
+
+
+@sync
+async def test_the_key_lookup_chain_is_made_once_per_focus_and_follows_changes(corpus_dir, monkeypatch):
+    # tui.bindings.KeptBindingChain: Textual made the chain of binding maps
+    # anew on every key; the reader keeps it until the focus or a map changes.
+    from textual.screen import Screen
+
+    from tui.bindings import add_binding
+
+    made: list[object] = []
+    textual_chain = Screen._binding_chain
+
+    def counting(self):
+        made.append(self.focused)
+        return textual_chain.fget(self)
+
+    monkeypatch.setattr(Screen, "_binding_chain", property(counting))
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        await pilot.press("right")
+        await pilot.pause()
+        made.clear()
+        for key in ("left", "right", "left"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert made == []  # the same focus, the same maps: the chain kept
+        await pilot.press("space", "1")
+        await pilot.pause()
+        assert len(screen.spans) == 1 and made == []
+        await pilot.press("tab")  # the span list takes the focus: a new chain, once
+        await pilot.pause()
+        assert made and all(focused is screen.panel for focused in made)
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        made.clear()
+        calls: list[str] = []
+        screen.action_mark_here = lambda: calls.append("here")
+        add_binding(screen, "ctrl+b", "mark_here", "mark", key_display="^b")  # a key bound meanwhile
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert calls == ["here"] and len(made) == 1

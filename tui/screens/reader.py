@@ -37,7 +37,7 @@ from annotations.model import Span, Status
 from annotations.progress import to_do_after
 from annotations.session import ArticleSession
 from tui.frames import RegionCompositor
-from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP
+from tui.bindings import CLITIC_TRIM, DISPLAY_MODE, HARAKAT, HELP, KeptBindingChain
 from tui.node import HashiyaNode
 from tui.screens.history import UndoKeys
 from tui.prefs import Display
@@ -64,7 +64,7 @@ AHEAD_DELAY = 0.1  # seconds after an article is up, its neighbours are laid out
 
 class ReaderScreen(
     ReaderLines, LabelKeys, FindKeys, PropagationKeys, SuggestionKeys, notes.NotesActions,
-    ResumeActions, HashiyaNode, UndoKeys, Screen[str],
+    ResumeActions, HashiyaNode, UndoKeys, KeptBindingChain, Screen[str],
 ):
     """Read and annotate one article; switches to other articles in place,
     and closes with the id of the article it showed last."""

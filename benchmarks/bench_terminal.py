@@ -430,7 +430,7 @@ def keypresses(term: Terminal, home: Path, presses: int) -> dict[str, dict]:
     pages = _pages(term, home, "pages-seeds", sorted((ROOT / "seeds").glob("*.txt")))
     names = list(ACTIONS)
     results["seeds"] = keys_in(term, seeds, base, {
-        names[0]: presses, names[1]: presses, names[2]: presses // 2, names[3]: presses}, pages)
+        names[0]: presses, names[1]: presses, names[2]: presses, names[3]: presses}, pages)
     term.quit(seeds)
     term.quit(pages)
     folder = home / "article-100000"
@@ -443,7 +443,7 @@ def keypresses(term: Terminal, home: Path, presses: int) -> dict[str, dict]:
     pages = _pages(term, home, "pages-big", [folder / "big.txt"])
     term.tap(pages, *["PageDown"] * 20)
     results["100,000-character article"] = keys_in(term, big, base, {
-        names[0]: presses, names[1]: presses, names[2]: presses // 2, names[4]: presses}, pages)
+        names[0]: presses, names[1]: presses, names[2]: presses, names[4]: presses}, pages)
     term.quit(big)
     term.quit(pages)
     term.quit(base)
@@ -495,7 +495,7 @@ def main(presses: int = 30, starts: int = STARTS) -> dict:
           "PgDn/PgUp also the same change in a minimal app (`minimal_app.py --pages`: a "
           "screen of plain text paged, or replaced by the next text's first page, and a "
           "status line). "
-          f"{presses} presses per action per program (labelling {presses // 2}), "
+          f"{presses} presses per action per program, "
           f"{starts} start-ups per program; medians (p90). Load average (1 min) at start, "
           f"between parts and at the end: {', '.join(f'{x:.2f}' for x in load)}; "
           f"{took:.0f} s in all.\n")

@@ -54,3 +54,18 @@ def long_corpus(folder: Path, seeds_dir: Path, copies: int) -> Path:
     seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     (folder / "long.txt").write_text("\n".join(seeds * copies), encoding="utf-8")
     return folder
+
+
+def at_frames(app, probe) -> list:
+    """What `probe(screen)` returned at every frame the app draws from now
+    on (a frame: a display of something; the probe runs before it goes out)."""
+    seen: list = []
+    display = app._display
+
+    def recording(screen, renderable):
+        if renderable is not None:
+            seen.append(probe(screen))
+        display(screen, renderable)
+
+    app._display = recording
+    return seen

@@ -9,7 +9,7 @@ import re
 from tui.widgets.reader import Highlight
 from tui.widgets.text_lines import TextLines
 
-from tests.app.pilot import long_corpus, make, open_reader, sync
+from tests.app.pilot import at_frames, long_corpus, make, open_reader, sync
 
 
 def record_frames(app) -> list[str]:
@@ -409,18 +409,10 @@ async def test_a_key_is_drawn_without_waiting_for_each_widget_to_pass_on_its_rep
         screen = await open_reader(app, pilot, article.id)
         await pilot.press("space")
         await pilot.pause()
-        queued_at_frames: list[tuple[list[str], list[str]]] = []
-        display = app._display
-
-        def recording(screen_, renderable):
-            if renderable is not None:
-                queued_at_frames.append((
-                    [type(m).__name__ for m in screen.reader._message_queue.values],
-                    [type(m).__name__ for m in screen._message_queue.values],
-                ))
-            display(screen_, renderable)
-
-        app._display = recording
+        queued_at_frames = at_frames(app, lambda _: (
+            [type(m).__name__ for m in screen.reader._message_queue.values],
+            [type(m).__name__ for m in screen._message_queue.values],
+        ))
         await pilot.press("1")
         await pilot.pause()
         assert len(screen.spans) == 1 and len(queued_at_frames) == 1
@@ -438,9 +430,8 @@ async def test_a_label_keys_frame_is_drawn_as_the_app_finishes_handling_the_key(
         screen = await open_reader(app, pilot, app.corpus.articles[0].id)
         await pilot.press("space")
         await pilot.pause()
-        handling: list[bool] = []
         inside = [False]
-        on_event, display = app.on_event, app._display
+        on_event = app.on_event
 
         async def watched(event):
             inside[0] = True
@@ -449,12 +440,8 @@ async def test_a_label_keys_frame_is_drawn_as_the_app_finishes_handling_the_key(
             finally:
                 inside[0] = False
 
-        def recording(screen_, renderable):
-            if renderable is not None:
-                handling.append(inside[0])
-            display(screen_, renderable)
-
-        app.on_event, app._display = watched, recording
+        app.on_event = watched
+        handling = at_frames(app, lambda _: inside[0])
         await pilot.press("1")
         await pilot.pause()
         assert len(screen.spans) == 1 and handling == [True]

@@ -9,7 +9,7 @@ from tui.widgets.text_lines import TextLines
 
 from annotations.errors import StoreError
 from annotations.store import Store
-from tests.app.pilot import make, open_reader, sync
+from tests.app.pilot import at_frames, make, open_reader, sync
 from tests.unit.test_store_held import FailingArticleWrites
 
 
@@ -123,19 +123,11 @@ async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
         await pilot.press("space")
         await pilot.pause()
         journal = app.store.root / app.store.annotator / "journal.jsonl"
-        at_frames: list[tuple[bool, list[str]]] = []
-        display = app._display
-
-        def recording(screen_, renderable):
-            if renderable is not None:
-                at_frames.append((b'"kind":"add"' in journal.read_bytes(), _file_span_ids(app, article.id)))
-            display(screen_, renderable)
-
-        app._display = recording
+        seen = at_frames(app, lambda _: (b'"kind":"add"' in journal.read_bytes(), _file_span_ids(app, article.id)))
         await pilot.press("1")
         await pilot.pause()
         (span,) = screen.spans
-        assert at_frames[0] == (True, [])  # in the journal, not yet in the file
+        assert seen[0] == (True, [])  # in the journal, not yet in the file
         assert _file_span_ids(app, article.id) == [span.id]
 
 
@@ -175,7 +167,6 @@ async def test_a_journal_that_cannot_be_synced_is_said_after_the_frame(corpus_di
         screen = await open_reader(app, pilot, article.id)
         await pilot.press("space")
         await pilot.pause()
-        synced_at_frame: list[int] = []
         syncs: list[int] = []
         real_sync = journal.os.fdatasync
 
@@ -183,14 +174,7 @@ async def test_a_journal_that_cannot_be_synced_is_said_after_the_frame(corpus_di
             syncs.append(fd)
             raise OSError(5, "Input/output error")
 
-        display = app._display
-
-        def recording(screen_, renderable):
-            if renderable is not None:
-                synced_at_frame.append(len(syncs))
-            display(screen_, renderable)
-
-        app._display = recording
+        synced_at_frame = at_frames(app, lambda _: len(syncs))
         monkeypatch.setattr(journal.os, "fdatasync", failing)
         await pilot.press("1")
         await pilot.pause()

@@ -69,3 +69,13 @@ def at_frames(app, probe) -> list:
 
     app._display = recording
     return seen
+
+
+async def word_selected(app, pilot):
+    """The first article open in the reader with the word at its start
+    selected (Space): (the article, the reader screen), ready for a label key."""
+    article = app.corpus.articles[0]
+    screen = await open_reader(app, pilot, article.id)
+    await pilot.press("space")
+    await pilot.pause()
+    return article, screen

@@ -9,7 +9,7 @@ import re
 from tui.widgets.reader import Highlight
 from tui.widgets.text_lines import TextLines
 
-from tests.app.pilot import at_frames, long_corpus, make, open_reader, sync
+from tests.app.pilot import at_frames, long_corpus, make, open_reader, sync, word_selected
 
 
 def record_frames(app) -> list[str]:
@@ -405,10 +405,7 @@ async def test_a_key_is_drawn_without_waiting_for_each_widget_to_pass_on_its_rep
 
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        article = app.corpus.articles[0]
-        screen = await open_reader(app, pilot, article.id)
-        await pilot.press("space")
-        await pilot.pause()
+        article, screen = await word_selected(app, pilot)
         queued_at_frames = at_frames(app, lambda _: (
             [type(m).__name__ for m in screen.reader._message_queue.values],
             [type(m).__name__ for m in screen._message_queue.values],
@@ -427,9 +424,7 @@ async def test_a_label_keys_frame_is_drawn_as_the_app_finishes_handling_the_key(
     # follows right there, not after the rest of the app's turn of the loop.
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
-        await pilot.press("space")
-        await pilot.pause()
+        _, screen = await word_selected(app, pilot)
         inside = [False]
         on_event = app.on_event
 

@@ -9,7 +9,7 @@ from tui.widgets.text_lines import TextLines
 
 from annotations.errors import StoreError
 from annotations.store import Store
-from tests.app.pilot import at_frames, make, open_reader, sync
+from tests.app.pilot import at_frames, make, open_reader, sync, word_selected
 from tests.unit.test_store_held import FailingArticleWrites
 
 
@@ -69,10 +69,7 @@ async def test_the_label_frame_shows_what_the_store_holds(corpus_dir):
 async def test_a_failed_save_draws_nothing_of_the_span_and_says_why(corpus_dir):
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        article = app.corpus.articles[0]
-        screen = await open_reader(app, pilot, article.id)
-        await pilot.press("space")
-        await pilot.pause()
+        article, screen = await word_selected(app, pilot)
         frames = record(app, article.id)
 
         def failing(*args, **kwargs):
@@ -118,10 +115,7 @@ async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
     # article file follow once the frame is out.
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        article = app.corpus.articles[0]
-        screen = await open_reader(app, pilot, article.id)
-        await pilot.press("space")
-        await pilot.pause()
+        article, screen = await word_selected(app, pilot)
         journal = app.store.root / app.store.annotator / "journal.jsonl"
         seen = at_frames(app, lambda _: (b'"kind":"add"' in journal.read_bytes(), _file_span_ids(app, article.id)))
         await pilot.press("1")
@@ -135,10 +129,7 @@ async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
 async def test_an_article_file_that_cannot_be_written_loses_nothing_and_says_so(corpus_dir, monkeypatch):
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        article = app.corpus.articles[0]
-        screen = await open_reader(app, pilot, article.id)
-        await pilot.press("space")
-        await pilot.pause()
+        article, screen = await word_selected(app, pilot)
         failing = FailingArticleWrites(monkeypatch, "No space left on device")
         await pilot.press("1")
         await pilot.pause()
@@ -163,10 +154,7 @@ async def test_a_journal_that_cannot_be_synced_is_said_after_the_frame(corpus_di
 
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        article = app.corpus.articles[0]
-        screen = await open_reader(app, pilot, article.id)
-        await pilot.press("space")
-        await pilot.pause()
+        article, screen = await word_selected(app, pilot)
         syncs: list[int] = []
         real_sync = journal.os.fdatasync
 

@@ -440,3 +440,28 @@ async def test_a_label_keys_frame_is_drawn_as_the_app_finishes_handling_the_key(
         await pilot.press("1")
         await pilot.pause()
         assert len(screen.spans) == 1 and handling == [True]
+
+
+@sync
+async def test_a_first_span_shapes_the_header_line_it_changes_not_the_title(corpus_dir, monkeypatch):
+    # The first span of an article turns its status to "in progress" on the
+    # header's second line; the title above it is not shaped again.
+    import tui.screens.reader_lines as reader_lines
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        article, screen = await word_selected(app, pilot)
+        header = screen.query_one("#reader-header", TextLines)
+        title_before = header.content.split("\n")[0]
+        shaped: list[str] = []
+        display_line = reader_lines.display_line
+        monkeypatch.setattr(reader_lines, "display_line",
+                            lambda line, *a, **k: shaped.append(line) or display_line(line, *a, **k))
+        await pilot.press("1")
+        await pilot.pause()
+        title, meta = header.content.split("\n")
+        assert "in progress" in meta and title == title_before
+        assert article.title not in shaped and any("in progress" in line for line in shaped)
+        await pilot.press("J")  # another article: its title is shaped
+        await pilot.pause()
+        assert app.corpus.articles[1].title in shaped

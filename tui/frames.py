@@ -15,7 +15,11 @@ frames late.
 `FrameHold` suspends drawing (Textual's batch update) from the moment an
 input event reaches the app until no message is waiting in any queue and
 every new widget has been mounted -- looked at between steps of the event
-loop, so nothing waits on a clock -- and then lets the screen draw at once.
+loop, and as soon as the app has handled the event, so nothing waits on a
+clock -- and then lets the screen draw at once. A queue holding only the
+nudge a repaint posts (``Prompt``) does not count as waiting: the hold
+hands that widget's repaint to its screen itself (`_pass_repaint`), which
+the widget's turn and then its screen's would have done.
 It never holds for longer than two frame periods: a message stream that
 does not stop is drawn as it comes, as before.
 

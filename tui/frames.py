@@ -76,29 +76,35 @@ class FrameHold:
         self.app._begin_batch()
         asyncio.get_running_loop().call_soon(self._check)
 
-    def _busy(self) -> bool:
+    def _settled(self) -> bool:
+        """Whether nothing is left to wait for: no message in any queue but
+        a repaint's nudge, no callback due, no widget still mounting. Once
+        so, the nudged widgets' repaints are handed to their screens here
+        (`_pass_repaint`) for the frame about to be drawn."""
         app = self.app
         if not app._message_queue.empty() or app._next_callbacks:
-            return True
+            return False
         prompted = []
         for node in app._registry:
             if node._next_callbacks:
-                return True
+                return False
             if not node._message_queue.empty():
                 if not _prompted_only(node):
-                    return True
+                    return False
                 prompted.append(node)
             if not node._is_mounted and node._task is not None and not node._closing:
-                return True  # composing and mounting: it will have more to say
+                return False  # composing and mounting: it will have more to say
         for node in prompted:
             _pass_repaint(node)
-        return False
+        return True
+
+    def _done(self) -> bool:
+        return self.app._exit or self._settled()
 
     def _check(self) -> None:
         if self._since is None:
             return
-        app = self.app
-        if not app._exit and self._busy() and time.monotonic() - self._since < LIMIT:
+        if not self._done() and time.monotonic() - self._since < LIMIT:
             asyncio.get_running_loop().call_soon(self._check)
             return
         self.release()
@@ -108,7 +114,7 @@ class FrameHold:
         has handled the input event, which ran the action of a key bound
         at the app or screen, rather than a turn of the event loop later
         (the app's own turn ends first: idle handlers, callbacks)."""
-        if self._since is not None and not self.app._exit and not self._busy():
+        if self._since is not None and self._done():
             self.release()
 
     def release(self) -> None:

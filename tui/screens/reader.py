@@ -136,7 +136,7 @@ class ReaderScreen(
         #: the cursor or the selection moves: (message, cursor, selection)
         self._said: tuple[str, int, tuple[int, int] | None] | None = None
         self._header_line: tuple = ()  # what the header was drawn from
-        self._header_title = ""  # its first line, the title as shaped for it
+        self._header_title: tuple = (None, "")  # its first line: (what it was shaped from, the title as shaped)
         self._parts: dict[str, Widget] = {}
         self._status_line = ""
         #: the article's notes and flags as last read from the store

@@ -42,15 +42,15 @@ class ReaderLines:
         key = (title, meta, width, prefs.display_mode, prefs.harakat)
         if key == self._header_line:  # an edit seldom changes it: no shaping, no repaint then
             return
-        previous, self._header_line = self._header_line, key
-        if previous[:1] + previous[2:] == (title, width, prefs.display_mode, prefs.harakat):
-            shown = self._header_title  # only the line under it changed (a first span: the status)
-        else:
+        self._header_line = key
+        title_key = (title, width, prefs.display_mode, prefs.harakat)
+        shaped_from, shown = self._header_title
+        if shaped_from != title_key:  # else only the line under it changed (a first span: the status)
             shown = display_line(title, width, mode=prefs.display_mode, harakat=prefs.harakat)
             if prefs.display_mode == "visual" and paragraph_level(title) & 1:
                 # Right-to-left titles sit at the right edge, like the text below.
                 shown = " " * max(0, width - cell_len(shown)) + shown
-            self._header_title = shown
+            self._header_title = (title_key, shown)
         # Article ids are file names and may be Arabic too.
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
         self._part("#reader-header", TextLines).update(f"{shown}\n{meta}")

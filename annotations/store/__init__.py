@@ -53,7 +53,7 @@ Saving an edit, in order:
 A label key's new span (``add_span(later=True)``) is answered after the
 append alone -- once the system holds the line, a crash or kill of the
 program loses nothing -- and its fdatasync and article file follow when
-the app has drawn it (``write_held``, a few milliseconds later).
+the app has drawn it (``write_held``, a frame period later: about 17 ms).
 
 One fdatasync per save (measured on this kind of disk: ~0.3 ms) instead of
 three (file, folder, journal). Article files are fsync'd at checkpoints:

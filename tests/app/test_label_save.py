@@ -126,6 +126,35 @@ async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
 
 
 @sync
+async def test_the_held_write_waits_a_frame_period_after_the_frame(corpus_dir, monkeypatch):
+    # Work left for after a frame waits once the frame is handed over
+    # (tui.frames.TERMINAL_TURN): started at once, it took the interpreter
+    # from the thread writing the frame and the processor from a terminal
+    # on the same machine drawing it.
+    import time
+
+    from tui import frames
+
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, screen = await word_selected(app, pilot)
+        written: list[float] = []
+        store = screen.store
+        real = store.write_held
+
+        def timed() -> None:
+            written.append(time.monotonic())
+            real()
+
+        monkeypatch.setattr(store, "write_held", timed)
+        drawn = at_frames(app, lambda _: time.monotonic())
+        await pilot.press("1")
+        await pilot.pause(frames.TERMINAL_TURN * 4)
+        assert drawn and len(written) == 1
+        assert written[0] - drawn[0] >= frames.TERMINAL_TURN * 0.9
+
+
+@sync
 async def test_an_article_file_that_cannot_be_written_loses_nothing_and_says_so(corpus_dir, monkeypatch):
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

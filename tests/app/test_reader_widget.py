@@ -292,3 +292,53 @@ async def test_cells_of_one_style_are_drawn_as_one_segment():
         assert [segment.style.bgcolor == RichColor.parse("#2ec27e") for segment in drawn] == [
             False, True, False]
         assert "".join(segment.text for segment in drawn).count(" ") >= 4
+
+
+@sync
+async def test_cells_between_the_same_highlight_ends_are_drawn_as_cell_by_cell(monkeypatch):
+    # A row with highlights works out a style once for each stretch between
+    # two ends of highlights (or of the selection) and shares it with every
+    # cell there; drawn cell by cell instead (no stretch is ever shared),
+    # every row must come out the same, over ligatures, harakat and cells
+    # that a highlight's end falls inside.
+    import random
+
+    from tui.widgets import reader_draw
+
+    text = ("لا إِلَهَ وَالصِّينُ لأن الأمم المتحدة قالت: «السلامُ» 2024 في لبنان.\n"
+            "The NHS met them ولكن لا؛ ثم قالوا لاحقاً الله أكبر.")
+    kinds = [("entity", "#2ec27e"), ("entity", "#3584e4"), ("theme", "#f9f06b"), ("theme", "#c061cb")]
+    rng = random.Random(7)
+
+    def some(count: int) -> list[tuple[int, int]]:
+        found = []
+        for _ in range(count):
+            start = rng.randrange(len(text))
+            found.append((start, min(len(text), start + rng.randint(1, 12))))
+        return found
+
+    def drawn(reader) -> list[list[tuple[str, object]]]:
+        reader._strips.clear()
+        return [[(segment.text, segment.style) for segment in reader._draw_row(index)]
+                for index in range(reader.layout.row_count)]
+
+    async with reader_of(text, size=(40, 12)) as (reader, pilot):
+        for _ in range(25):
+            highlights = []
+            for start, end in some(rng.randint(1, 6)):
+                kind, colour = rng.choice(kinds)
+                highlights.append(Highlight(start, end, "X", kind, colour, stale=rng.random() < 0.2))
+            reader.set_highlights(highlights)
+            reader.set_suggestions([Highlight(s, e, "S", "entity", "#ff7800") for s, e in some(rng.randint(0, 2))])
+            reader.set_others([Highlight(s, e, "O", "entity", "#99c1f1") for s, e in some(rng.randint(0, 2))])
+            matches = some(rng.randint(0, 3))
+            reader.set_matches(matches, rng.choice(matches) if matches else None)
+            start, end = sorted(rng.sample(range(len(text) + 1), 2))
+            reader.select(start, end) if rng.random() < 0.7 else reader.move_cursor_to(start)
+            await pilot.pause()
+            shared = drawn(reader)
+            with monkeypatch.context() as patched:
+                patched.setattr(reader_draw, "_stretch", lambda *_: None)
+                alone = drawn(reader)
+            assert shared == alone
+            assert any(len(row) > 2 for row in shared)  # the rows do carry highlights

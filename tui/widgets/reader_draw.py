@@ -80,6 +80,14 @@ def _overlapping(starts: list[int], ends: list[int], lo: int, hi: int) -> range:
     return range(first, max(first, last))
 
 
+def _stretch(ends: list[int], start: int, end: int) -> int | None:
+    """Which stretch between sorted `ends` the logical range [start, end)
+    lies in (the number of ends at or before `start`), or None when an end
+    falls inside it."""
+    after = bisect_right(ends, start)
+    return after if bisect_left(ends, end) == after else None
+
+
 class ReaderDrawing:
     """The reader's `render_line`: each row on screen drawn once and kept
     until something over it changes."""
@@ -199,6 +207,15 @@ class ReaderDrawing:
         plain = not (entities or themes or stale or suggested or matches or others)
         plain_styles: dict[tuple[bool, bool, bool], Style] = {}
         chosen_start, chosen_end = selection if selection is not None else (0, 0)
+        if not plain:
+            # Cells between the same two ends of highlights (and of the
+            # selection) are covered by the same ones: their style is
+            # worked out once (a cell a highlight's end falls inside, a
+            # ligature, is worked out on its own).
+            ends = sorted({edge for h in (*entities, *themes, *stale, *suggested, *others) for edge in (h.start, h.end)}
+                          | {edge for match in matches for edge in match}
+                          | ({chosen_start, chosen_end} if selection is not None else set()))
+            between: dict[tuple[int, bool, bool], Style] = {}
         for cell in row.cells:
             on_cursor = column == cursor_col
             cursor_drawn = cursor_drawn or on_cursor
@@ -209,8 +226,14 @@ class ReaderDrawing:
                     style = self._style_for((None, (), False, 0, selected, on_cursor, cell.marker, None, None))
                     plain_styles[on_cursor, cell.marker, selected] = style
             else:
-                style = self._style_for(self._cell_key(cell.start, cell.end, entities, themes, stale, suggested,
-                                                       matches, selection, others, on_cursor, cell.marker))
+                stretch = _stretch(ends, cell.start, cell.end)
+                shared = (stretch, on_cursor, cell.marker) if stretch is not None else None
+                style = between.get(shared) if shared is not None else None
+                if style is None:
+                    style = self._style_for(self._cell_key(cell.start, cell.end, entities, themes, stale, suggested,
+                                                           matches, selection, others, on_cursor, cell.marker))
+                    if shared is not None:
+                        between[shared] = style
             if style is not run_style and run:
                 segments.append(Segment("".join(run), run_style))
                 run = []

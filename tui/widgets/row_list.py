@@ -85,7 +85,8 @@ class RowList(DrawnLines, ScrollView, can_focus=True, inherit_bindings=False):
         if old == index:
             return
         self._refresh_rows(old, index)
-        if index is not None:
+        top = int(self.scroll_y)
+        if index is not None and not top <= index < top + self.size.height:  # not on screen
             self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
         self.highlight_moved(index)
 

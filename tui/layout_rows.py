@@ -289,12 +289,10 @@ class Layout:
         to its reading start. Offsets outside the text are clamped.
         """
         offset = min(max(offset, 0), len(self.text))
-        p = self.paragraph_of(offset)
-        self._ensure_through(p)
-        first = self._row_base[p]
+        p, first, k = self._row_place(offset)
         rows = self.paragraph_rows(p)
         W = self.options.width
-        if offset >= self._pends[p]:
+        if k is None:
             r = rows[-1]
             index = first + len(rows) - 1
             if not r.cells:
@@ -304,7 +302,6 @@ class Layout:
             else:
                 col = r.indent + r.width
             return index, min(max(col, 0), W - 1)
-        k = bisect.bisect_right(self._row_starts(p), offset) - 1
         r = rows[k]
         col = r.indent
         for cell in r.cells:
@@ -312,6 +309,21 @@ class Layout:
                 return first + k, col
             col += cell.width
         raise AssertionError(f"offset {offset} not covered by row {first + k}")  # pragma: no cover
+
+    def row_of(self, offset: int) -> int:
+        """The row of ``locate(offset)``, without walking its cells for the
+        column (the rows a cursor move or a selection repaints)."""
+        p, first, k = self._row_place(min(max(offset, 0), len(self.text)))
+        return first + (len(self.paragraph_rows(p)) - 1 if k is None else k)
+
+    def _row_place(self, offset: int) -> tuple[int, int, int | None]:
+        """(paragraph, its first row, the row within it) of an offset in
+        the text; the row is None for the paragraph's end (its newline)."""
+        p = self.paragraph_of(offset)
+        self._ensure_through(p)
+        if offset >= self._pends[p]:
+            return p, self._row_base[p], None
+        return p, self._row_base[p], bisect.bisect_right(self._row_starts(p), offset) - 1
 
     def cells_for_range(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """(row, column_start, column_end) runs of adjacent cells intersecting [start, end)."""

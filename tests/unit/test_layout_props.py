@@ -105,6 +105,13 @@ def check_layout(text: str, options: LayoutOptions) -> None:
         if not r.cells:
             assert layout.hit(index, 0) == r.start
 
+    # row_of is locate's row, for every offset (outside the text too), on
+    # a layout laid out already and on a fresh one, asked from the end.
+    offsets = range(-1, len(text) + 2)
+    fresh = Layout(text, options)
+    assert [fresh.row_of(o) for o in reversed(offsets)][::-1] == [layout.locate(o)[0] for o in offsets]
+    assert [layout.row_of(o) for o in offsets] == [layout.locate(o)[0] for o in offsets]
+
     # Mirroring: a mirrored character at an odd level is shown mirrored, in visual mode only.
     for r in rows:
         for c in r.cells:

@@ -17,8 +17,8 @@ class ReaderMotion:
 
     def _rows_between(self, a: int, b: int) -> range:
         layout = self.layout
-        ra = layout.locate(min(a, b))[0]
-        rb = layout.locate(max(a, b))[0]
+        ra = layout.row_of(min(a, b))
+        rb = ra if a == b else layout.row_of(max(a, b))
         return range(ra, rb + 1)
 
     def move_cursor_to(self, offset: int, select: bool = False, *, keep_goal: bool = False,

@@ -94,3 +94,29 @@ async def test_what_is_kept_of_the_styles_follows_a_change_of_the_widget_or_an_a
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"  # every style, anew
         await pilot.pause()
         assert same(status) and same(panel)
+
+
+@sync
+async def test_the_kept_size_is_textuals_size_through_resizes_and_style_changes(corpus_dir):
+    # kept_size stands for Textual's `size` in the line-API widgets' hot
+    # paths, worked out again only when the outer size or a style changes.
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reader(app, pilot, app.corpus.articles[0].id)
+        widgets = [screen.reader, screen.panel, *screen.query(TextLines)]
+
+        def agree(when: str) -> None:
+            for widget in widgets:
+                assert widget.kept_size == widget.size, (when, widget)
+
+        agree("opened")
+        for size in ((80, 24), (61, 19), (140, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            agree(f"resized to {size}")
+        for widget in widgets:
+            before = widget.kept_size
+            widget.styles.padding = (0, 7)  # more than any of them has
+            await pilot.pause()
+            assert widget.kept_size.width < before.width
+            agree(f"padded {widget}")

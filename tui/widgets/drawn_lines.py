@@ -26,7 +26,7 @@ much as drawing a status line.
 from __future__ import annotations
 
 from textual._segment_tools import line_pad
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -35,6 +35,20 @@ class DrawnLines:
     """Mixed into a line-API widget before its Textual base (module docstring)."""
 
     _drawn_facts: tuple | None = None
+    _kept_size: tuple | None = None
+
+    @property
+    def kept_size(self: Widget) -> Size:
+        """The widget's ``size`` (its content area), worked out again only
+        when its outer size, as the last layout left it, or one of its
+        styles changes. Textual's looks the widget up in its screen's map
+        and takes padding and border off on every call, and a label key
+        asked for it some thirty times."""
+        key = (self.outer_size, self.styles._cache_key)
+        kept = self._kept_size
+        if kept is None or kept[0] != key:
+            kept = self._kept_size = (key, self.size)
+        return kept[1]
 
     def _facts(self: Widget) -> tuple:
         """(drawn here?, padding, padding style, background), as of the
@@ -58,8 +72,8 @@ class DrawnLines:
         ours, padding, inner, background = self._facts()
         if not ours or (self.auto_links and self.hover_style._link_id):
             return super().render_lines(crop)  # type: ignore[misc]
-        width = self.region.width  # the crop's frame: the widget's whole width, as the cache's
-        content_width = self.content_region.width
+        width = self.outer_size.width  # the crop's frame: the widget's whole width, as the cache's
+        content_width = self.kept_size.width
         left, right = padding.left, padding.right
         filters = self.get_line_filters()
         strips = []

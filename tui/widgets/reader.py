@@ -324,7 +324,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, c
         # Asked for many times per key (through `layout`); the region is
         # computed anew each time, so the width is kept for the size it
         # was found at (the scrollbar's gutter is always kept: stable).
-        size = self.size
+        size = self.kept_size
         known = self._content_width
         if known is not None and known[0] == size:
             return known[1]
@@ -406,7 +406,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, c
             self.refresh()
             return
         top = round(self.scroll_y)
-        height = self.size.height
+        height = self.kept_size.height
         width = self.content_width  # the scrollbar beside a row is not part of it
         regions = []
         for row in rows:
@@ -433,7 +433,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, c
         # this cache was emptied for its size), in order: a row's logical
         # range follows the one before it, so the rows under a span are
         # found by bisection (hundreds may be kept drawn in a long article).
-        drawn = sorted(set(self._strips).union(range(top, top + self.size.height)))
+        drawn = sorted(set(self._strips).union(range(top, top + self.kept_size.height)))
         past = len(self._text) + 1  # where a row past the layout's end "starts"
 
         def span_of(index: int) -> tuple[int, int]:
@@ -469,7 +469,7 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, c
     # ------------------------------------------------- the cursor on screen
 
     def _scroll_to_cursor(self) -> None:
-        if not self.size.height:
+        if not self.kept_size.height:
             return
         row = self._cursor_row_col()[0]
         top = round(self.scroll_y)

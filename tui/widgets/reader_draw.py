@@ -95,7 +95,7 @@ class ReaderDrawing:
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
-        width = self.size.width
+        width = self.kept_size.width
         strip = self._strips.get(index)
         if strip is None:
             strip = self._draw_row(index)

@@ -86,7 +86,7 @@ class RowList(DrawnLines, ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._refresh_rows(old, index)
         top = int(self.scroll_y)
-        if index is not None and not top <= index < top + self.size.height:  # not on screen
+        if index is not None and not top <= index < top + self.kept_size.height:  # not on screen
             self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
         self.highlight_moved(index)
 
@@ -117,7 +117,8 @@ class RowList(DrawnLines, ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def _refresh_rows(self, *indices: int | None) -> None:
-        top, height, width = int(self.scroll_y), self.size.height, self.size.width
+        size = self.kept_size
+        top, height, width = int(self.scroll_y), size.height, size.width
         regions = [Region(0, i - top, width, 1) for i in indices if i is not None and top <= i < top + height]
         if regions:
             self.refresh(*regions)

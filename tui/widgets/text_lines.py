@@ -53,7 +53,7 @@ class TextLines(DrawnLines, Widget):
         if lines == old:
             return
         self._lines = lines
-        width = self.size.width
+        width = self.kept_size.width
         for y in range(max(len(lines), len(old))):
             if y >= len(lines) or y >= len(old) or lines[y] != old[y]:
                 self._strips.pop(y, None)
@@ -78,7 +78,7 @@ class TextLines(DrawnLines, Widget):
         if strip is None:
             if self._style is None:
                 self._style = self.rich_style
-            width = self.size.width
+            width = self.kept_size.width
             text = self._lines[y] if y < len(self._lines) else ""
             strip = Strip([Segment(text, self._style)])
             if strip.cell_length > width:

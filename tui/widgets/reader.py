@@ -321,9 +321,9 @@ class Reader(ReaderDrawing, ReaderMotion, ReaderMouse, DrawnLines, ScrollView, c
 
     @property
     def content_width(self) -> int:
-        # Asked for many times per key (through `layout`); the region is
-        # computed anew each time, so the width is kept for the size it
-        # was found at (the scrollbar's gutter is always kept: stable).
+        # Asked for many times per key (through `layout`): the width less
+        # the scrollbar's gutter (always kept: stable) is worked out once
+        # per content size (kept by DrawnLines.kept_size).
         size = self.kept_size
         known = self._content_width
         if known is not None and known[0] == size:

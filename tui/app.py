@@ -26,6 +26,8 @@ import gc
 import os
 import shlex
 import sys
+import threading
+from importlib import import_module
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual import events
@@ -56,6 +58,11 @@ if TYPE_CHECKING:
 BDSM_EXPLICIT = "\x1b[8l"  # terminal draws cells exactly as sent
 BDSM_IMPLICIT = "\x1b[8h"  # terminal applies its own bidi (the usual default)
 SVG_NO_BIDI = "\n    text { unicode-bidi: bidi-override; direction: ltr; }\n"
+
+#: Seconds after the app is up that the reader's modules are loaded, in a
+#: thread: the list is drawn without them, and the first article opened
+#: does not wait for them.
+READER_WARM_UP = 1.0
 
 
 class HashiyaApp(App[int]):
@@ -149,6 +156,7 @@ class HashiyaApp(App[int]):
         return self.screen_stack[0] if self.screen_stack else None  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.set_timer(READER_WARM_UP, self._warm_reader)
         if self.prefs.warning:
             self.notify(self.prefs.warning, title="Preferences", severity="warning", timeout=8)
         for warning in self.schema.warnings:
@@ -159,6 +167,9 @@ class HashiyaApp(App[int]):
             self.push_screen(FirstRunScreen(), self._first_run_chosen)
         else:
             self._announce_problems()
+
+    def _warm_reader(self) -> None:
+        threading.Thread(target=_load_reader, name="hashiya-reader-warm-up", daemon=True).start()
 
     def _first_run_chosen(self, mode: str | None) -> None:
         if mode in ("visual", "logical"):
@@ -373,6 +384,16 @@ def _commands():
 
 
 HashiyaApp.COMMANDS = App.COMMANDS | {_commands}
+
+
+def _load_reader() -> None:
+    """Import the reader screen and what it uses (the word segmenter, the
+    suggestions' review): the same import ``open_article`` makes, done
+    early; one that fails is left for ``open_article`` to meet."""
+    try:
+        import_module("tui.screens.reader")
+    except Exception:  # noqa: BLE001 - opening an article imports it again and shows its error
+        pass
 
 
 def _open_parts(settings: Settings, *, unchecked: bool, opening: StoreOpening | None = None):

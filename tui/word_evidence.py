@@ -14,8 +14,10 @@ evidence is built again from it, the old one serving until then.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from annotations.segment import Evidence, evidence_for
+if TYPE_CHECKING:  # loaded with the evidence: the article list needs no word segmenter
+    from annotations.segment import Evidence
 
 #: Up to this many articles the evidence is built before the first screen.
 AT_ONCE = 200
@@ -38,6 +40,8 @@ class WordEvidence:
             threading.Thread(target=self._build, name="hashiya-word-evidence", daemon=True).start()
 
     def _build(self) -> None:
+        from annotations.segment import evidence_for
+
         corpus, schema, store = self._sources
         try:
             self.evidence = evidence_for(corpus, schema=schema, stores=[store])

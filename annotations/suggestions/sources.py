@@ -15,26 +15,15 @@ above 0.5 is suggested.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import HashiyaError
 from ..schema import Schema
+from .found import THEME_THRESHOLD, Found
 from .patterns import PatternMatcher, flat, load_patterns
 
 __all__ = ["Found", "ModelSource", "PatternSource", "theme_margin", "THEME_THRESHOLD"]
-
-THEME_THRESHOLD = 0.5
-
-
-@dataclass
-class Found:
-    entities: list[tuple[int, int, str]] = field(default_factory=list)
-    themes: dict[str, float] = field(default_factory=dict)  # every scored theme of the schema
-    margin: float | None = None
-    unknown: Counter = field(default_factory=Counter)
 
 
 def theme_margin(scores: dict[str, float]) -> float | None:

@@ -58,7 +58,7 @@ from ..store import Store, article_path
 from ..store.articles import flat_name
 from ..store.files import atomic_write, dump_json, load_json_file
 from ..store.layout import subfolder_problem
-from .sources import THEME_THRESHOLD, Found
+from .found import THEME_THRESHOLD, Found
 
 __all__ = ["ArticleSuggestions", "Suggestion", "SuggestionStore", "Waiting", "doubt_key"]
 

@@ -8,8 +8,11 @@ seeds counts as large."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -355,3 +358,60 @@ async def test_the_filter_box_is_made_on_the_first_slash_or_click(corpus_dir):
         assert app.focused is screen.article_list and screen.filter_value == "s"
         await pilot.press("slash")
         assert app.focused is screen.filter_box and len(screen.query("#filter")) == 1
+
+
+# What the list is drawn without --------------------------------------------------
+
+_STARTED = """
+import asyncio, json, sys
+import tui.app as app_module
+from annotations.settings import Settings
+app_module.READER_WARM_UP = {warm}
+
+async def main():
+    app = app_module.make_app(Settings.resolve(corpus={corpus!r}, mode="visual"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = type(app.screen).__name__
+        at_list = sorted(sys.modules)
+        for _ in range(100):  # the warm-up thread, if any, has ended
+            await asyncio.sleep(0.05)
+            if "tui.screens.reader" in sys.modules and "annotations.segment" in sys.modules:
+                break
+        later = sorted(sys.modules)
+    print(json.dumps([screen, at_list, later]))
+
+asyncio.run(main())
+"""
+
+#: What the reader needs and the list does not: the reader screen, the word
+#: segmenter and tokenizer, the suggestion pattern matcher; and what only
+#: other subcommands need.
+NOT_FOR_THE_LIST = {"tui.screens.reader", "annotations.segment", "annotations.tokenize",
+                    "annotations.suggestions.patterns", "annotations.suggestions.sources",
+                    "annotations.training", "tui.commands.export"}
+
+
+def _start(corpus: Path, warm: float) -> tuple[str, set[str], set[str]]:
+    code = _STARTED.format(warm=warm, corpus=str(corpus))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    screen, at_list, later = json.loads(out.stdout.splitlines()[-1])
+    return screen, set(at_list), set(later)
+
+
+def test_the_list_is_drawn_without_the_reader_and_its_word_segmenter(seeds_dir):
+    screen, at_list, later = _start(seeds_dir, warm=30.0)
+    assert screen == "ArticlesScreen"
+    assert {"tui.screens.articles", "annotations.suggestions.storage"} <= at_list
+    assert at_list & NOT_FOR_THE_LIST == set()
+    # no warm-up within the test's 5 s: still not loaded
+    assert later & NOT_FOR_THE_LIST == set()
+
+
+def test_the_reader_is_loaded_once_the_list_is_up_before_an_article_is_opened(seeds_dir):
+    screen, at_list, later = _start(seeds_dir, warm=0.2)
+    assert screen == "ArticlesScreen"
+    assert "tui.screens.reader" not in at_list
+    assert {"tui.screens.reader", "annotations.segment"} <= later

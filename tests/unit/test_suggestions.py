@@ -175,6 +175,20 @@ def test_model_source_errors_are_one_line(tmp_path: Path):
         ModelSource(tmp_path / "empty", load_schema())
 
 
+def test_every_name_of_the_package_is_its_modules_own():
+    import importlib
+
+    import annotations.suggestions as package
+
+    assert sorted(package.__all__) == sorted(package._HOMES)
+    for name in package.__all__:
+        home = importlib.import_module(f"annotations.suggestions.{package._HOMES[name]}")
+        assert getattr(package, name) is getattr(home, name)
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError):
+        package.NoSuchName  # noqa: B018
+
+
 def test_theme_margin():
     assert theme_margin({}) is None
     assert theme_margin({"a": 0.9, "b": 0.45}) == pytest.approx(0.05)

@@ -108,6 +108,23 @@ def test_running_a_subcommand_loads_no_textual(tmp_path):
     assert _from(loaded, ("textual",)) == []
 
 
+def test_a_subcommand_builds_its_own_parser_alone(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("قال محمد", encoding="utf-8")
+    loaded = _loaded_after(f"from tui.cli import main\nmain(['render', {str(article)!r}, '--width', '20'])")
+    assert "tui.commands.render" in loaded
+    others = {f"tui.commands.{name}" for name in ("export", "import_", "train", "suggest", "open", "stats")}
+    assert loaded & others == set()
+    assert "annotations.training" not in loaded
+
+
+def test_the_suggestion_store_loads_neither_the_pattern_matcher_nor_the_tokenizer():
+    loaded = _loaded_after("from annotations.suggestions import Found, SuggestionStore, doubt_key")
+    assert {"annotations.suggestions.storage", "annotations.suggestions.found"} <= loaded
+    assert loaded & {"annotations.suggestions.patterns", "annotations.suggestions.sources",
+                     "annotations.tokenize", "annotations.segment"} == set()
+
+
 def imports_of(source: str) -> list[tuple[int, str]]:
     """(line, module) of every import in `source`, at any depth (functions,
     branches, try blocks), including ``importlib.import_module("x")`` and

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from annotations.errors import HashiyaError
 from annotations.settings import Settings
 from tui import cli
 
@@ -17,7 +18,34 @@ def test_help_lists_subcommands(capsys):
         cli.main(["--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    assert "hashiya" in out and "open" in out
+    assert "hashiya" in out
+    assert all(f"    {name}" in out for name in cli.SUBCOMMANDS)
+
+
+def test_the_collector_is_off_only_until_the_command_runs(monkeypatch, tmp_path):
+    # off while parsing and importing; a command that is not the app runs
+    # with it on; the app's own start-up turns it on (make_app); on after
+    # main whatever happened.
+    import gc
+
+    import tui.commands.open as open_command
+    import tui.commands.render as render_command
+
+    seen = {}
+    monkeypatch.setattr(render_command, "run", lambda args: seen.setdefault("render", gc.isenabled()) and 0)
+    monkeypatch.setattr(open_command, "run", lambda args: seen.setdefault("open", gc.isenabled()) and 0)
+    assert gc.isenabled()
+    cli.main(["render", str(tmp_path / "a.txt")])
+    cli.main([str(tmp_path)])
+    assert seen == {"render": True, "open": False}
+    assert gc.isenabled()
+
+    def refused(args):
+        raise HashiyaError("no corpus")
+
+    monkeypatch.setattr(open_command, "run", refused)
+    assert cli.main([str(tmp_path)]) != 0
+    assert gc.isenabled()
 
 
 def test_open_with_missing_corpus_is_one_line_error(tmp_path, capsys):

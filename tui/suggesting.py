@@ -16,7 +16,7 @@ from typing import Any, Callable
 from annotations.errors import HashiyaError
 from annotations.schema import Schema
 from annotations.settings import Settings
-from annotations.suggestions import Found, SuggestionStore, doubt_key
+from annotations.suggestions import Found, Rejections, SuggestionStore, doubt_key
 
 __all__ = ["Suggester"]
 
@@ -26,6 +26,8 @@ class Suggester:
         self.settings = settings
         self.schema = schema
         self.box = SuggestionStore(store)
+        #: rejections made in the app, for u / U beside the store's edits
+        self.rejections = Rejections(self.box)
         self.model_path = settings.model
         #: "doubt": next to do goes to the most doubtful article first
         self.order = settings.order

@@ -446,6 +446,15 @@ class Store:
                 return item["a"]
         return None
 
+    def undo_marks(self) -> tuple[int | None, int | None]:
+        """The journal numbers of the edits on top of the undo and the redo
+        stacks (None where a stack is empty): what an edit kept outside the
+        store (a rejected suggestion) compares to find its place among the
+        store's own."""
+        own = self._own
+        return (own.undo_stack[-1].get("seq") if own.undo_stack else None,
+                own.redo_stack[-1].get("seq") if own.redo_stack else None)
+
     def undo_history(self) -> tuple[list[str], list[str]]:
         """Descriptions on the undo and redo stacks, oldest first."""
         return [item["d"] for item in self._own.undo_stack], [item["d"] for item in self._own.redo_stack]

@@ -11,6 +11,8 @@ accepts them.
   store's API, and the doubt measure used to order articles.
 - :mod:`.review` — :class:`Review`: one article's waiting suggestions as
   the reader asks for them (under the cursor, next), accept and reject.
+- :mod:`.rejections` — :class:`Rejections`: the session's rejections in the
+  annotator's undo history, between the store's own edits.
 - :mod:`.run` — :func:`suggest_articles`: a source over many articles, into
   the store, with a report per label.
 
@@ -32,6 +34,8 @@ _HOMES = {
     "PatternError": "patterns",
     "PatternMatcher": "patterns",
     "PatternSource": "sources",
+    "Rejection": "rejections",
+    "Rejections": "rejections",
     "Review": "review",
     "SuggestReport": "run",
     "Suggestion": "storage",
@@ -53,6 +57,8 @@ __all__ = [
     "PatternError",
     "PatternMatcher",
     "PatternSource",
+    "Rejection",
+    "Rejections",
     "Review",
     "SuggestReport",
     "Suggestion",
@@ -83,6 +89,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from .found import THEME_THRESHOLD, Found
     from .patterns import Pattern, PatternError, PatternMatcher, load_patterns, parse_patterns
+    from .rejections import Rejection, Rejections
     from .review import Review
     from .run import SuggestReport, suggest_articles
     from .sources import ModelSource, PatternSource, theme_margin

@@ -290,6 +290,17 @@ class SuggestionStore:
             self._write(item)
             self._note(item)
 
+    def unreject(self, article_id: str, text: str, suggestion: Suggestion) -> None:
+        """Take a rejection back: the suggestion waits again unless an
+        entity now covers it (the reader orders what waits by offset)."""
+        with self._lock:
+            item = self._require(article_id, text)
+            item.rejected.discard(suggestion.key)
+            if all(s.key != suggestion.key for s in item.entities):
+                item.entities.append(suggestion)
+            self._write(item)
+            self._note(item)
+
     def reject_theme(self, article_id: str, text: str, label: str) -> None:
         with self._lock:
             item = self._require(article_id, text)

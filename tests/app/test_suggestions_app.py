@@ -172,3 +172,37 @@ async def test_a_label_key_on_a_suggested_word_takes_it_out_of_what_waits(corpus
         assert [(h.start, h.end) for h in screen.reader._suggested] == expected[:1] + expected[2:]
         assert f"{len(expected) - 1} suggested" in str(screen.query_one("#reader-status").content)
     app.close_store()
+
+
+@sync
+async def test_a_rejection_is_undone_and_redone_in_turn_with_the_stores_edits(corpus_dir, patterns):
+    suggest(corpus_dir, patterns)
+    expected = sorted(occurrences("الصين") + occurrences("المغرب") + occurrences("بكين"))
+    app = make(corpus_dir)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await open_reader(app, pilot, "a")
+        await pilot.press("semicolon")
+        rejected = screen.suggestion_under_cursor()
+        await pilot.press("r")  # rejected, the cursor on the next one
+        accepted = screen.suggestion_under_cursor()
+        await pilot.press("y")
+        assert [(s.start, s.end) for s in app.store.spans("a")] == [(accepted.start, accepted.end)]
+
+        def waiting():
+            box = SuggestionStore(app.store)
+            return sorted((s.start, s.end) for s in box.waiting("a", TEXT)), [(s.start, s.end) for s in screen.review.waiting]
+
+        await pilot.press("u")  # the accept first: it came last
+        assert app.store.spans("a") == []
+        assert (rejected.start, rejected.end) not in waiting()[0]
+        await pilot.press("u")  # then the rejection: the suggestion waits again, stored and shown
+        assert waiting() == (expected, expected)
+        assert [n.message for n in app._notifications][-1].startswith("Undone: reject GPE “")  # (shaped)
+        await pilot.press("U")  # redo in the same order: the rejection, then the accept
+        assert (rejected.start, rejected.end) not in waiting()[0] and app.store.spans("a") == []
+        assert (rejected.start, rejected.end) not in waiting()[1]
+        await pilot.press("U")
+        assert [(s.start, s.end) for s in app.store.spans("a")] == [(accepted.start, accepted.end)]
+        await pilot.press("U")  # nothing more to redo: the rejection stays
+        assert (rejected.start, rejected.end) not in waiting()[0]
+    app.close_store()

@@ -19,6 +19,7 @@ from annotations.suggestions import (
     PatternError,
     PatternMatcher,
     PatternSource,
+    Rejections,
     SuggestionStore,
     Waiting,
     doubt_key,
@@ -293,6 +294,49 @@ def test_rejected_stays_rejected_across_saves_and_reopening(store: Store, tmp_pa
         assert len(box2.waiting("a1", TEXT)) == 2
         box2.save("a1", TEXT, found_egypt(), "patterns")
         assert len(box2.waiting("a1", TEXT)) == 2
+
+
+def test_a_rejection_takes_its_turn_in_undo_and_redo_among_the_stores_edits(store: Store):
+    box = SuggestionStore(store)
+    box.save("a1", TEXT, found_egypt(), "patterns")
+    rejections = Rejections(box)
+    store.add_span("a1", TEXT, *span_of("الوزير"), "TITLE", "entity")  # an edit before
+    first = box.waiting("a1", TEXT)[0]
+    rejections.reject("a1", TEXT, first)
+    assert first not in box.waiting("a1", TEXT)
+    # undo: the rejection (the latest), then the span; neither twice
+    assert rejections.undo().suggestion == first
+    assert first in box.waiting("a1", TEXT) and box.summary()["a1"].count == 3
+    assert rejections.undo() is None
+    assert store.undo() is not None and store.spans("a1") == []
+    # redo the other way round: the span, then the rejection
+    assert rejections.redo() is None
+    assert store.redo() is not None
+    assert rejections.redo().suggestion == first
+    assert first not in box.waiting("a1", TEXT)
+    # an edit after an undone rejection: it is not redone
+    assert rejections.undo() is not None
+    store.add_span("a1", TEXT, *span_of("وبكين"), "GPE", "entity")
+    assert rejections.redo() is None and first in box.waiting("a1", TEXT)
+    # an edit after a rejection comes back first
+    rejections.reject("a1", TEXT, first)
+    store.add_span("a1", TEXT, *span_of("الصينية"), "GPE", "entity")
+    assert rejections.undo() is None
+    store.undo()
+    assert rejections.undo().suggestion == first
+
+
+def test_a_rejection_that_cannot_be_taken_back_is_said_and_forgotten(store: Store):
+    box = SuggestionStore(store)
+    box.save("a1", TEXT, found_egypt(), "patterns")
+    rejections = Rejections(box)
+    store.add_span("a1", TEXT, *span_of("الوزير"), "TITLE", "entity")
+    rejections.reject("a1", TEXT, box.waiting("a1", TEXT)[0])
+    box.save("a1", TEXT + " ", found_egypt(), "patterns")  # the article's text changed since
+    with pytest.raises(AnnotationError):
+        rejections.undo()
+    assert rejections.undo() is None  # the store's undo is next
+    assert store.undo() is not None and store.spans("a1") == []
 
 
 def test_changed_text_hides_suggestions(store: Store):

@@ -1,6 +1,8 @@
 """Undo and redo of an annotator's store from a screen (the reader's and
 the review's u / U): the store's history is per annotator, across
-articles, so the screen is told which articles changed."""
+articles, so the screen is told which articles changed. In the reader a
+rejected suggestion takes its turn among the store's edits
+(:mod:`annotations.suggestions.rejections`)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,21 @@ from typing import Callable
 from annotations.errors import HashiyaError
 
 
-def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[..., None]) -> None:
-    """Undo (or redo) the store's last edit; `changed` hears the article
+def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[..., None],
+              rejections=None) -> None:
+    """Undo (or redo) the last edit: a rejected suggestion of `rejections`
+    if it is the latest, else the store's; `changed` hears the article
     shown and the one the edit was in; the screen notifies what was done."""
+    if rejections is not None:
+        try:
+            rejection = rejections.redo() if redo else rejections.undo()
+        except HashiyaError as exc:
+            screen.notify(f"{exc} (that rejection is left as it is)", title="Not undone",
+                          severity="error", timeout=6)
+            return
+        if rejection is not None:
+            _done(screen, article_id, redo, rejection.said, rejection.article_id, changed)
+            return
     try:
         target = store.undo_target(redo)
     except HashiyaError:
@@ -24,6 +38,11 @@ def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[...,
     if done is None:
         screen.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
         return
+    _done(screen, article_id, redo, done, target, changed)
+
+
+def _done(screen, article_id: str, redo: bool, done: str, target: str | None,
+          changed: Callable[..., None]) -> None:
     changed(article_id, *([target] if target else []))
     where = f" (in article {target})" if target and target != article_id else ""
     screen.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
@@ -34,7 +53,9 @@ class UndoKeys:
     whose history they walk), ``article_id`` and ``_changed(*article_ids)``."""
 
     def action_undo(self) -> None:
-        undo_redo(self, self.undo_store, self.article_id, False, self._changed)
+        undo_redo(self, self.undo_store, self.article_id, False, self._changed,
+                  getattr(self, "rejections", None))
 
     def action_redo(self) -> None:
-        undo_redo(self, self.undo_store, self.article_id, True, self._changed)
+        undo_redo(self, self.undo_store, self.article_id, True, self._changed,
+                  getattr(self, "rejections", None))

@@ -38,6 +38,11 @@ class SuggestionKeys:
 
     review: Review | None = None
 
+    @property
+    def rejections(self):
+        """The app's rejections, undone with u beside the store's edits."""
+        return self.app.suggester.rejections
+
     def start_review(self) -> None:
         """A new article is shown (refresh_annotations reads its suggestions)."""
         self.review = Review(self.app.suggester.box, self.article_id, self.text)
@@ -123,6 +128,8 @@ class SuggestionKeys:
         try:
             if decision == "accept_label":
                 spans = review.accept_label(suggestion.label)
+            elif decision == "reject":
+                self.rejections.reject(review.article_id, review.text, suggestion)
             else:
                 getattr(review, decision)(suggestion)
         except HashiyaError as exc:

@@ -372,6 +372,8 @@ ACTIONS = {
     "label key on a selection (1)": None,  # see label_samples
     "next/previous article (J K)": ["J", "J", "J", "J", "K", "K", "K", "K"],
     "page down/up (PgDn PgUp)": ["PageDown"] * 4 + ["PageUp"] * 4,
+    # a word labelled (not timed), then deleted, the delete undone and redone
+    "delete, undo, redo (x u U)": ["x", "u", "U"],
 }
 
 
@@ -399,6 +401,8 @@ def keys_in(term: Terminal, ours: Pane, base: Pane, actions: dict[str, int],
                 key = "1"
             else:
                 key = keys[i % len(keys)]
+                if key == "x":  # a span to delete, under the cursor
+                    term.tap(ours, "C-Left", "Space", "1")
             turn = i % len(programs)
             for pane, out in programs[turn:] + programs[:turn]:
                 out.append(term.press(pane, key))
@@ -430,7 +434,8 @@ def keypresses(term: Terminal, home: Path, presses: int) -> dict[str, dict]:
     pages = _pages(term, home, "pages-seeds", sorted((ROOT / "seeds").glob("*.txt")))
     names = list(ACTIONS)
     results["seeds"] = keys_in(term, seeds, base, {
-        names[0]: presses, names[1]: presses, names[2]: presses, names[3]: presses}, pages)
+        names[0]: presses, names[1]: presses, names[2]: presses, names[3]: presses,
+        names[5]: presses}, pages)
     term.quit(seeds)
     term.quit(pages)
     folder = home / "article-100000"
@@ -467,6 +472,7 @@ TARGETS = {
     "label key on a selection (1)": 1.5,
     "next/previous article (J K)": 1.5,
     "page down/up (PgDn PgUp)": 1.3,
+    "delete, undo, redo (x u U)": 1.5,  # edits, as the label key
 }
 
 

@@ -337,9 +337,11 @@ class Store:
             raise AnnotationError(f"no span with id {span_id!r} for annotator {self.annotator}")
         return own, state, Span.from_dict(state.spans[span_id])
 
-    def delete_span(self, span_id: str) -> Span:
+    def delete_span(self, span_id: str, *, later: bool = False) -> Span:
+        """Delete a span (``later``: as :meth:`add_span`'s)."""
         own, state, span = self._own_span(span_id)
-        own.commit(span.article_id, {"kind": "delete", "span": _span_dict(span)}, "do", f"delete {span.label} “{_short(span.text)}”")
+        own.commit(span.article_id, {"kind": "delete", "span": _span_dict(span)}, "do",
+                   f"delete {span.label} “{_short(span.text)}”", later=later)
         return span
 
     def relabel_span(self, span_id: str, label: str, kind: str | None = None) -> Span:
@@ -415,20 +417,21 @@ class Store:
             return
         own.commit(article_id, {"kind": "status", "status": [state.status, new]}, "do", f"status {Status(new).display}")
 
-    def undo(self) -> str | None:
+    def undo(self, *, later: bool = False) -> str | None:
+        """Undo the last edit (``later``: its sync and file as :meth:`add_span`'s)."""
         own = self._writer()
         if not own.undo_stack:
             return None
         item = own.undo_stack[-1]
-        own.commit(item["a"], _invert(item["op"]), "undo", item["d"])
+        own.commit(item["a"], _invert(item["op"]), "undo", item["d"], later=later)
         return item["d"]
 
-    def redo(self) -> str | None:
+    def redo(self, *, later: bool = False) -> str | None:
         own = self._writer()
         if not own.redo_stack:
             return None
         item = own.redo_stack[-1]
-        own.commit(item["a"], item["op"], "redo", item["d"])
+        own.commit(item["a"], item["op"], "redo", item["d"], later=later)
         return item["d"]
 
     def can_undo(self) -> bool:

@@ -176,6 +176,30 @@ async def test_a_label_key_is_one_frame_confirmed_on_the_status_line(corpus_dir)
 
 
 @sync
+async def test_delete_undo_redo_and_done_are_one_frame_each_confirmed_on_the_status_line(corpus_dir):
+    # Like the label key: no notification is mounted for them (a toast's
+    # layout pass cost two more frames and ~15 ms of CPU a key).
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        article = app.corpus.articles[0]
+        await open_reader(app, pilot, article.id)
+        await pilot.press("space", "1")
+        await pilot.pause()
+        (span,) = app.store.spans(article.id)
+        frames = record_frames(app)
+        for key, stored, said in (("x", 0, "deleted "), ("u", 1, "Undone: delete "), ("U", 0, "Redone: delete "),
+                                  ("M", 0, "Article marked done")):
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(app.store.spans(article.id)) == stored
+            assert len(frames) == 1, key
+            assert said in frames[0], (key, frames[0])
+            assert list(app._notifications) == [], key
+        assert app.store.status(article.id).value == "done"
+
+
+@sync
 async def test_a_label_repaints_only_the_rows_under_the_changed_span(corpus_dir):
     app = make(corpus_dir)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -126,6 +126,29 @@ async def test_the_article_file_is_written_after_the_label_frame(corpus_dir):
 
 
 @sync
+async def test_delete_undo_and_redo_write_the_article_file_after_their_frame(corpus_dir):
+    # As the label key: in the journal before the frame, synced and in the
+    # article file after it.
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        article, screen = await word_selected(app, pilot)
+        await pilot.press("1")
+        await pilot.pause(0.1)
+        (span,) = screen.spans
+        journal = app.store.root / app.store.annotator / "journal.jsonl"
+        for key, act, in_file in (("x", b'"act":"do"', []), ("u", b'"act":"undo"', [span.id]),
+                                  ("U", b'"act":"redo"', [])):
+            lines = journal.read_bytes().count(b"\n")
+            seen = at_frames(app, lambda _: (journal.read_bytes().count(b"\n") - lines,
+                                             _file_span_ids(app, article.id)))
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            assert seen[0] == (1, [] if in_file else [span.id]), key  # journaled, the file as it was
+            assert act in journal.read_bytes().splitlines()[-1], key
+            assert _file_span_ids(app, article.id) == in_file, key
+
+
+@sync
 async def test_the_held_write_waits_a_frame_period_after_the_frame(corpus_dir, monkeypatch):
     # Work left for after a frame waits once the frame is handed over
     # (tui.frames.TERMINAL_TURN): started at once, it took the interpreter

@@ -14,6 +14,7 @@ from tests.app.pilot import make, open_reader, sync
 from tui.app import make_app
 from tui.layout import display_line
 from tui.screens.reader import ReaderScreen
+from tui.widgets.text_lines import TextLines
 from tui.widgets.reader import Reader
 
 RTL = (
@@ -711,7 +712,8 @@ async def test_undo_of_an_edit_in_another_article_says_where(corpus_dir):
         await pilot.pause()
         assert app.store.spans("c_ltr") == []
         assert "c_ltr" in seen
-        assert any("c_ltr" in n.message for n in app._notifications)
+        said = str(screen.query_one("#reader-status", TextLines).content)
+        assert said.startswith("Undone: add GPE “Iraq” (in article c_ltr) · ")  # on the status line
         await pilot.press("U")
         await pilot.pause()
         assert offsets(app, "c_ltr") == [(start, start + 4, "GPE")]

@@ -17,6 +17,7 @@ from tests.app.pilot import make, open_reader, sync
 from tests.models import make_model
 from tui.app import make_app
 from tui.cli import main
+from tui.widgets.text_lines import TextLines
 
 TEXT = "زيارة إلى الصين\n\nزار وفد من المغرب والصين مدينة بكين، ثم عاد الوفد إلى المغرب.\n"
 OTHER = "خبر آخر\n\nلا أسماء هنا.\n"
@@ -179,7 +180,7 @@ async def test_a_rejection_is_undone_and_redone_in_turn_with_the_stores_edits(co
     suggest(corpus_dir, patterns)
     expected = sorted(occurrences("الصين") + occurrences("المغرب") + occurrences("بكين"))
     app = make(corpus_dir)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_reader(app, pilot, "a")
         await pilot.press("semicolon")
         rejected = screen.suggestion_under_cursor()
@@ -197,7 +198,8 @@ async def test_a_rejection_is_undone_and_redone_in_turn_with_the_stores_edits(co
         assert (rejected.start, rejected.end) not in waiting()[0]
         await pilot.press("u")  # then the rejection: the suggestion waits again, stored and shown
         assert waiting() == (expected, expected)
-        assert [n.message for n in app._notifications][-1].startswith("Undone: reject GPE “")  # (shaped)
+        said = str(screen.query_one("#reader-status", TextLines).content)
+        assert said.startswith("Undone: reject GPE “")  # on the status line (shaped)
         await pilot.press("U")  # redo in the same order: the rejection, then the accept
         assert (rejected.start, rejected.end) not in waiting()[0] and app.store.spans("a") == []
         assert (rejected.start, rejected.end) not in waiting()[1]

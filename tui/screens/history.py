@@ -30,8 +30,10 @@ def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[...,
         target = store.undo_target(redo)
     except HashiyaError:
         target = None
+    # the reader syncs the edit and writes its file after the frame showing it
+    held = getattr(screen, "_write_held", None)
     try:
-        done = store.redo() if redo else store.undo()
+        done = store.redo(later=held is not None) if redo else store.undo(later=held is not None)
     except HashiyaError as exc:
         screen.notify(str(exc), title="Not saved", severity="error", timeout=6)
         return
@@ -39,13 +41,19 @@ def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[...,
         screen.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
         return
     _done(screen, article_id, redo, done, target, changed)
+    if held is not None:
+        screen.app.after_frame(held)
 
 
 def _done(screen, article_id: str, redo: bool, done: str, target: str | None,
           changed: Callable[..., None]) -> None:
-    changed(article_id, *([target] if target else []))
     where = f" (in article {target})" if target and target != article_id else ""
-    screen.notify(f"{'Redone' if redo else 'Undone'}: {done}{where}", timeout=3)
+    said = f"{'Redone' if redo else 'Undone'}: {done}{where}"
+    if hasattr(screen, "say"):  # the reader: on its status line, drawn with the edit's frame
+        changed(article_id, *([target] if target else []), said=said)
+    else:
+        changed(article_id, *([target] if target else []))
+        screen.notify(said, timeout=3)
 
 
 class UndoKeys:

@@ -511,8 +511,7 @@ class ReaderScreen(
         except HashiyaError as exc:
             self._fail(exc)
             return
-        self._changed()
-        self.notify(f"Article marked {new.display}", timeout=2)
+        self._changed(said=f"Article marked {new.display}")
 
     # ------------------------------------------------------------ display
 

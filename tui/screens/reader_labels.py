@@ -106,10 +106,11 @@ class LabelKeys:
         return span
 
     def _write_held(self) -> None:
-        """The sync and the article file of a span saved ``later``. The
-        span is in the journal already: a file that cannot be written is
-        said, and written again by the next save (or completed from the
-        journal when the store is next opened)."""
+        """The sync and the article file of an edit saved ``later`` (a new
+        span, a delete, an undo or redo). The edit is in the journal
+        already: a file that cannot be written is said, and written again
+        by the next save (or completed from the journal when the store is
+        next opened)."""
         try:
             self.store.write_held()
         except StoreSyncError as exc:
@@ -193,13 +194,13 @@ class LabelKeys:
             self.notify("No span under the cursor.", severity="warning", timeout=2)
             return
         try:
-            self.store.delete_span(span.id)
+            self.store.delete_span(span.id, later=True)
         except HashiyaError as exc:
             self._fail(exc)
             return
         self.reader.clear_selection()
-        self._changed()
-        self.notify(f"deleted {span.label} “{span.text}” (u undoes)", timeout=3)
+        self._changed(said=f"deleted {span.label} “{span.text}” (u undoes)")
+        self.app.after_frame(self._write_held)
 
     def _target_span(self) -> Span | None:
         """The span an edit key acts on: the one under the cursor, or the one

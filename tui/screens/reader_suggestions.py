@@ -101,9 +101,9 @@ class SuggestionKeys:
         hint = f" ({waiting} wait: ; goes to the next)" if waiting else ""
         self.notify(f"No suggestion under the cursor{hint}.", timeout=3)
 
-    def _suggestions_edited(self, advance: bool = False) -> None:
+    def _suggestions_edited(self, advance: bool = False, said: str | None = None) -> None:
         # the list hears it with the other changes and recounts what waits
-        self._changed()
+        self._changed(said=said)
         if advance and self.review is not None:
             # on to the next decision, as in a review queue
             found = self.review.next_after(self.reader.cursor)
@@ -135,9 +135,10 @@ class SuggestionKeys:
         except HashiyaError as exc:
             self._fail(exc)
             return
-        self._suggestions_edited(advance=decision != "accept_label")
         if decision == "accept_label":
-            self.notify(f"{len(spans)} {suggestion.label} accepted", timeout=3)
+            self._suggestions_edited(said=f"{len(spans)} {suggestion.label} accepted")
+        else:
+            self._suggestions_edited(advance=True)
 
     def action_accept_suggestion(self) -> None:
         self._decide("accept")
@@ -157,5 +158,4 @@ class SuggestionKeys:
         except HashiyaError as exc:
             self._fail(exc)
             return
-        self._suggestions_edited()
-        self.notify("Themes accepted: " + ", ".join(accepted), timeout=3)
+        self._suggestions_edited(said="Themes accepted: " + ", ".join(accepted))

@@ -344,7 +344,7 @@ class Store:
                    f"delete {span.label} “{_short(span.text)}”", later=later)
         return span
 
-    def relabel_span(self, span_id: str, label: str, kind: str | None = None) -> Span:
+    def relabel_span(self, span_id: str, label: str, kind: str | None = None, *, later: bool = False) -> Span:
         own, state, span = self._own_span(span_id)
         label = _check_label(label)
         kind = span.kind if kind is None else kind
@@ -362,10 +362,11 @@ class Store:
                     )
         new = Span(span.article_id, span.start, span.end, label, kind, span.text, span.annotator, span.id, span.created, now())
         what = f"{span.label} → {label}" if kind == span.kind else f"{span.label} {span.kind} → {label} {kind}"
-        own.commit(span.article_id, {"kind": "update", "before": _span_dict(span), "after": _span_dict(new)}, "do", f"relabel {what} “{_short(span.text)}”")
+        own.commit(span.article_id, {"kind": "update", "before": _span_dict(span), "after": _span_dict(new)}, "do",
+                   f"relabel {what} “{_short(span.text)}”", later=later)
         return new
 
-    def resize_span(self, span_id: str, start: int, end: int, article_text: str) -> Span:
+    def resize_span(self, span_id: str, start: int, end: int, article_text: str, *, later: bool = False) -> Span:
         own, state, span = self._own_span(span_id)
         self._check_fresh(state, article_text, "resize spans")
         check_span(article_text, start, end, span.kind, state.span_objects(), ignore_id=span.id)
@@ -378,6 +379,7 @@ class Store:
             {"kind": "update", "before": _span_dict(span), "after": _span_dict(new)},
             "do",
             f"resize {span.label} “{_short(span.text)}” → “{_short(new.text)}”",
+            later=later,
         )
         return new
 

@@ -148,6 +148,36 @@ async def test_delete_undo_and_redo_write_the_article_file_after_their_frame(cor
             assert _file_span_ids(app, article.id) == in_file, key
 
 
+def _file_spans(app, article_id: str) -> list[tuple[int, int, str]]:
+    import json
+    from pathlib import Path
+
+    from annotations.store import article_path
+
+    path = Path(article_path(app.store.root / app.store.annotator / "articles", article_id))
+    spans = json.loads(path.read_text(encoding="utf-8")).get("spans", {}).values()
+    return sorted((doc["start"], doc["end"], doc["label"]) for doc in spans)
+
+
+@sync
+async def test_relabel_and_resize_write_the_article_file_after_their_frame(corpus_dir):
+    app = make(corpus_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        article, screen = await word_selected(app, pilot)
+        await pilot.press("1")
+        await pilot.pause(0.1)
+        for key in ("2", "right_square_bracket"):
+            before = _file_spans(app, article.id)
+            seen = at_frames(app, lambda _: _file_spans(app, article.id))
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            stored = sorted((s.start, s.end, s.label) for s in app.store.spans(article.id))
+            assert stored != before, key
+            assert seen[0] == before, key  # the frame first
+            assert _file_spans(app, article.id) == stored, key  # then the file
+        assert stored[0][2] == "ORG"
+
+
 @sync
 async def test_the_held_write_waits_a_frame_period_after_the_frame(corpus_dir, monkeypatch):
     # Work left for after a frame waits once the frame is handed over

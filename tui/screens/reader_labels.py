@@ -107,7 +107,7 @@ class LabelKeys:
 
     def _write_held(self) -> None:
         """The sync and the article file of an edit saved ``later`` (a new
-        span, a delete, an undo or redo). The edit is in the journal
+        span, a relabel, a resize, a delete, an undo or redo). The edit is in the journal
         already: a file that cannot be written is said, and written again
         by the next save (or completed from the journal when the store is
         next opened)."""
@@ -139,12 +139,13 @@ class LabelKeys:
             self._refuse_stale(span, "relabel")
             return None
         try:
-            new = self.store.relabel_span(span.id, label.name, label.kind)
+            new = self.store.relabel_span(span.id, label.name, label.kind, later=True)
         except HashiyaError as exc:
             self._fail(exc)
             return None
         self.reader.clear_selection()
         self._changed(said=f"{span.label} → {label.name} saved")
+        self.app.after_frame(self._write_held)
         return new
 
     def action_apply_label(self, index: int) -> None:
@@ -222,13 +223,14 @@ class LabelKeys:
             self.notify("A span must keep at least one character (x deletes it).", severity="warning", timeout=3)
             return
         try:
-            new = self.store.resize_span(plan.span.id, plan.start, plan.end, self.text)
+            new = self.store.resize_span(plan.span.id, plan.start, plan.end, self.text, later=True)
         except HashiyaError as exc:
             self._fail(exc)
             return
         self.reader.clear_selection()
         self.reader.move_cursor_to(max(new.start, min(self.reader.cursor, new.end - 1)))
         self._changed()
+        self.app.after_frame(self._write_held)
 
 
 _KEY_NAMES = {

@@ -207,3 +207,29 @@ async def test_a_title_holding_markup_and_escapes_is_drawn_as_text(corpus_dir):
         screen = await open_first(app, pilot)
         header = str(screen.query_one("#review-header").render())
         assert "\\[/x] [b]" in header and "\x1b" not in header
+
+
+@sync
+async def test_a_decision_and_its_undo_are_one_frame_confirmed_on_the_status_line(review_corpus):
+    # As the reader's edit keys: no notification is mounted (a toast's layout
+    # pass and the frames after it); the confirmation stays on its row.
+    from tests.app.pilot import at_frames
+
+    corpus, ids = review_corpus
+    app = make_review(corpus)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        screen = await open_first(app, pilot)
+        await go_to(screen, pilot, lambda i: i.sort == LABEL)
+        status = lambda _: str(screen.query_one("#review-status").render())  # noqa: E731
+        for key, said in (("2", "gold takes bob here (1 edit; u undoes)"), ("u", "Undone: "), ("U", "Redone: "),
+                          ("M", "Gold's article marked done")):
+            frames = at_frames(app, status)
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(frames) == 1, (key, frames)
+            assert frames[0].startswith(said), (key, frames[0])
+            assert list(app._notifications) == [], key
+        assert gold_contents(ids[0])[0] == {("LOC", "لندن")}
+        await pilot.press("down")  # another row: the confirmation goes
+        await pilot.pause()
+        assert str(screen.query_one("#review-status").render()).startswith("row ")

@@ -130,6 +130,10 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
         self._rows: dict[tuple, str] = {}
         self._drawn: tuple = ()
         self._theirs: frozenset | None = None
+        #: the last decision's confirmation and the row it was made on: shown
+        #: at the start of the status line until another row is highlighted
+        self._said: tuple[str, int | None] | None = None
+        self._header_lines = 0
 
     @property
     def gold(self):
@@ -275,7 +279,12 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
         )
         meta = display_line(meta, width, mode=prefs.display_mode, harakat=prefs.harakat, direction="ltr")
         # shaped lines of data: text, never markup
-        self.query_one("#review-header", Static).update(Text("\n").join([plain(title), plain(meta)]))
+        shown = Text("\n").join([plain(title), plain(meta)])
+        # two lines cut to the width: laid out again only if that changed
+        # (a layout pass redraws the whole screen, and again the frame after)
+        lines = str(shown).count("\n") + 1
+        self.query_one("#review-header", Static).update(shown, layout=lines != self._header_lines)
+        self._header_lines = lines
 
     @on(RowList.Highlighted, "#review-items")
     def _highlighted(self, event: RowList.Highlighted) -> None:
@@ -294,12 +303,26 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
         elif reader.selection != (item.start, item.end):
             reader.select(item.start, item.end)
         sides = " · ".join(f"{name} {n}" for n, name in enumerate(self.setup.names[:MAX_SIDES], 1))
-        status.update(plain(f"row {self.items_list.highlighted + 1}/{len(self.review.items)} · "
-                            f"take: {sides} · none 0 · all agreed a"), layout=False)
+        line = (f"row {self.items_list.highlighted + 1}/{len(self.review.items)} · "
+                f"take: {sides} · none 0 · all agreed a")
+        said = self._said
+        if said is not None and said[1] == self.items_list.highlighted:
+            line = f"{said[0]} · {line}"
+        else:
+            self._said = None
+        status.update(plain(line, display=self.app.prefs.display), layout=False)
+
+    def say(self, message: str) -> None:
+        """Confirm a decision, an undo or redo on the status line, drawn with
+        the edit's own frame (a notification would mount a toast: a layout
+        pass and more frames); it stays until another row is highlighted."""
+        self._said = (message, self.items_list.highlighted)
 
     # ------------------------------------------------------------ decisions
 
-    def _changed(self, *article_ids: str) -> None:
+    def _changed(self, *article_ids: str, said: str | None = None) -> None:
+        if said is not None:
+            self.say(said)
         self.refresh_review()
         for article_id in dict.fromkeys(article_ids or (self.article_id,)):
             self.app.annotations_changed_signal.publish(article_id)
@@ -322,22 +345,21 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
             self.notify(str(exc), title="Not saved", severity="error", timeout=6)
             self._changed()
             return
-        self._changed()
         if edits:
-            self.notify(f"gold takes {name or 'nothing'} here ({edits} edit{'s' if edits != 1 else ''}; u undoes)",
-                        timeout=2)
+            self._changed(said=f"gold takes {name or 'nothing'} here ({edits} edit{'s' if edits != 1 else ''}; u undoes)")
         else:
-            self.notify(f"gold already holds {name or 'nothing'} here", timeout=2)
+            self._changed(said=f"gold already holds {name or 'nothing'} here")
 
     def action_take_agreements(self) -> None:
         if self.review is None:
             return
         edits, refused = curation.take_agreements(self.gold, self.review)
-        self._changed()
         message = f"{edits} agreement(s) taken into gold"
         if refused:
-            message += f"; {len(refused)} refused (first: {refused[0]})"
-        self.notify(message, severity="warning" if refused else "information", timeout=4)
+            self._changed()
+            self.notify(f"{message}; {len(refused)} refused (first: {refused[0]})", severity="warning", timeout=4)
+        else:
+            self._changed(said=message)
 
     @property
     def undo_store(self):
@@ -350,8 +372,7 @@ class ReviewScreen(HashiyaNode, UndoKeys, Screen[str]):
         except HashiyaError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=6)
             return
-        self._changed()
-        self.notify(f"Gold's article marked {new.display}", timeout=2)
+        self._changed(said=f"Gold's article marked {new.display}")
 
     # ------------------------------------------------------------ moving
 

@@ -62,6 +62,8 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
         super().__init__()
         self.setup = setup
         self.rows: list[Row] = []
+        #: articles changed while the review was on top: recounted when shown
+        self._changed_away: set[str] = set()
 
     @property
     def listing(self) -> RowList:
@@ -81,7 +83,10 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
         for name in self.setup.names:
             wanted.update(store.article_ids(name))
         self.rows = [Row(a.id, a.title) for a in app.corpus.articles if a.id in wanted]
-        app.annotations_changed_signal.subscribe(self, self._changed)
+        # Told at once: under the review, all it does is note the article
+        # (its recount waits until the list is shown again), so a decision's
+        # frame does not wait for this screen's turn or for the recount.
+        app.annotations_changed_signal.subscribe(self, self._changed, immediate=True)
         app.display_changed_signal.subscribe(self, self._display_changed)
         self._redraw()
         self.listing.focus()
@@ -107,10 +112,21 @@ class ReviewListScreen(HashiyaNode, Screen[None]):
             row.remaining, row.status = -1, "unreadable"
 
     def _changed(self, article_id: str) -> None:
+        self._changed_away.add(article_id)
+        if self.app.screen is self:
+            self.call_next(self._recount_changed)
+
+    def on_screen_resume(self) -> None:
+        self._recount_changed()
+
+    def _recount_changed(self) -> None:
+        changed, self._changed_away = self._changed_away, set()
+        if not changed:
+            return
         for row in self.rows:
-            if row.article_id == article_id:
+            if row.article_id in changed:
                 self._count(row)
-                self._redraw()
+        self._redraw()
 
     def _redraw(self) -> None:
         prefs = self.app.prefs

@@ -95,8 +95,8 @@ async def test_a_failed_save_draws_nothing_of_the_span_and_says_why(corpus_dir):
         assert "saved" in frames[-1][1] and frames[-1][0] == 1
 
 
-def _file_span_ids(app, article_id: str) -> list[str]:
-    """The span ids the article's file on disk holds."""
+def _file_docs(app, article_id: str) -> list[dict]:
+    """The spans the article's file on disk holds, as stored there."""
     import json
     from pathlib import Path
 
@@ -105,7 +105,15 @@ def _file_span_ids(app, article_id: str) -> list[str]:
     path = Path(article_path(app.store.root / app.store.annotator / "articles", article_id))
     if not path.exists():
         return []
-    return [doc["id"] for doc in json.loads(path.read_text(encoding="utf-8")).get("spans", {}).values()]
+    return list(json.loads(path.read_text(encoding="utf-8")).get("spans", {}).values())
+
+
+def _file_span_ids(app, article_id: str) -> list[str]:
+    return [doc["id"] for doc in _file_docs(app, article_id)]
+
+
+def _file_spans(app, article_id: str) -> list[tuple[int, int, str]]:
+    return sorted((doc["start"], doc["end"], doc["label"]) for doc in _file_docs(app, article_id))
 
 
 @sync
@@ -146,17 +154,6 @@ async def test_delete_undo_and_redo_write_the_article_file_after_their_frame(cor
             assert seen[0] == (1, [] if in_file else [span.id]), key  # journaled, the file as it was
             assert act in journal.read_bytes().splitlines()[-1], key
             assert _file_span_ids(app, article.id) == in_file, key
-
-
-def _file_spans(app, article_id: str) -> list[tuple[int, int, str]]:
-    import json
-    from pathlib import Path
-
-    from annotations.store import article_path
-
-    path = Path(article_path(app.store.root / app.store.annotator / "articles", article_id))
-    spans = json.loads(path.read_text(encoding="utf-8")).get("spans", {}).values()
-    return sorted((doc["start"], doc["end"], doc["label"]) for doc in spans)
 
 
 @sync

@@ -71,7 +71,8 @@ class ReaderLines:
             warning.remove_class("shown")
 
     def say(self, message: str) -> None:
-        """Confirm a label key on the status line, where it stays until the
+        """Confirm an edit (a label key, relabel, delete, undo, redo, done,
+        accepted suggestions) on the status line, where it stays until the
         cursor or the selection moves or another edit is made (drawn with
         the edit's own frame: no notification is mounted for it). The next
         status update shows it."""

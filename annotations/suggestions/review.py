@@ -13,15 +13,23 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from typing import TYPE_CHECKING
+
 from ..model import Span
 from .storage import ArticleSuggestions, Suggestion, SuggestionStore
+
+if TYPE_CHECKING:
+    from .rejections import Rejections
 
 __all__ = ["Review"]
 
 
 class Review:
-    def __init__(self, box: SuggestionStore, article_id: str, text: str) -> None:
+    def __init__(self, box: SuggestionStore, article_id: str, text: str,
+                 rejections: Rejections | None = None) -> None:
         self.box = box
+        #: where a rejection is remembered for undo (None: written only)
+        self.rejections = rejections
         self.article_id = article_id
         self.text = text
         self.item: ArticleSuggestions | None = None
@@ -83,7 +91,8 @@ class Review:
         return self.box.accept_label(self.article_id, self.text, label)
 
     def reject(self, suggestion: Suggestion) -> None:
-        self.box.reject(self.article_id, self.text, suggestion)
+        rejecting = self.box if self.rejections is None else self.rejections
+        rejecting.reject(self.article_id, self.text, suggestion)
 
     def accept_themes(self) -> list[str]:
         accepted = list(self.themes)

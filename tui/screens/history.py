@@ -11,11 +11,12 @@ from typing import Callable
 from annotations.errors import HashiyaError
 
 
-def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[..., None],
-              rejections=None) -> None:
-    """Undo (or redo) the last edit: a rejected suggestion of `rejections`
-    if it is the latest, else the store's; `changed` hears the article
-    shown and the one the edit was in; the screen notifies what was done."""
+def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[..., None]) -> None:
+    """Undo (or redo) the last edit: a rejected suggestion of the screen's
+    ``rejections`` (the reader's) if it is the latest, else the store's;
+    `changed` hears the article shown and the one the edit was in, and
+    what was done to say on the screen's status line."""
+    rejections = getattr(screen, "rejections", None)
     if rejections is not None:
         try:
             rejection = rejections.redo() if redo else rejections.undo()
@@ -24,7 +25,7 @@ def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[...,
                           severity="error", timeout=6)
             return
         if rejection is not None:
-            _done(screen, article_id, redo, rejection.said, rejection.article_id, changed)
+            _done(article_id, redo, rejection.said, rejection.article_id, changed)
             return
     try:
         target = store.undo_target(redo)
@@ -40,30 +41,25 @@ def undo_redo(screen, store, article_id: str, redo: bool, changed: Callable[...,
     if done is None:
         screen.notify(f"Nothing to {'redo' if redo else 'undo'}.", timeout=2)
         return
-    _done(screen, article_id, redo, done, target, changed)
+    _done(article_id, redo, done, target, changed)
     if held is not None:
         screen.app.after_frame(held)
 
 
-def _done(screen, article_id: str, redo: bool, done: str, target: str | None,
+def _done(article_id: str, redo: bool, done: str, target: str | None,
           changed: Callable[..., None]) -> None:
+    # said on the status line, drawn with the edit's own frame (no toast)
     where = f" (in article {target})" if target and target != article_id else ""
-    said = f"{'Redone' if redo else 'Undone'}: {done}{where}"
-    if hasattr(screen, "say"):  # the reader: on its status line, drawn with the edit's frame
-        changed(article_id, *([target] if target else []), said=said)
-    else:
-        changed(article_id, *([target] if target else []))
-        screen.notify(said, timeout=3)
+    changed(article_id, *([target] if target else []), said=f"{'Redone' if redo else 'Undone'}: {done}{where}")
 
 
 class UndoKeys:
     """The actions of u / U for a screen that has ``undo_store`` (the store
-    whose history they walk), ``article_id`` and ``_changed(*article_ids)``."""
+    whose history they walk), ``article_id`` and ``_changed(*article_ids,
+    said=...)``; and, if it has them, ``rejections`` and ``_write_held``."""
 
     def action_undo(self) -> None:
-        undo_redo(self, self.undo_store, self.article_id, False, self._changed,
-                  getattr(self, "rejections", None))
+        undo_redo(self, self.undo_store, self.article_id, False, self._changed)
 
     def action_redo(self) -> None:
-        undo_redo(self, self.undo_store, self.article_id, True, self._changed,
-                  getattr(self, "rejections", None))
+        undo_redo(self, self.undo_store, self.article_id, True, self._changed)

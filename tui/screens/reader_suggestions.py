@@ -45,7 +45,8 @@ class SuggestionKeys:
 
     def start_review(self) -> None:
         """A new article is shown (refresh_annotations reads its suggestions)."""
-        self.review = Review(self.app.suggester.box, self.article_id, self.text)
+        suggester = self.app.suggester
+        self.review = Review(suggester.box, self.article_id, self.text, suggester.rejections)
 
     def compute_if_missing(self) -> None:
         """With a model, an article without stored suggestions gets them
@@ -128,8 +129,6 @@ class SuggestionKeys:
         try:
             if decision == "accept_label":
                 spans = review.accept_label(suggestion.label)
-            elif decision == "reject":
-                self.rejections.reject(review.article_id, review.text, suggestion)
             else:
                 getattr(review, decision)(suggestion)
         except HashiyaError as exc:
